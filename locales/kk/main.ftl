@@ -1,0 +1,201 @@
+# Қазақ тілі: жалпы сөздер, күндер, қателер.
+# Терминдер research/seed-001.md §6 глоссарийімен салыстырылған; расталмағандары «unverified» деп белгіленген.
+
+## Күндер мен сандар
+year-of = жылғы
+year-gen = жыл
+date-from = бастап
+month-1 = қаңтар
+month-2 = ақпан
+month-3 = наурыз
+month-4 = сәуір
+month-5 = мамыр
+month-6 = маусым
+month-7 = шілде
+month-8 = тамыз
+month-9 = қыркүйек
+month-10 = қазан
+month-11 = қараша
+month-12 = желтоқсан
+month-gen-1 = қаңтар
+month-gen-2 = ақпан
+month-gen-3 = наурыз
+month-gen-4 = сәуір
+month-gen-5 = мамыр
+month-gen-6 = маусым
+month-gen-7 = шілде
+month-gen-8 = тамыз
+month-gen-9 = қыркүйек
+month-gen-10 = қазан
+month-gen-11 = қараша
+month-gen-12 = желтоқсан
+month-loc-1 = қаңтардағы
+month-loc-2 = ақпандағы
+month-loc-3 = наурыздағы
+month-loc-4 = сәуірдегі
+month-loc-5 = мамырдағы
+month-loc-6 = маусымдағы
+month-loc-7 = шілдедегі
+month-loc-8 = тамыздағы
+month-loc-9 = қыркүйектегі
+month-loc-10 = қазандағы
+month-loc-11 = қарашадағы
+month-loc-12 = желтоқсандағы
+# «иә» расталмаған: seed 001 үлгісінде қазақша жолдарда да «да» басылған (L421). unverified
+yes = иә
+no = жоқ
+quarter-n = { $n }-тоқсан
+sex-male = ер
+sex-female = әйел
+
+## Рөлдер
+role-registrar = Кеңсе қызметкері
+role-executor = Жауапты орындаушы
+role-head = Бөлім бастығы
+role-akim_clerk = Ауылдық округ әкімі аппаратының маманы
+role-admin = Әкімші
+
+## Мәртебелер (ішкі)
+status-registered = Түскен
+status-in_work = Жұмыста
+status-awaiting_signature = Қол қоюда
+status-signed = Қол қойылды, беруге дайын
+status-issued = Берілді
+status-withdrawn = Кері қайтарылды
+
+## Жария мәртебелер (seed 000–002)
+public-received = Түскен
+public-in_work = Жұмыста
+public-completed = Орындалған
+
+## Арналар
+channel-office = Бөлімге тікелей
+channel-con = ХҚКО (Мемлекеттік корпорация)
+channel-portal = «Электрондық үкімет» порталы
+channel-akim = Ауылдық округ әкімі
+
+## Әрекеттер
+action-register = өтінішті тіркеу
+action-assign = орындаушыны тағайындау
+action-submit_draft = жобаны қол қоюға жіберу
+action-return = пысықтауға қайтару
+action-sign = ЭЦҚ арқылы қол қою
+action-issue = нәтижені беру
+action-extend = мерзімді ұзарту
+action-withdraw = өтінішті кері қайтарып алу
+action-attach = сканерлік көшірмелерді тіркеу
+action-questionnaire = сауалнама
+action-setting_change = баптауларды өзгерту
+action-user_add = пайдаланушыны қосу
+action-password_reset = құпиясөзді қалпына келтіру
+action-user_disable = пайдаланушыны бұғаттау
+action-users = пайдаланушылар тізімі
+action-person_lookup = өтініш берушіні іздеу
+action-queue = кезектерді қарау
+action-verify = құжатты тексеру
+action-report = кезеңдік есеп
+action-backup = сақтық көшірме
+
+## Өрістер
+field-iin = ЖСН
+field-surname = Тегі
+field-given_name = Аты
+field-patronymic = Әкесінің аты
+field-birth_date = Туған күні
+field-address = Мекенжайы
+field-phone = Телефон
+field-id_document = Жеке куәлік
+field-full_name = Т.А.Ә.
+field-roles = Рөлдер
+field-password = Құпиясөз
+field-executor = Орындаушы
+field-resolution = Бұрыштама
+field-comment = Түсініктеме
+field-reason = Себебі
+field-extension = Ұзарту
+field-decision = Шешім
+field-questionnaire = Сауалнама
+field-user = Пайдаланушы
+field-idle_lock_minutes = Әрекетсіздік кезінде бұғаттау
+field-max_file_mib = Сканның ең үлкен көлемі
+field-term = Мерзім
+field-missing_reason = Құжаттардың жоқ болу себебі
+field-office_code = Бөлім коды
+field-workstation = Жұмыс орнының коды
+field-office_name_kk = Бөлімнің қазақша атауы
+field-office_name_ru = Бөлімнің орысша атауы
+field-service = Қызмет
+field-channel = Арна
+field-collector_iin = Алушының ЖСН
+
+## ЖСН қателері
+iin-error-length = ЖСН 12 цифрдан тұрады, { $count } цифр енгізілді.
+iin-error-non-digit = ЖСН тек цифрлардан тұрады: { $pos }-орында «{ $char }» таңбасы тұр.
+iin-error-century = ЖСН-нің 7-цифры (ғасыр мен жыныс) 1-ден 6-ға дейін болуы керек, { $digit } енгізілді.
+iin-error-date = ЖСН-нің алғашқы алты цифры нақты туған күн емес ({ $date }).
+iin-error-check = ЖСН-нің бақылау цифры дұрыс емес: { $expected } болуы керек, { $found } енгізілді. Енгізгенде қате кетпегенін тексеріңіз.
+iin-error-unissuable = Алғашқы 11 цифры осындай ЖСН берілмейді. Нөмірді тексеріңіз.
+
+## Өріс қателері
+field-error-missing = міндетті өріс толтырылмаған
+field-error-not-a-number = сан керек
+field-error-out-of-range = мәні { $min } мен { $max } аралығында болуы керек
+field-error-bad-date = күн КК.АА.ЖЖЖЖ пішімінде
+field-error-unknown-option = тізімде мұндай нұсқа жоқ
+field-error-too-long = { $max } таңбадан аспауы керек
+field-error-too-short = кемінде { $min } таңба
+field-error-too-few-rows = кемінде { $min } жол керек
+field-error-too-many-rows = { $max } жолдан аспауы керек
+field-error-not-yes-no = «иә» немесе «жоқ» керек
+field-error-unknown-field = қызмет нысанында мұндай өріс жоқ
+field-error-not-a-table = кесте күтілуде
+field-error-period-reversed = кезеңнің соңы басынан ерте
+
+## Әрекет қателері
+error-fields = Нысан қате толтырылған:
+error-forbidden = Құқық жоқ: «{ $action }» әрекетін «{ $roles }» рөлі ғана орындайды.
+error-lifecycle-state = «{ $action }» орындалмайды: өтініш «{ $status }» мәртебесінде.
+error-lifecycle-four-eyes = Нәтижеге басқа қызметкер ғана қол қоя алады: жобаны дайындаған адам оған өзі қол қоймайды («екі кілт» ережесі).
+error-lifecycle-not-assigned = Жобаны тағайындалған орындаушы ғана жібере алады.
+error-lifecycle-already-extended = Бұл өтініш бойынша мерзім бұрын ұзартылған.
+error-person-missing = «{ $field }» өрісі толтырылмаған.
+error-person-too-long = «{ $field }» өрісінің мәні тым ұзын.
+error-person-bad-name = «{ $field }» өрісінде тек әріптер, бос орын, дефис және апостроф болады.
+error-person-no-identity = ЖСН-і жоқ өтініш берушінің жеке куәлігі (құжат нөмірі) болуы керек.
+error-person-birth-mismatch = Туған күні ЖСН-дегі күнмен сәйкес келмейді.
+error-person-bad-phone = Телефонда тек цифрлар, бос орындар және + ( ) - белгілері болады.
+error-unknown-service = «{ $code }» қызметі каталогта жоқ.
+error-channel-not-offered = Қызмет «{ $channel }» арнасы арқылы көрсетілмейді.
+error-duplicate-open = Өтініш берушінің осы қызмет бойынша аяқталмаған { $number } өтініші бар.
+error-missing-documents = Міндетті құжаттар тіркелмеген: { $items }. Сканерлік көшірмелерін тіркеңіз немесе себебін көрсетіңіз.
+error-attachment-empty = Файл бос.
+error-attachment-too-large = Файл көлемі { $size } МБ, { $max } МБ-тан аспауы керек.
+error-attachment-application-too-large = Өтініштің сканерлік көшірмелері { $size } МБ болар еді, { $max } МБ-тан аспауы керек.
+error-attachment-unsupported = Тек PDF, JPEG, PNG және TIFF сканерлік көшірмелері қабылданады (түрі файлдың мазмұны бойынша анықталады).
+error-attachment-malformed = Файл бүлінген немесе толық жүктелмеген.
+error-attachment-unknown-item = «{ $item }» құжаты осы қызметтің тізбесінде жоқ.
+error-not-found = Табылмады: { $what }.
+error-conflict = Өтінішті басқа қызметкер жаңа ғана өзгертті. Оны қайта ашып, әрекетті қайталаңыз.
+error-bad-credentials = ЖСН немесе құпиясөз қате.
+error-locked = Бірнеше рет сәтсіз кіру әрекетінен кейін тіркелгі { $until } дейін бұғатталды.
+error-disabled = Тіркелгі өшірілген. Әкімшіге хабарласыңыз.
+error-weak-password-short = Құпиясөз кемінде 8 таңбадан тұруы керек.
+error-weak-password-iin = Құпиясөзде ЖСН болмауы керек.
+error-weak-password-repeated = Құпиясөз бір таңбаның қайталануынан тұрмауы керек.
+error-weak-password-letters-digits = Құпиясөзде әріптер де, цифрлар да болуы керек.
+error-weak-password-same = Жаңа құпиясөз ескісімен бірдей.
+error-invalid-code-format = «{ $field }»: тек латын әріптері мен цифрлар.
+error-invalid-missing = Толтырылмаған: «{ $field }».
+error-invalid-too-long = Мәні тым ұзын: «{ $field }».
+error-invalid-out-of-range = Мәні жарамсыз: «{ $field }».
+error-invalid-not-an-executor = Таңдалған қызметкер орындаушы емес немесе өшірілген.
+error-invalid-not-allowed = Осы қызметтің регламенті мерзімді ұзартуды көздемейді.
+error-invalid-self-disable = Өз тіркелгіңізді өшіруге болмайды.
+error-invalid-hash = Құпиясөзді қорғау мүмкін болмады; қайталап көріңіз.
+error-already-initialized = { $dir } деректер қалтасында бөлім бапталып қойған.
+error-not-initialized = { $dir } деректер қалтасы әлі бапталмаған: «mio-desk init» орындаңыз немесе бағдарлама терезесін ашыңыз.
+error-calendar = Күнтізбе файлында қате: { $detail }
+error-duplicate-user = ЖСН-і { $iin } пайдаланушы бар.
+error-document = Құжатты жасау мүмкін болмады: { $detail }
+error-backup = Сақтық көшірме: { $detail }
+error-store = Дерекқор қатесі: { $detail }

@@ -1,0 +1,200 @@
+# Русский язык: общие слова, даты, ошибки.
+# Термины сверены с глоссарием research/seed-001.md §6; непроверенные помечены «unverified».
+
+## Даты и числа
+year-of = года
+year-gen = года
+date-from = от
+month-1 = январь
+month-2 = февраль
+month-3 = март
+month-4 = апрель
+month-5 = май
+month-6 = июнь
+month-7 = июль
+month-8 = август
+month-9 = сентябрь
+month-10 = октябрь
+month-11 = ноябрь
+month-12 = декабрь
+month-gen-1 = января
+month-gen-2 = февраля
+month-gen-3 = марта
+month-gen-4 = апреля
+month-gen-5 = мая
+month-gen-6 = июня
+month-gen-7 = июля
+month-gen-8 = августа
+month-gen-9 = сентября
+month-gen-10 = октября
+month-gen-11 = ноября
+month-gen-12 = декабря
+month-loc-1 = января
+month-loc-2 = февраля
+month-loc-3 = марта
+month-loc-4 = апреля
+month-loc-5 = мая
+month-loc-6 = июня
+month-loc-7 = июля
+month-loc-8 = августа
+month-loc-9 = сентября
+month-loc-10 = октября
+month-loc-11 = ноября
+month-loc-12 = декабря
+yes = да
+no = нет
+quarter-n = { $n } квартал
+sex-male = мужской
+sex-female = женский
+
+## Роли
+role-registrar = Работник канцелярии
+role-executor = Ответственный исполнитель
+role-head = Начальник отдела
+role-akim_clerk = Специалист аппарата акима сельского округа
+role-admin = Администратор
+
+## Статусы (внутренние)
+status-registered = Поступило
+status-in_work = В работе
+status-awaiting_signature = На подписи
+status-signed = Подписано, к выдаче
+status-issued = Выдано
+status-withdrawn = Отозвано
+
+## Публичные статусы (seed 000–002)
+public-received = Поступившие
+public-in_work = В работе
+public-completed = Исполнено
+
+## Каналы
+channel-office = Непосредственно в отдел
+channel-con = ЦОН (Госкорпорация)
+channel-portal = Портал «электронного правительства»
+channel-akim = Аким сельского округа
+
+## Действия
+action-register = регистрация заявления
+action-assign = назначение исполнителя
+action-submit_draft = направление проекта на подпись
+action-return = возврат на доработку
+action-sign = подписание ЭЦП
+action-issue = выдача результата
+action-extend = продление срока
+action-withdraw = отзыв заявления
+action-attach = прикрепление сканов
+action-questionnaire = анкетирование
+action-setting_change = изменение настроек
+action-user_add = добавление пользователя
+action-password_reset = сброс пароля
+action-user_disable = блокировка пользователя
+action-users = список пользователей
+action-person_lookup = поиск заявителя
+action-queue = просмотр очередей
+action-verify = проверка документа
+action-report = отчет за период
+action-backup = резервная копия
+
+## Поля
+field-iin = ИИН
+field-surname = Фамилия
+field-given_name = Имя
+field-patronymic = Отчество
+field-birth_date = Дата рождения
+field-address = Адрес
+field-phone = Телефон
+field-id_document = Удостоверение личности
+field-full_name = Ф.И.О.
+field-roles = Роли
+field-password = Пароль
+field-executor = Исполнитель
+field-resolution = Резолюция
+field-comment = Комментарий
+field-reason = Причина
+field-extension = Продление
+field-decision = Решение
+field-questionnaire = Анкета
+field-user = Пользователь
+field-idle_lock_minutes = Блокировка при бездействии
+field-max_file_mib = Предельный размер скана
+field-term = Срок
+field-missing_reason = Причина отсутствия документов
+field-office_code = Код отдела
+field-workstation = Код рабочего места
+field-office_name_kk = Наименование отдела на казахском языке
+field-office_name_ru = Наименование отдела на русском языке
+field-service = Услуга
+field-channel = Канал
+field-collector_iin = ИИН получателя
+
+## Ошибки ИИН
+iin-error-length = ИИН состоит из 12 цифр, введено { $count }.
+iin-error-non-digit = ИИН состоит только из цифр: символ «{ $char }» на позиции { $pos }.
+iin-error-century = 7-я цифра ИИН (век и пол) должна быть от 1 до 6, введено { $digit }.
+iin-error-date = Первые шесть цифр ИИН не образуют существующую дату рождения ({ $date }).
+iin-error-check = Контрольная цифра ИИН неверна: должна быть { $expected }, введено { $found }. Проверьте, не ошиблись ли при вводе.
+iin-error-unissuable = ИИН с такими первыми 11 цифрами не выдается. Проверьте номер.
+
+## Ошибки полей
+field-error-missing = обязательное поле не заполнено
+field-error-not-a-number = нужно число
+field-error-out-of-range = значение должно быть от { $min } до { $max }
+field-error-bad-date = дата в формате ДД.ММ.ГГГГ
+field-error-unknown-option = такого варианта нет в списке
+field-error-too-long = не более { $max } символов
+field-error-too-short = не менее { $min } символов
+field-error-too-few-rows = нужно не менее { $min } строк
+field-error-too-many-rows = не более { $max } строк
+field-error-not-yes-no = нужно «да» или «нет»
+field-error-unknown-field = такого поля нет в форме услуги
+field-error-not-a-table = ожидается таблица
+field-error-period-reversed = конец периода раньше начала
+
+## Ошибки действий
+error-fields = Форма заполнена с ошибками:
+error-forbidden = Нет права: { $action } доступно роли «{ $roles }».
+error-lifecycle-state = Нельзя выполнить «{ $action }»: заявление в статусе «{ $status }».
+error-lifecycle-four-eyes = Подписать результат может только другой сотрудник: составитель проекта не подписывает его сам (правило «двух ключей»).
+error-lifecycle-not-assigned = Проект может направить только назначенный исполнитель.
+error-lifecycle-already-extended = Срок по этому заявлению уже продлевался.
+error-person-missing = Не заполнено поле «{ $field }».
+error-person-too-long = Слишком длинное значение поля «{ $field }».
+error-person-bad-name = Поле «{ $field }» может содержать только буквы, пробел, дефис и апостроф.
+error-person-no-identity = У заявителя без ИИН должно быть удостоверение личности (номер документа).
+error-person-birth-mismatch = Дата рождения не совпадает с датой в ИИН.
+error-person-bad-phone = Телефон может содержать только цифры, пробелы и знаки + ( ) -.
+error-unknown-service = Услуга «{ $code }» отсутствует в каталоге.
+error-channel-not-offered = Услуга не оказывается через канал «{ $channel }».
+error-duplicate-open = У заявителя уже есть незавершенное заявление { $number } по этой услуге.
+error-missing-documents = Не приложены обязательные документы: { $items }. Приложите сканы или укажите причину.
+error-attachment-empty = Файл пустой.
+error-attachment-too-large = Файл { $size } МБ, допускается не более { $max } МБ.
+error-attachment-application-too-large = Сканы заявления заняли бы { $size } МБ, допускается не более { $max } МБ.
+error-attachment-unsupported = Принимаются только сканы PDF, JPEG, PNG и TIFF (тип определяется по содержимому файла).
+error-attachment-malformed = Файл поврежден или загружен не полностью.
+error-attachment-unknown-item = Документа «{ $item }» нет в перечне этой услуги.
+error-not-found = Не найдено: { $what }.
+error-conflict = Заявление только что изменил другой сотрудник. Откройте его заново и повторите действие.
+error-bad-credentials = Неверный ИИН или пароль.
+error-locked = Учетная запись заблокирована до { $until } после нескольких неудачных попыток входа.
+error-disabled = Учетная запись отключена. Обратитесь к администратору.
+error-weak-password-short = Пароль должен быть не короче 8 символов.
+error-weak-password-iin = Пароль не должен содержать ИИН.
+error-weak-password-repeated = Пароль не может состоять из одного повторяющегося символа.
+error-weak-password-letters-digits = Пароль должен содержать буквы и цифры.
+error-weak-password-same = Новый пароль совпадает со старым.
+error-invalid-code-format = «{ $field }»: только латинские буквы и цифры.
+error-invalid-missing = Не заполнено: «{ $field }».
+error-invalid-too-long = Слишком длинное значение: «{ $field }».
+error-invalid-out-of-range = Недопустимое значение: «{ $field }».
+error-invalid-not-an-executor = Выбранный сотрудник не является исполнителем или отключен.
+error-invalid-not-allowed = Регламент этой услуги не предусматривает продление срока.
+error-invalid-self-disable = Нельзя отключить собственную учетную запись.
+error-invalid-hash = Не удалось защитить пароль; попробуйте еще раз.
+error-already-initialized = Отдел в папке данных { $dir } уже настроен.
+error-not-initialized = Папка данных { $dir } еще не настроена: выполните «mio-desk init» или откройте окно программы.
+error-calendar = Ошибка в файле календаря: { $detail }
+error-duplicate-user = Пользователь с ИИН { $iin } уже существует.
+error-document = Не удалось сформировать документ: { $detail }
+error-backup = Резервная копия: { $detail }
+error-store = Ошибка базы данных: { $detail }

@@ -1,0 +1,293 @@
+//! Errors of the use cases, each with a message in the user's language.
+
+use crate::domain::attachment::AttachmentError;
+use crate::domain::fields::{FieldError, FieldProblem};
+use crate::domain::iin::IinError;
+use crate::domain::lifecycle::LifecycleError;
+use crate::domain::model::Lang;
+use crate::domain::person::PersonError;
+use crate::i18n::{Arg, tr, tra};
+use crate::store::StoreError;
+
+/// Why an action did not happen. Nothing was written when one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("forbidden: {action} needs {needed}")]
+    Forbidden { action: String, needed: String },
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Person(#[from] PersonError),
+    #[error(transparent)]
+    Iin(#[from] IinError),
+    #[error("invalid fields: {0:?}")]
+    Fields(Vec<FieldError>),
+    #[error("unknown service {0:?}")]
+    UnknownService(String),
+    #[error("the service {service} is not offered through the channel {channel}")]
+    ChannelNotOffered { service: String, channel: String },
+    #[error("this person already has an open application {number} for this service")]
+    DuplicateOpen { number: String },
+    #[error("mandatory documents are missing ({}) and no reason was recorded", .items.join(", "))]
+    MissingDocuments { items: Vec<String> },
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("the application was changed by someone else; reload it and try again")]
+    Conflict,
+    #[error("wrong IIN or password")]
+    BadCredentials,
+    #[error("the account is locked until {until} after too many failed logins")]
+    Locked { until: String },
+    #[error("the account is disabled")]
+    Disabled,
+    #[error("the password is too weak: {0}")]
+    WeakPassword(&'static str),
+    #[error("invalid {field}: {key}")]
+    Invalid { field: String, key: String },
+    #[error("the data directory {0} is already set up")]
+    AlreadyInitialized(String),
+    #[error("the data directory {0} is not set up yet (run `mio-desk init` or open the window)")]
+    NotInitialized(String),
+    #[error("calendar data: {0}")]
+    Calendar(String),
+    #[error("a user with IIN {0} already exists")]
+    DuplicateUser(String),
+    #[error("signature: {0}")]
+    Signing(String),
+    #[error("document: {0}")]
+    Document(String),
+    #[error("backup: {0}")]
+    Backup(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict => DeskError::Conflict,
+            StoreError::NotFound(w) => DeskError::NotFound(w),
+            StoreError::Duplicate { what: "user", key } => DeskError::DuplicateUser(key),
+            other => DeskError::Store(other),
+        }
+    }
+}
+
+fn field_problem(lang: Lang, p: &FieldProblem) -> String {
+    let key = format!("field-error-{}", p.key());
+    match p {
+        FieldProblem::OutOfRange { min, max } => tra(
+            lang,
+            &key,
+            &[
+                ("min", Arg::Str(min.map(|m| m.to_string()).unwrap_or("—".into()).into())),
+                ("max", Arg::Str(max.map(|m| m.to_string()).unwrap_or("—".into()).into())),
+            ],
+        ),
+        FieldProblem::TooLong { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
+        FieldProblem::TooShort { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
+        FieldProblem::TooFewRows { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
+        FieldProblem::TooManyRows { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
+        _ => tr(lang, &key),
+    }
+}
+
+/// The message for one field error: "<path>: <problem>".
+pub fn field_error_message(lang: Lang, e: &FieldError) -> String {
+    format!("{}: {}", e.path, field_problem(lang, &e.problem))
+}
+
+/// The message for an ИИН error.
+pub fn iin_message(lang: Lang, e: &IinError) -> String {
+    let key = format!("iin-error-{}", e.key());
+    match e {
+        IinError::Length(n) => tra(lang, &key, &[("count", Arg::from(*n))]),
+        IinError::NonDigit(c, pos) => tra(
+            lang,
+            &key,
+            &[("char", Arg::from(c.to_string())), ("pos", Arg::from(*pos))],
+        ),
+        IinError::CenturyDigit(d) => tra(lang, &key, &[("digit", Arg::Num(i64::from(*d)))]),
+        IinError::ImpossibleDate(s) => tra(lang, &key, &[("date", Arg::from(s.as_str()))]),
+        IinError::CheckDigit { expected, found } => tra(
+            lang,
+            &key,
+            &[
+                ("expected", Arg::Num(i64::from(*expected))),
+                ("found", Arg::Num(i64::from(*found))),
+            ],
+        ),
+        IinError::Unissuable => tr(lang, &key),
+    }
+}
+
+impl DeskError {
+    /// A stable key for tests and logs.
+    pub fn key(&self) -> String {
+        match self {
+            DeskError::Forbidden { .. } => "forbidden".into(),
+            DeskError::Lifecycle(e) => format!("lifecycle-{}", e.key()),
+            DeskError::Person(e) => format!("person-{}", e.key()),
+            DeskError::Iin(e) => format!("iin-{}", e.key()),
+            DeskError::Fields(_) => "fields".into(),
+            DeskError::UnknownService(_) => "unknown-service".into(),
+            DeskError::ChannelNotOffered { .. } => "channel-not-offered".into(),
+            DeskError::DuplicateOpen { .. } => "duplicate-open".into(),
+            DeskError::MissingDocuments { .. } => "missing-documents".into(),
+            DeskError::Attachment(e) => format!("attachment-{}", e.key()),
+            DeskError::NotFound(_) => "not-found".into(),
+            DeskError::Conflict => "conflict".into(),
+            DeskError::BadCredentials => "bad-credentials".into(),
+            DeskError::Locked { .. } => "locked".into(),
+            DeskError::Disabled => "disabled".into(),
+            DeskError::WeakPassword(_) => "weak-password".into(),
+            DeskError::Invalid { .. } => "invalid".into(),
+            DeskError::AlreadyInitialized(_) => "already-initialized".into(),
+            DeskError::NotInitialized(_) => "not-initialized".into(),
+            DeskError::Calendar(_) => "calendar".into(),
+            DeskError::DuplicateUser(_) => "duplicate-user".into(),
+            DeskError::Signing(_) => "signing".into(),
+            DeskError::Document(_) => "document".into(),
+            DeskError::Backup(_) => "backup".into(),
+            DeskError::Store(_) => "store".into(),
+        }
+    }
+
+    /// The field of the form the error belongs to, so the window can show it there.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            DeskError::Person(e) => Some(e.field().to_string()),
+            DeskError::Iin(_) => Some("iin".into()),
+            DeskError::Fields(f) => f.first().map(|e| e.path.clone()),
+            DeskError::Invalid { field, .. } => Some(field.clone()),
+            DeskError::WeakPassword(_) => Some("password".into()),
+            DeskError::MissingDocuments { .. } => Some("missing_reason".into()),
+            _ => None,
+        }
+    }
+
+    /// The message shown to the user.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            DeskError::Forbidden { action, needed } => tra(
+                lang,
+                "error-forbidden",
+                &[
+                    ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                    ("roles", Arg::from(roles_text(lang, needed))),
+                ],
+            ),
+            DeskError::Lifecycle(e) => match e {
+                LifecycleError::NotAllowedInState { action, from } => tra(
+                    lang,
+                    "error-lifecycle-state",
+                    &[
+                        ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                        ("status", Arg::from(tr(lang, &format!("status-{}", from.code())))),
+                    ],
+                ),
+                LifecycleError::Forbidden { action, needed, .. } => tra(
+                    lang,
+                    "error-forbidden",
+                    &[
+                        ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                        ("roles", Arg::from(roles_text(lang, needed))),
+                    ],
+                ),
+                other => tr(lang, &format!("error-lifecycle-{}", other.key())),
+            },
+            DeskError::Person(PersonError::Iin(e)) | DeskError::Iin(e) => iin_message(lang, e),
+            DeskError::Person(e) => tra(
+                lang,
+                &format!("error-person-{}", e.key()),
+                &[("field", Arg::from(tr(lang, &format!("field-{}", e.field()))))],
+            ),
+            DeskError::Fields(errs) => {
+                let list: Vec<String> = errs.iter().map(|e| field_error_message(lang, e)).collect();
+                format!("{} {}", tr(lang, "error-fields"), list.join("; "))
+            }
+            DeskError::UnknownService(s) => {
+                tra(lang, "error-unknown-service", &[("code", Arg::from(s.as_str()))])
+            }
+            DeskError::ChannelNotOffered { channel, .. } => tra(
+                lang,
+                "error-channel-not-offered",
+                &[("channel", Arg::from(tr(lang, &format!("channel-{channel}"))))],
+            ),
+            DeskError::DuplicateOpen { number } => {
+                tra(lang, "error-duplicate-open", &[("number", Arg::from(number.as_str()))])
+            }
+            DeskError::MissingDocuments { items } => tra(
+                lang,
+                "error-missing-documents",
+                &[("items", Arg::from(items.join(", ")))],
+            ),
+            DeskError::Attachment(e) => match e {
+                AttachmentError::TooLarge { size, max } => tra(
+                    lang,
+                    "error-attachment-too-large",
+                    &[
+                        ("size", Arg::from(mb(*size))),
+                        ("max", Arg::from(mb(*max))),
+                    ],
+                ),
+                AttachmentError::ApplicationTooLarge { total, max } => tra(
+                    lang,
+                    "error-attachment-application-too-large",
+                    &[
+                        ("size", Arg::from(mb(*total))),
+                        ("max", Arg::from(mb(*max))),
+                    ],
+                ),
+                AttachmentError::UnknownChecklistItem(i) => tra(
+                    lang,
+                    "error-attachment-unknown-item",
+                    &[("item", Arg::from(i.as_str()))],
+                ),
+                other => tr(lang, &format!("error-attachment-{}", other.key())),
+            },
+            DeskError::NotFound(w) => tra(lang, "error-not-found", &[("what", Arg::from(w.as_str()))]),
+            DeskError::Conflict => tr(lang, "error-conflict"),
+            DeskError::BadCredentials => tr(lang, "error-bad-credentials"),
+            DeskError::Locked { until } => {
+                tra(lang, "error-locked", &[("until", Arg::from(until.as_str()))])
+            }
+            DeskError::Disabled => tr(lang, "error-disabled"),
+            DeskError::WeakPassword(why) => tr(lang, &format!("error-weak-password-{why}")),
+            DeskError::Invalid { field, key } => tra(
+                lang,
+                &format!("error-invalid-{key}"),
+                &[("field", Arg::from(tr(lang, &format!("field-{field}"))))],
+            ),
+            DeskError::AlreadyInitialized(d) => {
+                tra(lang, "error-already-initialized", &[("dir", Arg::from(d.as_str()))])
+            }
+            DeskError::NotInitialized(d) => {
+                tra(lang, "error-not-initialized", &[("dir", Arg::from(d.as_str()))])
+            }
+            DeskError::Calendar(m) => tra(lang, "error-calendar", &[("detail", Arg::from(m.as_str()))]),
+            DeskError::DuplicateUser(i) => {
+                tra(lang, "error-duplicate-user", &[("iin", Arg::from(i.as_str()))])
+            }
+            DeskError::Signing(m) => m.clone(),
+            DeskError::Document(m) => tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))]),
+            DeskError::Backup(m) => tra(lang, "error-backup", &[("detail", Arg::from(m.as_str()))]),
+            DeskError::Store(e) => tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))]),
+        }
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn roles_text(lang: Lang, codes: &str) -> String {
+    codes
+        .split([' ', '/'])
+        .filter(|s| !s.is_empty() && *s != "or")
+        .map(|c| tr(lang, &format!("role-{c}")))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}

@@ -1,0 +1,824 @@
+//! The life of an application after intake: assign, draft, submit, return, sign, issue,
+//! extend, withdraw, and the citizen's questionnaire. Each action is one transaction that
+//! checks the role and the state (domain::lifecycle), changes the row, writes the audit entry
+//! and, for ЦОН and portal applications, the gateway notice.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::intake::External;
+use super::settings::ExecutorVisibility;
+use super::{Desk, DeskError, Result, Session, stamp};
+use crate::domain::catalog::{DocumentKind, FieldKind, FieldSpec, FieldStage, Service};
+use crate::domain::decision::{self, Decision, DecisionInput, Outcome};
+use crate::domain::deadline::{self, Due};
+use crate::domain::document::{self, Body, Content, Line, Payment, Shown, Table};
+use crate::domain::iin::Iin;
+use crate::domain::lifecycle::{self, Action, Check};
+use crate::domain::model::{Channel, PublicStatus, Role, Status, Text};
+use crate::store::apps::{self, AppRow, Change, JournalEntry, NewDocument};
+use crate::store::{Tx, people};
+
+/// A target application and the row version the user saw (`None` = whatever is current).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub id: i64,
+    pub version: Option<i64>,
+}
+
+impl Target {
+    pub fn id(id: i64) -> Target {
+        Target { id, version: None }
+    }
+}
+
+/// The outcome of signing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signed {
+    pub outgoing_number: String,
+    pub document_id: i64,
+    pub content_sha256: String,
+}
+
+impl Desk {
+    /// Whether a user may see an application (office policy; enforced on every read too).
+    pub(crate) fn can_see(&self, s: &Session, app: &AppRow) -> Result<bool> {
+        if s.has(Role::Registrar) || s.has(Role::Head) {
+            return Ok(true);
+        }
+        if s.has(Role::Executor) {
+            let policy = self.settings()?.executor_visibility;
+            if policy == ExecutorVisibility::All || app.executor_id == Some(s.user_id) {
+                return Ok(true);
+            }
+        }
+        if s.has(Role::AkimClerk) && app.channel == Channel::Akim {
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(crate) fn check_can_see(&self, s: &Session, app: &AppRow) -> Result<()> {
+        if self.can_see(s, app)? {
+            Ok(())
+        } else {
+            // Not revealing whether it exists.
+            Err(DeskError::NotFound(format!("application {}", app.id)))
+        }
+    }
+
+    fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<AppRow> {
+        let app = apps::by_id(tx, t.id)?
+            .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
+        self.check_can_see(s, &app)?;
+        if let Some(v) = t.version
+            && v != app.row_version
+        {
+            return Err(DeskError::Conflict);
+        }
+        Ok(app)
+    }
+
+    fn decide(&self, s: &Session, app: &AppRow, action: Action) -> Result<Status> {
+        let allow_self_sign = self.settings()?.allow_self_sign;
+        Ok(lifecycle::decide(&Check {
+            action,
+            from: app.status,
+            channel: app.channel,
+            user_roles: &s.roles,
+            user_id: s.user_id,
+            executor_id: app.executor_id,
+            drafter_id: app.drafter_id,
+            allow_self_sign,
+            already_extended: app.extended,
+        })?)
+    }
+
+    fn external_of(app: &AppRow) -> Option<External> {
+        match (&app.external_id, &app.origin) {
+            (Some(m), Some(o)) => Some(External {
+                message_id: m.clone(),
+                origin: o.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The head assigns (or reassigns) the responsible executor with a resolution note.
+    pub fn assign(&self, s: &Session, t: Target, executor_id: i64, resolution: &str) -> Result<()> {
+        self.store.write(|tx| self.assign_in(tx, s, t, executor_id, resolution))
+    }
+
+    pub(crate) fn assign_in(&self, tx: &Tx<'_>, s: &Session, t: Target, executor_id: i64, resolution: &str) -> Result<()> {
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::Assign)?;
+            let executor = people::user_by_id(tx, executor_id)?
+                .filter(|u| u.roles.contains(&Role::Executor) && !u.disabled)
+                .ok_or_else(|| DeskError::Invalid {
+                    field: "executor".into(),
+                    key: "not-an-executor".into(),
+                })?;
+            let resolution = resolution.trim();
+            if resolution.chars().count() > 1000 {
+                return Err(DeskError::Invalid {
+                    field: "resolution".into(),
+                    key: "too-long".into(),
+                });
+            }
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    executor_id: Some(executor.id),
+                    resolution: Some(resolution),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(
+                tx,
+                Some(s),
+                if app.status == Status::Registered { "assign" } else { "reassign" },
+                "application",
+                &app.number,
+                serde_json::json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
+            )?;
+            if app.status == Status::Registered && app.channel.via_gateway() {
+                self.notify_status(tx, app.id, &app.number, Self::external_of(&app).as_ref(), PublicStatus::InWork, None)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The executor saves the decision form without submitting it.
+    pub fn save_draft(&self, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+        self.store.write(|tx| self.save_draft_in(tx, s, t, input))
+    }
+
+    pub(crate) fn save_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+        self.require(s, &[Role::Executor], "submit_draft")?;
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            if app.status != Status::InWork {
+                return Err(lifecycle::LifecycleError::NotAllowedInState {
+                    action: "submit_draft",
+                    from: app.status,
+                }
+                .into());
+            }
+            if app.executor_id != Some(s.user_id) {
+                return Err(lifecycle::LifecycleError::NotAssignedExecutor.into());
+            }
+            let cat = self.catalog();
+            let service = cat
+                .service(&app.service)
+                .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+            let d = decision::validate(service, input).map_err(DeskError::Fields)?;
+            let v = serde_json::to_value(&d).expect("decision serialises");
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    decision: Some(Some(&v)),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(tx, Some(s), "save_draft", "application", &app.number, serde_json::json!({"outcome": d.outcome}))?;
+            Ok(d)
+        }
+    }
+
+    /// The executor submits the decision for signature.
+    pub fn submit_draft(&self, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+        self.store.write(|tx| self.submit_draft_in(tx, s, t, input))
+    }
+
+    pub(crate) fn submit_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::SubmitDraft)?;
+            let cat = self.catalog();
+            let service = cat
+                .service(&app.service)
+                .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+            let d = decision::validate(service, input).map_err(DeskError::Fields)?;
+            let v = serde_json::to_value(&d).expect("decision serialises");
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    decision: Some(Some(&v)),
+                    drafter_id: Some(Some(s.user_id)),
+                    return_comment: Some(None),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(
+                tx,
+                Some(s),
+                "submit_draft",
+                "application",
+                &app.number,
+                serde_json::json!({"outcome": d.outcome, "reason": d.reason}),
+            )?;
+            Ok(d)
+        }
+    }
+
+    /// The head returns the draft to the executor with a comment.
+    pub fn return_draft(&self, s: &Session, t: Target, comment: &str) -> Result<()> {
+        self.store.write(|tx| self.return_draft_in(tx, s, t, comment))
+    }
+
+    pub(crate) fn return_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, comment: &str) -> Result<()> {
+        let comment = comment.trim();
+        if comment.chars().count() < 3 {
+            return Err(DeskError::Invalid {
+                field: "comment".into(),
+                key: "missing".into(),
+            });
+        }
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::Return)?;
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    return_comment: Some(Some(comment)),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(tx, Some(s), "return", "application", &app.number, serde_json::json!({"comment": comment}))
+        }
+    }
+
+    /// Signs the result: the transition, the outgoing journal number and the result document.
+    /// `finish` runs inside the same transaction with the document content (the signatures
+    /// layer renders, signs and stores the paper there); an error from it rolls everything back.
+    pub fn sign_with(&self,
+        s: &Session,
+        t: Target,
+        finish: &mut dyn FnMut(&Tx<'_>, &Content, i64) -> Result<Value>,
+    ) -> Result<Signed> {
+        self.store.write(|tx| self.sign_with_in(tx, s, t, finish))
+    }
+
+    pub(crate) fn sign_with_in(&self, tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        finish: &mut dyn FnMut(&Tx<'_>, &Content, i64) -> Result<Value>,
+    ) -> Result<Signed> {
+        let now_t = self.now();
+        let now = stamp(now_t);
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::Sign)?;
+            let self_signed = app.drafter_id == Some(s.user_id);
+            let today = self.local(now_t).date();
+            let year = chrono::Datelike::year(&today);
+            let (number, seq) = apps::next_number(tx, "out", &self.office.code, year)?;
+            let content = self.result_content(tx, &app, &number, today, Some(&s.full_name))?;
+            let content_json = String::from_utf8(content.canonical()).expect("json");
+            let sha = content.sha256();
+            let document_id = apps::add_document(
+                tx,
+                &NewDocument {
+                    application_id: Some(app.id),
+                    kind: content.kind.code(),
+                    number: &number,
+                    content: &content_json,
+                    content_sha256: &sha,
+                    created_at: &now,
+                    created_by: Some(s.user_id),
+                },
+            )?;
+            let signature = finish(tx, &content, document_id)?;
+            apps::add_journal(
+                tx,
+                &JournalEntry {
+                    journal: "out",
+                    number: &number,
+                    year,
+                    seq,
+                    application_id: app.id,
+                    at: &now,
+                    user_id: Some(s.user_id),
+                    summary: content.kind.code(),
+                },
+            )?;
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    outgoing_number: Some(&number),
+                    signed_by: Some(s.user_id),
+                    signed_at: Some(&now),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(
+                tx,
+                Some(s),
+                "sign",
+                "application",
+                &app.number,
+                serde_json::json!({
+                    "outgoing": number,
+                    "document": content.kind.code(),
+                    "content_sha256": sha,
+                    "self_signed": self_signed,
+                    "signature": signature,
+                }),
+            )?;
+            if app.channel.via_gateway() {
+                self.notify_status(
+                    tx,
+                    app.id,
+                    &app.number,
+                    Self::external_of(&app).as_ref(),
+                    PublicStatus::Completed,
+                    Some(serde_json::json!({"outgoing": number, "document_id": document_id})),
+                )?;
+            }
+            Ok(Signed {
+                outgoing_number: number,
+                document_id,
+                content_sha256: sha,
+            })
+        }
+    }
+
+    /// The registrar (or the akim's clerk for the akim channel) hands the result over, after
+    /// checking the collector's ИИН (the applicant, or a representative with a power of
+    /// attorney, whose ИИН is recorded).
+    pub fn issue(&self, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
+        self.store.write(|tx| self.issue_in(tx, s, t, collector_iin))
+    }
+
+    pub(crate) fn issue_in(&self, tx: &Tx<'_>, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
+        let collector = Iin::parse(collector_iin)?;
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::Issue)?;
+            let is_applicant = app.applicant_iin.as_deref() == Some(collector.as_string().as_str());
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    issued_at: Some(&now),
+                    collector_iin: Some(&collector.as_string()),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(
+                tx,
+                Some(s),
+                "issue",
+                "application",
+                &app.number,
+                serde_json::json!({"collector_iin": collector.as_string(), "collector_is_applicant": is_applicant}),
+            )
+        }
+    }
+
+    /// The head extends the term once, by what the service's edition allows; the applicant is
+    /// notified (an extension notice is made, and a gateway notice for ЦОН / portal).
+    pub fn extend(&self, s: &Session, t: Target, reason: &str) -> Result<Due> {
+        self.store.write(|tx| self.extend_in(tx, s, t, reason))
+    }
+
+    pub(crate) fn extend_in(&self, tx: &Tx<'_>, s: &Session, t: Target, reason: &str) -> Result<Due> {
+        let reason = reason.trim();
+        if reason.chars().count() < 5 {
+            return Err(DeskError::Invalid {
+                field: "reason".into(),
+                key: "missing".into(),
+            });
+        }
+        let now_t = self.now();
+        let now = stamp(now_t);
+        {
+            let app = self.load_for(tx, s, t)?;
+            let to = self.decide(s, &app, Action::Extend)?;
+            let cat = self.catalog();
+            let service = cat
+                .service(&app.service)
+                .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+            let version = service
+                .version(&app.service_version)
+                .unwrap_or_else(|| service.latest_version());
+            let ext = version.extension.ok_or_else(|| DeskError::Invalid {
+                field: "extension".into(),
+                key: "not-allowed".into(),
+            })?;
+            let current = Due {
+                date: app.due_date.parse().map_err(|_| DeskError::Store(crate::store::StoreError::Corrupt("due date".into())))?,
+                at: None,
+            };
+            let new = deadline::extend(&self.calendar(), current, ext);
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    due_date: Some(&new.date.to_string()),
+                    due_at: Some(None),
+                    extended: Some(true),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            // The notice to the applicant.
+            let today = self.local(now_t).date();
+            let person = people::person_by_id(tx, app.person_id)?;
+            let content = Content {
+                kind: DocumentKind::ExtensionNotice,
+                number: app.number.clone(),
+                date: today,
+                issuer: self.issuer(),
+                application: Some(self.app_ref(&app, service)),
+                applicant: person.map(|p| applicant_of(&p)),
+                body: Body::Extension {
+                    previous_due: current.date,
+                    new_due: new.date,
+                    reason: reason.to_string(),
+                },
+                specialist: None,
+                head: Some(s.full_name.clone()),
+            };
+            apps::add_document(
+                tx,
+                &NewDocument {
+                    application_id: Some(app.id),
+                    kind: content.kind.code(),
+                    number: &app.number,
+                    content: &String::from_utf8(content.canonical()).expect("json"),
+                    content_sha256: &content.sha256(),
+                    created_at: &now,
+                    created_by: Some(s.user_id),
+                },
+            )?;
+            let notice_by = deadline::extension_notice_by(&self.calendar(), today, ext);
+            self.audit(
+                tx,
+                Some(s),
+                "extend",
+                "application",
+                &app.number,
+                serde_json::json!({"from": current.date, "to": new.date, "reason": reason, "notice_by": notice_by}),
+            )?;
+            if app.channel.via_gateway() {
+                let public = app.status.public().unwrap_or(PublicStatus::InWork);
+                self.notify_status(
+                    tx,
+                    app.id,
+                    &app.number,
+                    Self::external_of(&app).as_ref(),
+                    public,
+                    Some(serde_json::json!({"extended_to": new.date, "reason": reason})),
+                )?;
+            }
+            Ok(new)
+        }
+    }
+
+    /// Withdraws an open application (the citizen asked; registrar or the akim's clerk).
+    pub fn withdraw(&self, s: Option<&Session>, t: Target, reason: &str) -> Result<()> {
+        self.store.write(|tx| self.withdraw_in(tx, s, t, reason))
+    }
+
+    pub(crate) fn withdraw_in(&self, tx: &Tx<'_>, s: Option<&Session>, t: Target, reason: &str) -> Result<()> {
+        let reason = reason.trim();
+        if reason.chars().count() < 3 {
+            return Err(DeskError::Invalid {
+                field: "reason".into(),
+                key: "missing".into(),
+            });
+        }
+        let now = stamp(self.now());
+        {
+            let app = match s {
+                Some(s) => self.load_for(tx, s, t)?,
+                None => apps::by_id(tx, t.id)?
+                    .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?,
+            };
+            let to = match s {
+                Some(s) => self.decide(s, &app, Action::Withdraw)?,
+                // The gateway engine applies a withdrawal the protocol allows (portal).
+                None => Action::Withdraw.target(app.status).ok_or(
+                    lifecycle::LifecycleError::NotAllowedInState {
+                        action: "withdraw",
+                        from: app.status,
+                    },
+                )?,
+            };
+            apps::update(
+                tx,
+                app.id,
+                app.row_version,
+                &Change {
+                    status: Some(to),
+                    withdrawn_at: Some(&now),
+                    withdraw_reason: Some(reason),
+                    ..Default::default()
+                },
+                &now,
+            )?;
+            self.audit(tx, s, "withdraw", "application", &app.number, serde_json::json!({"reason": reason}))
+        }
+    }
+
+    /// Records the citizen's answers to the two-question questionnaire (1 = not satisfied,
+    /// 2 = partly, 3 = satisfied).
+    pub fn record_questionnaire(&self, s: &Session, t: Target, q1: u8, q2: u8) -> Result<()> {
+        self.store.write(|tx| self.record_questionnaire_in(tx, s, t, q1, q2))
+    }
+
+    pub(crate) fn record_questionnaire_in(&self, tx: &Tx<'_>, s: &Session, t: Target, q1: u8, q2: u8) -> Result<()> {
+        self.require(s, &[Role::Registrar, Role::AkimClerk], "questionnaire")?;
+        if !(1..=3).contains(&q1) || !(1..=3).contains(&q2) {
+            return Err(DeskError::Invalid {
+                field: "questionnaire".into(),
+                key: "out-of-range".into(),
+            });
+        }
+        let now = stamp(self.now());
+        {
+            let app = self.load_for(tx, s, t)?;
+            if app.status != Status::Issued {
+                return Err(lifecycle::LifecycleError::NotAllowedInState {
+                    action: "questionnaire",
+                    from: app.status,
+                }
+                .into());
+            }
+            apps::record_questionnaire(tx, app.id, q1, q2, &now, Some(s.user_id))?;
+            self.audit(tx, Some(s), "questionnaire", "application", &app.number, serde_json::json!({"q1": q1, "q2": q2}))
+        }
+    }
+
+    pub(crate) fn app_ref(&self, app: &AppRow, service: &Service) -> document::AppRef {
+        let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
+        document::AppRef {
+            number: app.number.clone(),
+            submitted_on: self.local(accepted).date(),
+            service_code: service.code.clone(),
+            service: service.name.text(),
+            channel: app.channel,
+        }
+    }
+
+    /// The result document of an application from its decision.
+    pub(crate) fn result_content(
+        &self,
+        db: &impl crate::store::Db,
+        app: &AppRow,
+        number: &str,
+        date: NaiveDate,
+        head: Option<&str>,
+    ) -> Result<Content> {
+        let cat = self.catalog();
+        let service = cat
+            .service(&app.service)
+            .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+        let d: Decision = match &app.decision {
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|e| DeskError::Store(crate::store::StoreError::Corrupt(e.to_string())))?,
+            None => {
+                return Err(DeskError::Invalid {
+                    field: "decision".into(),
+                    key: "missing".into(),
+                });
+            }
+        };
+        let person = people::person_by_id(db, app.person_id)?
+            .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
+        let drafter = match app.drafter_id {
+            Some(id) => people::user_by_id(db, id)?.map(|u| u.full_name),
+            None => None,
+        };
+        let (kind, body) = result_body(service, &d, &app.intake);
+        Ok(Content {
+            kind,
+            number: number.to_string(),
+            date,
+            issuer: self.issuer(),
+            application: Some(self.app_ref(app, service)),
+            applicant: Some(applicant_of(&person)),
+            body,
+            specialist: drafter,
+            head: head.map(str::to_string),
+        })
+    }
+}
+
+pub(crate) fn applicant_of(p: &crate::domain::person::Person) -> document::Applicant {
+    document::Applicant {
+        full_name: p.full_name(),
+        iin: p.iin.map(|i| i.as_string()),
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+    }
+}
+
+fn date_of(v: Option<&Value>) -> Option<NaiveDate> {
+    v.and_then(|v| v.as_str()).and_then(|s| s.parse().ok())
+}
+
+fn shown(kind: FieldKind, options: &[crate::domain::catalog::ChoiceOption], v: &Value) -> Shown {
+    match kind {
+        FieldKind::Money => Shown::Money(v.as_i64().unwrap_or(0)),
+        FieldKind::Integer | FieldKind::Year => Shown::Int(v.as_i64().unwrap_or(0)),
+        FieldKind::Quarter => Shown::Quarter(v.as_i64().unwrap_or(0) as u8),
+        FieldKind::Date => date_of(Some(v))
+            .map(Shown::Date)
+            .unwrap_or_else(|| Shown::Text(v.to_string())),
+        FieldKind::YesNo => Shown::YesNo(v.as_bool().unwrap_or(false)),
+        FieldKind::Choice => {
+            let key = v.as_str().unwrap_or("");
+            options
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| Shown::Choice(o.label.text()))
+                .unwrap_or_else(|| Shown::Text(key.to_string()))
+        }
+        _ => Shown::Text(v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
+    }
+}
+
+fn table_of(f: &FieldSpec, v: &Value) -> Table {
+    let rows = v
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|row| {
+                    f.columns
+                        .iter()
+                        .map(|c| match row.get(&c.key) {
+                            Some(x) => shown(c.kind, &c.options, x),
+                            None => Shown::Text(String::new()),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Table {
+        title: f.label.text(),
+        columns: f.columns.iter().map(|c| c.label.text()).collect(),
+        rows,
+    }
+}
+
+/// Labelled lines and tables for the decision fields of a stage set.
+fn lines_and_tables(service: &Service, d: &Decision, stages: &[FieldStage], skip: &[&str]) -> (Vec<Line>, Vec<Table>) {
+    let mut lines = Vec::new();
+    let mut tables = Vec::new();
+    for f in service.fields.iter().filter(|f| stages.contains(&f.stage)) {
+        if skip.contains(&f.key.as_str()) {
+            continue;
+        }
+        let Some(v) = d.values.get(&f.key) else { continue };
+        if f.kind == FieldKind::Table {
+            tables.push(table_of(f, v));
+        } else {
+            lines.push(Line {
+                label: f.label.text(),
+                value: shown(f.kind, &f.options, v),
+            });
+        }
+    }
+    (lines, tables)
+}
+
+/// The document kind and body of a decision.
+pub(crate) fn result_body(service: &Service, d: &Decision, intake: &Value) -> (DocumentKind, Body) {
+    let v = &d.values;
+    let int = |k: &str| v.get(k).and_then(|x| x.as_i64()).unwrap_or(0);
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let yes = |k: &str| v.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
+    let today = NaiveDate::default();
+    let refusal = |d: &Decision| Body::Refusal {
+        reason: d.reason.clone().unwrap_or_default(),
+        appeal: service.results.appeal_right,
+        commission_conclusion: d
+            .values
+            .get("commission_conclusion")
+            .and_then(|x| x.as_str())
+            .map(str::to_string),
+    };
+    if d.outcome == Outcome::Refuse && service.results.negative_is_refusal {
+        return (service.results.negative, refusal(d));
+    }
+    let kind = if d.outcome == Outcome::Approve {
+        service.results.positive
+    } else {
+        service.results.negative
+    };
+    let body = match kind {
+        DocumentKind::UnemployedCertificate => Body::UnemployedCertificate {
+            registered_on: date_of(v.get("registered_on")).unwrap_or(today),
+            public_works: yes("public_works"),
+            training: yes("training"),
+            asp_housing: yes("asp_housing"),
+            presented_to: text("presented_to"),
+        },
+        DocumentKind::AspAssignmentNotice => {
+            let family = service
+                .fields
+                .iter()
+                .find(|f| f.key == "family_members")
+                .and_then(|f| intake.get("family_members").map(|x| table_of(f, x)));
+            Body::AspAssignment {
+                family_size: int("family_size"),
+                period_from: date_of(v.get("period_from")).unwrap_or(today),
+                period_to: date_of(v.get("period_to")).unwrap_or(today),
+                amount: int("amount"),
+                family_registration_number: intake
+                    .get("family_registration_number")
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string),
+                family,
+            }
+        }
+        DocumentKind::DisabledChildrenNotice => Body::DisabledChildren {
+            child_name: intake
+                .get("child_full_name")
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_string(),
+            period_from: date_of(v.get("period_from")).unwrap_or(today),
+            period_to: date_of(v.get("period_to")).unwrap_or(today),
+            amount: int("amount"),
+            payments: v
+                .get("payments")
+                .and_then(|p| p.as_array())
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| Payment {
+                            quarter: r.get("quarter").and_then(|x| x.as_i64()).unwrap_or(0) as u8,
+                            year: r.get("year").and_then(|x| x.as_i64()).unwrap_or(0) as i32,
+                            amount: r.get("amount").and_then(|x| x.as_i64()).unwrap_or(0),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+        DocumentKind::AspMembershipCertificate => Body::AspMembership {
+            is_recipient: d.outcome == Outcome::Approve,
+            period_from: date_of(v.get("asp_period_from")),
+            period_to: date_of(v.get("asp_period_to")),
+        },
+        DocumentKind::EmploymentReferral => {
+            let f = service.fields.iter().find(|f| f.key == "referral_type");
+            let referral_type = f
+                .and_then(|f| {
+                    let key = text("referral_type");
+                    f.options.iter().find(|o| o.key == key).map(|o| o.label.text())
+                })
+                .unwrap_or_else(|| Text::new(text("referral_type"), text("referral_type")));
+            let (lines, _) = lines_and_tables(
+                service,
+                d,
+                &[FieldStage::Approve, FieldStage::Decision],
+                &["referral_type"],
+            );
+            Body::EmploymentReferral {
+                referral_type,
+                lines,
+            }
+        }
+        DocumentKind::MotivatedRefusal | DocumentKind::AspRefusalNotice => refusal(d),
+        _ => {
+            let (lines, tables) =
+                lines_and_tables(service, d, &decision::stages(d.outcome), &[]);
+            Body::Notice { lines, tables }
+        }
+    };
+    (kind, body)
+}

@@ -1,0 +1,401 @@
+//! The use cases: one function per clerk action. Each runs in **one** SQLite transaction that
+//! checks the user's permission, changes state, and writes the audit entry and the outbox
+//! message together, so a forbidden or failed action changes nothing.
+
+pub mod auth;
+
+pub mod error;
+pub mod flow;
+pub mod intake;
+pub mod query;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+
+use crate::domain::calendar::{Calendar, parse_year_file};
+use crate::domain::catalog::Catalog;
+use crate::domain::model::{Lang, Role};
+use crate::store::audit::{self, NewEntry};
+use crate::store::files::Blobs;
+use crate::store::{OfficeRow, Store, StoreError, Tx};
+
+pub use error::DeskError;
+
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// Where time comes from (real, or fixed in tests and the demo).
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock tests and the demo move by hand.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> ManualClock {
+        ManualClock(std::sync::Mutex::new(at))
+    }
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = at;
+    }
+    pub fn advance(&self, d: chrono::Duration) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *g += d;
+    }
+}
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// RFC 3339 UTC with seconds: the stored form of every moment.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses a stored moment.
+pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The folders of a data directory.
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    pub root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+    pub fn db(&self) -> PathBuf {
+        self.root.join("desk.sqlite")
+    }
+    pub fn attachments(&self) -> PathBuf {
+        self.root.join("attachments")
+    }
+    pub fn documents(&self) -> PathBuf {
+        self.root.join("documents")
+    }
+    pub fn keys(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+    pub fn backups(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+    pub fn logs(&self) -> PathBuf {
+        self.root.join("logs")
+    }
+    pub fn calendar(&self) -> PathBuf {
+        self.root.join("calendar")
+    }
+    /// Whether `init` has run here.
+    pub fn is_initialized(&self) -> bool {
+        self.db().exists()
+            && Store::open(&self.db())
+                .ok()
+                .and_then(|s| s.read(|r| crate::store::office(r)).ok().flatten())
+                .is_some()
+    }
+    fn create(&self) -> std::io::Result<()> {
+        for d in [
+            self.root.clone(),
+            self.attachments(),
+            self.documents(),
+            self.keys(),
+            self.backups(),
+            self.logs(),
+            self.calendar(),
+        ] {
+            std::fs::create_dir_all(d)?;
+        }
+        Ok(())
+    }
+}
+
+/// Options of a desk.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Use cheap argon2 parameters (8 KiB, 1 pass). **Tests only**: production uses the OWASP
+    /// parameters (19 MiB, 2 passes).
+    pub fast_password_hashing: bool,
+}
+
+/// The logged-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user_id: i64,
+    pub iin: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub lang: Lang,
+    pub must_change_password: bool,
+}
+
+impl Session {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// What the office is set up with at `init`.
+#[derive(Debug, Clone)]
+pub struct NewOffice {
+    pub code: String,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub workstation: String,
+}
+
+/// The workstation's engine: everything the window and the command line do goes through it.
+pub struct Desk {
+    pub(crate) store: Store,
+    pub(crate) dir: DataDir,
+    pub(crate) attachments: Blobs,
+    pub(crate) documents: Blobs,
+    pub(crate) catalog: RwLock<Arc<Catalog>>,
+    pub(crate) calendar: RwLock<Arc<Calendar>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) office: OfficeRow,
+    pub(crate) options: Options,
+}
+
+fn check_code(s: &str, what: &str, max: usize) -> Result<()> {
+    if s.is_empty() || s.len() > max || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(DeskError::Invalid {
+            field: what.to_string(),
+            key: "code-format".into(),
+        });
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// Sets up a new office in an empty data directory.
+    pub fn init(dir: DataDir, office: NewOffice, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
+        check_code(&office.code, "office_code", 16)?;
+        check_code(&office.workstation, "workstation", 8)?;
+        for (f, v) in [("office_name_kk", &office.name_kk), ("office_name_ru", &office.name_ru)] {
+            if v.trim().is_empty() {
+                return Err(DeskError::Invalid {
+                    field: f.into(),
+                    key: "missing".into(),
+                });
+            }
+        }
+        if dir.is_initialized() {
+            return Err(DeskError::AlreadyInitialized(dir.root.display().to_string()));
+        }
+        dir.create().map_err(StoreError::from)?;
+        let store = Store::open(&dir.db())?;
+        let now = stamp(clock.now());
+        let row = OfficeRow {
+            code: office.code.clone(),
+            name_kk: office.name_kk.trim().to_string(),
+            name_ru: office.name_ru.trim().to_string(),
+            workstation: office.workstation.clone(),
+            tz_offset_minutes: 300,
+        };
+        store.init_office(&row, &now)?;
+        store.write(|tx| {
+            audit::append(
+                tx,
+                &NewEntry {
+                    at: &now,
+                    action: "init",
+                    entity: "office",
+                    entity_id: &row.code,
+                    details: serde_json::json!({"workstation": row.workstation}),
+                    ..Default::default()
+                },
+            )
+            .map_err(DeskError::from)
+        })?;
+        drop(store);
+        Desk::open(dir, clock, options)
+    }
+
+    /// Opens an initialised data directory.
+    pub fn open(dir: DataDir, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
+        if !dir.db().exists() {
+            return Err(DeskError::NotInitialized(dir.root.display().to_string()));
+        }
+        dir.create().map_err(StoreError::from)?;
+        let store = Store::open(&dir.db())?;
+        let office = store
+            .read(|r| crate::store::office(r))?
+            .ok_or_else(|| DeskError::NotInitialized(dir.root.display().to_string()))?;
+        store.set_workstation(&office.workstation);
+        let attachments = Blobs::new(dir.attachments())?;
+        let documents = Blobs::new(dir.documents())?;
+        let desk = Desk {
+            store,
+            attachments,
+            documents,
+            catalog: RwLock::new(Arc::new(Catalog::builtin())),
+            calendar: RwLock::new(Arc::new(Calendar::builtin())),
+            clock,
+            office,
+            options,
+            dir,
+        };
+        desk.reload_calendar()?;
+        desk.reload_catalog()?;
+        Ok(desk)
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    pub fn office(&self) -> &OfficeRow {
+        &self.office
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn tz(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.office.tz_offset_minutes * 60)
+            .unwrap_or_else(|| FixedOffset::east_opt(5 * 3600).expect("valid offset"))
+    }
+
+    /// A UTC moment in office-local time.
+    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        t.with_timezone(&self.tz()).naive_local()
+    }
+
+    /// Office-local today.
+    pub fn today(&self) -> NaiveDate {
+        self.local(self.now()).date()
+    }
+
+    /// The start of an office-local day as a UTC stamp.
+    pub fn day_start_utc(&self, d: NaiveDate) -> String {
+        let local = d.and_hms_opt(0, 0, 0).expect("midnight");
+        let utc = local - chrono::Duration::seconds(i64::from(self.tz().local_minus_utc()));
+        stamp(utc.and_utc())
+    }
+
+    /// Re-reads the admin's calendar year files over the built-in calendar.
+    pub fn reload_calendar(&self) -> Result<()> {
+        let mut cal = Calendar::builtin();
+        let dir = self.dir.calendar();
+        if dir.exists() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(StoreError::from)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                let text = std::fs::read_to_string(&f).map_err(StoreError::from)?;
+                let y = parse_year_file(&f.display().to_string(), &text)
+                    .map_err(|e| DeskError::Calendar(e.to_string()))?;
+                cal = cal.with_year(&y);
+            }
+        }
+        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(cal);
+        Ok(())
+    }
+
+    /// Writes an audit entry inside a transaction.
+    pub(crate) fn audit(
+        &self,
+        tx: &Tx<'_>,
+        s: Option<&Session>,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let now = stamp(self.now());
+        audit::append(
+            tx,
+            &NewEntry {
+                at: &now,
+                user_id: s.map(|s| s.user_id),
+                user_iin: s.map(|s| s.iin.as_str()),
+                action,
+                entity,
+                entity_id,
+                details,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Records an action that changes no data (print, export, view of a paper) in the audit.
+    pub fn record(&self, s: &Session, action: &str, entity: &str, entity_id: &str, details: serde_json::Value) -> Result<()> {
+        self.store
+            .write(|tx| self.audit(tx, Some(s), action, entity, entity_id, details))
+    }
+
+    /// Checks the whole audit chain.
+    pub fn verify_audit(&self) -> Result<audit::Verdict> {
+        Ok(self.store.read(|r| audit::verify(r))?)
+    }
+
+    /// SQLite's own integrity checks.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        Ok(self.store.integrity_check()?)
+    }
+
+    pub(crate) fn require(&self, s: &Session, any_of: &[Role], action: &str) -> Result<()> {
+        if s.roles.iter().any(|r| any_of.contains(r)) {
+            Ok(())
+        } else {
+            Err(DeskError::Forbidden {
+                action: action.to_string(),
+                needed: any_of.iter().map(|r| r.code()).collect::<Vec<_>>().join(" / "),
+            })
+        }
+    }
+
+    /// The store (for the sync engine and the benchmarks, which live beside the desk).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn attachment_blobs(&self) -> &Blobs {
+        &self.attachments
+    }
+
+    pub fn document_blobs(&self) -> &Blobs {
+        &self.documents
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.dir.root
+    }
+}

@@ -1,0 +1,179 @@
+//! Reads: person lookup, the queues, one application with its history. Every read checks the
+//! user's right to see what it returns.
+
+use serde::Serialize;
+
+use super::settings::ExecutorVisibility;
+use super::{Desk, DeskError, Result, Session};
+use crate::domain::deadline::{self, Due, TimeLeft};
+use crate::domain::iin::Iin;
+use crate::domain::model::{Channel, Role};
+use crate::domain::person::Person;
+use crate::store::apps::{self, AppRow, AttachmentRow, DocumentRow};
+use crate::store::audit::{self, Entry};
+use crate::store::queue::{self, Page, Query, Tab};
+use crate::store::{people, Db};
+
+/// One application as the application screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub app: AppRow,
+    pub person: Person,
+    pub attachments: Vec<AttachmentRow>,
+    pub documents: Vec<DocumentRow>,
+    pub history: Vec<Entry>,
+    pub time_left: TimeLeft,
+    pub executor: Option<String>,
+    pub drafter: Option<String>,
+    pub questionnaire: Option<(u8, u8)>,
+}
+
+impl Desk {
+    /// Finds a person by ИИН (registrar, akim's clerk, executor, head).
+    pub fn find_person(&self, s: &Session, iin: &str) -> Result<Option<Person>> {
+        self.require(
+            s,
+            &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
+            "person_lookup",
+        )?;
+        let iin = Iin::parse(iin)?;
+        Ok(self.store.read(|r| people::person_by_iin(r, &iin))?)
+    }
+
+    /// Persons by the start of their name.
+    pub fn find_persons_by_name(&self, s: &Session, prefix: &str, limit: usize) -> Result<Vec<Person>> {
+        self.require(
+            s,
+            &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
+            "person_lookup",
+        )?;
+        Ok(self
+            .store
+            .read(|r| people::persons_by_name_prefix(r, prefix, limit))?)
+    }
+
+    /// Applies the office policy to a queue query: an executor under the "own" policy sees
+    /// only what is assigned to them; the akim's clerk only the akim channel; an admin nothing.
+    fn scope(&self, s: &Session, q: &mut Query) -> Result<()> {
+        if s.has(Role::Registrar) || s.has(Role::Head) {
+            return Ok(());
+        }
+        if s.has(Role::Executor) {
+            if self.settings()?.executor_visibility == ExecutorVisibility::Own {
+                q.executor = Some(s.user_id);
+            }
+            return Ok(());
+        }
+        if s.has(Role::AkimClerk) {
+            if q.channel.is_some_and(|c| c != Channel::Akim) {
+                // Asked for another channel: nothing is visible.
+                q.executor = Some(-1);
+            }
+            q.channel = Some(Channel::Akim);
+            return Ok(());
+        }
+        Err(DeskError::Forbidden {
+            action: "queue".into(),
+            needed: "registrar / executor / head / akim_clerk".into(),
+        })
+    }
+
+    /// One page of a queue.
+    pub fn queue(&self, s: &Session, mut q: Query) -> Result<Page> {
+        self.scope(s, &mut q)?;
+        q.today = self.today().to_string();
+        if q.limit == 0 {
+            q.limit = 50;
+        }
+        Ok(self.store.read(|r| queue::page(r, &q))?)
+    }
+
+    /// Live counts per tab under the same filters.
+    pub fn queue_counts(&self, s: &Session, mut q: Query) -> Result<Vec<(Tab, i64)>> {
+        self.scope(s, &mut q)?;
+        q.today = self.today().to_string();
+        Ok(self.store.read(|r| queue::counts(r, &q))?)
+    }
+
+    /// Time left for a due date as of now.
+    pub fn time_left(&self, due_date: &str, due_at: Option<&str>) -> TimeLeft {
+        let date = due_date.parse().unwrap_or_else(|_| self.today());
+        let at = due_at
+            .and_then(super::parse_stamp)
+            .map(|t| self.local(t));
+        deadline::time_left(&self.calendar(), Due { date, at }, self.local(self.now()))
+    }
+
+    /// An application by id or by its number, with everything the screen shows.
+    pub fn application(&self, s: &Session, id_or_number: &str) -> Result<ApplicationView> {
+        let view = self.store.read(|r| {
+            let app = match id_or_number.parse::<i64>() {
+                Ok(id) if !id_or_number.contains('-') => apps::by_id(r, id)?,
+                _ => apps::by_number(r, id_or_number)?,
+            }
+            .ok_or_else(|| DeskError::NotFound(format!("application {id_or_number}")))?;
+            self.check_can_see(s, &app)?;
+            self.view_of(r, app)
+        })?;
+        Ok(view)
+    }
+
+    fn view_of(&self, r: &impl Db, app: AppRow) -> Result<ApplicationView> {
+        let person = people::person_by_id(r, app.person_id)?
+            .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
+        let attachments = apps::attachments(r, app.id)?;
+        let documents = apps::documents_of(r, app.id)?;
+        let history = audit::for_entity(r, "application", &app.number)?;
+        let executor = match app.executor_id {
+            Some(id) => people::user_by_id(r, id)?.map(|u| u.full_name),
+            None => None,
+        };
+        let drafter = match app.drafter_id {
+            Some(id) => people::user_by_id(r, id)?.map(|u| u.full_name),
+            None => None,
+        };
+        let questionnaire = apps::questionnaire_of(r, app.id)?;
+        let time_left = self.time_left(&app.due_date, app.due_at.as_deref());
+        Ok(ApplicationView {
+            app,
+            person,
+            attachments,
+            documents,
+            history,
+            time_left,
+            executor,
+            drafter,
+            questionnaire,
+        })
+    }
+
+    /// Applications of a person the user may see, newest first.
+    pub fn applications_of_person(&self, s: &Session, person_id: i64) -> Result<Vec<AppRow>> {
+        let rows = self.store.read(|r| apps::for_person(r, person_id))?;
+        let mut out = Vec::new();
+        for a in rows {
+            if self.can_see(s, &a)? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Enabled executors (for the head's assignment list).
+    pub fn executors(&self, s: &Session) -> Result<Vec<(i64, String)>> {
+        self.require(s, &[Role::Head, Role::Registrar], "assign")?;
+        Ok(self
+            .store
+            .read(|r| people::users_with_role(r, Role::Executor))?)
+    }
+
+    /// The bytes of a scan, checked against its hash.
+    pub fn attachment_bytes(&self, s: &Session, attachment: &AttachmentRow) -> Result<Vec<u8>> {
+        let app = self
+            .store
+            .read(|r| apps::by_id(r, attachment.application_id))?
+            .ok_or_else(|| DeskError::NotFound("application".into()))?;
+        self.check_can_see(s, &app)?;
+        Ok(self.attachments.get(&attachment.sha256)?)
+    }
+}

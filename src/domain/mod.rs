@@ -1,0 +1,15 @@
+//! Pure types and rules: ИИН, persons, the service catalogue, the application state machine
+//! and role permissions, the working-day calendar and deadlines, decision data, and the content
+//! of every output document. No I/O here.
+
+pub mod attachment;
+pub mod calendar;
+pub mod catalog;
+pub mod deadline;
+pub mod document;
+pub mod decision;
+pub mod fields;
+pub mod iin;
+pub mod lifecycle;
+pub mod model;
+pub mod person;

@@ -1,0 +1,200 @@
+//! Every user-visible string, from the Fluent files `locales/kk/*.ftl` and `locales/ru/*.ftl`,
+//! and dates, numbers and money written the way each language writes them.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use unic_langid::{LanguageIdentifier, langid};
+
+use crate::domain::model::Lang;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ru",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static KK: LanguageIdentifier = langid!("kk");
+static RU: LanguageIdentifier = langid!("ru");
+
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::Kk => &KK,
+        Lang::Ru => &RU,
+    }
+}
+
+/// The message `key` in `lang`. A missing key shows as the key itself (tests make sure none
+/// is missing).
+pub fn tr(lang: Lang, key: &str) -> String {
+    LOCALES
+        .try_lookup(id(lang), key)
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// An argument of a message.
+pub enum Arg<'a> {
+    Str(Cow<'a, str>),
+    Num(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Str(Cow::Borrowed(s))
+    }
+}
+impl From<String> for Arg<'_> {
+    fn from(s: String) -> Self {
+        Arg::Str(Cow::Owned(s))
+    }
+}
+impl From<&String> for Arg<'_> {
+    fn from(s: &String) -> Self {
+        Arg::Str(Cow::Owned(s.clone()))
+    }
+}
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Arg::Num(n)
+    }
+}
+impl From<usize> for Arg<'_> {
+    fn from(n: usize) -> Self {
+        Arg::Num(n as i64)
+    }
+}
+impl From<u32> for Arg<'_> {
+    fn from(n: u32) -> Self {
+        Arg::Num(i64::from(n))
+    }
+}
+
+/// The message `key` in `lang` with named arguments.
+pub fn tra(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+    let mut map: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+    for (k, v) in args {
+        let value = match v {
+            Arg::Str(s) => FluentValue::from(s.to_string()),
+            Arg::Num(n) => FluentValue::from(*n),
+        };
+        map.insert(Cow::Owned(k.to_string()), value);
+    }
+    LOCALES
+        .try_lookup_with_args(id(lang), key, &map)
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// `22.11.2026`.
+pub fn date_short(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// `22.11.2026 14:05`.
+pub fn datetime_short(d: NaiveDateTime) -> String {
+    d.format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// Kazakh «2026 жылғы 22 қараша», Russian «22 ноября 2026 года».
+pub fn date_long(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Kk => format!(
+            "{} {} {} {}",
+            d.year(),
+            tr(lang, "year-of"),
+            d.day(),
+            tr(lang, &format!("month-{}", d.month()))
+        ),
+        Lang::Ru => format!(
+            "{} {} {} {}",
+            d.day(),
+            tr(lang, &format!("month-gen-{}", d.month())),
+            d.year(),
+            tr(lang, "year-gen")
+        ),
+    }
+}
+
+/// The attributive form used in official headers: Kazakh «2026 жылғы 22 қарашадағы», Russian
+/// «от 22 ноября 2026 года».
+pub fn date_of(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Kk => format!(
+            "{} {} {} {}",
+            d.year(),
+            tr(lang, "year-of"),
+            d.day(),
+            tr(lang, &format!("month-loc-{}", d.month()))
+        ),
+        Lang::Ru => format!("{} {}", tr(lang, "date-from"), date_long(lang, d)),
+    }
+}
+
+/// Groups digits by three with spaces: `12 345`.
+pub fn group_digits(n: i64) -> String {
+    let neg = n < 0;
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+/// Money in tiyn as `12 345 ₸` or `12 345,50 ₸` (the same in both languages).
+pub fn money(tiyn: i64) -> String {
+    let whole = tiyn / 100;
+    let frac = (tiyn % 100).abs();
+    if frac == 0 {
+        format!("{} ₸", group_digits(whole))
+    } else {
+        format!("{},{frac:02} ₸", group_digits(whole))
+    }
+}
+
+/// "да"/"иә" style yes/no.
+pub fn yes_no(lang: Lang, v: bool) -> String {
+    tr(lang, if v { "yes" } else { "no" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_languages() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(date_of(Lang::Kk, d), "2026 жылғы 22 қарашадағы");
+        assert_eq!(date_long(Lang::Ru, d), "22 ноября 2026 года");
+        assert_eq!(date_long(Lang::Kk, d), "2026 жылғы 22 қараша");
+        assert_eq!(date_short(d), "22.11.2026");
+        for m in 1..=12 {
+            let d = NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+            assert!(!date_of(Lang::Kk, d).contains("month"), "{m}");
+            assert!(!date_long(Lang::Ru, d).contains("month"), "{m}");
+        }
+    }
+
+    #[test]
+    fn money_and_numbers() {
+        assert_eq!(money(1_234_500), "12 345 ₸");
+        assert_eq!(money(1_234_550), "12 345,50 ₸");
+        assert_eq!(money(0), "0 ₸");
+        assert_eq!(group_digits(1_000_000), "1 000 000");
+        assert_eq!(group_digits(999), "999");
+    }
+
+    #[test]
+    fn arguments_are_substituted_without_isolation_marks() {
+        let s = tra(Lang::Ru, "iin-error-length", &[("count", Arg::Num(5))]);
+        assert!(s.contains('5'), "{s}");
+        assert!(!s.contains('\u{2068}'));
+    }
+}
