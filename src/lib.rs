@@ -5,3 +5,4 @@ pub mod domain;
 pub mod store;
 pub mod desk;
 pub mod i18n;
+pub mod documents;

@@ -63,6 +63,14 @@ status-signed = Қол қойылды, беруге дайын
 status-issued = Берілді
 status-withdrawn = Кері қайтарылды
 
+## Кестелерге арналған қысқа мәртебелер
+status-short-registered = Түскен
+status-short-in_work = Жұмыста
+status-short-awaiting_signature = Қол қоюда
+status-short-signed = Беруге
+status-short-issued = Берілді
+status-short-withdrawn = Қайтарылды
+
 ## Жария мәртебелер (seed 000–002)
 public-received = Түскен
 public-in_work = Жұмыста

@@ -62,6 +62,14 @@ status-signed = Подписано, к выдаче
 status-issued = Выдано
 status-withdrawn = Отозвано
 
+## Краткие статусы для таблиц
+status-short-registered = Поступило
+status-short-in_work = В работе
+status-short-awaiting_signature = На подписи
+status-short-signed = К выдаче
+status-short-issued = Выдано
+status-short-withdrawn = Отозвано
+
 ## Публичные статусы (seed 000–002)
 public-received = Поступившие
 public-in_work = В работе

@@ -232,6 +232,129 @@ impl Content {
     }
 }
 
+/// What the QR code of a paper carries: enough to check it without the full ИИН.
+///
+/// `MIO1|number|YYYYMMDD|office|masked ИИН or -|content SHA-256` for an unsigned paper, and for
+/// a signed one also `|PDF SHA-256|signed at (unix s)|certificate serial|signature`; hashes and
+/// the signature are base64url without padding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationPayload {
+    pub number: String,
+    pub date: NaiveDate,
+    pub office: String,
+    pub masked_iin: Option<String>,
+    pub content_sha256: [u8; 32],
+    pub seal: Option<SealRef>,
+}
+
+/// The signature part of a QR payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealRef {
+    /// SHA-256 of the PDF rendered without the signature (what was signed).
+    pub pdf_sha256: [u8; 32],
+    pub signed_at: i64,
+    /// The signer's certificate serial number, hex.
+    pub cert_serial: String,
+    pub signature: Vec<u8>,
+}
+
+const PAYLOAD_MAGIC: &str = "MIO1";
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn unb64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()
+}
+
+fn hash32(s: &str) -> Option<[u8; 32]> {
+    unb64(s)?.try_into().ok()
+}
+
+impl VerificationPayload {
+    /// The payload of a paper that is not signed.
+    pub fn unsigned(c: &Content) -> VerificationPayload {
+        VerificationPayload {
+            number: c.number.clone(),
+            date: c.date,
+            office: c.issuer.office_code.clone(),
+            masked_iin: c.masked_iin(),
+            content_sha256: Sha256::digest(c.canonical()).into(),
+            seal: None,
+        }
+    }
+
+    fn head(&self) -> String {
+        format!(
+            "{PAYLOAD_MAGIC}|{}|{}|{}|{}|{}",
+            self.number,
+            self.date.format("%Y%m%d"),
+            self.office,
+            self.masked_iin.as_deref().unwrap_or("-"),
+            b64(&self.content_sha256)
+        )
+    }
+
+    /// The bytes a signature covers: every field but the signature itself.
+    pub fn signed_message(&self, pdf_sha256: &[u8; 32], signed_at: i64, cert_serial: &str) -> Vec<u8> {
+        format!(
+            "mio-desk-signature-v1\n{}|{}|{}|{}",
+            self.head(),
+            b64(pdf_sha256),
+            signed_at,
+            cert_serial
+        )
+        .into_bytes()
+    }
+
+    pub fn encode(&self) -> String {
+        match &self.seal {
+            None => self.head(),
+            Some(s) => format!(
+                "{}|{}|{}|{}|{}",
+                self.head(),
+                b64(&s.pdf_sha256),
+                s.signed_at,
+                s.cert_serial,
+                b64(&s.signature)
+            ),
+        }
+    }
+
+    /// Reads a payload; `None` when it is not one of ours or is damaged.
+    pub fn parse(text: &str) -> Option<VerificationPayload> {
+        let parts: Vec<&str> = text.trim().split('|').collect();
+        if parts.first() != Some(&PAYLOAD_MAGIC) || (parts.len() != 6 && parts.len() != 10) {
+            return None;
+        }
+        let date = NaiveDate::parse_from_str(parts[2], "%Y%m%d").ok()?;
+        let seal = if parts.len() == 10 {
+            Some(SealRef {
+                pdf_sha256: hash32(parts[6])?,
+                signed_at: parts[7].parse().ok()?,
+                cert_serial: parts[8].to_string(),
+                signature: unb64(parts[9])?,
+            })
+        } else {
+            None
+        };
+        if parts[1].is_empty() || parts[3].is_empty() {
+            return None;
+        }
+        Some(VerificationPayload {
+            number: parts[1].to_string(),
+            date,
+            office: parts[3].to_string(),
+            masked_iin: (parts[4] != "-").then(|| parts[4].to_string()),
+            content_sha256: hash32(parts[5])?,
+            seal,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +397,25 @@ mod tests {
         b.number.push('1');
         assert_ne!(a.sha256(), b.sha256());
         assert_eq!(a.masked_iin().unwrap(), "850315*****8");
+    }
+
+    #[test]
+    fn payload_round_trip_and_no_full_iin() {
+        let c = sample();
+        let mut p = VerificationPayload::unsigned(&c);
+        let text = p.encode();
+        assert!(!text.contains("850315300128"), "{text}");
+        assert!(text.contains("850315*****8"));
+        assert_eq!(VerificationPayload::parse(&text), Some(p.clone()));
+        p.seal = Some(SealRef {
+            pdf_sha256: [7; 32],
+            signed_at: 1_795_000_000,
+            cert_serial: "0a1b".into(),
+            signature: vec![1; 64],
+        });
+        let text = p.encode();
+        assert_eq!(VerificationPayload::parse(&text), Some(p));
+        assert_eq!(VerificationPayload::parse("MIO1|x"), None);
+        assert_eq!(VerificationPayload::parse(&text.replace("MIO1", "MIO2")), None);
     }
 }

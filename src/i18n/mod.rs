@@ -191,6 +191,159 @@ mod tests {
         assert_eq!(group_digits(999), "999");
     }
 
+    /// Message ids of every `.ftl` file of a language.
+    fn keys(lang: &str) -> std::collections::BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let mut out = std::collections::BTreeMap::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            for line in text.lines() {
+                if let Some((k, v)) = line.split_once(" = ")
+                    && !k.starts_with(' ')
+                    && !k.starts_with('#')
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    assert!(out.insert(k.to_string(), v.to_string()).is_none(), "{lang}: {k} twice");
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn both_languages_have_the_same_messages() {
+        let kk = keys("kk");
+        let ru = keys("ru");
+        let only_kk: Vec<_> = kk.keys().filter(|k| !ru.contains_key(*k)).collect();
+        let only_ru: Vec<_> = ru.keys().filter(|k| !kk.contains_key(*k)).collect();
+        assert!(only_kk.is_empty() && only_ru.is_empty(), "only kk: {only_kk:?}\nonly ru: {only_ru:?}");
+        assert!(kk.len() > 100);
+    }
+
+    #[test]
+    fn kazakh_uses_kazakh_letters_not_latin_lookalikes() {
+        for (k, v) in keys("kk") {
+            assert_eq!(
+                crate::domain::catalog::lookalike_latin(&v),
+                None,
+                "{k} = {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_family_the_code_builds_exists() {
+        use crate::domain::catalog::DocumentKind;
+        use crate::domain::model::{Channel, Role, Status};
+        let kk = keys("kk");
+        let mut want: Vec<String> = Vec::new();
+        for r in Role::ALL {
+            want.push(format!("role-{}", r.code()));
+        }
+        for s in Status::ALL {
+            want.push(format!("status-{}", s.code()));
+            want.push(format!("status-short-{}", s.code()));
+        }
+        for c in Channel::ALL {
+            want.push(format!("channel-{}", c.code()));
+        }
+        for k in DocumentKind::ALL {
+            want.push(format!("doc-title-{}", k.code()));
+        }
+        for a in crate::domain::lifecycle::Action::ALL {
+            want.push(format!("action-{}", a.code()));
+        }
+        for m in 1..=12 {
+            want.push(format!("month-{m}"));
+            want.push(format!("month-gen-{m}"));
+            want.push(format!("month-loc-{m}"));
+        }
+        for k in ["length", "non-digit", "century", "date", "check", "unissuable"] {
+            want.push(format!("iin-error-{k}"));
+        }
+        for k in ["four-eyes", "not-assigned", "already-extended"] {
+            want.push(format!("error-lifecycle-{k}"));
+        }
+        for k in ["missing", "too-long", "bad-name", "no-identity", "birth-mismatch", "bad-phone"] {
+            want.push(format!("error-person-{k}"));
+        }
+        for k in ["empty", "too-large", "application-too-large", "unsupported", "malformed", "unknown-item"] {
+            want.push(format!("error-attachment-{k}"));
+        }
+        for k in ["short", "iin", "repeated", "letters-digits", "same"] {
+            want.push(format!("error-weak-password-{k}"));
+        }
+        for k in [
+            "missing", "not-a-number", "out-of-range", "bad-date", "unknown-option", "too-long",
+            "too-short", "too-few-rows", "too-many-rows", "not-yes-no", "unknown-field",
+            "not-a-table", "period-reversed",
+        ] {
+            want.push(format!("field-error-{k}"));
+        }
+        for k in [
+            DocumentKind::ChildBenefitNotice,
+            DocumentKind::SpecialServicesNotice,
+            DocumentKind::FuelAssistanceNotice,
+            DocumentKind::JobSeekerRegistrationNotice,
+            DocumentKind::UnemployedRegistrationNotice,
+        ] {
+            want.push(format!("doc-statement-{}", k.code()));
+        }
+        let missing: Vec<_> = want.iter().filter(|k| !kk.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    /// Every key written literally in a `tr`, `tra`, `per`, `per_args`, `label_in` or `title`
+    /// call of the source exists.
+    #[test]
+    fn every_literal_key_in_the_code_exists() {
+        let kk = keys("kk");
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for call in ["tr(", "tra(", "per(", "per_args(", "label_in(", "title(", "t(", "ta("] {
+                    let mut rest = text.as_str();
+                    while let Some(i) = rest.find(call) {
+                        let before = rest[..i].chars().last();
+                        rest = &rest[i + call.len()..];
+                        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                            continue;
+                        }
+                        let window: String = rest.chars().take(60).collect();
+                        let Some(q) = window.find('"') else { continue };
+                        if window[..q].contains(')') {
+                            continue;
+                        }
+                        let after = &window[q + 1..];
+                        let Some(end) = after.find('"') else { continue };
+                        let key = &after[..end];
+                        if key.is_empty()
+                            || !key.contains('-')
+                            || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                            || key.ends_with('-')
+                        {
+                            continue;
+                        }
+                        if !kk.contains_key(key) {
+                            missing.push(format!("{}: {key}", p.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
     #[test]
     fn arguments_are_substituted_without_isolation_marks() {
         let s = tra(Lang::Ru, "iin-error-length", &[("count", Arg::Num(5))]);
