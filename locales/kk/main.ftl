@@ -207,3 +207,60 @@ error-duplicate-user = ЖСН-і { $iin } пайдаланушы бар.
 error-document = Құжатты жасау мүмкін болмады: { $detail }
 error-backup = Сақтық көшірме: { $detail }
 error-store = Дерекқор қатесі: { $detail }
+
+## ЭЦҚ (seed 001 L112–L114)
+sig-refused = Бас тартылды: ЭЦҚ түпнұсқалығы расталмады —
+sig-error-wrong-pin = Кілттің PIN-коды қате.
+sig-error-key-damaged = Кілт файлы бүлінген немесе ЭЦҚ кілті емес.
+sig-error-iin-mismatch = Тіркеу куәлігіндегі ЖСН ({ $cert }) қол қоюшының ЖСН-імен ({ $user }) сәйкес келмейді.
+sig-error-not-yet-valid = тіркеу куәлігінің әрекет ету мерзімі { $date } басталады.
+sig-error-expired = тіркеу куәлігінің әрекет ету мерзімі { $date } аяқталған.
+sig-error-revoked = тіркеу куәлігі { $date } кері қайтарып алынған.
+sig-error-crl-missing = кері қайтарып алынған куәліктер тізімі жоқ, қайтарып алуды тексеру мүмкін емес.
+sig-error-crl-stale = кері қайтарып алынған куәліктер тізімі ескірген ({ $date }), қайтарып алуды тексеру мүмкін емес. Әкімші жаңа тізім шығаруы керек.
+sig-error-crl-untrusted = кері қайтарып алынған куәліктер тізіміне сенімді куәландырушы орталық қол қоймаған.
+sig-error-untrusted = куәлікті сенімді куәландырушы орталық бермеген.
+sig-error-bad-signature = қолтаңба құжатқа сәйкес келмейді.
+sig-error-not-for-signing = куәлік құжаттарға қол қоюға арналмаған.
+sig-error-malformed = куәлік немесе қолтаңба бүлінген ({ $detail }).
+
+## Құжатты тексеру
+verify-signed-at = қол қойылды { $at }
+verify-not-pdf = файл PDF құжаты емес немесе бүлінген.
+verify-not-signed = құжатқа ЭЦҚ қойылмаған (онда қолтаңба деректері жоқ).
+verify-qr-unreadable = құжаттағы QR-код оқылмайды.
+verify-qr-mismatch = QR-код құжатқа сәйкес келмейді (ауыстырылған).
+verify-payload-malformed = QR-код деректері бүлінген немесе осы бағдарламаның құжаттарына жатпайды.
+verify-content-mismatch = құжаттың мазмұны қол қойылған мазмұнмен сәйкес келмейді.
+verify-pdf-mismatch = құжат қол қойылған нұсқасымен сәйкес келмейді.
+verify-serial-mismatch = QR-кодтағы куәлік нөмірі қол қоюшының куәлігімен сәйкес келмейді.
+verify-signer-mismatch = құжатта көрсетілген қол қоюшы куәлік иесімен сәйкес келмейді.
+verify-file-changed = файл қол қойылғаннан кейін өзгертілген.
+verify-unknown-certificate = қол қоюшының куәлігі осы бөлімге белгісіз.
+verify-register-mismatch = бөлім журналындағы осы нөмірлі құжаттың мазмұны басқа.
+
+## Командалық жол
+cli-empty-stdin = кіріс ағынында (stdin) жол күтілді
+cli-bad-date = «{ $value }» күні ЖЖЖЖ-АА-КК пішімінде болуы керек.
+cli-bad-lang = Тіл: kk, ru немесе both.
+cli-initialised = Бөлім бапталды:
+cli-password-stdin = Құпиясөз тек stdin арқылы беріледі: --password-stdin қосыңыз.
+cli-pin-stdin = PIN-код тек stdin арқылы беріледі: --pin-stdin қосыңыз.
+cli-user-added = Пайдаланушы қосылды:
+cli-steps = қадам
+cli-demo-done = Демонстрациялық аудан дайын.
+cli-demo-applications = Өтініштер
+cli-demo-persons = өтініш беруші
+cli-demo-db-size = Дерекқордың көлемі
+cli-demo-accounts = Тіркелгілер (ЖСН, құпиясөз)
+cli-demo-pin = Бөлім бастығының ЭЦҚ кілтінің PIN-коды
+cli-db-damaged = Дерекқор бүлінген
+cli-audit-ok = Аудит журналы бүтін
+cli-audit-broken = Аудит журналы бұзылған
+cli-entries = жазба
+cli-backup-done = Сақтық көшірме жазылды:
+cli-restore-done = Деректер сақтық көшірмеден қалпына келтірілді
+cli-restore-kept = Бұрынғы деректер қалтасы сақталды
+cli-cert-revoked = Куәлік кері қайтарып алынды:
+cli-crl-published = Кері қайтарып алынған куәліктердің жаңа тізімі шығарылды.
+cli-working-weekend = жұмыс күні (Үкімет қаулысымен ауыстырылған)

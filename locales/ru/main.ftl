@@ -206,3 +206,60 @@ error-duplicate-user = Пользователь с ИИН { $iin } уже сущ
 error-document = Не удалось сформировать документ: { $detail }
 error-backup = Резервная копия: { $detail }
 error-store = Ошибка базы данных: { $detail }
+
+## ЭЦП (seed 001 L112–L114)
+sig-refused = Отказ: подлинность ЭЦП не подтверждена —
+sig-error-wrong-pin = Неверный PIN-код ключа.
+sig-error-key-damaged = Файл ключа поврежден или не является ключом ЭЦП.
+sig-error-iin-mismatch = ИИН в регистрационном свидетельстве ({ $cert }) не совпадает с ИИН подписывающего ({ $user }).
+sig-error-not-yet-valid = срок действия регистрационного свидетельства начинается { $date }.
+sig-error-expired = срок действия регистрационного свидетельства истек { $date }.
+sig-error-revoked = регистрационное свидетельство отозвано { $date }.
+sig-error-crl-missing = нет списка отозванных свидетельств, проверить отзыв невозможно.
+sig-error-crl-stale = список отозванных свидетельств устарел ({ $date }), проверить отзыв невозможно. Администратор должен выпустить новый список.
+sig-error-crl-untrusted = список отозванных свидетельств подписан не доверенным удостоверяющим центром.
+sig-error-untrusted = свидетельство выдано не доверенным удостоверяющим центром.
+sig-error-bad-signature = подпись не соответствует документу.
+sig-error-not-for-signing = свидетельство не предназначено для подписания документов.
+sig-error-malformed = поврежденное свидетельство или подпись ({ $detail }).
+
+## Проверка документа
+verify-signed-at = подписан { $at }
+verify-not-pdf = файл не является документом PDF или поврежден.
+verify-not-signed = документ не подписан ЭЦП (в нем нет данных подписи).
+verify-qr-unreadable = QR-код на документе не читается.
+verify-qr-mismatch = QR-код не соответствует документу (подменен).
+verify-payload-malformed = данные QR-кода повреждены или не относятся к документам этой программы.
+verify-content-mismatch = содержание документа не совпадает с подписанным.
+verify-pdf-mismatch = документ не совпадает с подписанным вариантом.
+verify-serial-mismatch = номер свидетельства в QR-коде не совпадает со свидетельством подписанта.
+verify-signer-mismatch = подписант, указанный на документе, не совпадает с владельцем свидетельства.
+verify-file-changed = файл изменен после подписания.
+verify-unknown-certificate = свидетельство подписанта неизвестно этому отделу.
+verify-register-mismatch = документ с этим номером в журнале отдела имеет другое содержание.
+
+## Командная строка
+cli-empty-stdin = ожидалась строка во входном потоке (stdin)
+cli-bad-date = Дата «{ $value }» должна быть в формате ГГГГ-ММ-ДД.
+cli-bad-lang = Язык: kk, ru или both.
+cli-initialised = Отдел настроен:
+cli-password-stdin = Пароль передается только через stdin: добавьте --password-stdin.
+cli-pin-stdin = PIN-код передается только через stdin: добавьте --pin-stdin.
+cli-user-added = Пользователь добавлен:
+cli-steps = шагов
+cli-demo-done = Демонстрационный район готов.
+cli-demo-applications = Заявлений
+cli-demo-persons = заявителей
+cli-demo-db-size = Размер базы данных
+cli-demo-accounts = Учетные записи (ИИН, пароль)
+cli-demo-pin = PIN-код ключа ЭЦП начальника отдела
+cli-db-damaged = База данных повреждена
+cli-audit-ok = Журнал аудита цел
+cli-audit-broken = Журнал аудита нарушен
+cli-entries = записей
+cli-backup-done = Резервная копия записана:
+cli-restore-done = Данные восстановлены из резервной копии
+cli-restore-kept = Прежняя папка данных сохранена
+cli-cert-revoked = Свидетельство отозвано:
+cli-crl-published = Опубликован новый список отозванных свидетельств.
+cli-working-weekend = рабочий день (перенос постановлением Правительства)

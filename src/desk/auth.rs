@@ -61,7 +61,10 @@ impl Desk {
 
     fn verify_password(&self, password: &str, phc: &str) -> bool {
         match PasswordHash::new(phc) {
-            Ok(h) => self.argon().verify_password(password.as_bytes(), &h).is_ok(),
+            Ok(h) => self
+                .argon()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok(),
             Err(_) => false,
         }
     }
@@ -227,7 +230,14 @@ impl Desk {
         let session = session_of(&user);
         self.store.write(|tx| {
             people::set_login_state(tx, user.id, 0, None, &stamp(now))?;
-            self.audit(tx, Some(&session), "login", "user", &user.iin, serde_json::json!({}))
+            self.audit(
+                tx,
+                Some(&session),
+                "login",
+                "user",
+                &user.iin,
+                serde_json::json!({}),
+            )
         })?;
         Ok(session)
     }
@@ -263,7 +273,14 @@ impl Desk {
         let now = stamp(self.now());
         self.store.write(|tx| {
             people::set_password(tx, user.id, &phc, false, &now)?;
-            self.audit(tx, Some(s), "password_change", "user", &user.iin, serde_json::json!({}))
+            self.audit(
+                tx,
+                Some(s),
+                "password_change",
+                "user",
+                &user.iin,
+                serde_json::json!({}),
+            )
         })?;
         let mut s = s.clone();
         s.must_change_password = false;
@@ -284,7 +301,14 @@ impl Desk {
         let now = stamp(self.now());
         self.store.write(|tx| {
             people::set_password(tx, user.id, &phc, true, &now)?;
-            self.audit(tx, Some(s), "password_reset", "user", &user.iin, serde_json::json!({}))
+            self.audit(
+                tx,
+                Some(s),
+                "password_reset",
+                "user",
+                &user.iin,
+                serde_json::json!({}),
+            )
         })
     }
 
@@ -308,7 +332,11 @@ impl Desk {
             self.audit(
                 tx,
                 Some(s),
-                if disabled { "user_disable" } else { "user_enable" },
+                if disabled {
+                    "user_disable"
+                } else {
+                    "user_enable"
+                },
                 "user",
                 &user.iin,
                 serde_json::json!({}),

@@ -54,8 +54,8 @@ pub enum DeskError {
     Calendar(String),
     #[error("a user with IIN {0} already exists")]
     DuplicateUser(String),
-    #[error("signature: {0}")]
-    Signing(String),
+    #[error(transparent)]
+    Signature(#[from] crate::signing::SigError),
     #[error("document: {0}")]
     Document(String),
     #[error("backup: {0}")]
@@ -82,8 +82,14 @@ fn field_problem(lang: Lang, p: &FieldProblem) -> String {
             lang,
             &key,
             &[
-                ("min", Arg::Str(min.map(|m| m.to_string()).unwrap_or("—".into()).into())),
-                ("max", Arg::Str(max.map(|m| m.to_string()).unwrap_or("—".into()).into())),
+                (
+                    "min",
+                    Arg::Str(min.map(|m| m.to_string()).unwrap_or("—".into()).into()),
+                ),
+                (
+                    "max",
+                    Arg::Str(max.map(|m| m.to_string()).unwrap_or("—".into()).into()),
+                ),
             ],
         ),
         FieldProblem::TooLong { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
@@ -148,7 +154,7 @@ impl DeskError {
             DeskError::NotInitialized(_) => "not-initialized".into(),
             DeskError::Calendar(_) => "calendar".into(),
             DeskError::DuplicateUser(_) => "duplicate-user".into(),
-            DeskError::Signing(_) => "signing".into(),
+            DeskError::Signature(e) => format!("signature-{}", e.key()),
             DeskError::Document(_) => "document".into(),
             DeskError::Backup(_) => "backup".into(),
             DeskError::Store(_) => "store".into(),
@@ -185,7 +191,10 @@ impl DeskError {
                     "error-lifecycle-state",
                     &[
                         ("action", Arg::from(tr(lang, &format!("action-{action}")))),
-                        ("status", Arg::from(tr(lang, &format!("status-{}", from.code())))),
+                        (
+                            "status",
+                            Arg::from(tr(lang, &format!("status-{}", from.code()))),
+                        ),
                     ],
                 ),
                 LifecycleError::Forbidden { action, needed, .. } => tra(
@@ -202,23 +211,33 @@ impl DeskError {
             DeskError::Person(e) => tra(
                 lang,
                 &format!("error-person-{}", e.key()),
-                &[("field", Arg::from(tr(lang, &format!("field-{}", e.field()))))],
+                &[(
+                    "field",
+                    Arg::from(tr(lang, &format!("field-{}", e.field()))),
+                )],
             ),
             DeskError::Fields(errs) => {
                 let list: Vec<String> = errs.iter().map(|e| field_error_message(lang, e)).collect();
                 format!("{} {}", tr(lang, "error-fields"), list.join("; "))
             }
-            DeskError::UnknownService(s) => {
-                tra(lang, "error-unknown-service", &[("code", Arg::from(s.as_str()))])
-            }
+            DeskError::UnknownService(s) => tra(
+                lang,
+                "error-unknown-service",
+                &[("code", Arg::from(s.as_str()))],
+            ),
             DeskError::ChannelNotOffered { channel, .. } => tra(
                 lang,
                 "error-channel-not-offered",
-                &[("channel", Arg::from(tr(lang, &format!("channel-{channel}"))))],
+                &[(
+                    "channel",
+                    Arg::from(tr(lang, &format!("channel-{channel}"))),
+                )],
             ),
-            DeskError::DuplicateOpen { number } => {
-                tra(lang, "error-duplicate-open", &[("number", Arg::from(number.as_str()))])
-            }
+            DeskError::DuplicateOpen { number } => tra(
+                lang,
+                "error-duplicate-open",
+                &[("number", Arg::from(number.as_str()))],
+            ),
             DeskError::MissingDocuments { items } => tra(
                 lang,
                 "error-missing-documents",
@@ -228,10 +247,7 @@ impl DeskError {
                 AttachmentError::TooLarge { size, max } => tra(
                     lang,
                     "error-attachment-too-large",
-                    &[
-                        ("size", Arg::from(mb(*size))),
-                        ("max", Arg::from(mb(*max))),
-                    ],
+                    &[("size", Arg::from(mb(*size))), ("max", Arg::from(mb(*max)))],
                 ),
                 AttachmentError::ApplicationTooLarge { total, max } => tra(
                     lang,
@@ -248,12 +264,16 @@ impl DeskError {
                 ),
                 other => tr(lang, &format!("error-attachment-{}", other.key())),
             },
-            DeskError::NotFound(w) => tra(lang, "error-not-found", &[("what", Arg::from(w.as_str()))]),
+            DeskError::NotFound(w) => {
+                tra(lang, "error-not-found", &[("what", Arg::from(w.as_str()))])
+            }
             DeskError::Conflict => tr(lang, "error-conflict"),
             DeskError::BadCredentials => tr(lang, "error-bad-credentials"),
-            DeskError::Locked { until } => {
-                tra(lang, "error-locked", &[("until", Arg::from(until.as_str()))])
-            }
+            DeskError::Locked { until } => tra(
+                lang,
+                "error-locked",
+                &[("until", Arg::from(until.as_str()))],
+            ),
             DeskError::Disabled => tr(lang, "error-disabled"),
             DeskError::WeakPassword(why) => tr(lang, &format!("error-weak-password-{why}")),
             DeskError::Invalid { field, key } => tra(
@@ -261,20 +281,32 @@ impl DeskError {
                 &format!("error-invalid-{key}"),
                 &[("field", Arg::from(tr(lang, &format!("field-{field}"))))],
             ),
-            DeskError::AlreadyInitialized(d) => {
-                tra(lang, "error-already-initialized", &[("dir", Arg::from(d.as_str()))])
+            DeskError::AlreadyInitialized(d) => tra(
+                lang,
+                "error-already-initialized",
+                &[("dir", Arg::from(d.as_str()))],
+            ),
+            DeskError::NotInitialized(d) => tra(
+                lang,
+                "error-not-initialized",
+                &[("dir", Arg::from(d.as_str()))],
+            ),
+            DeskError::Calendar(m) => {
+                tra(lang, "error-calendar", &[("detail", Arg::from(m.as_str()))])
             }
-            DeskError::NotInitialized(d) => {
-                tra(lang, "error-not-initialized", &[("dir", Arg::from(d.as_str()))])
+            DeskError::DuplicateUser(i) => tra(
+                lang,
+                "error-duplicate-user",
+                &[("iin", Arg::from(i.as_str()))],
+            ),
+            DeskError::Signature(e) => e.message(lang),
+            DeskError::Document(m) => {
+                tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))])
             }
-            DeskError::Calendar(m) => tra(lang, "error-calendar", &[("detail", Arg::from(m.as_str()))]),
-            DeskError::DuplicateUser(i) => {
-                tra(lang, "error-duplicate-user", &[("iin", Arg::from(i.as_str()))])
-            }
-            DeskError::Signing(m) => m.clone(),
-            DeskError::Document(m) => tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))]),
             DeskError::Backup(m) => tra(lang, "error-backup", &[("detail", Arg::from(m.as_str()))]),
-            DeskError::Store(e) => tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))]),
+            DeskError::Store(e) => {
+                tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))])
+            }
         }
     }
 }

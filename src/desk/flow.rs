@@ -11,8 +11,8 @@ use super::intake::External;
 use super::settings::ExecutorVisibility;
 use super::{Desk, DeskError, Result, Session, stamp};
 use crate::domain::catalog::{DocumentKind, FieldKind, FieldSpec, FieldStage, Service};
-use crate::domain::decision::{self, Decision, DecisionInput, Outcome};
 use crate::domain::deadline::{self, Due};
+use crate::domain::decision::{self, Decision, DecisionInput, Outcome};
 use crate::domain::document::{self, Body, Content, Line, Payment, Shown, Table};
 use crate::domain::iin::Iin;
 use crate::domain::lifecycle::{self, Action, Check};
@@ -43,12 +43,17 @@ pub struct Signed {
 
 impl Desk {
     /// Whether a user may see an application (office policy; enforced on every read too).
-    pub(crate) fn can_see(&self, s: &Session, app: &AppRow) -> Result<bool> {
+    pub(crate) fn can_see(
+        &self,
+        db: &impl crate::store::Db,
+        s: &Session,
+        app: &AppRow,
+    ) -> Result<bool> {
         if s.has(Role::Registrar) || s.has(Role::Head) {
             return Ok(true);
         }
         if s.has(Role::Executor) {
-            let policy = self.settings()?.executor_visibility;
+            let policy = super::settings::load(db)?.executor_visibility;
             if policy == ExecutorVisibility::All || app.executor_id == Some(s.user_id) {
                 return Ok(true);
             }
@@ -59,8 +64,13 @@ impl Desk {
         Ok(false)
     }
 
-    pub(crate) fn check_can_see(&self, s: &Session, app: &AppRow) -> Result<()> {
-        if self.can_see(s, app)? {
+    pub(crate) fn check_can_see(
+        &self,
+        db: &impl crate::store::Db,
+        s: &Session,
+        app: &AppRow,
+    ) -> Result<()> {
+        if self.can_see(db, s, app)? {
             Ok(())
         } else {
             // Not revealing whether it exists.
@@ -71,7 +81,7 @@ impl Desk {
     fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<AppRow> {
         let app = apps::by_id(tx, t.id)?
             .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
-        self.check_can_see(s, &app)?;
+        self.check_can_see(tx, s, &app)?;
         if let Some(v) = t.version
             && v != app.row_version
         {
@@ -80,8 +90,14 @@ impl Desk {
         Ok(app)
     }
 
-    fn decide(&self, s: &Session, app: &AppRow, action: Action) -> Result<Status> {
-        let allow_self_sign = self.settings()?.allow_self_sign;
+    fn decide(
+        &self,
+        db: &impl crate::store::Db,
+        s: &Session,
+        app: &AppRow,
+        action: Action,
+    ) -> Result<Status> {
+        let allow_self_sign = super::settings::load(db)?.allow_self_sign;
         Ok(lifecycle::decide(&Check {
             action,
             from: app.status,
@@ -107,14 +123,22 @@ impl Desk {
 
     /// The head assigns (or reassigns) the responsible executor with a resolution note.
     pub fn assign(&self, s: &Session, t: Target, executor_id: i64, resolution: &str) -> Result<()> {
-        self.store.write(|tx| self.assign_in(tx, s, t, executor_id, resolution))
+        self.store
+            .write(|tx| self.assign_in(tx, s, t, executor_id, resolution))
     }
 
-    pub(crate) fn assign_in(&self, tx: &Tx<'_>, s: &Session, t: Target, executor_id: i64, resolution: &str) -> Result<()> {
+    pub(crate) fn assign_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        executor_id: i64,
+        resolution: &str,
+    ) -> Result<()> {
         let now = stamp(self.now());
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::Assign)?;
+            let to = self.decide(tx, s, &app, Action::Assign)?;
             let executor = people::user_by_id(tx, executor_id)?
                 .filter(|u| u.roles.contains(&Role::Executor) && !u.disabled)
                 .ok_or_else(|| DeskError::Invalid {
@@ -149,7 +173,14 @@ impl Desk {
                 serde_json::json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
             )?;
             if app.status == Status::Registered && app.channel.via_gateway() {
-                self.notify_status(tx, app.id, &app.number, Self::external_of(&app).as_ref(), PublicStatus::InWork, None)?;
+                self.notify_status(
+                    tx,
+                    app.id,
+                    &app.number,
+                    Self::external_of(&app).as_ref(),
+                    PublicStatus::InWork,
+                    None,
+                )?;
             }
             Ok(())
         }
@@ -160,7 +191,13 @@ impl Desk {
         self.store.write(|tx| self.save_draft_in(tx, s, t, input))
     }
 
-    pub(crate) fn save_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+    pub(crate) fn save_draft_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        input: &DecisionInput,
+    ) -> Result<Decision> {
         self.require(s, &[Role::Executor], "submit_draft")?;
         let now = stamp(self.now());
         {
@@ -191,7 +228,14 @@ impl Desk {
                 },
                 &now,
             )?;
-            self.audit(tx, Some(s), "save_draft", "application", &app.number, serde_json::json!({"outcome": d.outcome}))?;
+            self.audit(
+                tx,
+                Some(s),
+                "save_draft",
+                "application",
+                &app.number,
+                serde_json::json!({"outcome": d.outcome}),
+            )?;
             Ok(d)
         }
     }
@@ -201,11 +245,17 @@ impl Desk {
         self.store.write(|tx| self.submit_draft_in(tx, s, t, input))
     }
 
-    pub(crate) fn submit_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
+    pub(crate) fn submit_draft_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        input: &DecisionInput,
+    ) -> Result<Decision> {
         let now = stamp(self.now());
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::SubmitDraft)?;
+            let to = self.decide(tx, s, &app, Action::SubmitDraft)?;
             let cat = self.catalog();
             let service = cat
                 .service(&app.service)
@@ -239,10 +289,17 @@ impl Desk {
 
     /// The head returns the draft to the executor with a comment.
     pub fn return_draft(&self, s: &Session, t: Target, comment: &str) -> Result<()> {
-        self.store.write(|tx| self.return_draft_in(tx, s, t, comment))
+        self.store
+            .write(|tx| self.return_draft_in(tx, s, t, comment))
     }
 
-    pub(crate) fn return_draft_in(&self, tx: &Tx<'_>, s: &Session, t: Target, comment: &str) -> Result<()> {
+    pub(crate) fn return_draft_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        comment: &str,
+    ) -> Result<()> {
         let comment = comment.trim();
         if comment.chars().count() < 3 {
             return Err(DeskError::Invalid {
@@ -253,7 +310,7 @@ impl Desk {
         let now = stamp(self.now());
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::Return)?;
+            let to = self.decide(tx, s, &app, Action::Return)?;
             apps::update(
                 tx,
                 app.id,
@@ -265,14 +322,22 @@ impl Desk {
                 },
                 &now,
             )?;
-            self.audit(tx, Some(s), "return", "application", &app.number, serde_json::json!({"comment": comment}))
+            self.audit(
+                tx,
+                Some(s),
+                "return",
+                "application",
+                &app.number,
+                serde_json::json!({"comment": comment}),
+            )
         }
     }
 
     /// Signs the result: the transition, the outgoing journal number and the result document.
     /// `finish` runs inside the same transaction with the document content (the signatures
     /// layer renders, signs and stores the paper there); an error from it rolls everything back.
-    pub fn sign_with(&self,
+    pub fn sign_with(
+        &self,
         s: &Session,
         t: Target,
         finish: &mut dyn FnMut(&Tx<'_>, &Content, i64) -> Result<Value>,
@@ -280,7 +345,9 @@ impl Desk {
         self.store.write(|tx| self.sign_with_in(tx, s, t, finish))
     }
 
-    pub(crate) fn sign_with_in(&self, tx: &Tx<'_>,
+    pub(crate) fn sign_with_in(
+        &self,
+        tx: &Tx<'_>,
         s: &Session,
         t: Target,
         finish: &mut dyn FnMut(&Tx<'_>, &Content, i64) -> Result<Value>,
@@ -289,7 +356,7 @@ impl Desk {
         let now = stamp(now_t);
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::Sign)?;
+            let to = self.decide(tx, s, &app, Action::Sign)?;
             let self_signed = app.drafter_id == Some(s.user_id);
             let today = self.local(now_t).date();
             let year = chrono::Datelike::year(&today);
@@ -372,15 +439,22 @@ impl Desk {
     /// checking the collector's ИИН (the applicant, or a representative with a power of
     /// attorney, whose ИИН is recorded).
     pub fn issue(&self, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
-        self.store.write(|tx| self.issue_in(tx, s, t, collector_iin))
+        self.store
+            .write(|tx| self.issue_in(tx, s, t, collector_iin))
     }
 
-    pub(crate) fn issue_in(&self, tx: &Tx<'_>, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
+    pub(crate) fn issue_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        collector_iin: &str,
+    ) -> Result<()> {
         let collector = Iin::parse(collector_iin)?;
         let now = stamp(self.now());
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::Issue)?;
+            let to = self.decide(tx, s, &app, Action::Issue)?;
             let is_applicant = app.applicant_iin.as_deref() == Some(collector.as_string().as_str());
             apps::update(
                 tx,
@@ -411,7 +485,13 @@ impl Desk {
         self.store.write(|tx| self.extend_in(tx, s, t, reason))
     }
 
-    pub(crate) fn extend_in(&self, tx: &Tx<'_>, s: &Session, t: Target, reason: &str) -> Result<Due> {
+    pub(crate) fn extend_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        reason: &str,
+    ) -> Result<Due> {
         let reason = reason.trim();
         if reason.chars().count() < 5 {
             return Err(DeskError::Invalid {
@@ -423,7 +503,7 @@ impl Desk {
         let now = stamp(now_t);
         {
             let app = self.load_for(tx, s, t)?;
-            let to = self.decide(s, &app, Action::Extend)?;
+            let to = self.decide(tx, s, &app, Action::Extend)?;
             let cat = self.catalog();
             let service = cat
                 .service(&app.service)
@@ -436,7 +516,9 @@ impl Desk {
                 key: "not-allowed".into(),
             })?;
             let current = Due {
-                date: app.due_date.parse().map_err(|_| DeskError::Store(crate::store::StoreError::Corrupt("due date".into())))?,
+                date: app.due_date.parse().map_err(|_| {
+                    DeskError::Store(crate::store::StoreError::Corrupt("due date".into()))
+                })?,
                 at: None,
             };
             let new = deadline::extend(&self.calendar(), current, ext);
@@ -512,7 +594,13 @@ impl Desk {
         self.store.write(|tx| self.withdraw_in(tx, s, t, reason))
     }
 
-    pub(crate) fn withdraw_in(&self, tx: &Tx<'_>, s: Option<&Session>, t: Target, reason: &str) -> Result<()> {
+    pub(crate) fn withdraw_in(
+        &self,
+        tx: &Tx<'_>,
+        s: Option<&Session>,
+        t: Target,
+        reason: &str,
+    ) -> Result<()> {
         let reason = reason.trim();
         if reason.chars().count() < 3 {
             return Err(DeskError::Invalid {
@@ -528,7 +616,7 @@ impl Desk {
                     .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?,
             };
             let to = match s {
-                Some(s) => self.decide(s, &app, Action::Withdraw)?,
+                Some(s) => self.decide(tx, s, &app, Action::Withdraw)?,
                 // The gateway engine applies a withdrawal the protocol allows (portal).
                 None => Action::Withdraw.target(app.status).ok_or(
                     lifecycle::LifecycleError::NotAllowedInState {
@@ -549,17 +637,32 @@ impl Desk {
                 },
                 &now,
             )?;
-            self.audit(tx, s, "withdraw", "application", &app.number, serde_json::json!({"reason": reason}))
+            self.audit(
+                tx,
+                s,
+                "withdraw",
+                "application",
+                &app.number,
+                serde_json::json!({"reason": reason}),
+            )
         }
     }
 
     /// Records the citizen's answers to the two-question questionnaire (1 = not satisfied,
     /// 2 = partly, 3 = satisfied).
     pub fn record_questionnaire(&self, s: &Session, t: Target, q1: u8, q2: u8) -> Result<()> {
-        self.store.write(|tx| self.record_questionnaire_in(tx, s, t, q1, q2))
+        self.store
+            .write(|tx| self.record_questionnaire_in(tx, s, t, q1, q2))
     }
 
-    pub(crate) fn record_questionnaire_in(&self, tx: &Tx<'_>, s: &Session, t: Target, q1: u8, q2: u8) -> Result<()> {
+    pub(crate) fn record_questionnaire_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        q1: u8,
+        q2: u8,
+    ) -> Result<()> {
         self.require(s, &[Role::Registrar, Role::AkimClerk], "questionnaire")?;
         if !(1..=3).contains(&q1) || !(1..=3).contains(&q2) {
             return Err(DeskError::Invalid {
@@ -578,7 +681,14 @@ impl Desk {
                 .into());
             }
             apps::record_questionnaire(tx, app.id, q1, q2, &now, Some(s.user_id))?;
-            self.audit(tx, Some(s), "questionnaire", "application", &app.number, serde_json::json!({"q1": q1, "q2": q2}))
+            self.audit(
+                tx,
+                Some(s),
+                "questionnaire",
+                "application",
+                &app.number,
+                serde_json::json!({"q1": q1, "q2": q2}),
+            )
         }
     }
 
@@ -667,7 +777,11 @@ fn shown(kind: FieldKind, options: &[crate::domain::catalog::ChoiceOption], v: &
                 .map(|o| Shown::Choice(o.label.text()))
                 .unwrap_or_else(|| Shown::Text(key.to_string()))
         }
-        _ => Shown::Text(v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
+        _ => Shown::Text(
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string()),
+        ),
     }
 }
 
@@ -696,14 +810,21 @@ fn table_of(f: &FieldSpec, v: &Value) -> Table {
 }
 
 /// Labelled lines and tables for the decision fields of a stage set.
-fn lines_and_tables(service: &Service, d: &Decision, stages: &[FieldStage], skip: &[&str]) -> (Vec<Line>, Vec<Table>) {
+fn lines_and_tables(
+    service: &Service,
+    d: &Decision,
+    stages: &[FieldStage],
+    skip: &[&str],
+) -> (Vec<Line>, Vec<Table>) {
     let mut lines = Vec::new();
     let mut tables = Vec::new();
     for f in service.fields.iter().filter(|f| stages.contains(&f.stage)) {
         if skip.contains(&f.key.as_str()) {
             continue;
         }
-        let Some(v) = d.values.get(&f.key) else { continue };
+        let Some(v) = d.values.get(&f.key) else {
+            continue;
+        };
         if f.kind == FieldKind::Table {
             tables.push(table_of(f, v));
         } else {
@@ -799,7 +920,10 @@ pub(crate) fn result_body(service: &Service, d: &Decision, intake: &Value) -> (D
             let referral_type = f
                 .and_then(|f| {
                     let key = text("referral_type");
-                    f.options.iter().find(|o| o.key == key).map(|o| o.label.text())
+                    f.options
+                        .iter()
+                        .find(|o| o.key == key)
+                        .map(|o| o.label.text())
                 })
                 .unwrap_or_else(|| Text::new(text("referral_type"), text("referral_type")));
             let (lines, _) = lines_and_tables(
@@ -815,8 +939,7 @@ pub(crate) fn result_body(service: &Service, d: &Decision, intake: &Value) -> (D
         }
         DocumentKind::MotivatedRefusal | DocumentKind::AspRefusalNotice => refusal(d),
         _ => {
-            let (lines, tables) =
-                lines_and_tables(service, d, &decision::stages(d.outcome), &[]);
+            let (lines, tables) = lines_and_tables(service, d, &decision::stages(d.outcome), &[]);
             Body::Notice { lines, tables }
         }
     };

@@ -168,8 +168,8 @@ impl Desk {
             });
         }
         let person = r.person.validate()?;
-        let values =
-            fields::validate(service, &[FieldStage::Intake], &r.intake).map_err(DeskError::Fields)?;
+        let values = fields::validate(service, &[FieldStage::Intake], &r.intake)
+            .map_err(DeskError::Fields)?;
         // A missing mandatory document needs a recorded reason.
         let missing: Vec<String> = service
             .documents
@@ -188,7 +188,11 @@ impl Desk {
                 items: missing
                     .iter()
                     .filter_map(|k| service.document(k))
-                    .map(|d| d.name.get(s.map(|s| s.lang).unwrap_or_default()).to_string())
+                    .map(|d| {
+                        d.name
+                            .get(s.map(|s| s.lang).unwrap_or_default())
+                            .to_string()
+                    })
                     .collect(),
             });
         }
@@ -228,12 +232,16 @@ impl Desk {
         if let Some(number) = apps::open_for_person(tx, person_id, &service.code)? {
             return Err(DeskError::DuplicateOpen { number });
         }
-        let version_id = self.service_version_id(&service.code)?;
+        let version_id = self.service_version_id_in(tx, &service.code)?;
         let version = service
             .version(&version_id)
             .unwrap_or_else(|| service.latest_version());
         let local_accepted = self.local(accepted);
-        let due = deadline::due(&self.calendar(), version.term_for(r.channel), local_accepted);
+        let due = deadline::due(
+            &self.calendar(),
+            version.term_for(r.channel),
+            local_accepted,
+        );
         let year = local_accepted.year();
         let (number, seq) = apps::next_number(tx, "in", &self.office.code, year)?;
         let name = crate::domain::person::full_name(
@@ -373,7 +381,14 @@ impl Desk {
             }),
         )?;
         if r.channel.via_gateway() {
-            self.notify_status(tx, id, &number, r.external.as_ref(), PublicStatus::Received, None)?;
+            self.notify_status(
+                tx,
+                id,
+                &number,
+                r.external.as_ref(),
+                PublicStatus::Received,
+                None,
+            )?;
         }
         Ok(Registered {
             id,
@@ -437,17 +452,30 @@ impl Desk {
     }
 
     /// Attaches more scans to an application that is still open (registrar or executor).
-    pub fn add_scans(&self, s: &Session, application_id: i64, files: Vec<NewFile>) -> Result<usize> {
-        self.require(s, &[Role::Registrar, Role::Executor, Role::AkimClerk], "attach")?;
-        let app = self.store.read(|r| apps::by_id(r, application_id))?
+    pub fn add_scans(
+        &self,
+        s: &Session,
+        application_id: i64,
+        files: Vec<NewFile>,
+    ) -> Result<usize> {
+        self.require(
+            s,
+            &[Role::Registrar, Role::Executor, Role::AkimClerk],
+            "attach",
+        )?;
+        let app = self
+            .store
+            .read(|r| apps::by_id(r, application_id))?
             .ok_or_else(|| DeskError::NotFound(format!("application {application_id}")))?;
-        self.check_can_see(s, &app)?;
+        self.store.read(|r| self.check_can_see(r, s, &app))?;
         if !app.status.is_open() {
-            return Err(crate::domain::lifecycle::LifecycleError::NotAllowedInState {
-                action: "attach",
-                from: app.status,
-            }
-            .into());
+            return Err(
+                crate::domain::lifecycle::LifecycleError::NotAllowedInState {
+                    action: "attach",
+                    from: app.status,
+                }
+                .into(),
+            );
         }
         let cat = self.catalog();
         let service = cat

@@ -3,12 +3,16 @@
 //! message together, so a forbidden or failed action changes nothing.
 
 pub mod auth;
+pub mod backup;
+pub mod demo;
 
 pub mod error;
 pub mod flow;
 pub mod intake;
+pub mod papers;
 pub mod query;
 pub mod settings;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -187,10 +191,18 @@ fn check_code(s: &str, what: &str, max: usize) -> Result<()> {
 
 impl Desk {
     /// Sets up a new office in an empty data directory.
-    pub fn init(dir: DataDir, office: NewOffice, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
+    pub fn init(
+        dir: DataDir,
+        office: NewOffice,
+        clock: Arc<dyn Clock>,
+        options: Options,
+    ) -> Result<Desk> {
         check_code(&office.code, "office_code", 16)?;
         check_code(&office.workstation, "workstation", 8)?;
-        for (f, v) in [("office_name_kk", &office.name_kk), ("office_name_ru", &office.name_ru)] {
+        for (f, v) in [
+            ("office_name_kk", &office.name_kk),
+            ("office_name_ru", &office.name_ru),
+        ] {
             if v.trim().is_empty() {
                 return Err(DeskError::Invalid {
                     field: f.into(),
@@ -199,7 +211,9 @@ impl Desk {
             }
         }
         if dir.is_initialized() {
-            return Err(DeskError::AlreadyInitialized(dir.root.display().to_string()));
+            return Err(DeskError::AlreadyInitialized(
+                dir.root.display().to_string(),
+            ));
         }
         dir.create().map_err(StoreError::from)?;
         let store = Store::open(&dir.db())?;
@@ -227,7 +241,9 @@ impl Desk {
             .map_err(DeskError::from)
         })?;
         drop(store);
-        Desk::open(dir, clock, options)
+        let desk = Desk::open(dir, clock, options)?;
+        desk.ensure_ca()?;
+        Ok(desk)
     }
 
     /// Opens an initialised data directory.
@@ -256,6 +272,9 @@ impl Desk {
         };
         desk.reload_calendar()?;
         desk.reload_catalog()?;
+        if desk.ca_certificate().is_ok() {
+            desk.refresh_crl_if_due()?;
+        }
         Ok(desk)
     }
 
@@ -356,7 +375,14 @@ impl Desk {
     }
 
     /// Records an action that changes no data (print, export, view of a paper) in the audit.
-    pub fn record(&self, s: &Session, action: &str, entity: &str, entity_id: &str, details: serde_json::Value) -> Result<()> {
+    pub fn record(
+        &self,
+        s: &Session,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
         self.store
             .write(|tx| self.audit(tx, Some(s), action, entity, entity_id, details))
     }
@@ -377,7 +403,11 @@ impl Desk {
         } else {
             Err(DeskError::Forbidden {
                 action: action.to_string(),
-                needed: any_of.iter().map(|r| r.code()).collect::<Vec<_>>().join(" / "),
+                needed: any_of
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
             })
         }
     }

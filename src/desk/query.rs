@@ -12,7 +12,7 @@ use crate::domain::person::Person;
 use crate::store::apps::{self, AppRow, AttachmentRow, DocumentRow};
 use crate::store::audit::{self, Entry};
 use crate::store::queue::{self, Page, Query, Tab};
-use crate::store::{people, Db};
+use crate::store::{Db, people};
 
 /// One application as the application screen shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +41,12 @@ impl Desk {
     }
 
     /// Persons by the start of their name.
-    pub fn find_persons_by_name(&self, s: &Session, prefix: &str, limit: usize) -> Result<Vec<Person>> {
+    pub fn find_persons_by_name(
+        &self,
+        s: &Session,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Person>> {
         self.require(
             s,
             &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
@@ -98,9 +103,7 @@ impl Desk {
     /// Time left for a due date as of now.
     pub fn time_left(&self, due_date: &str, due_at: Option<&str>) -> TimeLeft {
         let date = due_date.parse().unwrap_or_else(|_| self.today());
-        let at = due_at
-            .and_then(super::parse_stamp)
-            .map(|t| self.local(t));
+        let at = due_at.and_then(super::parse_stamp).map(|t| self.local(t));
         deadline::time_left(&self.calendar(), Due { date, at }, self.local(self.now()))
     }
 
@@ -112,13 +115,13 @@ impl Desk {
                 _ => apps::by_number(r, id_or_number)?,
             }
             .ok_or_else(|| DeskError::NotFound(format!("application {id_or_number}")))?;
-            self.check_can_see(s, &app)?;
+            self.check_can_see(r, s, &app)?;
             self.view_of(r, app)
         })?;
         Ok(view)
     }
 
-    fn view_of(&self, r: &impl Db, app: AppRow) -> Result<ApplicationView> {
+    pub(crate) fn view_of(&self, r: &impl Db, app: AppRow) -> Result<ApplicationView> {
         let person = people::person_by_id(r, app.person_id)?
             .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
         let attachments = apps::attachments(r, app.id)?;
@@ -149,14 +152,15 @@ impl Desk {
 
     /// Applications of a person the user may see, newest first.
     pub fn applications_of_person(&self, s: &Session, person_id: i64) -> Result<Vec<AppRow>> {
-        let rows = self.store.read(|r| apps::for_person(r, person_id))?;
-        let mut out = Vec::new();
-        for a in rows {
-            if self.can_see(s, &a)? {
-                out.push(a);
+        self.store.read(|r| {
+            let mut out = Vec::new();
+            for a in apps::for_person(r, person_id)? {
+                if self.can_see(r, s, &a)? {
+                    out.push(a);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Enabled executors (for the head's assignment list).
@@ -173,7 +177,7 @@ impl Desk {
             .store
             .read(|r| apps::by_id(r, attachment.application_id))?
             .ok_or_else(|| DeskError::NotFound("application".into()))?;
-        self.check_can_see(s, &app)?;
+        self.store.read(|r| self.check_can_see(r, s, &app))?;
         Ok(self.attachments.get(&attachment.sha256)?)
     }
 }

@@ -100,7 +100,11 @@ impl Desk {
                 SettingChange::MaxFileMib(v) => new.max_file_mib = v,
                 SettingChange::MaxApplicationMib(v) => new.max_application_mib = v,
             }
-            set_setting(tx, KEY, &serde_json::to_string(&new).expect("settings serialise"))?;
+            set_setting(
+                tx,
+                KEY,
+                &serde_json::to_string(&new).expect("settings serialise"),
+            )?;
             self.audit(
                 tx,
                 Some(s),
@@ -115,13 +119,15 @@ impl Desk {
 
     /// The edition of a service the office follows (default: the most recent one).
     pub fn service_version_id(&self, code: &str) -> Result<String> {
+        self.store.read(|r| self.service_version_id_in(r, code))
+    }
+
+    pub(crate) fn service_version_id_in(&self, db: &impl Db, code: &str) -> Result<String> {
         let cat = self.catalog();
         let svc = cat
             .service(code)
             .ok_or_else(|| DeskError::UnknownService(code.into()))?;
-        let chosen = self
-            .store
-            .read(|r| get_setting(r, &format!("service_version.{code}")))?;
+        let chosen = get_setting(db, &format!("service_version.{code}"))?;
         Ok(chosen
             .filter(|v| svc.version(v).is_some())
             .unwrap_or_else(|| svc.latest_version().id.clone()))
@@ -152,7 +158,13 @@ impl Desk {
 
     /// Overrides the term of a service edition with the office region's own (admin; audited).
     /// `None` removes the override.
-    pub fn set_term_override(&self, s: &Session, code: &str, version: &str, term: Option<Term>) -> Result<()> {
+    pub fn set_term_override(
+        &self,
+        s: &Session,
+        code: &str,
+        version: &str,
+        term: Option<Term>,
+    ) -> Result<()> {
         self.require(s, &[Role::Admin], "setting_change")?;
         if let Some(t) = term
             && t.value == 0

@@ -83,7 +83,9 @@ pub fn qr_text(doc: &Document) -> Result<String, ExtractError> {
                     }
                     current = vec![(num(&op.operands[0]), num(&op.operands[1]))];
                 }
-                "l" if op.operands.len() == 2 => current.push((num(&op.operands[0]), num(&op.operands[1]))),
+                "l" if op.operands.len() == 2 => {
+                    current.push((num(&op.operands[0]), num(&op.operands[1])))
+                }
                 "h" => {
                     if current.len() == 4 {
                         rects.push(bbox(&current));
@@ -160,9 +162,12 @@ fn decode_modules(rects: &[(f32, f32, f32, f32)]) -> Result<String, ExtractError
         }
     }
     let _ = y0;
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| img[y * side + x]);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| img[y * side + x]);
     let grids = prepared.detect_grids();
-    let grid = grids.first().ok_or_else(|| ExtractError::QrUnreadable("no grid".into()))?;
+    let grid = grids
+        .first()
+        .ok_or_else(|| ExtractError::QrUnreadable("no grid".into()))?;
     let (_, text) = grid
         .decode()
         .map_err(|e| ExtractError::QrUnreadable(e.to_string()))?;

@@ -279,11 +279,23 @@ impl Canvas {
     }
 
     /// Draws one line of text with its baseline `size`-dependent below `y_top`.
-    pub fn text_at(&mut self, x: f32, y_top: f32, size: f32, bold: bool, color: (f32, f32, f32), s: &str) {
+    pub fn text_at(
+        &mut self,
+        x: f32,
+        y_top: f32,
+        size: f32,
+        bold: bool,
+        color: (f32, f32, f32),
+        s: &str,
+    ) {
         if s.is_empty() {
             return;
         }
-        let font = if bold { self.bold.clone() } else { self.regular.clone() };
+        let font = if bold {
+            self.bold.clone()
+        } else {
+            self.regular.clone()
+        };
         // Baseline sits at ~80 % of the line box.
         let baseline = y_top + line_h(size) * 0.78;
         let ops = self.ops();
@@ -304,7 +316,17 @@ impl Canvas {
 
     /// Draws a line aligned inside `[x, x + width]`.
     #[allow(clippy::too_many_arguments)]
-    pub fn text_aligned(&mut self, x: f32, width: f32, y_top: f32, size: f32, bold: bool, color: (f32, f32, f32), align: Align, s: &str) {
+    pub fn text_aligned(
+        &mut self,
+        x: f32,
+        width: f32,
+        y_top: f32,
+        size: f32,
+        bold: bool,
+        color: (f32, f32, f32),
+        align: Align,
+        s: &str,
+    ) {
         let w = metrics(bold).width(s, size);
         let x0 = match align {
             Align::Left => x,
@@ -317,7 +339,16 @@ impl Canvas {
     /// A wrapped paragraph at the cursor across the content width (or a column), moving the
     /// cursor down; continues on a new page when needed.
     #[allow(clippy::too_many_arguments)]
-    pub fn paragraph(&mut self, x: f32, width: f32, size: f32, bold: bool, color: (f32, f32, f32), align: Align, text: &str) {
+    pub fn paragraph(
+        &mut self,
+        x: f32,
+        width: f32,
+        size: f32,
+        bold: bool,
+        color: (f32, f32, f32),
+        align: Align,
+        text: &str,
+    ) {
         for line in wrap(text, width, size, bold) {
             self.ensure(line_h(size));
             let y = self.y;
@@ -329,7 +360,9 @@ impl Canvas {
     pub fn hline(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, color: (f32, f32, f32)) {
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: rgb(color) });
-        ops.push(Op::SetOutlineThickness { pt: Pt(thickness_pt) });
+        ops.push(Op::SetOutlineThickness {
+            pt: Pt(thickness_pt),
+        });
         ops.push(Op::DrawLine {
             line: Line {
                 points: vec![
@@ -350,7 +383,9 @@ impl Canvas {
     pub fn vline(&mut self, x: f32, y1: f32, y2: f32, thickness_pt: f32, color: (f32, f32, f32)) {
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: rgb(color) });
-        ops.push(Op::SetOutlineThickness { pt: Pt(thickness_pt) });
+        ops.push(Op::SetOutlineThickness {
+            pt: Pt(thickness_pt),
+        });
         ops.push(Op::DrawLine {
             line: Line {
                 points: vec![
@@ -385,7 +420,15 @@ impl Canvas {
     }
 
     /// An outlined box.
-    pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, thickness_pt: f32, color: (f32, f32, f32)) {
+    pub fn stroke_rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        thickness_pt: f32,
+        color: (f32, f32, f32),
+    ) {
         self.hline(x, x + w, y, thickness_pt, color);
         self.hline(x, x + w, y + h, thickness_pt, color);
         self.vline(x, y, y + h, thickness_pt, color);
@@ -458,7 +501,16 @@ pub fn table(c: &mut Canvas, x: f32, cols: &[Col], rows: &[Vec<String>], size: f
         let mut cx = x;
         for (col, lines) in cols.iter().zip(&header_lines) {
             for (i, l) in lines.iter().enumerate() {
-                c.text_aligned(cx + pad, col.width - 2.0 * pad, y + pad + i as f32 * lh, size - 0.5, true, BLACK, Align::Left, l);
+                c.text_aligned(
+                    cx + pad,
+                    col.width - 2.0 * pad,
+                    y + pad + i as f32 * lh,
+                    size - 0.5,
+                    true,
+                    BLACK,
+                    Align::Left,
+                    l,
+                );
             }
             cx += col.width;
         }
@@ -483,7 +535,16 @@ pub fn table(c: &mut Canvas, x: f32, cols: &[Col], rows: &[Vec<String>], size: f
         let mut cx = x;
         for (col, lines) in cols.iter().zip(&cells) {
             for (i, l) in lines.iter().enumerate() {
-                c.text_aligned(cx + pad, col.width - 2.0 * pad, y + pad + i as f32 * lh, size, false, BLACK, col.align, l);
+                c.text_aligned(
+                    cx + pad,
+                    col.width - 2.0 * pad,
+                    y + pad + i as f32 * lh,
+                    size,
+                    false,
+                    BLACK,
+                    col.align,
+                    l,
+                );
             }
             cx += col.width;
         }
@@ -509,13 +570,23 @@ mod tests {
 
     #[test]
     fn fitting_wraps_then_shrinks_then_fails() {
-        let (size, lines) = fit("name", "Қасымов Ерлан Серікұлы", 100.0, 1, 11.0, 8.0, false).unwrap();
+        let (size, lines) =
+            fit("name", "Қасымов Ерлан Серікұлы", 100.0, 1, 11.0, 8.0, false).unwrap();
         assert_eq!(size, 11.0);
         assert_eq!(lines.len(), 1);
         let long = "Мемлекеттік атаулы әлеуметтік көмек тағайындау туралы хабарландыру ".repeat(2);
         let (size, lines) = fit("title", &long, 100.0, 3, 11.0, 8.0, false).unwrap();
         assert!(size <= 11.0 && lines.len() <= 3);
-        let e = fit("reason", &"өте ұзын себеп ".repeat(200), 100.0, 4, 11.0, 8.0, false).unwrap_err();
+        let e = fit(
+            "reason",
+            &"өте ұзын себеп ".repeat(200),
+            100.0,
+            4,
+            11.0,
+            8.0,
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.field, "reason");
     }
 

@@ -46,7 +46,10 @@ fn per(key: &str) -> Text {
 }
 
 fn per_args(key: &str, args: &dyn Fn(Lang) -> Vec<(&'static str, Arg<'static>)>) -> Text {
-    Text::new(tra(Lang::Kk, key, &args(Lang::Kk)), tra(Lang::Ru, key, &args(Lang::Ru)))
+    Text::new(
+        tra(Lang::Kk, key, &args(Lang::Kk)),
+        tra(Lang::Ru, key, &args(Lang::Ru)),
+    )
 }
 
 fn date_per(d: chrono::NaiveDate) -> Text {
@@ -59,7 +62,10 @@ fn shown(v: &Shown) -> V {
         Shown::Date(d) => V::Same(i18n::date_short(*d)),
         Shown::Money(m) => V::Same(i18n::money(*m)),
         Shown::Int(n) => V::Same(n.to_string()),
-        Shown::YesNo(b) => V::Per(Text::new(i18n::yes_no(Lang::Kk, *b), i18n::yes_no(Lang::Ru, *b))),
+        Shown::YesNo(b) => V::Per(Text::new(
+            i18n::yes_no(Lang::Kk, *b),
+            i18n::yes_no(Lang::Ru, *b),
+        )),
         Shown::Choice(t) => V::Per(t.clone()),
         Shown::Quarter(q) => V::Same(q.to_string()),
     }
@@ -72,12 +78,24 @@ fn shown_plain(v: &Shown, langs: Langs) -> String {
 /// A label (in each chosen language, the second greyed) and a value beside it. The value
 /// wraps up to `max_lines` lines and may shrink to 8 pt; beyond that the render fails with
 /// the field's name.
-fn row(c: &mut Canvas, langs: Langs, field: &str, label: &Text, value: &V, max_lines: usize) -> Result<(), RenderError> {
+fn row(
+    c: &mut Canvas,
+    langs: Langs,
+    field: &str,
+    label: &Text,
+    value: &V,
+    max_lines: usize,
+) -> Result<(), RenderError> {
     let value = value.text(langs);
     let (size, lines) = fit(field, &value, VALUE_W, max_lines, BODY + 0.5, SMALL, true)?;
     let mut label_lines: Vec<(String, bool)> = Vec::new();
     for (i, l) in langs.list().iter().enumerate() {
-        for line in layout::wrap(label.get(*l), LABEL_W, if i == 0 { BODY - 0.5 } else { BODY - 1.0 }, false) {
+        for line in layout::wrap(
+            label.get(*l),
+            LABEL_W,
+            if i == 0 { BODY - 0.5 } else { BODY - 1.0 },
+            false,
+        ) {
             label_lines.push((line, i > 0));
         }
     }
@@ -92,7 +110,14 @@ fn row(c: &mut Canvas, langs: Langs, field: &str, label: &Text, value: &V, max_l
     let mut y = y0;
     for (line, grey) in &label_lines {
         let size = if *grey { BODY - 1.0 } else { BODY - 0.5 };
-        c.text_at(MARGIN_L, y, size, false, if *grey { GREY } else { BLACK }, line);
+        c.text_at(
+            MARGIN_L,
+            y,
+            size,
+            false,
+            if *grey { GREY } else { BLACK },
+            line,
+        );
         y += line_h(size);
     }
     let mut y = y0;
@@ -108,7 +133,15 @@ fn row(c: &mut Canvas, langs: Langs, field: &str, label: &Text, value: &V, max_l
 /// A paragraph in each chosen language (the Russian one after the Kazakh one).
 fn para(c: &mut Canvas, langs: Langs, text: &Text, bold: bool) {
     for (i, l) in langs.list().iter().enumerate() {
-        c.paragraph(MARGIN_L, CONTENT_W, BODY, bold, if i == 0 { BLACK } else { GREY }, Align::Left, text.get(*l));
+        c.paragraph(
+            MARGIN_L,
+            CONTENT_W,
+            BODY,
+            bold,
+            if i == 0 { BLACK } else { GREY },
+            Align::Left,
+            text.get(*l),
+        );
         c.y += 1.2;
     }
 }
@@ -119,7 +152,15 @@ fn gap(c: &mut Canvas, mm: f32) {
 
 fn header(c: &mut Canvas, langs: Langs, content: &Content) {
     for l in langs.list() {
-        c.paragraph(MARGIN_L, CONTENT_W, 10.5, true, BLACK, Align::Center, content.issuer.name.get(*l));
+        c.paragraph(
+            MARGIN_L,
+            CONTENT_W,
+            10.5,
+            true,
+            BLACK,
+            Align::Center,
+            content.issuer.name.get(*l),
+        );
     }
     gap(c, 1.5);
     let y = c.y;
@@ -129,11 +170,29 @@ fn header(c: &mut Canvas, langs: Langs, content: &Content) {
     let date_label = label_in(langs, "doc-date");
     let y = c.y;
     c.text_at(MARGIN_L, y, 9.0, false, GREY, &number_label);
-    c.text_aligned(MARGIN_L, CONTENT_W, y, 9.0, false, GREY, Align::Right, &date_label);
+    c.text_aligned(
+        MARGIN_L,
+        CONTENT_W,
+        y,
+        9.0,
+        false,
+        GREY,
+        Align::Right,
+        &date_label,
+    );
     c.y += line_h(9.0);
     let y = c.y;
     c.text_at(MARGIN_L, y, 11.0, true, BLACK, &content.number);
-    c.text_aligned(MARGIN_L, CONTENT_W, y, 11.0, true, BLACK, Align::Right, &i18n::date_short(content.date));
+    c.text_aligned(
+        MARGIN_L,
+        CONTENT_W,
+        y,
+        11.0,
+        true,
+        BLACK,
+        Align::Right,
+        &i18n::date_short(content.date),
+    );
     c.y += line_h(11.0) + 1.0;
     if let Some(app) = &content.application
         && app.number != content.number
@@ -169,11 +228,28 @@ fn label_in(langs: Langs, key: &str) -> String {
 
 fn title(c: &mut Canvas, langs: Langs, key: &str) -> Result<(), RenderError> {
     for l in langs.list() {
-        let (size, lines) = fit("title", &tr(*l, key).to_uppercase(), CONTENT_W, 3, 13.0, 10.0, true)?;
+        let (size, lines) = fit(
+            "title",
+            &tr(*l, key).to_uppercase(),
+            CONTENT_W,
+            3,
+            13.0,
+            10.0,
+            true,
+        )?;
         for line in lines {
             c.ensure(line_h(size));
             let y = c.y;
-            c.text_aligned(MARGIN_L, CONTENT_W, y, size, true, BLACK, Align::Center, &line);
+            c.text_aligned(
+                MARGIN_L,
+                CONTENT_W,
+                y,
+                size,
+                true,
+                BLACK,
+                Align::Center,
+                &line,
+            );
             c.y += line_h(size);
         }
     }
@@ -181,24 +257,59 @@ fn title(c: &mut Canvas, langs: Langs, key: &str) -> Result<(), RenderError> {
     Ok(())
 }
 
-fn applicant_rows(c: &mut Canvas, langs: Langs, content: &Content, label_key: &str) -> Result<(), RenderError> {
-    let Some(a) = &content.applicant else { return Ok(()) };
-    row(c, langs, "applicant", &per(label_key), &V::Same(a.full_name.clone()), 2)?;
+fn applicant_rows(
+    c: &mut Canvas,
+    langs: Langs,
+    content: &Content,
+    label_key: &str,
+) -> Result<(), RenderError> {
+    let Some(a) = &content.applicant else {
+        return Ok(());
+    };
+    row(
+        c,
+        langs,
+        "applicant",
+        &per(label_key),
+        &V::Same(a.full_name.clone()),
+        2,
+    )?;
     if let Some(iin) = &a.iin {
         row(c, langs, "iin", &per("doc-iin"), &V::Same(iin.clone()), 1)?;
     }
     if !a.address.is_empty() {
-        row(c, langs, "address", &per("doc-address"), &V::Same(a.address.clone()), 3)?;
+        row(
+            c,
+            langs,
+            "address",
+            &per("doc-address"),
+            &V::Same(a.address.clone()),
+            3,
+        )?;
     }
     if !a.phone.is_empty() {
-        row(c, langs, "phone", &per("doc-phone"), &V::Same(a.phone.clone()), 1)?;
+        row(
+            c,
+            langs,
+            "phone",
+            &per("doc-phone"),
+            &V::Same(a.phone.clone()),
+            1,
+        )?;
     }
     Ok(())
 }
 
 fn service_row(c: &mut Canvas, langs: Langs, content: &Content) -> Result<(), RenderError> {
     if let Some(app) = &content.application {
-        row(c, langs, "service", &per("doc-service"), &V::Per(app.service.clone()), 6)?;
+        row(
+            c,
+            langs,
+            "service",
+            &per("doc-service"),
+            &V::Per(app.service.clone()),
+            6,
+        )?;
     }
     Ok(())
 }
@@ -247,11 +358,20 @@ fn doc_table(c: &mut Canvas, langs: Langs, t: &Table) {
     gap(c, 2.0);
 }
 
-fn signatures(c: &mut Canvas, langs: Langs, content: &Content, specialist_key: &str, head_key: &str) {
+fn signatures(
+    c: &mut Canvas,
+    langs: Langs,
+    content: &Content,
+    specialist_key: &str,
+    head_key: &str,
+) {
     gap(c, 6.0);
     let mut lines = Vec::new();
     if content.specialist.is_some() || specialist_key == "doc-received-by" {
-        lines.push((specialist_key, content.specialist.clone().unwrap_or_default()));
+        lines.push((
+            specialist_key,
+            content.specialist.clone().unwrap_or_default(),
+        ));
     }
     if content.head.is_some() {
         lines.push((head_key, content.head.clone().unwrap_or_default()));
@@ -260,14 +380,25 @@ fn signatures(c: &mut Canvas, langs: Langs, content: &Content, specialist_key: &
         c.ensure(line_h(BODY) * 2.5);
         let y = c.y;
         c.text_at(MARGIN_L, y, BODY, true, BLACK, &label_in(langs, key));
-        c.hline(MARGIN_L + 85.0, MARGIN_L + 120.0, y + line_h(BODY) * 0.9, 0.5, BLACK);
+        c.hline(
+            MARGIN_L + 85.0,
+            MARGIN_L + 120.0,
+            y + line_h(BODY) * 0.9,
+            0.5,
+            BLACK,
+        );
         c.text_at(MARGIN_L + 123.0, y, BODY, false, BLACK, &name);
         c.y += line_h(BODY) * 2.0;
     }
 }
 
 /// The clauses, the signature line and the QR code, at the bottom of the last page.
-fn footer(c: &mut Canvas, langs: Langs, content: &Content, stamp: &Stamp) -> Result<(), RenderError> {
+fn footer(
+    c: &mut Canvas,
+    langs: Langs,
+    content: &Content,
+    stamp: &Stamp,
+) -> Result<(), RenderError> {
     let code = QrCode::with_error_correction_level(stamp.qr.as_bytes(), EcLevel::M)
         .map_err(|_| RenderError::Qr(stamp.qr.len()))?;
     let width = code.width();
@@ -344,7 +475,16 @@ fn page_numbers(c: &mut Canvas) {
     }
     for i in 0..n {
         c.target = Some(i);
-        c.text_aligned(MARGIN_L, CONTENT_W, PAGE_H - MARGIN_B + 4.0, 7.5, false, GREY, Align::Center, &format!("{} / {}", i + 1, n));
+        c.text_aligned(
+            MARGIN_L,
+            CONTENT_W,
+            PAGE_H - MARGIN_B + 4.0,
+            7.5,
+            false,
+            GREY,
+            Align::Center,
+            &format!("{} / {}", i + 1, n),
+        );
     }
     c.target = None;
 }
@@ -353,7 +493,12 @@ fn money_text(m: i64) -> String {
     i18n::money(m)
 }
 
-pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stamp) -> Result<(), RenderError> {
+pub(super) fn draw(
+    c: &mut Canvas,
+    content: &Content,
+    langs: Langs,
+    stamp: &Stamp,
+) -> Result<(), RenderError> {
     let kind = content.kind;
     // The certificate of registration as unemployed has an official bilingual sample.
     if kind == DocumentKind::UnemployedCertificate && langs != Langs::Both {
@@ -361,23 +506,53 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
     }
     header(c, langs, content);
     let title_key = match (&content.body, kind) {
-        (Body::AspMembership { is_recipient: false, .. }, _) => "doc-title-asp_membership_certificate-not".to_string(),
+        (
+            Body::AspMembership {
+                is_recipient: false,
+                ..
+            },
+            _,
+        ) => "doc-title-asp_membership_certificate-not".to_string(),
         _ => format!("doc-title-{}", kind.code()),
     };
     title(c, langs, &title_key)?;
     match &content.body {
-        Body::Receipt { accepted_at, items, missing_reason, due, registrar: _ } => {
+        Body::Receipt {
+            accepted_at,
+            items,
+            missing_reason,
+            due,
+            registrar: _,
+        } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
             service_row(c, langs, content)?;
             if let Some(app) = &content.application {
-                row(c, langs, "channel", &per("doc-channel"), &V::Per(per(&format!("channel-{}", app.channel.code()))), 2)?;
+                row(
+                    c,
+                    langs,
+                    "channel",
+                    &per("doc-channel"),
+                    &V::Per(per(&format!("channel-{}", app.channel.code()))),
+                    2,
+                )?;
             }
-            row(c, langs, "accepted_at", &per("doc-accepted-at"), &V::Same(i18n::datetime_short(*accepted_at)), 1)?;
+            row(
+                c,
+                langs,
+                "accepted_at",
+                &per("doc-accepted-at"),
+                &V::Same(i18n::datetime_short(*accepted_at)),
+                1,
+            )?;
             row(c, langs, "due", &per("doc-due"), &V::Per(date_per(*due)), 2)?;
             gap(c, 2.0);
             let t = Table {
                 title: per("doc-received-documents"),
-                columns: vec![per("doc-col-document"), per("doc-col-mandatory"), per("doc-col-scans")],
+                columns: vec![
+                    per("doc-col-document"),
+                    per("doc-col-mandatory"),
+                    per("doc-col-scans"),
+                ],
                 rows: items
                     .iter()
                     .map(|i| {
@@ -391,57 +566,176 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
             };
             doc_receipt_table(c, langs, &t);
             if let Some(r) = missing_reason {
-                row(c, langs, "missing_reason", &per("doc-missing-reason"), &V::Same(r.clone()), 6)?;
+                row(
+                    c,
+                    langs,
+                    "missing_reason",
+                    &per("doc-missing-reason"),
+                    &V::Same(r.clone()),
+                    6,
+                )?;
             }
             gap(c, 2.0);
             let number = content.number.clone();
-            para(c, langs, &per_args("doc-receipt-status-hint", &move |_| vec![("number", Arg::from(number.clone()))]), false);
+            para(
+                c,
+                langs,
+                &per_args("doc-receipt-status-hint", &move |_| {
+                    vec![("number", Arg::from(number.clone()))]
+                }),
+                false,
+            );
             signatures(c, langs, content, "doc-received-by", "doc-head");
         }
-        Body::UnemployedCertificate { registered_on, public_works, training, asp_housing, presented_to } => {
+        Body::UnemployedCertificate {
+            registered_on,
+            public_works,
+            training,
+            asp_housing,
+            presented_to,
+        } => {
             if let Some(a) = &content.applicant {
-                row(c, langs, "applicant", &per("doc-full-name"), &V::Same(a.full_name.to_uppercase()), 2)?;
+                row(
+                    c,
+                    langs,
+                    "applicant",
+                    &per("doc-full-name"),
+                    &V::Same(a.full_name.to_uppercase()),
+                    2,
+                )?;
                 if let Some(iin) = &a.iin {
                     row(c, langs, "iin", &per("doc-iin"), &V::Same(iin.clone()), 1)?;
                 }
             }
-            row(c, langs, "registered_on", &per("doc-unemployed-registered"), &V::Same(i18n::date_short(*registered_on)), 1)?;
-            row(c, langs, "public_works", &per("doc-unemployed-public-works"), &shown(&Shown::YesNo(*public_works)), 1)?;
-            row(c, langs, "training", &per("doc-unemployed-training"), &shown(&Shown::YesNo(*training)), 1)?;
-            row(c, langs, "asp_housing", &per("doc-unemployed-asp-housing"), &shown(&Shown::YesNo(*asp_housing)), 1)?;
-            row(c, langs, "presented_to", &per("doc-unemployed-presented-to"), &V::Same(presented_to.clone()), 3)?;
+            row(
+                c,
+                langs,
+                "registered_on",
+                &per("doc-unemployed-registered"),
+                &V::Same(i18n::date_short(*registered_on)),
+                1,
+            )?;
+            row(
+                c,
+                langs,
+                "public_works",
+                &per("doc-unemployed-public-works"),
+                &shown(&Shown::YesNo(*public_works)),
+                1,
+            )?;
+            row(
+                c,
+                langs,
+                "training",
+                &per("doc-unemployed-training"),
+                &shown(&Shown::YesNo(*training)),
+                1,
+            )?;
+            row(
+                c,
+                langs,
+                "asp_housing",
+                &per("doc-unemployed-asp-housing"),
+                &shown(&Shown::YesNo(*asp_housing)),
+                1,
+            )?;
+            row(
+                c,
+                langs,
+                "presented_to",
+                &per("doc-unemployed-presented-to"),
+                &V::Same(presented_to.clone()),
+                3,
+            )?;
             if let Some(app) = &content.application {
-                row(c, langs, "submitted_on", &per("doc-unemployed-applied-on"), &V::Same(i18n::date_short(app.submitted_on)), 1)?;
+                row(
+                    c,
+                    langs,
+                    "submitted_on",
+                    &per("doc-unemployed-applied-on"),
+                    &V::Same(i18n::date_short(app.submitted_on)),
+                    1,
+                )?;
             }
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::AspAssignment { family_size, period_from, period_to, amount, family_registration_number, family } => {
+        Body::AspAssignment {
+            family_size,
+            period_from,
+            period_to,
+            amount,
+            family_registration_number,
+            family,
+        } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
             if let Some(n) = family_registration_number {
-                row(c, langs, "family_registration_number", &per("doc-family-number"), &V::Same(n.clone()), 1)?;
+                row(
+                    c,
+                    langs,
+                    "family_registration_number",
+                    &per("doc-family-number"),
+                    &V::Same(n.clone()),
+                    1,
+                )?;
             }
             gap(c, 2.0);
             let (fs, pf, pt, am) = (*family_size, *period_from, *period_to, *amount);
-            para(c, langs, &per_args("doc-asp-statement", &move |l| vec![
-                ("size", Arg::Num(fs)),
-                ("from", Arg::from(i18n::date_long(l, pf))),
-                ("to", Arg::from(i18n::date_long(l, pt))),
-                ("amount", Arg::from(money_text(am))),
-            ]), false);
+            para(
+                c,
+                langs,
+                &per_args("doc-asp-statement", &move |l| {
+                    vec![
+                        ("size", Arg::Num(fs)),
+                        ("from", Arg::from(i18n::date_long(l, pf))),
+                        ("to", Arg::from(i18n::date_long(l, pt))),
+                        ("amount", Arg::from(money_text(am))),
+                    ]
+                }),
+                false,
+            );
             if let Some(t) = family {
                 doc_table(c, langs, t);
             }
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::Refusal { reason, appeal, commission_conclusion } => {
+        Body::Refusal {
+            reason,
+            appeal,
+            commission_conclusion,
+        } => {
             applicant_rows(c, langs, content, "doc-to")?;
             service_row(c, langs, content)?;
             gap(c, 2.0);
-            let svc = content.application.as_ref().map(|a| a.service.clone()).unwrap_or_default();
-            para(c, langs, &per_args("doc-refusal-statement", &move |l| vec![("service", Arg::from(svc.get(l).to_string()))]), false);
-            row(c, langs, "reason", &per("doc-refusal-reason"), &V::Same(reason.clone()), 14)?;
+            let svc = content
+                .application
+                .as_ref()
+                .map(|a| a.service.clone())
+                .unwrap_or_default();
+            para(
+                c,
+                langs,
+                &per_args("doc-refusal-statement", &move |l| {
+                    vec![("service", Arg::from(svc.get(l).to_string()))]
+                }),
+                false,
+            );
+            row(
+                c,
+                langs,
+                "reason",
+                &per("doc-refusal-reason"),
+                &V::Same(reason.clone()),
+                14,
+            )?;
             if let Some(cc) = commission_conclusion {
-                row(c, langs, "commission_conclusion", &per("doc-commission-conclusion"), &V::Same(cc.clone()), 8)?;
+                row(
+                    c,
+                    langs,
+                    "commission_conclusion",
+                    &per("doc-commission-conclusion"),
+                    &V::Same(cc.clone()),
+                    8,
+                )?;
             }
             if *appeal {
                 gap(c, 1.0);
@@ -449,44 +743,109 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
             }
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::DisabledChildren { child_name, period_from, period_to, amount, payments } => {
+        Body::DisabledChildren {
+            child_name,
+            period_from,
+            period_to,
+            amount,
+            payments,
+        } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
             gap(c, 2.0);
             let (name, pf, pt, am) = (child_name.clone(), *period_from, *period_to, *amount);
-            let applicant = content.applicant.as_ref().map(|a| a.full_name.clone()).unwrap_or_default();
-            para(c, langs, &per_args("doc-disabled-statement", &move |l| vec![
-                ("applicant", Arg::from(applicant.clone())),
-                ("child", Arg::from(name.clone())),
-                ("from", Arg::from(i18n::date_long(l, pf))),
-                ("to", Arg::from(i18n::date_long(l, pt))),
-                ("amount", Arg::from(money_text(am))),
-            ]), false);
+            let applicant = content
+                .applicant
+                .as_ref()
+                .map(|a| a.full_name.clone())
+                .unwrap_or_default();
+            para(
+                c,
+                langs,
+                &per_args("doc-disabled-statement", &move |l| {
+                    vec![
+                        ("applicant", Arg::from(applicant.clone())),
+                        ("child", Arg::from(name.clone())),
+                        ("from", Arg::from(i18n::date_long(l, pf))),
+                        ("to", Arg::from(i18n::date_long(l, pt))),
+                        ("amount", Arg::from(money_text(am))),
+                    ]
+                }),
+                false,
+            );
             let t = Table {
                 title: per("doc-payments"),
-                columns: vec![per("doc-col-quarter"), per("doc-col-year"), per("doc-col-payment")],
+                columns: vec![
+                    per("doc-col-quarter"),
+                    per("doc-col-year"),
+                    per("doc-col-payment"),
+                ],
                 rows: payments
                     .iter()
-                    .map(|p| vec![Shown::Quarter(p.quarter), Shown::Int(i64::from(p.year)), Shown::Money(p.amount)])
+                    .map(|p| {
+                        vec![
+                            Shown::Quarter(p.quarter),
+                            Shown::Int(i64::from(p.year)),
+                            Shown::Money(p.amount),
+                        ]
+                    })
                     .collect(),
             };
             doc_table(c, langs, &t);
             para(c, langs, &per("doc-disabled-instruction"), false);
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::AspMembership { is_recipient, period_from, period_to } => {
+        Body::AspMembership {
+            is_recipient,
+            period_from,
+            period_to,
+        } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
             gap(c, 2.0);
-            let key = if *is_recipient { "doc-membership-yes" } else { "doc-membership-no" };
-            let name = content.applicant.as_ref().map(|a| a.full_name.clone()).unwrap_or_default();
-            para(c, langs, &per_args(key, &move |_| vec![("name", Arg::from(name.clone()))]), false);
+            let key = if *is_recipient {
+                "doc-membership-yes"
+            } else {
+                "doc-membership-no"
+            };
+            let name = content
+                .applicant
+                .as_ref()
+                .map(|a| a.full_name.clone())
+                .unwrap_or_default();
+            para(
+                c,
+                langs,
+                &per_args(key, &move |_| vec![("name", Arg::from(name.clone()))]),
+                false,
+            );
             if let (Some(f), Some(t)) = (period_from, period_to) {
-                row(c, langs, "period", &per("doc-period"), &V::Same(format!("{} — {}", i18n::date_short(*f), i18n::date_short(*t))), 1)?;
+                row(
+                    c,
+                    langs,
+                    "period",
+                    &per("doc-period"),
+                    &V::Same(format!(
+                        "{} — {}",
+                        i18n::date_short(*f),
+                        i18n::date_short(*t)
+                    )),
+                    1,
+                )?;
             }
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::EmploymentReferral { referral_type, lines } => {
+        Body::EmploymentReferral {
+            referral_type,
+            lines,
+        } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
-            row(c, langs, "referral_type", &per("doc-referral-type"), &V::Per(referral_type.clone()), 3)?;
+            row(
+                c,
+                langs,
+                "referral_type",
+                &per("doc-referral-type"),
+                &V::Per(referral_type.clone()),
+                3,
+            )?;
             for (i, l) in lines.iter().enumerate() {
                 row(c, langs, &format!("line{i}"), &l.label, &shown(&l.value), 4)?;
             }
@@ -506,20 +865,45 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
             }
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
-        Body::Extension { previous_due, new_due, reason } => {
+        Body::Extension {
+            previous_due,
+            new_due,
+            reason,
+        } => {
             applicant_rows(c, langs, content, "doc-to")?;
             service_row(c, langs, content)?;
             gap(c, 2.0);
             let (p, n) = (*previous_due, *new_due);
-            para(c, langs, &per_args("doc-extension-statement", &move |l| vec![
-                ("previous", Arg::from(i18n::date_long(l, p))),
-                ("new", Arg::from(i18n::date_long(l, n))),
-            ]), false);
-            row(c, langs, "reason", &per("doc-extension-reason"), &V::Same(reason.clone()), 8)?;
+            para(
+                c,
+                langs,
+                &per_args("doc-extension-statement", &move |l| {
+                    vec![
+                        ("previous", Arg::from(i18n::date_long(l, p))),
+                        ("new", Arg::from(i18n::date_long(l, n))),
+                    ]
+                }),
+                false,
+            );
+            row(
+                c,
+                langs,
+                "reason",
+                &per("doc-extension-reason"),
+                &V::Same(reason.clone()),
+                8,
+            )?;
             signatures(c, langs, content, "doc-specialist", "doc-head");
         }
         Body::AkimCoverLetter { akim_office, items } => {
-            row(c, langs, "from", &per("doc-from"), &V::Same(akim_office.clone()), 3)?;
+            row(
+                c,
+                langs,
+                "from",
+                &per("doc-from"),
+                &V::Same(akim_office.clone()),
+                3,
+            )?;
             applicant_rows(c, langs, content, "doc-applicant")?;
             service_row(c, langs, content)?;
             gap(c, 2.0);
@@ -529,15 +913,32 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
                 columns: vec![per("doc-col-document"), per("doc-col-scans")],
                 rows: items
                     .iter()
-                    .map(|i| vec![Shown::Choice(i.name.clone()), Shown::Int(i64::from(i.scans))])
+                    .map(|i| {
+                        vec![
+                            Shown::Choice(i.name.clone()),
+                            Shown::Int(i64::from(i.scans)),
+                        ]
+                    })
                     .collect(),
             };
             doc_table(c, langs, &t);
             signatures(c, langs, content, "doc-akim-specialist", "doc-akim");
         }
-        Body::JournalPage { journal, from, to, rows } => {
+        Body::JournalPage {
+            journal,
+            from,
+            to,
+            rows,
+        } => {
             let period = format!("{} — {}", i18n::date_short(*from), i18n::date_short(*to));
-            row(c, langs, "journal", &per("doc-journal"), &V::Per(per(&format!("doc-journal-{journal}"))), 1)?;
+            row(
+                c,
+                langs,
+                "journal",
+                &per("doc-journal"),
+                &V::Per(per(&format!("doc-journal-{journal}"))),
+                1,
+            )?;
             row(c, langs, "period", &per("doc-period"), &V::Same(period), 1)?;
             gap(c, 2.0);
             let cols = [
@@ -553,7 +954,11 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
             let cols: Vec<Col> = cols
                 .iter()
                 .map(|(k, w)| Col {
-                    header: if *k == "№" { "№".into() } else { label_in(langs, k) },
+                    header: if *k == "№" {
+                        "№".into()
+                    } else {
+                        label_in(langs, k)
+                    },
                     width: *w,
                     align: Align::Left,
                 })
@@ -564,10 +969,25 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
                 .map(|(i, r)| {
                     vec![
                         (i + 1).to_string(),
-                        format!("{}\n{}", r.number, if r.application != r.number { r.application.as_str() } else { "" }).trim().to_string(),
+                        format!(
+                            "{}\n{}",
+                            r.number,
+                            if r.application != r.number {
+                                r.application.as_str()
+                            } else {
+                                ""
+                            }
+                        )
+                        .trim()
+                        .to_string(),
                         i18n::datetime_short(r.registered_at),
                         r.applicant.clone(),
-                        langs.list().iter().map(|l| r.service.get(*l).to_string()).collect::<Vec<_>>().join(" / "),
+                        langs
+                            .list()
+                            .iter()
+                            .map(|l| r.service.get(*l).to_string())
+                            .collect::<Vec<_>>()
+                            .join(" / "),
                         i18n::date_short(r.due),
                         label_in(langs, &format!("status-{}", r.status.code())),
                         r.user.clone(),
@@ -579,21 +999,46 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
                 para(c, langs, &per("doc-journal-empty"), false);
             }
         }
-        Body::PeriodReport { from, to, lines, overdue, questionnaire } => {
+        Body::PeriodReport {
+            from,
+            to,
+            lines,
+            overdue,
+            questionnaire,
+        } => {
             let period = format!("{} — {}", i18n::date_short(*from), i18n::date_short(*to));
             row(c, langs, "period", &per("doc-period"), &V::Same(period), 1)?;
             gap(c, 2.0);
-            let mut cols = vec![Col { header: label_in(langs, "doc-col-service"), width: 45.0, align: Align::Left }];
+            let mut cols = vec![Col {
+                header: label_in(langs, "doc-col-service"),
+                width: 45.0,
+                align: Align::Left,
+            }];
             let w = (CONTENT_W - 45.0 - 16.0) / Status::ALL.len() as f32;
             for s in Status::ALL {
-                cols.push(Col { header: label_in(langs, &format!("status-short-{}", s.code())), width: w, align: Align::Right });
+                cols.push(Col {
+                    header: label_in(langs, &format!("status-short-{}", s.code())),
+                    width: w,
+                    align: Align::Right,
+                });
             }
-            cols.push(Col { header: label_in(langs, "doc-col-total"), width: 16.0, align: Align::Right });
+            cols.push(Col {
+                header: label_in(langs, "doc-col-total"),
+                width: 16.0,
+                align: Align::Right,
+            });
             let mut total = vec![0i64; Status::ALL.len() + 1];
             let mut rows: Vec<Vec<String>> = lines
                 .iter()
                 .map(|l| {
-                    let mut r = vec![langs.list().iter().map(|x| l.service.get(*x).to_string()).collect::<Vec<_>>().join(" / ")];
+                    let mut r = vec![
+                        langs
+                            .list()
+                            .iter()
+                            .map(|x| l.service.get(*x).to_string())
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                    ];
                     for (i, n) in l.by_status.iter().enumerate() {
                         total[i] += n;
                         r.push(i18n::group_digits(*n));
@@ -608,38 +1053,101 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
             rows.push(last);
             table(c, MARGIN_L, &cols, &rows, 7.5);
             gap(c, 3.0);
-            c.paragraph(MARGIN_L, CONTENT_W, 9.5, true, BLACK, Align::Left, &label_in(langs, "doc-overdue-list"));
+            c.paragraph(
+                MARGIN_L,
+                CONTENT_W,
+                9.5,
+                true,
+                BLACK,
+                Align::Left,
+                &label_in(langs, "doc-overdue-list"),
+            );
             if overdue.is_empty() {
                 para(c, langs, &per("doc-overdue-none"), false);
             } else {
                 let cols = vec![
-                    Col { header: label_in(langs, "doc-col-number"), width: 38.0, align: Align::Left },
-                    Col { header: label_in(langs, "doc-col-applicant"), width: 40.0, align: Align::Left },
-                    Col { header: label_in(langs, "doc-col-service"), width: 40.0, align: Align::Left },
-                    Col { header: label_in(langs, "doc-col-due"), width: 18.0, align: Align::Left },
-                    Col { header: label_in(langs, "doc-col-late"), width: 22.0, align: Align::Right },
-                    Col { header: label_in(langs, "doc-col-executor"), width: CONTENT_W - 158.0, align: Align::Left },
+                    Col {
+                        header: label_in(langs, "doc-col-number"),
+                        width: 38.0,
+                        align: Align::Left,
+                    },
+                    Col {
+                        header: label_in(langs, "doc-col-applicant"),
+                        width: 40.0,
+                        align: Align::Left,
+                    },
+                    Col {
+                        header: label_in(langs, "doc-col-service"),
+                        width: 40.0,
+                        align: Align::Left,
+                    },
+                    Col {
+                        header: label_in(langs, "doc-col-due"),
+                        width: 18.0,
+                        align: Align::Left,
+                    },
+                    Col {
+                        header: label_in(langs, "doc-col-late"),
+                        width: 22.0,
+                        align: Align::Right,
+                    },
+                    Col {
+                        header: label_in(langs, "doc-col-executor"),
+                        width: CONTENT_W - 158.0,
+                        align: Align::Left,
+                    },
                 ];
                 let rows: Vec<Vec<String>> = overdue
                     .iter()
-                    .map(|o| vec![
-                        o.number.clone(),
-                        o.applicant.clone(),
-                        langs.list().iter().map(|x| o.service.get(*x).to_string()).collect::<Vec<_>>().join(" / "),
-                        i18n::date_short(o.due),
-                        o.working_days_late.to_string(),
-                        o.executor.clone(),
-                    ])
+                    .map(|o| {
+                        vec![
+                            o.number.clone(),
+                            o.applicant.clone(),
+                            langs
+                                .list()
+                                .iter()
+                                .map(|x| o.service.get(*x).to_string())
+                                .collect::<Vec<_>>()
+                                .join(" / "),
+                            i18n::date_short(o.due),
+                            o.working_days_late.to_string(),
+                            o.executor.clone(),
+                        ]
+                    })
                     .collect();
                 table(c, MARGIN_L, &cols, &rows, 7.5);
             }
             gap(c, 3.0);
-            c.paragraph(MARGIN_L, CONTENT_W, 9.5, true, BLACK, Align::Left, &label_in(langs, "doc-questionnaire"));
+            c.paragraph(
+                MARGIN_L,
+                CONTENT_W,
+                9.5,
+                true,
+                BLACK,
+                Align::Left,
+                &label_in(langs, "doc-questionnaire"),
+            );
             let cols = vec![
-                Col { header: label_in(langs, "doc-col-question"), width: 70.0, align: Align::Left },
-                Col { header: label_in(langs, "q-answer-1"), width: 35.0, align: Align::Right },
-                Col { header: label_in(langs, "q-answer-2"), width: 35.0, align: Align::Right },
-                Col { header: label_in(langs, "q-answer-3"), width: CONTENT_W - 140.0, align: Align::Right },
+                Col {
+                    header: label_in(langs, "doc-col-question"),
+                    width: 70.0,
+                    align: Align::Left,
+                },
+                Col {
+                    header: label_in(langs, "q-answer-1"),
+                    width: 35.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: label_in(langs, "q-answer-2"),
+                    width: 35.0,
+                    align: Align::Right,
+                },
+                Col {
+                    header: label_in(langs, "q-answer-3"),
+                    width: CONTENT_W - 140.0,
+                    align: Align::Right,
+                },
             ];
             let rows: Vec<Vec<String>> = (0..2)
                 .map(|q| {
@@ -658,12 +1166,41 @@ pub(super) fn draw(c: &mut Canvas, content: &Content, langs: Langs, stamp: &Stam
 
 /// The receipt's document list: wide name column.
 fn doc_receipt_table(c: &mut Canvas, langs: Langs, t: &Table) {
-    c.paragraph(MARGIN_L, CONTENT_W, 9.5, true, BLACK, Align::Left, &langs.list().iter().map(|l| t.title.get(*l).to_string()).collect::<Vec<_>>().join(" / "));
+    c.paragraph(
+        MARGIN_L,
+        CONTENT_W,
+        9.5,
+        true,
+        BLACK,
+        Align::Left,
+        &langs
+            .list()
+            .iter()
+            .map(|l| t.title.get(*l).to_string())
+            .collect::<Vec<_>>()
+            .join(" / "),
+    );
     let cols = vec![
-        Col { header: "№".into(), width: 8.0, align: Align::Right },
-        Col { header: label_in(langs, "doc-col-document"), width: CONTENT_W - 8.0 - 56.0, align: Align::Left },
-        Col { header: label_in(langs, "doc-col-mandatory"), width: 32.0, align: Align::Left },
-        Col { header: label_in(langs, "doc-col-scans"), width: 24.0, align: Align::Right },
+        Col {
+            header: "№".into(),
+            width: 8.0,
+            align: Align::Right,
+        },
+        Col {
+            header: label_in(langs, "doc-col-document"),
+            width: CONTENT_W - 8.0 - 56.0,
+            align: Align::Left,
+        },
+        Col {
+            header: label_in(langs, "doc-col-mandatory"),
+            width: 32.0,
+            align: Align::Left,
+        },
+        Col {
+            header: label_in(langs, "doc-col-scans"),
+            width: 24.0,
+            align: Align::Right,
+        },
     ];
     let rows: Vec<Vec<String>> = t
         .rows

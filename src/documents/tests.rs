@@ -56,12 +56,18 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 accepted_at: d(2026, 11, 16).and_hms_opt(10, 5, 0).unwrap(),
                 items: vec![
                     ReceivedItem {
-                        name: Text::new("Жеке басын куәландыратын құжат", "Документ, удостоверяющий личность"),
+                        name: Text::new(
+                            "Жеке басын куәландыратын құжат",
+                            "Документ, удостоверяющий личность",
+                        ),
                         mandatory: true,
                         scans: 1,
                     },
                     ReceivedItem {
-                        name: Text::new("Отбасының құрамы туралы анықтама", "Справка о составе семьи"),
+                        name: Text::new(
+                            "Отбасының құрамы туралы анықтама",
+                            "Справка о составе семьи",
+                        ),
                         mandatory: true,
                         scans: 2,
                     },
@@ -71,7 +77,14 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 registrar: "Нұрланов Ерлан".into(),
             },
         ),
-        vec!["ҚОЛХАТ", "РАСПИСКА", "Отбасының құрамы", "Справка о составе семьи", "7 декабря 2026 года", "16.11.2026 10:05"],
+        vec![
+            "ҚОЛХАТ",
+            "РАСПИСКА",
+            "Отбасының құрамы",
+            "Справка о составе семьи",
+            "7 декабря 2026 года",
+            "16.11.2026 10:05",
+        ],
     ));
     v.push((
         base(
@@ -84,7 +97,13 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 presented_to: "по месту требования".into(),
             },
         ),
-        vec!["АНЫҚТАМА", "СПРАВКА О РЕГИСТРАЦИИ", "10.03.2026", "по месту требования", "Начальник отдела"],
+        vec![
+            "АНЫҚТАМА",
+            "СПРАВКА О РЕГИСТРАЦИИ",
+            "10.03.2026",
+            "по месту требования",
+            "Начальник отдела",
+        ],
     ));
     v.push((
         base(
@@ -97,18 +116,30 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 family_registration_number: Some("17-АӘК".into()),
                 family: Some(Table {
                     title: Text::new("Отбасы мүшелері", "Члены семьи"),
-                    columns: vec![Text::new("Т.А.Ә.", "Ф.И.О."), Text::new("Туған жылы", "Год рождения")],
-                    rows: vec![vec![Shown::Text("Әбілқасымов Нұрбол".into()), Shown::Int(2012)]],
+                    columns: vec![
+                        Text::new("Т.А.Ә.", "Ф.И.О."),
+                        Text::new("Туған жылы", "Год рождения"),
+                    ],
+                    rows: vec![vec![
+                        Shown::Text("Әбілқасымов Нұрбол".into()),
+                        Shown::Int(2012),
+                    ]],
                 }),
             },
         ),
-        vec!["12 345 ₸", "1 декабря 2026 года", "2026 жылғы 1 желтоқсан", "Әбілқасымов Нұрбол"],
+        vec![
+            "12 345 ₸",
+            "1 декабря 2026 года",
+            "2026 жылғы 1 желтоқсан",
+            "Әбілқасымов Нұрбол",
+        ],
     ));
     v.push((
         base(
             DocumentKind::AspRefusalNotice,
             Body::Refusal {
-                reason: "Среднедушевой доход семьи превышает черту бедности (справка о доходах).".into(),
+                reason: "Среднедушевой доход семьи превышает черту бедности (справка о доходах)."
+                    .into(),
                 appeal: true,
                 commission_conclusion: None,
             },
@@ -124,8 +155,16 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 period_to: d(2027, 6, 30),
                 amount: 1_202_500,
                 payments: vec![
-                    Payment { quarter: 4, year: 2026, amount: 1_202_500 },
-                    Payment { quarter: 1, year: 2027, amount: 1_202_500 },
+                    Payment {
+                        quarter: 4,
+                        year: 2026,
+                        amount: 1_202_500,
+                    },
+                    Payment {
+                        quarter: 1,
+                        year: 2027,
+                        amount: 1_202_500,
+                    },
                 ],
             },
         ),
@@ -134,7 +173,11 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
     v.push((
         base(
             DocumentKind::AspMembershipCertificate,
-            Body::AspMembership { is_recipient: false, period_from: None, period_to: None },
+            Body::AspMembership {
+                is_recipient: false,
+                period_from: None,
+                period_to: None,
+            },
         ),
         vec!["не является получателем", "жатпайтынын"],
     ));
@@ -142,14 +185,20 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
         base(
             DocumentKind::EmploymentReferral,
             Body::EmploymentReferral {
-                referral_type: Text::new("Қоғамдық жұмыстарға жолдама", "Направление на общественные работы"),
+                referral_type: Text::new(
+                    "Қоғамдық жұмыстарға жолдама",
+                    "Направление на общественные работы",
+                ),
                 lines: vec![Line {
                     label: Text::new("Жұмыс беруші", "Работодатель"),
                     value: Shown::Text("«Ақсу Көгалдандыру» МКК".into()),
                 }],
             },
         ),
-        vec!["Направление на общественные работы", "«Ақсу Көгалдандыру» МКК"],
+        vec![
+            "Направление на общественные работы",
+            "«Ақсу Көгалдандыру» МКК",
+        ],
     ));
     for kind in [
         DocumentKind::ChildBenefitNotice,
@@ -223,7 +272,12 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
     v.push((
         base(
             DocumentKind::JournalPage,
-            Body::JournalPage { journal: "in".into(), from: d(2026, 11, 1), to: d(2026, 11, 30), rows },
+            Body::JournalPage {
+                journal: "in".into(),
+                from: d(2026, 11, 1),
+                to: d(2026, 11, 30),
+                rows,
+            },
         ),
         vec!["0412-02-2026-000090", "Қасымов Ерлан 90", "Журнал"],
     ));
@@ -267,7 +321,10 @@ fn every_template_renders_both_languages_with_its_values() {
         kinds.insert(content.kind);
         let pdf = render(&content, Langs::Both, &Stamp::unsigned(&content)).unwrap();
         // Lines wrap where they wrap: compare with whitespace collapsed.
-        let text = text_of(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text_of(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let lower = text.to_lowercase();
         for ch in kazakh {
             assert!(lower.contains(ch), "{:?}: no {ch} in\n{text}", content.kind);
@@ -279,7 +336,11 @@ fn every_template_renders_both_languages_with_its_values() {
             "равнозначен документу на бумажном носителе",
             "қағаз тасығыштағы құжатқа тең",
         ]) {
-            assert!(text.contains(want), "{:?}: {want:?} missing in\n{text}", content.kind);
+            assert!(
+                text.contains(want),
+                "{:?}: {want:?} missing in\n{text}",
+                content.kind
+            );
         }
     }
     // Every output kind of the catalogue has a sample.
@@ -331,8 +392,14 @@ fn fonts_are_embedded_subsets() {
             }
         }
     }
-    assert!(base_fonts.iter().any(|f| f.starts_with("MIOREG+NotoSans")), "{base_fonts:?}");
-    assert!(base_fonts.iter().any(|f| f.starts_with("MIOBLD+NotoSans")), "{base_fonts:?}");
+    assert!(
+        base_fonts.iter().any(|f| f.starts_with("MIOREG+NotoSans")),
+        "{base_fonts:?}"
+    );
+    assert!(
+        base_fonts.iter().any(|f| f.starts_with("MIOBLD+NotoSans")),
+        "{base_fonts:?}"
+    );
     assert!(programs >= 2, "font programs embedded: {programs}");
     assert!(pdf.len() < 60_000, "a certificate is {} bytes", pdf.len());
 }
@@ -390,11 +457,24 @@ fn a_long_journal_repeats_its_header_on_every_page() {
     let pdf = render(&c, Langs::Both, &Stamp::unsigned(&c)).unwrap();
     let doc = extract::load(&pdf).unwrap();
     let pages = extract::page_texts(&doc);
-    assert!(pages.len() >= 3, "90 rows should take several pages, got {}", pages.len());
+    assert!(
+        pages.len() >= 3,
+        "90 rows should take several pages, got {}",
+        pages.len()
+    );
     for (i, p) in pages.iter().enumerate().take(pages.len() - 1) {
-        assert!(p.contains("Тіркеу нөмірі"), "page {} has no header:\n{p}", i + 1);
+        assert!(
+            p.contains("Тіркеу нөмірі"),
+            "page {} has no header:\n{p}",
+            i + 1
+        );
     }
-    assert!(pages.last().unwrap().contains(&format!("{} / {}", pages.len(), pages.len())));
+    assert!(
+        pages
+            .last()
+            .unwrap()
+            .contains(&format!("{} / {}", pages.len(), pages.len()))
+    );
 }
 
 /// Writes every sample to `$MIO_DUMP_DIR` for looking at (`pdftoppm`); run by hand.

@@ -183,17 +183,28 @@ mod tests {
     fn kinds_by_content_not_by_name() {
         assert_eq!(sniff(b"%PDF-1.7\n1 0 obj\n%%EOF\n"), Ok(ScanKind::Pdf));
         assert_eq!(sniff(&tiny_png()), Ok(ScanKind::Png));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9]), Ok(ScanKind::Jpeg));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9]),
+            Ok(ScanKind::Jpeg)
+        );
         assert_eq!(sniff(b"II*\0\x08\0\0\0\0\0"), Ok(ScanKind::Tiff));
-        assert_eq!(sniff(b"MZ\x90\0 this is an exe"), Err(AttachmentError::UnsupportedType));
+        assert_eq!(
+            sniff(b"MZ\x90\0 this is an exe"),
+            Err(AttachmentError::UnsupportedType)
+        );
         assert_eq!(sniff(b""), Err(AttachmentError::Empty));
         assert_eq!(
             sniff(b"%PDF-1.7 cut off"),
-            Err(AttachmentError::Malformed { kind: ScanKind::Pdf })
+            Err(AttachmentError::Malformed {
+                kind: ScanKind::Pdf
+            })
         );
         let mut png = tiny_png();
         png.truncate(20);
-        assert!(matches!(sniff(&png), Err(AttachmentError::Malformed { .. })));
+        assert!(matches!(
+            sniff(&png),
+            Err(AttachmentError::Malformed { .. })
+        ));
         assert!(matches!(
             sniff(b"II*\0\xff\xff\xff\x7f"),
             Err(AttachmentError::Malformed { .. })
@@ -202,12 +213,26 @@ mod tests {
 
     #[test]
     fn names_are_cleaned() {
-        assert_eq!(sanitize_name("../../etc/passwd", ScanKind::Pdf), "passwd.pdf");
-        assert_eq!(sanitize_name("C:\\Users\\x\\паспорт.exe", ScanKind::Jpeg), "паспорт.jpg");
-        assert_eq!(sanitize_name("\u{0}\u{7}.bashrc", ScanKind::Png), "bashrc.png");
+        assert_eq!(
+            sanitize_name("../../etc/passwd", ScanKind::Pdf),
+            "passwd.pdf"
+        );
+        assert_eq!(
+            sanitize_name("C:\\Users\\x\\паспорт.exe", ScanKind::Jpeg),
+            "паспорт.jpg"
+        );
+        assert_eq!(
+            sanitize_name("\u{0}\u{7}.bashrc", ScanKind::Png),
+            "bashrc.png"
+        );
         assert_eq!(sanitize_name("...", ScanKind::Png), "scan.png");
         assert_eq!(sanitize_name("a:b?.pdf", ScanKind::Pdf), "a_b_.pdf");
-        assert!(sanitize_name(&"я".repeat(500), ScanKind::Pdf).chars().count() <= 124);
+        assert!(
+            sanitize_name(&"я".repeat(500), ScanKind::Pdf)
+                .chars()
+                .count()
+                <= 124
+        );
     }
 
     proptest! {

@@ -117,9 +117,21 @@ pub fn rule_holidays(year: i32) -> Vec<(NaiveDate, Text, DayOffKind)> {
             Text::new("Халықаралық әйелдер күні", "Международный женский день"),
             h,
         ),
-        (d(year, 3, 21), Text::new("Наурыз мейрамы", "Наурыз мейрамы"), h),
-        (d(year, 3, 22), Text::new("Наурыз мейрамы", "Наурыз мейрамы"), h),
-        (d(year, 3, 23), Text::new("Наурыз мейрамы", "Наурыз мейрамы"), h),
+        (
+            d(year, 3, 21),
+            Text::new("Наурыз мейрамы", "Наурыз мейрамы"),
+            h,
+        ),
+        (
+            d(year, 3, 22),
+            Text::new("Наурыз мейрамы", "Наурыз мейрамы"),
+            h,
+        ),
+        (
+            d(year, 3, 23),
+            Text::new("Наурыз мейрамы", "Наурыз мейрамы"),
+            h,
+        ),
         (
             d(year, 5, 1),
             Text::new(
@@ -144,7 +156,11 @@ pub fn rule_holidays(year: i32) -> Vec<(NaiveDate, Text, DayOffKind)> {
         ));
     }
     if year >= 2022 {
-        v.push((d(year, 10, 25), Text::new("Республика күні", "День Республики"), h));
+        v.push((
+            d(year, 10, 25),
+            Text::new("Республика күні", "День Республики"),
+            h,
+        ));
     }
     if (2012..=2021).contains(&year) {
         v.push((
@@ -208,7 +224,11 @@ impl Calendar {
         self.years.insert(year);
         let mut list = rule_holidays(year);
         if let Some(k) = file.and_then(|f| f.kurban_ait) {
-            list.push((k, Text::new("Құрбан айт", "Курбан айт"), DayOffKind::Religious));
+            list.push((
+                k,
+                Text::new("Құрбан айт", "Курбан айт"),
+                DayOffKind::Religious,
+            ));
         }
         list.sort_by_key(|x| x.0);
         for (date, name, kind) in &list {
@@ -347,7 +367,11 @@ impl Calendar {
         if to == from {
             return 0;
         }
-        let (a, b, sign) = if to > from { (from, to, 1) } else { (to, from, -1) };
+        let (a, b, sign) = if to > from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0i64;
         let mut day = a;
         while day < b {
@@ -384,7 +408,10 @@ pub fn parse_year_file(name: &str, text: &str) -> Result<YearFile, CalendarError
     }
     for m in &f.moved {
         if m.work.year() != f.year || m.off.year() != f.year {
-            return Err(err(format!("moved day {} / {} is not in {}", m.work, m.off, f.year)));
+            return Err(err(format!(
+                "moved day {} / {} is not in {}",
+                m.work, m.off, f.year
+            )));
         }
         if !is_weekend(m.work) {
             return Err(err(format!(
@@ -441,7 +468,11 @@ mod tests {
         assert!(!c.is_working_day(d(2020, 3, 9)));
         // Kurban ait 2024 was Sunday 16 June: not moved, Monday 17 June works.
         assert!(c.is_working_day(d(2024, 6, 17)));
-        let ka = c.holidays(2024).into_iter().find(|h| h.date == d(2024, 6, 16)).unwrap();
+        let ka = c
+            .holidays(2024)
+            .into_iter()
+            .find(|h| h.date == d(2024, 6, 16))
+            .unwrap();
         assert_eq!(ka.kind, DayOffKind::Religious);
     }
 

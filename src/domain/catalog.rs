@@ -464,13 +464,19 @@ impl Catalog {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
             {
-                return Err(err("code", "use lowercase latin letters, digits and _".into()));
+                return Err(err(
+                    "code",
+                    "use lowercase latin letters, digits and _".into(),
+                ));
             }
             for (name, t) in [("name", &s.name), ("short_name", &s.short_name)] {
                 check_text(t).map_err(|m| err(name, m))?;
             }
             if s.channels.is_empty() {
-                return Err(err("channels", "a service needs at least one channel".into()));
+                return Err(err(
+                    "channels",
+                    "a service needs at least one channel".into(),
+                ));
             }
             if matches!(
                 s.results.positive,
@@ -518,7 +524,8 @@ impl Catalog {
                             "a choice needs options".into(),
                         ));
                     }
-                    check_text(&c.label).map_err(|m| err(&at(&format!("columns[{k}].label")), m))?;
+                    check_text(&c.label)
+                        .map_err(|m| err(&at(&format!("columns[{k}].label")), m))?;
                 }
                 if let (Some(a), Some(b)) = (f.min, f.max)
                     && a > b
@@ -527,7 +534,10 @@ impl Catalog {
                 }
             }
             if s.versions.is_empty() {
-                return Err(err("version", "a service needs at least one version".into()));
+                return Err(err(
+                    "version",
+                    "a service needs at least one version".into(),
+                ));
             }
             let mut ids = BTreeSet::new();
             for (j, v) in s.versions.iter().enumerate() {
@@ -561,7 +571,8 @@ impl Catalog {
                     check_text(n).map_err(|m| err(&at("name"), m))?;
                 }
                 for (k, st) in v.steps.iter().enumerate() {
-                    check_text(&st.action).map_err(|m| err(&at(&format!("steps[{k}].action")), m))?;
+                    check_text(&st.action)
+                        .map_err(|m| err(&at(&format!("steps[{k}].action")), m))?;
                 }
             }
         }
@@ -639,8 +650,16 @@ mod tests {
             ]
         );
         for s in &c.services {
-            assert!(!s.documents.is_empty(), "{} has no document checklist", s.code);
-            assert!(!s.latest_version().steps.is_empty(), "{} has no steps", s.code);
+            assert!(
+                !s.documents.is_empty(),
+                "{} has no document checklist",
+                s.code
+            );
+            assert!(
+                !s.latest_version().steps.is_empty(),
+                "{} has no steps",
+                s.code
+            );
         }
     }
 
@@ -648,7 +667,11 @@ mod tests {
     fn asp_carries_family_income_period_and_amount() {
         let c = Catalog::builtin();
         let asp = c.service("asp").unwrap();
-        let family = asp.fields.iter().find(|f| f.kind == FieldKind::Table).unwrap();
+        let family = asp
+            .fields
+            .iter()
+            .find(|f| f.kind == FieldKind::Table)
+            .unwrap();
         let cols: Vec<_> = family.columns.iter().map(|c| c.key.as_str()).collect();
         assert!(cols.contains(&"relationship"), "{cols:?}");
         assert!(cols.contains(&"birth_year"), "{cols:?}");
@@ -663,9 +686,17 @@ mod tests {
     fn the_unemployed_certificate_has_its_three_yes_no_lines() {
         let c = Catalog::builtin();
         let s = c.service("unemployed_certificate").unwrap();
-        let yes_no = s.fields.iter().filter(|f| f.kind == FieldKind::YesNo).count();
+        let yes_no = s
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::YesNo)
+            .count();
         assert_eq!(yes_no, 3);
-        let aktobe = s.versions.iter().find(|v| v.term.unit == TermUnit::WorkingDays).unwrap();
+        let aktobe = s
+            .versions
+            .iter()
+            .find(|v| v.term.unit == TermUnit::WorkingDays)
+            .unwrap();
         assert_eq!(aktobe.term.value, 3);
         assert!(!aktobe.term.acceptance_day_counted);
         assert!(!aktobe.term.issue_day_counted);
@@ -682,7 +713,11 @@ mod tests {
     fn unattested_names_are_marked() {
         let c = Catalog::builtin();
         // DOMAIN.md: the Kazakh names of these are not in the seeds.
-        for code in ["asp_membership_certificate", "employment_referral", "job_seeker_registration"] {
+        for code in [
+            "asp_membership_certificate",
+            "employment_referral",
+            "job_seeker_registration",
+        ] {
             assert!(c.service(code).unwrap().name.unverified, "{code}");
         }
     }

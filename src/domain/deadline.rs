@@ -101,7 +101,11 @@ pub fn extend(cal: &Calendar, current: Due, ext: Extension) -> Due {
 }
 
 /// The working day by which the applicant must be told of an extension.
-pub fn extension_notice_by(cal: &Calendar, decided: NaiveDate, ext: Extension) -> Option<NaiveDate> {
+pub fn extension_notice_by(
+    cal: &Calendar,
+    decided: NaiveDate,
+    ext: Extension,
+) -> Option<NaiveDate> {
     ext.notice_within_working_days
         .map(|n| cal.add_working_days(decided, n))
 }

@@ -267,7 +267,9 @@ fn b64(bytes: &[u8]) -> String {
 
 fn unb64(s: &str) -> Option<Vec<u8>> {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
 }
 
 fn hash32(s: &str) -> Option<[u8; 32]> {
@@ -299,7 +301,12 @@ impl VerificationPayload {
     }
 
     /// The bytes a signature covers: every field but the signature itself.
-    pub fn signed_message(&self, pdf_sha256: &[u8; 32], signed_at: i64, cert_serial: &str) -> Vec<u8> {
+    pub fn signed_message(
+        &self,
+        pdf_sha256: &[u8; 32],
+        signed_at: i64,
+        cert_serial: &str,
+    ) -> Vec<u8> {
         format!(
             "mio-desk-signature-v1\n{}|{}|{}|{}",
             self.head(),
@@ -352,6 +359,35 @@ impl VerificationPayload {
             content_sha256: hash32(parts[5])?,
             seal,
         })
+    }
+}
+
+/// What a signed paper carries for a verifier besides its QR code: the content it was
+/// rendered from, the signer's certificate and the printed signature line. Embedded in the
+/// PDF's document information, so a paper can be checked without the office database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationRecord {
+    pub content: Content,
+    /// The signer's certificate, DER in base64.
+    pub certificate: String,
+    pub qr: String,
+    pub signer: String,
+    pub signed_at_local: NaiveDateTime,
+    pub cert_serial: String,
+}
+
+const RECORD_PREFIX: &str = "mio-verify:1:";
+
+impl VerificationRecord {
+    pub fn encode(&self) -> String {
+        format!(
+            "{RECORD_PREFIX}{}",
+            b64(&serde_json::to_vec(self).expect("record serialises"))
+        )
+    }
+    pub fn parse(s: &str) -> Option<VerificationRecord> {
+        let body = s.strip_prefix(RECORD_PREFIX)?;
+        serde_json::from_slice(&unb64(body)?).ok()
     }
 }
 
@@ -416,6 +452,9 @@ mod tests {
         let text = p.encode();
         assert_eq!(VerificationPayload::parse(&text), Some(p));
         assert_eq!(VerificationPayload::parse("MIO1|x"), None);
-        assert_eq!(VerificationPayload::parse(&text.replace("MIO1", "MIO2")), None);
+        assert_eq!(
+            VerificationPayload::parse(&text.replace("MIO1", "MIO2")),
+            None
+        );
     }
 }

@@ -293,7 +293,11 @@ fn check_field(f: &FieldSpec, v: Option<&Value>, errors: &mut Vec<FieldError>) -
             }
             for k in cells.keys() {
                 if !f.columns.iter().any(|c| &c.key == k) {
-                    err(errors, format!("{}[{i}].{k}", f.key), FieldProblem::UnknownField);
+                    err(
+                        errors,
+                        format!("{}[{i}].{k}", f.key),
+                        FieldProblem::UnknownField,
+                    );
                 }
             }
             out.push(Value::Object(clean));
@@ -431,8 +435,14 @@ mod tests {
         );
         let errs = validate(asp, &[FieldStage::Intake], &input).unwrap_err();
         let paths: Vec<_> = errs.iter().map(|e| e.path.as_str()).collect();
-        assert!(paths.contains(&format!("{}[0].relationship", table.key).as_str()), "{errs:?}");
-        assert!(paths.contains(&format!("{}[0].birth_year", table.key).as_str()), "{errs:?}");
+        assert!(
+            paths.contains(&format!("{}[0].relationship", table.key).as_str()),
+            "{errs:?}"
+        );
+        assert!(
+            paths.contains(&format!("{}[0].birth_year", table.key).as_str()),
+            "{errs:?}"
+        );
 
         // Decision: money typed with spaces becomes tiyn; a reversed period is refused.
         let approve: Vec<_> = asp.fields_for(FieldStage::Approve).collect();
@@ -463,13 +473,11 @@ mod tests {
     fn unknown_and_missing_fields() {
         let cat = Catalog::builtin();
         let s = cat.service("unemployed_certificate").unwrap();
-        let errs = validate(
-            s,
-            &[FieldStage::Approve],
-            &obj(json!({"colour": "red"})),
-        )
-        .unwrap_err();
-        assert!(errs.iter().any(|e| e.path == "colour" && e.problem == FieldProblem::UnknownField));
+        let errs = validate(s, &[FieldStage::Approve], &obj(json!({"colour": "red"}))).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.path == "colour" && e.problem == FieldProblem::UnknownField)
+        );
         assert!(errs.iter().any(|e| e.problem == FieldProblem::Missing));
     }
 

@@ -237,10 +237,16 @@ mod tests {
     #[test]
     fn documented_examples_are_valid() {
         let a = Iin::parse("061211600012").unwrap();
-        assert_eq!(a.birth_date(), NaiveDate::from_ymd_opt(2006, 12, 11).unwrap());
+        assert_eq!(
+            a.birth_date(),
+            NaiveDate::from_ymd_opt(2006, 12, 11).unwrap()
+        );
         assert_eq!(a.sex(), Sex::Female);
         let b = Iin::parse("791028302728").unwrap();
-        assert_eq!(b.birth_date(), NaiveDate::from_ymd_opt(1979, 10, 28).unwrap());
+        assert_eq!(
+            b.birth_date(),
+            NaiveDate::from_ymd_opt(1979, 10, 28).unwrap()
+        );
         assert_eq!(b.sex(), Sex::Male);
         assert!(Iin::parse("850315300128").is_ok());
         assert!(Iin::parse("850315301801").is_ok());
@@ -283,9 +289,8 @@ mod tests {
     #[test]
     fn leap_day_only_in_leap_years() {
         let ok = Iin::compose(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap(), Sex::Male, 1);
-        let ok = ok.or_else(|| {
-            Iin::compose(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap(), Sex::Male, 2)
-        });
+        let ok = ok
+            .or_else(|| Iin::compose(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap(), Sex::Male, 2));
         assert!(ok.is_some());
         // 1900 was not a leap year: 000229 3xxxx is impossible.
         assert!(matches!(

@@ -58,7 +58,9 @@ impl Action {
     /// Roles that may take this action on an application of this channel.
     pub fn allowed_roles(self, channel: Channel) -> &'static [Role] {
         match (self, channel) {
-            (Action::Register | Action::Issue, Channel::Akim) => &[Role::Registrar, Role::AkimClerk],
+            (Action::Register | Action::Issue, Channel::Akim) => {
+                &[Role::Registrar, Role::AkimClerk]
+            }
             (Action::Register | Action::Issue, _) => &[Role::Registrar],
             (Action::Withdraw, Channel::Akim) => &[Role::Registrar, Role::AkimClerk],
             (Action::Withdraw, _) => &[Role::Registrar],
@@ -194,7 +196,10 @@ mod tests {
     #[test]
     fn the_happy_path() {
         use Status::*;
-        assert_eq!(decide(&check(Action::Assign, Registered, &[Role::Head])), Ok(InWork));
+        assert_eq!(
+            decide(&check(Action::Assign, Registered, &[Role::Head])),
+            Ok(InWork)
+        );
         assert_eq!(
             decide(&check(Action::SubmitDraft, InWork, &[Role::Executor])),
             Ok(AwaitingSignature)
@@ -203,9 +208,18 @@ mod tests {
             decide(&check(Action::Return, AwaitingSignature, &[Role::Head])),
             Ok(InWork)
         );
-        assert_eq!(decide(&check(Action::Sign, AwaitingSignature, &[Role::Head])), Ok(Signed));
-        assert_eq!(decide(&check(Action::Issue, Signed, &[Role::Registrar])), Ok(Issued));
-        assert_eq!(decide(&check(Action::Extend, InWork, &[Role::Head])), Ok(InWork));
+        assert_eq!(
+            decide(&check(Action::Sign, AwaitingSignature, &[Role::Head])),
+            Ok(Signed)
+        );
+        assert_eq!(
+            decide(&check(Action::Issue, Signed, &[Role::Registrar])),
+            Ok(Issued)
+        );
+        assert_eq!(
+            decide(&check(Action::Extend, InWork, &[Role::Head])),
+            Ok(InWork)
+        );
         assert_eq!(
             decide(&check(Action::Withdraw, Registered, &[Role::Registrar])),
             Ok(Withdrawn)
@@ -237,7 +251,10 @@ mod tests {
             for from in Status::ALL {
                 let r = decide(&check(action, from, &all));
                 if allowed.contains(&(action, from)) {
-                    assert!(r.is_ok(), "{action:?} from {from:?} should be allowed: {r:?}");
+                    assert!(
+                        r.is_ok(),
+                        "{action:?} from {from:?} should be allowed: {r:?}"
+                    );
                 } else {
                     assert_eq!(
                         r,
@@ -258,7 +275,11 @@ mod tests {
         for role in Role::ALL {
             for action in Action::ALL {
                 for channel in Channel::ALL {
-                    let mut c = check(action, Status::AwaitingSignature, std::slice::from_ref(&role));
+                    let mut c = check(
+                        action,
+                        Status::AwaitingSignature,
+                        std::slice::from_ref(&role),
+                    );
                     c.channel = channel;
                     let owns = action.allowed_roles(channel).contains(&role);
                     let r = decide(&c);
@@ -272,14 +293,30 @@ mod tests {
             }
         }
         // Spot checks of the table itself.
-        assert!(!Action::Sign.allowed_roles(Channel::Office).contains(&Role::Registrar));
-        assert!(Action::Issue.allowed_roles(Channel::Akim).contains(&Role::AkimClerk));
-        assert!(!Action::Issue.allowed_roles(Channel::Office).contains(&Role::AkimClerk));
+        assert!(
+            !Action::Sign
+                .allowed_roles(Channel::Office)
+                .contains(&Role::Registrar)
+        );
+        assert!(
+            Action::Issue
+                .allowed_roles(Channel::Akim)
+                .contains(&Role::AkimClerk)
+        );
+        assert!(
+            !Action::Issue
+                .allowed_roles(Channel::Office)
+                .contains(&Role::AkimClerk)
+        );
     }
 
     #[test]
     fn four_eyes_and_its_relaxation() {
-        let mut c = check(Action::Sign, Status::AwaitingSignature, &[Role::Head, Role::Executor]);
+        let mut c = check(
+            Action::Sign,
+            Status::AwaitingSignature,
+            &[Role::Head, Role::Executor],
+        );
         c.drafter_id = Some(7);
         assert_eq!(decide(&c), Err(LifecycleError::FourEyes));
         c.allow_self_sign = true;

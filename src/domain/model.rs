@@ -100,9 +100,7 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.code() == s)
             .ok_or_else(|| {
-                format!(
-                    "unknown role {s:?}; one of registrar, executor, head, akim_clerk, admin"
-                )
+                format!("unknown role {s:?}; one of registrar, executor, head, akim_clerk, admin")
             })
     }
 }
@@ -122,7 +120,12 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [Channel::Office, Channel::Con, Channel::Portal, Channel::Akim];
+    pub const ALL: [Channel; 4] = [
+        Channel::Office,
+        Channel::Con,
+        Channel::Portal,
+        Channel::Akim,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Channel::Office => "office",
@@ -271,7 +274,10 @@ mod tests {
     #[test]
     fn public_status_mapping_follows_the_seeds() {
         assert_eq!(Status::Registered.public(), Some(PublicStatus::Received));
-        assert_eq!(Status::AwaitingSignature.public(), Some(PublicStatus::InWork));
+        assert_eq!(
+            Status::AwaitingSignature.public(),
+            Some(PublicStatus::InWork)
+        );
         assert_eq!(Status::Issued.public(), Some(PublicStatus::Completed));
         assert_eq!(PublicStatus::Completed.text().kk, "Орындалған");
     }

@@ -95,7 +95,10 @@ pub enum PersonError {
     #[error("a person without an IIN needs an identity document")]
     NoIdentity,
     #[error("the birth date {given} does not match the IIN ({from_iin})")]
-    BirthDateMismatch { given: NaiveDate, from_iin: NaiveDate },
+    BirthDateMismatch {
+        given: NaiveDate,
+        from_iin: NaiveDate,
+    },
     #[error("the phone number has characters other than digits, spaces, + ( ) -")]
     BadPhone,
 }
@@ -243,7 +246,10 @@ mod tests {
         assert_eq!(i.validate().unwrap_err(), PersonError::Missing("surname"));
         let mut i = input();
         i.given_name = "Ер<script>".into();
-        assert_eq!(i.validate().unwrap_err(), PersonError::BadName("given_name"));
+        assert_eq!(
+            i.validate().unwrap_err(),
+            PersonError::BadName("given_name")
+        );
         let mut i = input();
         i.iin = None;
         assert_eq!(i.validate().unwrap_err(), PersonError::NoIdentity);

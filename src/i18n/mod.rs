@@ -193,7 +193,9 @@ mod tests {
 
     /// Message ids of every `.ftl` file of a language.
     fn keys(lang: &str) -> std::collections::BTreeMap<String, String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         let mut out = std::collections::BTreeMap::new();
         for f in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
@@ -201,9 +203,13 @@ mod tests {
                 if let Some((k, v)) = line.split_once(" = ")
                     && !k.starts_with(' ')
                     && !k.starts_with('#')
-                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 {
-                    assert!(out.insert(k.to_string(), v.to_string()).is_none(), "{lang}: {k} twice");
+                    assert!(
+                        out.insert(k.to_string(), v.to_string()).is_none(),
+                        "{lang}: {k} twice"
+                    );
                 }
             }
         }
@@ -216,7 +222,10 @@ mod tests {
         let ru = keys("ru");
         let only_kk: Vec<_> = kk.keys().filter(|k| !ru.contains_key(*k)).collect();
         let only_ru: Vec<_> = ru.keys().filter(|k| !kk.contains_key(*k)).collect();
-        assert!(only_kk.is_empty() && only_ru.is_empty(), "only kk: {only_kk:?}\nonly ru: {only_ru:?}");
+        assert!(
+            only_kk.is_empty() && only_ru.is_empty(),
+            "only kk: {only_kk:?}\nonly ru: {only_ru:?}"
+        );
         assert!(kk.len() > 100);
     }
 
@@ -258,25 +267,56 @@ mod tests {
             want.push(format!("month-gen-{m}"));
             want.push(format!("month-loc-{m}"));
         }
-        for k in ["length", "non-digit", "century", "date", "check", "unissuable"] {
+        for k in [
+            "length",
+            "non-digit",
+            "century",
+            "date",
+            "check",
+            "unissuable",
+        ] {
             want.push(format!("iin-error-{k}"));
         }
         for k in ["four-eyes", "not-assigned", "already-extended"] {
             want.push(format!("error-lifecycle-{k}"));
         }
-        for k in ["missing", "too-long", "bad-name", "no-identity", "birth-mismatch", "bad-phone"] {
+        for k in [
+            "missing",
+            "too-long",
+            "bad-name",
+            "no-identity",
+            "birth-mismatch",
+            "bad-phone",
+        ] {
             want.push(format!("error-person-{k}"));
         }
-        for k in ["empty", "too-large", "application-too-large", "unsupported", "malformed", "unknown-item"] {
+        for k in [
+            "empty",
+            "too-large",
+            "application-too-large",
+            "unsupported",
+            "malformed",
+            "unknown-item",
+        ] {
             want.push(format!("error-attachment-{k}"));
         }
         for k in ["short", "iin", "repeated", "letters-digits", "same"] {
             want.push(format!("error-weak-password-{k}"));
         }
         for k in [
-            "missing", "not-a-number", "out-of-range", "bad-date", "unknown-option", "too-long",
-            "too-short", "too-few-rows", "too-many-rows", "not-yes-no", "unknown-field",
-            "not-a-table", "period-reversed",
+            "missing",
+            "not-a-number",
+            "out-of-range",
+            "bad-date",
+            "unknown-option",
+            "too-long",
+            "too-short",
+            "too-few-rows",
+            "too-many-rows",
+            "not-yes-no",
+            "unknown-field",
+            "not-a-table",
+            "period-reversed",
         ] {
             want.push(format!("field-error-{k}"));
         }
@@ -311,7 +351,16 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&p).unwrap();
-                for call in ["tr(", "tra(", "per(", "per_args(", "label_in(", "title(", "t(", "ta("] {
+                for call in [
+                    "tr(",
+                    "tra(",
+                    "per(",
+                    "per_args(",
+                    "label_in(",
+                    "title(",
+                    "t(",
+                    "ta(",
+                ] {
                     let mut rest = text.as_str();
                     while let Some(i) = rest.find(call) {
                         let before = rest[..i].chars().last();
@@ -329,7 +378,9 @@ mod tests {
                         let key = &after[..end];
                         if key.is_empty()
                             || !key.contains('-')
-                            || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                            || !key.chars().all(|c| {
+                                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                            })
                             || key.ends_with('-')
                         {
                             continue;

@@ -45,7 +45,8 @@ pub struct AppRow {
     pub row_version: i64,
 }
 
-const APP_COLS: &str = "id, number, service, service_version, channel, status, person_id, applicant_name,
+const APP_COLS: &str =
+    "id, number, service, service_version, channel, status, person_id, applicant_name,
     applicant_iin, accepted_at, due_date, due_at, extended, executor_id, drafter_id, registered_by,
     intake, missing_docs_reason, decision, resolution, return_comment, outgoing_number, signed_by,
     signed_at, issued_at, collector_iin, withdrawn_at, withdraw_reason, external_id, origin,
@@ -111,7 +112,9 @@ fn app_from(r: &Row<'_>) -> rusqlite::Result<AppRow> {
 pub fn by_id(db: &impl Db, id: i64) -> Result<Option<AppRow>> {
     Ok(db
         .conn()
-        .prepare_cached(&format!("SELECT {APP_COLS} FROM applications WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {APP_COLS} FROM applications WHERE id = ?1"
+        ))?
         .query_row([id], app_from)
         .optional()?)
 }
@@ -209,7 +212,12 @@ pub struct JournalLine {
 }
 
 /// The journal between two UTC moments, in registration order.
-pub fn journal_lines(db: &impl Db, journal: &str, from: &str, to: &str) -> Result<Vec<JournalLine>> {
+pub fn journal_lines(
+    db: &impl Db,
+    journal: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<JournalLine>> {
     let mut st = db.conn().prepare_cached(
         "SELECT j.number, j.registered_at, a.number, a.service, a.applicant_name, a.status, a.due_date, u.full_name
          FROM journal j JOIN applications a ON a.id = j.application_id
@@ -281,7 +289,8 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
     );
     match res {
         Err(rusqlite::Error::SqliteFailure(f, Some(msg)))
-            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("external_id") =>
+            if f.code == rusqlite::ErrorCode::ConstraintViolation
+                && msg.contains("external_id") =>
         {
             Err(StoreError::Duplicate {
                 what: "application",
@@ -315,8 +324,17 @@ pub struct Change<'a> {
     pub extended: Option<bool>,
 }
 
-pub fn update(tx: &Tx<'_>, id: i64, expected_version: i64, c: &Change<'_>, now: &str) -> Result<()> {
-    let mut sets: Vec<String> = vec!["updated_at = ?".into(), "row_version = row_version + 1".into()];
+pub fn update(
+    tx: &Tx<'_>,
+    id: i64,
+    expected_version: i64,
+    c: &Change<'_>,
+    now: &str,
+) -> Result<()> {
+    let mut sets: Vec<String> = vec![
+        "updated_at = ?".into(),
+        "row_version = row_version + 1".into(),
+    ];
     let mut vals: Vec<rusqlite::types::Value> = vec![now.to_string().into()];
     use rusqlite::types::Value as V;
     let text = |s: &str| V::Text(s.to_string());
@@ -509,7 +527,11 @@ pub fn add_document(tx: &Tx<'_>, d: &NewDocument<'_>) -> Result<i64> {
 }
 
 /// The newest document of a kind for an application.
-pub fn latest_document(db: &impl Db, application_id: i64, kind: &str) -> Result<Option<DocumentRow>> {
+pub fn latest_document(
+    db: &impl Db,
+    application_id: i64,
+    kind: &str,
+) -> Result<Option<DocumentRow>> {
     Ok(db
         .conn()
         .prepare_cached(

@@ -128,7 +128,10 @@ pub enum Break {
     /// The entry does not follow the one before it (reordered, or replaced).
     Reordered { id: i64 },
     /// The newest entries were cut off (the head recorded at the last write is gone).
-    Truncated { last_present: i64, expected_last: i64 },
+    Truncated {
+        last_present: i64,
+        expected_last: i64,
+    },
 }
 
 impl std::fmt::Display for Break {
@@ -261,11 +264,11 @@ pub fn for_entity(db: &impl Db, entity: &str, entity_id: &str) -> Result<Vec<Ent
 
 /// Number of entries with this action (reports, tests).
 pub fn count_action(db: &impl Db, action: &str) -> Result<i64> {
-    Ok(db
-        .conn()
-        .query_row("SELECT count(*) FROM audit WHERE action = ?1", [action], |r| {
-            r.get(0)
-        })?)
+    Ok(db.conn().query_row(
+        "SELECT count(*) FROM audit WHERE action = ?1",
+        [action],
+        |r| r.get(0),
+    )?)
 }
 
 #[cfg(test)]
@@ -332,7 +335,8 @@ mod tests {
     fn updates_and_deletes_are_refused_by_the_database() {
         let (_d, s) = store_with(2);
         let r: Result<(), StoreError> = s.write(|tx| {
-            tx.tx.execute("UPDATE audit SET action = 'x' WHERE id = 1", [])?;
+            tx.tx
+                .execute("UPDATE audit SET action = 'x' WHERE id = 1", [])?;
             Ok(())
         });
         assert!(r.unwrap_err().to_string().contains("append-only"));
@@ -356,7 +360,13 @@ mod tests {
         let (_d, s) = store_with(5);
         tamper::exec(&s, "DELETE FROM audit WHERE id = 3");
         let v = s.read(|r| verify(r)).unwrap();
-        assert_eq!(v.problem, Some(Break::Deleted { after: 2, before: 4 }));
+        assert_eq!(
+            v.problem,
+            Some(Break::Deleted {
+                after: 2,
+                before: 4
+            })
+        );
     }
 
     #[test]

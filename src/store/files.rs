@@ -21,7 +21,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn valid_name(sha: &str) -> bool {
-    sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    sha.len() == 64
+        && sha
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Blobs {
@@ -124,7 +127,10 @@ mod tests {
         assert_eq!(b.list().unwrap(), vec![sha.clone()]);
         std::fs::write(b.path_of(&sha), b"%PDF-1.4 forged").unwrap();
         assert!(matches!(b.get(&sha), Err(StoreError::Corrupt(_))));
-        assert!(matches!(b.get("../../etc/passwd"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(
+            b.get("../../etc/passwd"),
+            Err(StoreError::Corrupt(_))
+        ));
         assert!(matches!(
             b.get(&"0".repeat(64)),
             Err(StoreError::NotFound(_))

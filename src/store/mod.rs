@@ -12,6 +12,7 @@ pub mod files;
 pub mod outbox;
 pub mod people;
 pub mod queue;
+pub mod signatures;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -229,11 +230,7 @@ impl Store {
 
     /// Copies the live database to `dest` with SQLite's online backup, in steps, calling
     /// `progress(done, total)` after each; consistent even while other connections write.
-    pub fn backup_to(
-        &self,
-        dest: &Path,
-        mut progress: impl FnMut(i32, i32) -> bool,
-    ) -> Result<()> {
+    pub fn backup_to(&self, dest: &Path, mut progress: impl FnMut(i32, i32) -> bool) -> Result<()> {
         let conn = self.lock();
         let mut out = Connection::open(dest)?;
         {

@@ -33,7 +33,13 @@ pub fn push(
     tx.tx.execute(
         "INSERT INTO outbox(message_id, application_id, kind, payload, created_at, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![message_id, application_id, kind, serde_json::to_string(payload)?, now],
+        params![
+            message_id,
+            application_id,
+            kind,
+            serde_json::to_string(payload)?,
+            now
+        ],
     )?;
     Ok(tx.tx.last_insert_rowid())
 }

@@ -62,8 +62,7 @@ fn user_from(db: &impl Db, r: &Row<'_>) -> rusqlite::Result<(i64, UserRow)> {
     ))
 }
 
-const USER_COLS: &str =
-    "id, iin, full_name, password_phc, lang, disabled, failed_logins, locked_until, must_change_password";
+const USER_COLS: &str = "id, iin, full_name, password_phc, lang, disabled, failed_logins, locked_until, must_change_password";
 
 pub fn user_by_iin(db: &impl Db, iin: &str) -> Result<Option<UserRow>> {
     let row = db
@@ -161,7 +160,13 @@ pub fn set_roles(tx: &Tx<'_>, user_id: i64, roles: &[Role]) -> Result<()> {
     Ok(())
 }
 
-pub fn set_password(tx: &Tx<'_>, user_id: i64, phc: &str, must_change: bool, now: &str) -> Result<()> {
+pub fn set_password(
+    tx: &Tx<'_>,
+    user_id: i64,
+    phc: &str,
+    must_change: bool,
+    now: &str,
+) -> Result<()> {
     tx.tx.execute(
         "UPDATE users SET password_phc = ?2, must_change_password = ?3, failed_logins = 0,
          locked_until = NULL, updated_at = ?4 WHERE id = ?1",
@@ -213,7 +218,8 @@ pub fn users_with_role(db: &impl Db, role: Role) -> Result<Vec<(i64, String)>> {
 // ---------------------------------------------------------------------------------------
 // Persons
 
-const PERSON_COLS: &str = "id, iin, surname, given_name, patronymic, birth_date, sex, address, phone,
+const PERSON_COLS: &str =
+    "id, iin, surname, given_name, patronymic, birth_date, sex, address, phone,
      id_doc_kind, id_doc_number, id_doc_issued_by, id_doc_issued_on";
 
 fn person_from(r: &Row<'_>) -> rusqlite::Result<Person> {

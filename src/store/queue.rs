@@ -266,11 +266,12 @@ pub fn counts(db: &impl Db, q: &Query) -> Result<Vec<(Tab, i64)>> {
     sql.push_str(" GROUP BY a.status");
     let mut st = db.conn().prepare_cached(&sql)?;
     let by_status: Vec<(String, i64)> = st
-        .query_map(params_from_iter(vals.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params_from_iter(vals.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut sql = String::from(
-        "SELECT count(*) FROM applications a WHERE a.is_open = 1 AND a.due_date < ?",
-    );
+    let mut sql =
+        String::from("SELECT count(*) FROM applications a WHERE a.is_open = 1 AND a.due_date < ?");
     let mut vals = vec![V::Text(q.today.clone())];
     filters(q, &mut sql, &mut vals, false);
     let overdue: i64 = db
@@ -313,7 +314,11 @@ pub fn counts_by_service_status(
     )?;
     let rows = st.query_map([accepted_from, accepted_to], |r| {
         let s: String = r.get(1)?;
-        Ok((r.get(0)?, s.parse().unwrap_or(Status::Registered), r.get(2)?))
+        Ok((
+            r.get(0)?,
+            s.parse().unwrap_or(Status::Registered),
+            r.get(2)?,
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

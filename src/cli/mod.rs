@@ -1,0 +1,689 @@
+//! The command line (a contract: ARCHITECTURE.md "The command line"). Errors go to stderr in
+//! the operator's language (`MIO_DESK_LANG=kk|ru`, else `LANG`), with a non-zero exit.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::desk::auth::{Actor, NewUserInput};
+use crate::desk::{DataDir, Desk, DeskError, NewOffice, Options, SystemClock};
+use crate::domain::calendar::Calendar;
+use crate::domain::catalog::Catalog;
+use crate::domain::deadline;
+use crate::domain::iin::Iin;
+use crate::domain::model::{Channel, Lang, Role, Status};
+use crate::i18n::tr;
+use crate::store::queue::{Query, Tab};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mio-desk",
+    version,
+    about = "АРМ МИО: the workstation of a district employment and social programmes department"
+)]
+pub struct Cli {
+    /// Data directory (database, scans, documents, keys).
+    #[arg(long, global = true, env = "MIO_DESK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up the office in an empty data directory.
+    Init(InitArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Fill the data directory with a realistic demo district.
+    Demo {
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Check an ИИН.
+    #[command(subcommand)]
+    Iin(IinCmd),
+    /// Working-day calendar and deadlines.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Applications.
+    #[command(subcommand)]
+    Request(RequestCmd),
+    /// Documents.
+    #[command(subcommand)]
+    Doc(DocCmd),
+    /// Check a signed paper (PDF).
+    Verify { file: PathBuf },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Back up the data directory into one file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore the data directory from a backup (checked before anything is replaced).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Certificates of the office CA (ЭЦП stand-in).
+    #[command(subcommand)]
+    Cert(CertCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub office_code: String,
+    #[arg(long)]
+    pub office_name_kk: String,
+    #[arg(long)]
+    pub office_name_ru: String,
+    #[arg(long)]
+    pub workstation: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user; the password is read from the first line of stdin.
+    Add {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, default_value = "kk")]
+        lang: String,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IinCmd {
+    Check { iin: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCmd {
+    /// The due date of an application accepted on a date.
+    Due {
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        accepted: String,
+        #[arg(long, default_value = "office")]
+        channel: String,
+    },
+    /// The Nth working day after a date.
+    WorkingDays {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        days: u32,
+    },
+    /// The days off of a year.
+    Holidays {
+        #[arg(long)]
+        year: i32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequestCmd {
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    Show {
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocCmd {
+    /// Render a document of an application: the signed result if there is one, else the
+    /// receipt (or the kind asked for).
+    Render {
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "both")]
+        lang: String,
+        /// receipt | result | extension_notice
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CertCmd {
+    /// Issue a signing certificate to a user; the PIN is read from stdin.
+    Issue {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+    },
+    /// Revoke a certificate and publish a new revocation list.
+    Revoke {
+        #[arg(long)]
+        serial: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List certificates.
+    List,
+    /// Publish a fresh revocation list.
+    Crl,
+}
+
+/// The operator's language.
+pub fn lang() -> Lang {
+    let v = std::env::var("MIO_DESK_LANG")
+        .or_else(|_| std::env::var("LANG"))
+        .unwrap_or_default();
+    if v.starts_with("kk") {
+        Lang::Kk
+    } else {
+        Lang::Ru
+    }
+}
+
+/// The default data directory.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("kz", "mio", "mio-desk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("mio-desk-data"))
+}
+
+/// A failure to report.
+pub struct Failure(pub String);
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Self {
+        Failure(e.message(lang()))
+    }
+}
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn open(dir: &DataDir) -> Result<Desk, Failure> {
+    Ok(Desk::open(
+        dir.clone(),
+        Arc::new(SystemClock),
+        Options::default(),
+    )?)
+}
+
+fn read_secret(what: &str) -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let s = line.trim_end_matches(['\n', '\r']).to_string();
+    if s.is_empty() {
+        return Err(Failure(format!(
+            "{what}: {}",
+            tr(lang(), "cli-empty-stdin")
+        )));
+    }
+    Ok(s)
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Failure(crate::i18n::tra(
+            lang(),
+            "cli-bad-date",
+            &[("value", crate::i18n::Arg::from(s))],
+        ))
+    })
+}
+
+/// Runs the command line; returns the exit code. `None` command means "open the window",
+/// which the binary handles.
+pub fn run(cli: Cli) -> i32 {
+    let dir = DataDir::new(cli.data_dir.clone().unwrap_or_else(default_data_dir));
+    let Some(command) = cli.command else {
+        return 0;
+    };
+    match execute(command, &dir) {
+        Ok(code) => code,
+        Err(Failure(m)) => {
+            eprintln!("{m}");
+            1
+        }
+    }
+}
+
+fn json_out<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| Failure(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}
+
+fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
+    let l = lang();
+    match command {
+        Command::Init(a) => {
+            let desk = Desk::init(
+                dir.clone(),
+                NewOffice {
+                    code: a.office_code,
+                    name_kk: a.office_name_kk,
+                    name_ru: a.office_name_ru,
+                    workstation: a.workstation,
+                },
+                Arc::new(SystemClock),
+                Options::default(),
+            )?;
+            println!(
+                "{} {} ({})",
+                tr(l, "cli-initialised"),
+                desk.office().code,
+                dir.root.display()
+            );
+        }
+        Command::User(UserCmd::Add {
+            iin,
+            name,
+            roles,
+            password_stdin,
+            lang: user_lang,
+        }) => {
+            let desk = open(dir)?;
+            if !password_stdin {
+                return Err(Failure(tr(l, "cli-password-stdin")));
+            }
+            let roles = roles
+                .iter()
+                .map(|r| r.parse::<Role>())
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(Failure)?;
+            let password = read_secret("password")?;
+            let user_lang = user_lang.parse::<Lang>().map_err(Failure)?;
+            desk.add_user(
+                Actor::System,
+                &NewUserInput {
+                    iin: iin.clone(),
+                    full_name: name,
+                    roles,
+                    password,
+                    lang: user_lang,
+                    must_change_password: false,
+                },
+            )?;
+            println!("{} {iin}", tr(l, "cli-user-added"));
+        }
+        Command::User(UserCmd::List) => {
+            let desk = open(dir)?;
+            let users = desk
+                .store()
+                .read(|r| crate::store::people::list_users(r))
+                .map_err(DeskError::from)?;
+            for u in users {
+                let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
+                println!(
+                    "{}  {}  {}{}",
+                    u.iin,
+                    u.full_name,
+                    roles.join(","),
+                    if u.disabled { "  (disabled)" } else { "" }
+                );
+            }
+        }
+        Command::Demo { requests, seed } => {
+            let started = Instant::now();
+            let mut last = Instant::now();
+            let report = crate::desk::demo::run(
+                dir.clone(),
+                requests,
+                seed,
+                Options::default(),
+                &mut |done, total| {
+                    if last.elapsed().as_secs() >= 2 || done == total {
+                        eprintln!("demo: {done}/{total} {}", tr(l, "cli-steps"));
+                        last = Instant::now();
+                    }
+                },
+            )?;
+            let secs = started.elapsed().as_secs_f64();
+            println!("{}", tr(l, "cli-demo-done"));
+            println!(
+                "  {}: {} ({} {}), {:.1} s",
+                tr(l, "cli-demo-applications"),
+                report.created,
+                report.persons,
+                tr(l, "cli-demo-persons"),
+                secs
+            );
+            let size = std::fs::metadata(dir.db()).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "  {}: {:.1} MB",
+                tr(l, "cli-demo-db-size"),
+                size as f64 / 1_048_576.0
+            );
+            println!("  {}:", tr(l, "cli-demo-accounts"));
+            for u in &report.users {
+                println!(
+                    "    {:<28} {}  {}  {}",
+                    tr(l, &format!("role-{}", u.role.code())),
+                    u.iin,
+                    u.password,
+                    u.name
+                );
+            }
+            println!("  {}: {}", tr(l, "cli-demo-pin"), report.head_pin);
+            for (tab, n) in &report.by_status {
+                println!("    {tab}: {n}");
+            }
+        }
+        Command::Iin(IinCmd::Check { iin }) => match Iin::parse(&iin) {
+            Ok(i) => {
+                println!("valid {} {}", i.birth_date(), i.sex().code());
+            }
+            Err(e) => {
+                println!("invalid: {}", crate::desk::error::iin_message(l, &e));
+                return Ok(1);
+            }
+        },
+        Command::Calendar(c) => return calendar(c, dir),
+        Command::Request(RequestCmd::List {
+            status,
+            json,
+            limit,
+        }) => {
+            let desk = open(dir)?;
+            let tab = match status.as_deref() {
+                None => Tab::All,
+                Some(s) => Tab::for_status(s.parse::<Status>().map_err(Failure)?),
+            };
+            let mut q = Query {
+                tab: Some(tab),
+                limit: limit.clamp(1, 500),
+                ..Default::default()
+            };
+            let mut rows = Vec::new();
+            loop {
+                let page = desk.queue_as_operator(q.clone())?;
+                let next = page.next.clone();
+                rows.extend(page.rows);
+                if rows.len() >= limit || next.is_none() {
+                    break;
+                }
+                q.after = next;
+            }
+            rows.truncate(limit);
+            if json {
+                let v: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "number": r.number,
+                            "service": r.service,
+                            "channel": r.channel,
+                            "status": r.status,
+                            "iin": r.iin,
+                            "applicant": r.applicant,
+                            "due": r.due_date,
+                            "accepted_at": r.accepted_at,
+                            "executor": r.executor,
+                        })
+                    })
+                    .collect();
+                json_out(&v)?;
+            } else {
+                for r in rows {
+                    println!(
+                        "{}  {:<18}  {:<34}  {:<6}  {}  {}",
+                        r.number,
+                        r.status.code(),
+                        r.service,
+                        r.channel.code(),
+                        r.due_date,
+                        r.applicant
+                    );
+                }
+            }
+        }
+        Command::Request(RequestCmd::Show { number, json }) => {
+            let desk = open(dir)?;
+            let v = desk.application_as_operator(&number)?;
+            if json {
+                json_out(&v)?;
+            } else {
+                let a = &v.app;
+                println!(
+                    "{}  {}",
+                    a.number,
+                    tr(l, &format!("status-{}", a.status.code()))
+                );
+                println!("  {}: {}", tr(l, "field-service"), a.service);
+                println!(
+                    "  {}: {}",
+                    tr(l, "field-channel"),
+                    tr(l, &format!("channel-{}", a.channel.code()))
+                );
+                println!(
+                    "  {}: {} {}",
+                    tr(l, "doc-applicant"),
+                    v.person.full_name(),
+                    a.applicant_iin.clone().unwrap_or_default()
+                );
+                println!("  {}: {}", tr(l, "doc-accepted-at"), a.accepted_at);
+                println!("  {}: {}", tr(l, "doc-due"), a.due_date);
+                if let Some(e) = &v.executor {
+                    println!("  {}: {e}", tr(l, "field-executor"));
+                }
+                if let Some(o) = &a.outgoing_number {
+                    println!("  {}: {o}", tr(l, "doc-unique-number"));
+                }
+                for h in &v.history {
+                    println!(
+                        "    {}  {}  {}",
+                        h.at,
+                        h.action,
+                        h.user_iin.clone().unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Doc(DocCmd::Render {
+            number,
+            out,
+            lang: langs,
+            kind,
+        }) => {
+            let desk = open(dir)?;
+            let langs = crate::documents::Langs::parse(&langs)
+                .ok_or_else(|| Failure(tr(l, "cli-bad-lang")))?;
+            let bytes = desk.document_pdf_as_operator(&number, kind.as_deref(), langs)?;
+            let tmp = out.with_extension("partial");
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &out)?;
+            println!("{} ({} bytes)", out.display(), bytes.len());
+        }
+        Command::Verify { file } => {
+            let desk = open(dir)?;
+            let bytes = std::fs::read(&file)?;
+            let v = desk.verify_pdf(&bytes)?;
+            println!("{}", v.line(l));
+            return Ok(if v.is_valid() { 0 } else { 1 });
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let desk = open(dir)?;
+            let problems = desk.integrity_check()?;
+            let v = desk.verify_audit()?;
+            if !problems.is_empty() {
+                println!("{}: {}", tr(l, "cli-db-damaged"), problems.join("; "));
+                return Ok(1);
+            }
+            match v.problem {
+                None => println!(
+                    "{} ({} {})",
+                    tr(l, "cli-audit-ok"),
+                    v.entries,
+                    tr(l, "cli-entries")
+                ),
+                Some(p) => {
+                    println!("{}: {p}", tr(l, "cli-audit-broken"));
+                    return Ok(1);
+                }
+            }
+        }
+        Command::Backup { out } => {
+            let desk = open(dir)?;
+            let r = desk.backup(None, &out, &mut |_, _| true)?;
+            println!(
+                "{} {} ({} files, {:.1} MB)",
+                tr(l, "cli-backup-done"),
+                r.path,
+                r.files,
+                r.bytes as f64 / 1_048_576.0
+            );
+        }
+        Command::Restore { from } => {
+            let r = crate::desk::backup::restore(dir, &from)?;
+            println!("{} ({} files)", tr(l, "cli-restore-done"), r.files);
+            if !r.path.is_empty() {
+                println!("  {}: {}", tr(l, "cli-restore-kept"), r.path);
+            }
+        }
+        Command::Cert(c) => {
+            let desk = open(dir)?;
+            match c {
+                CertCmd::Issue {
+                    iin,
+                    pin_stdin,
+                    days,
+                } => {
+                    if !pin_stdin {
+                        return Err(Failure(tr(l, "cli-pin-stdin")));
+                    }
+                    let pin = read_secret("PIN")?;
+                    let c = desk.issue_certificate_as(None, &iin, &pin, days)?;
+                    println!("{} {} {}", c.serial, c.not_after, c.key_file.display());
+                }
+                CertCmd::Revoke { serial, reason } => {
+                    desk.revoke_certificate_as(None, &serial, &reason)?;
+                    println!("{} {serial}", tr(l, "cli-cert-revoked"));
+                }
+                CertCmd::List => {
+                    let certs = desk
+                        .store()
+                        .read(|r| crate::store::signatures::certificates(r))
+                        .map_err(DeskError::from)?;
+                    for c in certs {
+                        println!(
+                            "{}  {}  {}  {}  {}",
+                            c.serial,
+                            c.iin,
+                            c.common_name,
+                            c.not_after,
+                            c.revoked_at
+                                .map(|r| format!("revoked {r}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+                CertCmd::Crl => {
+                    desk.publish_crl(None)?;
+                    println!("{}", tr(l, "cli-crl-published"));
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
+    let l = lang();
+    // With a set-up data directory the office's own calendar and terms apply.
+    let desk = if dir.is_initialized() {
+        Some(open(dir)?)
+    } else {
+        None
+    };
+    let cal = desk
+        .as_ref()
+        .map(|d| d.calendar())
+        .unwrap_or_else(|| Arc::new(Calendar::builtin()));
+    match c {
+        CalendarCmd::Due {
+            service,
+            accepted,
+            channel,
+        } => {
+            let cat = desk
+                .as_ref()
+                .map(|d| d.catalog())
+                .unwrap_or_else(|| Arc::new(Catalog::builtin()));
+            let svc = cat
+                .service(&service)
+                .ok_or_else(|| Failure(DeskError::UnknownService(service.clone()).message(l)))?;
+            let channel: Channel = channel.parse().map_err(Failure)?;
+            if !svc.channels.contains(&channel) {
+                return Err(DeskError::ChannelNotOffered {
+                    service: service.clone(),
+                    channel: channel.code().into(),
+                }
+                .into());
+            }
+            let version = match &desk {
+                Some(d) => d.service_version_id(&service)?,
+                None => svc.latest_version().id.clone(),
+            };
+            let v = svc
+                .version(&version)
+                .unwrap_or_else(|| svc.latest_version());
+            let date = parse_date(&accepted)?;
+            let due = deadline::due(
+                &cal,
+                v.term_for(channel),
+                date.and_hms_opt(10, 0, 0).expect("10:00"),
+            );
+            println!("{}", due.date);
+        }
+        CalendarCmd::WorkingDays { from, days } => {
+            let date = parse_date(&from)?;
+            println!("{}", cal.add_working_days(date, days));
+        }
+        CalendarCmd::Holidays { year } => {
+            let mut out = std::io::stdout().lock();
+            for h in cal.holidays(year) {
+                writeln!(out, "{}  {}", h.date, h.name.get(l))?;
+            }
+            for w in cal.working_weekends(year) {
+                writeln!(out, "{}  {}", w, tr(l, "cli-working-weekend"))?;
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,364 @@
+//! Backups: a consistent copy of the database made while the program runs (SQLite online
+//! backup), with the scans, signed papers, keys and calendar files, in one archive file whose
+//! every entry carries its SHA-256. Restore checks the whole archive (hashes, database
+//! integrity, audit chain, referenced files) before it replaces anything, and keeps the old
+//! data directory beside the new one.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{DataDir, Desk, DeskError, Result, Session, stamp};
+use crate::store::{Store, StoreError, apps, audit, signatures};
+
+const MAGIC: &str = "MIODESK-BACKUP-1";
+
+/// One file in the archive.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// The archive's table of contents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub created_at: String,
+    pub office: String,
+    pub workstation: String,
+    pub schema_version: i64,
+    pub entries: Vec<Entry>,
+}
+
+/// What a backup or restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub files: usize,
+    pub bytes: u64,
+    pub path: String,
+}
+
+fn err(m: impl Into<String>) -> DeskError {
+    DeskError::Backup(m.into())
+}
+
+fn io(e: std::io::Error) -> DeskError {
+    DeskError::Store(StoreError::Io(e))
+}
+
+fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {
+    let mut f = File::open(p)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    Ok((n, hex::encode(h.finalize())))
+}
+
+fn walk(root: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    let dir = root.join(rel);
+    if !dir.exists() {
+        return Ok(());
+    }
+    let mut items: Vec<_> = fs::read_dir(&dir)?.filter_map(|e| e.ok()).collect();
+    items.sort_by_key(|e| e.file_name());
+    for e in items {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') || name.ends_with(".tmp") {
+            continue;
+        }
+        let r = format!("{rel}/{name}");
+        if e.file_type()?.is_dir() {
+            walk(root, &r, out)?;
+        } else {
+            out.push((r, e.path()));
+        }
+    }
+    Ok(())
+}
+
+/// A relative path inside the archive that cannot escape the data directory.
+fn safe_path(p: &str) -> Option<PathBuf> {
+    let path = Path::new(p);
+    if p.is_empty() || path.is_absolute() {
+        return None;
+    }
+    let top_ok = matches!(
+        path.components().next(),
+        Some(Component::Normal(c)) if ["desk.sqlite", "attachments", "documents", "keys", "calendar"]
+            .contains(&c.to_string_lossy().as_ref())
+    );
+    if !top_ok
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(path.to_path_buf())
+}
+
+impl Desk {
+    /// Writes a backup archive to `out`. `progress(done, total)` is called as bytes are
+    /// written; returning `false` cancels (the partial file is removed).
+    pub fn backup(
+        &self,
+        s: Option<&Session>,
+        out: &Path,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Report> {
+        if let Some(s) = s {
+            self.require(s, &[crate::domain::model::Role::Admin], "backup")?;
+        }
+        fs::create_dir_all(self.dir.backups()).map_err(io)?;
+        let snapshot = self
+            .dir
+            .backups()
+            .join(format!(".snapshot-{}.sqlite", std::process::id()));
+        let _ = fs::remove_file(&snapshot);
+        self.store.backup_to(&snapshot, |_, _| true)?;
+        let result = self.write_archive(&snapshot, out, progress);
+        let _ = fs::remove_file(&snapshot);
+        let report = result?;
+        self.store.write(|tx| {
+            self.audit(
+                tx,
+                s,
+                "backup",
+                "office",
+                &self.office.code,
+                serde_json::json!({"file": out.display().to_string(), "files": report.files, "bytes": report.bytes}),
+            )
+        })?;
+        Ok(report)
+    }
+
+    fn write_archive(
+        &self,
+        snapshot: &Path,
+        out: &Path,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Report> {
+        let mut files: Vec<(String, PathBuf)> =
+            vec![("desk.sqlite".into(), snapshot.to_path_buf())];
+        for d in ["attachments", "documents", "keys", "calendar"] {
+            walk(&self.dir.root, d, &mut files).map_err(io)?;
+        }
+        let mut entries = Vec::new();
+        for (rel, p) in &files {
+            let (size, sha256) = hash_file(p).map_err(io)?;
+            entries.push(Entry {
+                path: rel.clone(),
+                size,
+                sha256,
+            });
+        }
+        let manifest = Manifest {
+            created_at: stamp(self.now()),
+            office: self.office.code.clone(),
+            workstation: self.office.workstation.clone(),
+            schema_version: self.store.schema_version()?,
+            entries,
+        };
+        let total: u64 = manifest.entries.iter().map(|e| e.size).sum();
+        let tmp = out.with_extension("partial");
+        let result = (|| -> Result<()> {
+            let mut w = BufWriter::new(File::create(&tmp).map_err(io)?);
+            writeln!(w, "{MAGIC}").map_err(io)?;
+            writeln!(w, "{}", serde_json::to_string(&manifest).expect("manifest")).map_err(io)?;
+            let mut done = 0u64;
+            let mut buf = vec![0u8; 1 << 16];
+            for (_, p) in &files {
+                let mut f = File::open(p).map_err(io)?;
+                loop {
+                    let k = f.read(&mut buf).map_err(io)?;
+                    if k == 0 {
+                        break;
+                    }
+                    w.write_all(&buf[..k]).map_err(io)?;
+                    done += k as u64;
+                }
+                if !progress(done, total) {
+                    return Err(err("cancelled"));
+                }
+            }
+            let f = w.into_inner().map_err(|e| io(e.into_error()))?;
+            f.sync_all().map_err(io)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        fs::rename(&tmp, out).map_err(io)?;
+        Ok(Report {
+            files: manifest.entries.len(),
+            bytes: total,
+            path: out.display().to_string(),
+        })
+    }
+}
+
+/// Reads and checks an archive into `staging`; returns its manifest.
+fn unpack(from: &Path, staging: &Path) -> Result<Manifest> {
+    let mut r = BufReader::new(File::open(from).map_err(io)?);
+    let mut line = String::new();
+    r.read_line(&mut line).map_err(io)?;
+    if line.trim_end() != MAGIC {
+        return Err(err(format!("{} is not a mio-desk backup", from.display())));
+    }
+    line.clear();
+    r.read_line(&mut line).map_err(io)?;
+    let manifest: Manifest = serde_json::from_str(line.trim_end())
+        .map_err(|e| err(format!("damaged table of contents: {e}")))?;
+    if manifest
+        .entries
+        .iter()
+        .filter(|e| e.path == "desk.sqlite")
+        .count()
+        != 1
+    {
+        return Err(err("the backup has no database"));
+    }
+    fs::create_dir_all(staging).map_err(io)?;
+    let mut buf = vec![0u8; 1 << 16];
+    for e in &manifest.entries {
+        let rel = safe_path(&e.path)
+            .ok_or_else(|| err(format!("unsafe path in backup: {:?}", e.path)))?;
+        let dest = staging.join(rel);
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p).map_err(io)?;
+        }
+        let mut w = BufWriter::new(File::create(&dest).map_err(io)?);
+        let mut h = Sha256::new();
+        let mut left = e.size;
+        while left > 0 {
+            let want = left.min(buf.len() as u64) as usize;
+            let k = r.read(&mut buf[..want]).map_err(io)?;
+            if k == 0 {
+                return Err(err(format!("the backup is cut off in {}", e.path)));
+            }
+            h.update(&buf[..k]);
+            w.write_all(&buf[..k]).map_err(io)?;
+            left -= k as u64;
+        }
+        w.flush().map_err(io)?;
+        if hex::encode(h.finalize()) != e.sha256 {
+            return Err(err(format!(
+                "{} is damaged in the backup (hash mismatch)",
+                e.path
+            )));
+        }
+    }
+    let mut rest = [0u8; 1];
+    if r.read(&mut rest).map_err(io)? != 0 {
+        return Err(err("the backup has data after its last file"));
+    }
+    Ok(manifest)
+}
+
+/// Checks a staged data directory: database integrity, audit chain, referenced files.
+fn check_staged(staging: &Path) -> Result<()> {
+    let store = Store::open_readonly(&staging.join("desk.sqlite"))?;
+    let problems = store.integrity_check()?;
+    if !problems.is_empty() {
+        return Err(err(format!(
+            "database check failed: {}",
+            problems.join("; ")
+        )));
+    }
+    let verdict = store.read(|r| audit::verify(r))?;
+    if let Some(p) = verdict.problem {
+        return Err(err(format!("audit log in the backup is broken: {p}")));
+    }
+    let attachments = crate::store::files::Blobs::new(staging.join("attachments"))?;
+    for sha in store.read(|r| apps::all_attachment_hashes(r))? {
+        if !attachments.exists(&sha) {
+            return Err(err(format!(
+                "scan {sha} referenced by the database is missing"
+            )));
+        }
+    }
+    let documents = crate::store::files::Blobs::new(staging.join("documents"))?;
+    for sha in store.read(|r| signatures::all_pdf_hashes(r))? {
+        if !documents.exists(&sha) {
+            return Err(err(format!("signed paper {sha} is missing")));
+        }
+    }
+    Ok(())
+}
+
+/// Restores a data directory from a backup. Nothing is replaced unless the whole archive
+/// checks out; the previous directory is kept as `<dir>.before-restore-<time>`.
+pub fn restore(dir: &DataDir, from: &Path) -> Result<Report> {
+    let root = &dir.root;
+    let parent = root
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    fs::create_dir_all(&parent).map_err(io)?;
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "data".into());
+    let staging = parent.join(format!(".{name}.restore-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    let checked = unpack(from, &staging).and_then(|m| check_staged(&staging).map(|_| m));
+    let manifest = match checked {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    for d in ["backups", "logs"] {
+        fs::create_dir_all(staging.join(d)).map_err(io)?;
+    }
+    let kept = if root.exists() {
+        let k = parent.join(format!(
+            "{name}.before-restore-{}",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        ));
+        fs::rename(root, &k).map_err(io)?;
+        Some(k)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(&staging, root) {
+        if let Some(k) = &kept {
+            let _ = fs::rename(k, root);
+        }
+        return Err(io(e));
+    }
+    Ok(Report {
+        files: manifest.entries.len(),
+        bytes: manifest.entries.iter().map(|e| e.size).sum(),
+        path: kept.map(|k| k.display().to_string()).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        assert!(safe_path("attachments/ab/abcdef").is_some());
+        assert!(safe_path("desk.sqlite").is_some());
+        assert!(safe_path("../etc/passwd").is_none());
+        assert!(safe_path("/etc/passwd").is_none());
+        assert!(safe_path("attachments/../../x").is_none());
+        assert!(safe_path("bin/sh").is_none());
+    }
+}

@@ -1,0 +1,370 @@
+//! Papers for printing: an application's documents (receipt, result, extension notice, akim
+//! cover letter), the registration journal and the head's period report.
+
+use chrono::NaiveDate;
+
+use super::{Desk, DeskError, Result, Session};
+use crate::documents::{self, Langs, Stamp};
+use crate::domain::catalog::DocumentKind;
+use crate::domain::document::{Body, Content, JournalRow, OverdueLine, ReceivedItem, ReportLine};
+use crate::domain::model::{Channel, Role, Status, Text};
+use crate::store::apps::{self, AppRow};
+use crate::store::queue::{self, Query, Tab};
+use crate::store::{Db, StoreError, people};
+
+fn corrupt(e: impl std::fmt::Display) -> DeskError {
+    DeskError::Store(StoreError::Corrupt(e.to_string()))
+}
+
+fn render(content: &Content, langs: Langs) -> Result<Vec<u8>> {
+    documents::render(content, langs, &Stamp::unsigned(content))
+        .map_err(|e| DeskError::Document(e.to_string()))
+}
+
+impl Desk {
+    /// Finds an application by id or journal number, checking visibility when a user asks.
+    fn find_app(&self, s: Option<&Session>, id_or_number: &str) -> Result<AppRow> {
+        let app = self
+            .store
+            .read(|r| match id_or_number.parse::<i64>() {
+                Ok(id) if !id_or_number.contains('-') => apps::by_id(r, id),
+                _ => apps::by_number(r, id_or_number),
+            })?
+            .ok_or_else(|| DeskError::NotFound(format!("application {id_or_number}")))?;
+        if let Some(s) = s {
+            self.store.read(|r| self.check_can_see(r, s, &app))?;
+        }
+        Ok(app)
+    }
+
+    /// The PDF of an application's document. `kind`: `receipt`, `result`, `extension_notice`,
+    /// `cover_letter`; by default the signed result when there is one, else the receipt. The
+    /// signed result is the stored signed paper (bilingual); one language gives an unsigned
+    /// copy.
+    pub fn document_pdf(
+        &self,
+        s: &Session,
+        id_or_number: &str,
+        kind: Option<&str>,
+        langs: Langs,
+    ) -> Result<Vec<u8>> {
+        let app = self.find_app(Some(s), id_or_number)?;
+        let pdf = self.document_pdf_of(&app, kind, langs)?;
+        self.record(
+            s,
+            "print",
+            "application",
+            &app.number,
+            serde_json::json!({"kind": kind.unwrap_or("default"), "lang": format!("{langs:?}")}),
+        )?;
+        Ok(pdf)
+    }
+
+    /// The same for the operator at the command line.
+    pub fn document_pdf_as_operator(
+        &self,
+        id_or_number: &str,
+        kind: Option<&str>,
+        langs: Langs,
+    ) -> Result<Vec<u8>> {
+        let app = self.find_app(None, id_or_number)?;
+        self.document_pdf_of(&app, kind, langs)
+    }
+
+    fn document_pdf_of(&self, app: &AppRow, kind: Option<&str>, langs: Langs) -> Result<Vec<u8>> {
+        let docs = self.store.read(|r| apps::documents_of(r, app.id))?;
+        let result = docs
+            .iter()
+            .rev()
+            .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref());
+        let pick = |k: &str| docs.iter().rev().find(|d| d.kind == k);
+        let want = kind.unwrap_or(if result.is_some() {
+            "result"
+        } else {
+            "receipt"
+        });
+        let row = match want {
+            "result" => {
+                result.ok_or_else(|| DeskError::NotFound(format!("result of {}", app.number)))?
+            }
+            "receipt" => pick("receipt")
+                .ok_or_else(|| DeskError::NotFound(format!("receipt of {}", app.number)))?,
+            "extension_notice" => pick("extension_notice").ok_or_else(|| {
+                DeskError::NotFound(format!("extension notice of {}", app.number))
+            })?,
+            "cover_letter" => return render(&self.cover_letter(app)?, langs),
+            other => return Err(DeskError::NotFound(format!("document kind {other}"))),
+        };
+        if want == "result"
+            && langs == Langs::Both
+            && let Some(paper) = self.signed_paper(row.id)?
+        {
+            return Ok(paper);
+        }
+        let content: Content = serde_json::from_str(&row.content).map_err(corrupt)?;
+        render(&content, langs)
+    }
+
+    /// The akim's cover letter sending an application of the akim channel to the department.
+    pub fn cover_letter(&self, app: &AppRow) -> Result<Content> {
+        if app.channel != Channel::Akim {
+            return Err(DeskError::Invalid {
+                field: "channel".into(),
+                key: "not-allowed".into(),
+            });
+        }
+        let cat = self.catalog();
+        let service = cat
+            .service(&app.service)
+            .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+        let (person, scans, clerk) = self.store.read(|r| {
+            let p = people::person_by_id(r, app.person_id)?;
+            let a = apps::attachments(r, app.id)?;
+            let clerk = match app.registered_by {
+                Some(id) => people::user_by_id(r, id)?.map(|u| u.full_name),
+                None => None,
+            };
+            Ok::<_, StoreError>((p, a, clerk))
+        })?;
+        let person = person.ok_or_else(|| DeskError::NotFound("person".into()))?;
+        let items = service
+            .documents
+            .iter()
+            .map(|d| ReceivedItem {
+                name: d.name.text(),
+                mandatory: d.mandatory,
+                scans: scans
+                    .iter()
+                    .filter(|a| a.checklist_item.as_deref() == Some(d.key.as_str()))
+                    .count() as u32,
+            })
+            .collect();
+        Ok(Content {
+            kind: DocumentKind::AkimCoverLetter,
+            number: app.number.clone(),
+            date: self.today(),
+            issuer: self.issuer(),
+            application: Some(self.app_ref(app, service)),
+            applicant: Some(super::flow::applicant_of(&person)),
+            body: Body::AkimCoverLetter {
+                akim_office: clerk.clone().unwrap_or_default(),
+                items,
+            },
+            specialist: clerk,
+            head: None,
+        })
+    }
+
+    fn service_text(&self, code: &str) -> Text {
+        self.catalog()
+            .service(code)
+            .map(|s| s.short_name.text())
+            .unwrap_or_else(|| Text::new(code, code))
+    }
+
+    /// A page (or pages) of the registration journal between two office-local dates
+    /// (inclusive): `in` for incoming applications, `out` for outgoing results.
+    pub fn journal_content(
+        &self,
+        s: Option<&Session>,
+        journal: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Content> {
+        if let Some(s) = s {
+            self.require(s, &[Role::Head, Role::Registrar], "report")?;
+        }
+        if journal != "in" && journal != "out" {
+            return Err(DeskError::NotFound(format!("journal {journal}")));
+        }
+        let lines = self.store.read(|r| {
+            apps::journal_lines(
+                r,
+                journal,
+                &self.day_start_utc(from),
+                &self.day_start_utc(to + chrono::Duration::days(1)),
+            )
+        })?;
+        let rows = lines
+            .into_iter()
+            .map(|l| JournalRow {
+                number: l.number,
+                registered_at: super::parse_stamp(&l.registered_at)
+                    .map(|t| self.local(t))
+                    .unwrap_or_default(),
+                application: l.application_number,
+                applicant: l.applicant,
+                service: self.service_text(&l.service),
+                status: l.status,
+                due: l.due_date.parse().unwrap_or(from),
+                user: l.user.unwrap_or_default(),
+            })
+            .collect();
+        Ok(Content {
+            kind: DocumentKind::JournalPage,
+            number: format!(
+                "{}-{}-{}-J{}",
+                self.office.code,
+                self.office.workstation,
+                from.format("%Y%m%d"),
+                journal.to_uppercase()
+            ),
+            date: self.today(),
+            issuer: self.issuer(),
+            application: None,
+            applicant: None,
+            body: Body::JournalPage {
+                journal: journal.into(),
+                from,
+                to,
+                rows,
+            },
+            specialist: None,
+            head: None,
+        })
+    }
+
+    /// The head's report for a period: counts by service and status, the overdue list, the
+    /// questionnaire answers.
+    pub fn period_report(
+        &self,
+        s: Option<&Session>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Content> {
+        if let Some(s) = s {
+            self.require(s, &[Role::Head], "report")?;
+        }
+        let start = self.day_start_utc(from);
+        let end = self.day_start_utc(to + chrono::Duration::days(1));
+        let today = self.today().to_string();
+        let (by, overdue, q) = self.store.read(|r| {
+            let by = queue::counts_by_service_status(r, &start, &end)?;
+            let mut overdue = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = queue::page(
+                    r,
+                    &Query {
+                        tab: Some(Tab::Overdue),
+                        accepted_from: Some(start.clone()),
+                        accepted_to: Some(end.clone()),
+                        after: cursor,
+                        limit: 500,
+                        today: today.clone(),
+                        ..Default::default()
+                    },
+                )?;
+                overdue.extend(page.rows);
+                cursor = page.next;
+                if cursor.is_none() || overdue.len() >= 2000 {
+                    break;
+                }
+            }
+            let q = apps::questionnaire_summary(r, &start, &end)?;
+            Ok::<_, StoreError>((by, overdue, q))
+        })?;
+        let cat = self.catalog();
+        let mut lines: Vec<ReportLine> = Vec::new();
+        for svc in &cat.services {
+            let counts: Vec<i64> = Status::ALL
+                .iter()
+                .map(|st| {
+                    by.iter()
+                        .filter(|(c, s2, _)| c == &svc.code && s2 == st)
+                        .map(|x| x.2)
+                        .sum()
+                })
+                .collect();
+            let total: i64 = counts.iter().sum();
+            if total > 0 {
+                lines.push(ReportLine {
+                    service: svc.short_name.text(),
+                    by_status: counts,
+                    total,
+                });
+            }
+        }
+        let cal = self.calendar();
+        let today_d = self.today();
+        let overdue = overdue
+            .into_iter()
+            .map(|r| {
+                let due: NaiveDate = r.due_date.parse().unwrap_or(today_d);
+                OverdueLine {
+                    number: r.number,
+                    applicant: r.applicant,
+                    service: self.service_text(&r.service),
+                    due,
+                    working_days_late: cal.working_days_between(due, today_d).max(1),
+                    executor: r.executor.unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(Content {
+            kind: DocumentKind::PeriodReport,
+            number: format!(
+                "{}-{}-{}-{}-R",
+                self.office.code,
+                self.office.workstation,
+                from.format("%Y%m%d"),
+                to.format("%Y%m%d")
+            ),
+            date: self.today(),
+            issuer: self.issuer(),
+            application: None,
+            applicant: None,
+            body: Body::PeriodReport {
+                from,
+                to,
+                lines,
+                overdue,
+                questionnaire: q,
+            },
+            specialist: None,
+            head: s.map(|s| s.full_name.clone()),
+        })
+    }
+
+    /// Renders a report or journal content to PDF (audited as a print when a user asks).
+    pub fn print_content(
+        &self,
+        s: Option<&Session>,
+        content: &Content,
+        langs: Langs,
+    ) -> Result<Vec<u8>> {
+        let pdf = render(content, langs)?;
+        if let Some(s) = s {
+            self.record(
+                s,
+                "print",
+                "report",
+                &content.number,
+                serde_json::json!({"kind": content.kind.code()}),
+            )?;
+        }
+        Ok(pdf)
+    }
+
+    /// Queue page for the operator at the command line (no user scope).
+    pub fn queue_as_operator(&self, mut q: Query) -> Result<queue::Page> {
+        q.today = self.today().to_string();
+        if q.limit == 0 {
+            q.limit = 50;
+        }
+        Ok(self.store.read(|r| queue::page(r, &q))?)
+    }
+
+    /// An application for the operator at the command line.
+    pub fn application_as_operator(
+        &self,
+        id_or_number: &str,
+    ) -> Result<super::query::ApplicationView> {
+        let app = self.find_app(None, id_or_number)?;
+        self.store.read(|r| self.view_of_pub(r, app))
+    }
+
+    fn view_of_pub(&self, r: &impl Db, app: AppRow) -> Result<super::query::ApplicationView> {
+        self.view_of(r, app)
+    }
+}
