@@ -68,10 +68,10 @@ pub fn qr_text(doc: &Document) -> Result<String, ExtractError> {
         let mut current: Vec<(f32, f32)> = Vec::new();
         let mut rects: Vec<(f32, f32, f32, f32)> = Vec::new();
         let mut best: Vec<(f32, f32, f32, f32)> = Vec::new();
-        let num = |o: &Object| -> f32 {
-            match o {
-                Object::Integer(i) => *i as f32,
-                Object::Real(r) => *r,
+        let num = |ops: &[Object], i: usize| -> f32 {
+            match ops.get(i) {
+                Some(Object::Integer(i)) => *i as f32,
+                Some(Object::Real(r)) => *r,
                 _ => 0.0,
             }
         };
@@ -81,11 +81,9 @@ pub fn qr_text(doc: &Document) -> Result<String, ExtractError> {
                     if current.len() == 4 {
                         rects.push(bbox(&current));
                     }
-                    current = vec![(num(&op.operands[0]), num(&op.operands[1]))];
+                    current = vec![(num(&op.operands, 0), num(&op.operands, 1))];
                 }
-                "l" if op.operands.len() == 2 => {
-                    current.push((num(&op.operands[0]), num(&op.operands[1])))
-                }
+                "l" => current.push((num(&op.operands, 0), num(&op.operands, 1))),
                 "h" => {
                     if current.len() == 4 {
                         rects.push(bbox(&current));
