@@ -8,3 +8,5 @@ pub mod domain;
 pub mod i18n;
 pub mod signing;
 pub mod store;
+pub mod sync;
+pub mod ui;

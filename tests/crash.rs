@@ -13,7 +13,13 @@ fn killing_the_demo_midway_leaves_a_consistent_office() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut child = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
-        .args(["--data-dir", data.to_str().unwrap(), "demo", "--requests", "20000"])
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "demo",
+            "--requests",
+            "20000",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -23,7 +29,9 @@ fn killing_the_demo_midway_leaves_a_consistent_office() {
     let db = data.join("desk.sqlite");
     while started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(300));
-        let size = std::fs::metadata(data.join("desk.sqlite-wal")).map(|m| m.len()).unwrap_or(0)
+        let size = std::fs::metadata(data.join("desk.sqlite-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0)
             + std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
         if size > 3_000_000 {
             break;
@@ -31,9 +39,17 @@ fn killing_the_demo_midway_leaves_a_consistent_office() {
     }
     child.kill().unwrap();
     let status = child.wait().unwrap();
-    assert!(!status.success(), "the demo finished before it was killed; make it bigger");
+    assert!(
+        !status.success(),
+        "the demo finished before it was killed; make it bigger"
+    );
 
-    let desk = Desk::open(DataDir::new(&data), Arc::new(SystemClock), Options::default()).unwrap();
+    let desk = Desk::open(
+        DataDir::new(&data),
+        Arc::new(SystemClock),
+        Options::default(),
+    )
+    .unwrap();
     assert!(desk.integrity_check().unwrap().is_empty());
     let verdict = desk.verify_audit().unwrap();
     assert!(verdict.problem.is_none(), "{verdict:?}");
@@ -48,8 +64,16 @@ fn killing_the_demo_midway_leaves_a_consistent_office() {
         let page = desk.queue_as_operator(q.clone()).unwrap();
         for row in &page.rows {
             let v = desk.application_as_operator(&row.number).unwrap();
-            assert!(v.documents.iter().any(|d| d.kind == "receipt"), "{} has no receipt", row.number);
-            assert!(v.history.iter().any(|h| h.action == "register"), "{} has no audit entry", row.number);
+            assert!(
+                v.documents.iter().any(|d| d.kind == "receipt"),
+                "{} has no receipt",
+                row.number
+            );
+            assert!(
+                v.history.iter().any(|h| h.action == "register"),
+                "{} has no audit entry",
+                row.number
+            );
             n += 1;
         }
         match page.next {
@@ -59,7 +83,12 @@ fn killing_the_demo_midway_leaves_a_consistent_office() {
     }
     assert!(n > 0, "nothing was committed before the kill");
     let journal = desk
-        .journal_content(None, "in", chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap())
+        .journal_content(
+            None,
+            "in",
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
+        )
         .unwrap();
     if let mio_desk::domain::document::Body::JournalPage { rows, .. } = journal.body {
         assert_eq!(rows.len(), n, "journal entries and applications differ");

@@ -24,28 +24,59 @@ fn the_whole_path_from_intake_to_issue() {
     let o = office();
     let r = o
         .desk
-        .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
         .unwrap();
     assert!(r.number.starts_with("0412-02-2026-"), "{}", r.number);
     // Accepted Monday 16 Nov 2026: three working days without the acceptance and issue days.
     assert_eq!(r.due.date.to_string(), "2026-11-20");
     let t = Target::id(r.id);
-    o.desk.assign(&o.head, t, o.executor.user_id, "Қарап шығыңыз").unwrap();
-    o.desk.submit_draft(&o.executor, t, &unemployed_decision()).unwrap();
+    o.desk
+        .assign(&o.head, t, o.executor.user_id, "Қарап шығыңыз")
+        .unwrap();
+    o.desk
+        .submit_draft(&o.executor, t, &unemployed_decision())
+        .unwrap();
     let signed = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    assert!(signed.outgoing_number.contains("-R"), "{}", signed.outgoing_number);
+    assert!(
+        signed.outgoing_number.contains("-R"),
+        "{}",
+        signed.outgoing_number
+    );
     o.desk.issue(&o.registrar, t, "850315300128").unwrap();
     o.desk.record_questionnaire(&o.registrar, t, 3, 2).unwrap();
     let v = o.desk.application(&o.registrar, &r.number).unwrap();
     assert_eq!(v.app.status, Status::Issued);
     let actions: Vec<&str> = v.history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(actions, ["register", "assign", "submit_draft", "sign", "issue", "questionnaire"]);
+    assert_eq!(
+        actions,
+        [
+            "register",
+            "assign",
+            "submit_draft",
+            "sign",
+            "issue",
+            "questionnaire"
+        ]
+    );
     assert_eq!(v.questionnaire, Some((3, 2)));
     // The signed paper verifies; the register knows it.
     let paper = o.desk.signed_paper(signed.document_id).unwrap().unwrap();
     let verdict = o.desk.verify_pdf(&paper).unwrap();
     assert!(verdict.is_valid(), "{verdict:?}");
-    assert!(verdict.line(Lang::Ru).starts_with(&format!("VALID {}", signed.outgoing_number)));
+    assert!(
+        verdict
+            .line(Lang::Ru)
+            .starts_with(&format!("VALID {}", signed.outgoing_number))
+    );
     assert!(o.desk.verify_audit().unwrap().problem.is_none());
     assert!(o.desk.integrity_check().unwrap().is_empty());
 }
@@ -55,7 +86,16 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     let o = office();
     let r = o
         .desk
-        .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
         .unwrap();
     let t = Target::id(r.id);
     o.desk.assign(&o.head, t, o.executor.user_id, "").unwrap();
@@ -66,7 +106,11 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     };
     let e = o.desk.submit_draft(&o.executor, t, &no_reason).unwrap_err();
     assert_eq!(e.field().as_deref(), Some("reason"));
-    assert!(e.message(Lang::Kk).contains("міндетті"), "{}", e.message(Lang::Kk));
+    assert!(
+        e.message(Lang::Kk).contains("міндетті"),
+        "{}",
+        e.message(Lang::Kk)
+    );
     let refuse = DecisionInput {
         reason: "Заявитель трудоустроен с 01.11.2026 (сведения ГЦВП)".into(),
         ..no_reason
@@ -77,7 +121,10 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     let doc = mio_desk::documents::extract::load(&pdf).unwrap();
     let text = mio_desk::documents::extract::page_texts(&doc).join(" ");
     assert!(text.contains("трудоустроен"), "{text}");
-    assert!(text.contains("ДӘЛЕЛДІ БАС ТАРТУ") || text.contains("МОТИВИРОВАННЫЙ ОТКАЗ"), "{text}");
+    assert!(
+        text.contains("ДӘЛЕЛДІ БАС ТАРТУ") || text.contains("МОТИВИРОВАННЫЙ ОТКАЗ"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -85,11 +132,18 @@ fn returned_drafts_go_back_to_the_executor() {
     let o = office();
     let id = to_signature(&o, "850315300128");
     let t = Target::id(id);
-    o.desk.return_draft(&o.head, t, "Уточните дату регистрации").unwrap();
+    o.desk
+        .return_draft(&o.head, t, "Уточните дату регистрации")
+        .unwrap();
     let v = o.desk.application(&o.executor, &id.to_string()).unwrap();
     assert_eq!(v.app.status, Status::InWork);
-    assert_eq!(v.app.return_comment.as_deref(), Some("Уточните дату регистрации"));
-    o.desk.submit_draft(&o.executor, t, &unemployed_decision()).unwrap();
+    assert_eq!(
+        v.app.return_comment.as_deref(),
+        Some("Уточните дату регистрации")
+    );
+    o.desk
+        .submit_draft(&o.executor, t, &unemployed_decision())
+        .unwrap();
     o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
 }
 
@@ -100,22 +154,50 @@ fn forbidden_actions_fail_clearly_and_change_nothing() {
     let t = Target::id(id);
     let before = audit_count(&o);
     // A registrar cannot sign, an executor cannot assign, a head cannot register.
-    assert!(matches!(o.desk.sign(&o.registrar, t, &o.key, PIN), Err(DeskError::Forbidden { .. })));
-    assert!(matches!(o.desk.assign(&o.executor, t, o.executor.user_id, ""), Err(DeskError::Lifecycle(_))));
+    assert!(matches!(
+        o.desk.sign(&o.registrar, t, &o.key, PIN),
+        Err(DeskError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        o.desk.assign(&o.executor, t, o.executor.user_id, ""),
+        Err(DeskError::Lifecycle(_))
+    ));
     let e = o
         .desk
-        .register(Some(&o.head), registration(&o, "unemployed_certificate", Channel::Office, "791028302728", unemployed_intake()))
+        .register(
+            Some(&o.head),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "791028302728",
+                unemployed_intake(),
+            ),
+        )
         .unwrap_err();
     assert!(matches!(e, DeskError::Forbidden { .. }), "{e:?}");
     let msg = e.message(Lang::Ru);
     assert!(msg.contains("Нет права"), "{msg}");
     // Issue before signing, withdraw after... : a state error.
-    assert!(matches!(o.desk.issue(&o.registrar, t, "850315300128"), Err(DeskError::Lifecycle(_))));
+    assert!(matches!(
+        o.desk.issue(&o.registrar, t, "850315300128"),
+        Err(DeskError::Lifecycle(_))
+    ));
     // The akim's clerk cannot register a walk-in at the department.
-    assert!(o
-        .desk
-        .register(Some(&o.akim), registration(&o, "asp", Channel::Office, "791028302728", Default::default()))
-        .is_err());
+    assert!(
+        o.desk
+            .register(
+                Some(&o.akim),
+                registration(
+                    &o,
+                    "asp",
+                    Channel::Office,
+                    "791028302728",
+                    Default::default()
+                )
+            )
+            .is_err()
+    );
     // Nothing was written by any of these.
     assert_eq!(audit_count(&o), before);
     let v = o.desk.application(&o.head, &id.to_string()).unwrap();
@@ -127,23 +209,47 @@ fn four_eyes_and_its_audited_relaxation() {
     let o = office();
     // A user who is both executor and head drafts and then tries to sign.
     o.desk
-        .set_user_roles(&o.admin, &o.head.iin, &[mio_desk::domain::model::Role::Head, mio_desk::domain::model::Role::Executor])
+        .set_user_roles(
+            &o.admin,
+            &o.head.iin,
+            &[
+                mio_desk::domain::model::Role::Head,
+                mio_desk::domain::model::Role::Executor,
+            ],
+        )
         .unwrap();
     let head = o.desk.login(&o.head.iin, "Secret2026").unwrap();
     let r = o
         .desk
-        .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
         .unwrap();
     let t = Target::id(r.id);
     o.desk.assign(&head, t, head.user_id, "").unwrap();
-    o.desk.submit_draft(&head, t, &unemployed_decision()).unwrap();
+    o.desk
+        .submit_draft(&head, t, &unemployed_decision())
+        .unwrap();
     let e = o.desk.sign(&head, t, &o.key, PIN).unwrap_err();
     assert_eq!(e.key(), "lifecycle-four-eyes");
-    o.desk.change_setting(&o.admin, SettingChange::AllowSelfSign(true)).unwrap();
+    o.desk
+        .change_setting(&o.admin, SettingChange::AllowSelfSign(true))
+        .unwrap();
     o.desk.sign(&head, t, &o.key, PIN).unwrap();
     let v = o.desk.application(&head, &r.number).unwrap();
     let sign = v.history.iter().find(|h| h.action == "sign").unwrap();
-    assert!(sign.details.contains("\"self_signed\":true"), "{}", sign.details);
+    assert!(
+        sign.details.contains("\"self_signed\":true"),
+        "{}",
+        sign.details
+    );
 }
 
 #[test]
@@ -154,19 +260,38 @@ fn signature_checks_each_have_their_message() {
     let e = o.desk.sign(&o.head, t, &o.key, "000000").unwrap_err();
     assert_eq!(e.key(), "signature-wrong-pin");
     // Someone else's key: the ИИН in the certificate is not the head's.
-    let other = o.desk.issue_certificate(&o.admin, &o.executor.iin, PIN, 365).unwrap();
+    let other = o
+        .desk
+        .issue_certificate(&o.admin, &o.executor.iin, PIN, 365)
+        .unwrap();
     let other_key = std::fs::read(other.key_file).unwrap();
     let e = o.desk.sign(&o.head, t, &other_key, PIN).unwrap_err();
     assert_eq!(e.key(), "signature-iin-mismatch");
-    assert!(e.message(Lang::Ru).contains("подлинность ЭЦП не подтверждена"));
+    assert!(
+        e.message(Lang::Ru)
+            .contains("подлинность ЭЦП не подтверждена")
+    );
     // A revoked certificate.
     let certs = o.desk.certificates(&o.admin).unwrap();
-    let head_cert = certs.iter().find(|c| c.iin == o.head.iin).unwrap().serial.clone();
-    o.desk.revoke_certificate(&o.admin, &head_cert, "key lost").unwrap();
+    let head_cert = certs
+        .iter()
+        .find(|c| c.iin == o.head.iin)
+        .unwrap()
+        .serial
+        .clone();
+    o.desk
+        .revoke_certificate(&o.admin, &head_cert, "key lost")
+        .unwrap();
     let e = o.desk.sign(&o.head, t, &o.key, PIN).unwrap_err();
     assert_eq!(e.key(), "signature-revoked");
     // A fresh certificate works; then time passes past the CRL's next update: stale.
-    let fresh = std::fs::read(o.desk.issue_certificate(&o.admin, &o.head.iin, PIN, 30).unwrap().key_file).unwrap();
+    let fresh = std::fs::read(
+        o.desk
+            .issue_certificate(&o.admin, &o.head.iin, PIN, 30)
+            .unwrap()
+            .key_file,
+    )
+    .unwrap();
     o.clock.advance(Duration::days(8));
     let e = o.desk.sign(&o.head, t, &fresh, PIN).unwrap_err();
     assert_eq!(e.key(), "signature-crl-stale");
@@ -192,12 +317,19 @@ fn a_foreign_authority_is_not_trusted() {
     assert_eq!(e.key(), "signature-untrusted");
     // A paper signed by the other office does not verify here.
     let id = to_signature(&other, "850315300128");
-    let s = other.desk.sign(&other.head, Target::id(id), &other.key, PIN).unwrap();
+    let s = other
+        .desk
+        .sign(&other.head, Target::id(id), &other.key, PIN)
+        .unwrap();
     let paper = other.desk.signed_paper(s.document_id).unwrap().unwrap();
     assert!(other.desk.verify_pdf(&paper).unwrap().is_valid());
     let v = o.desk.verify_pdf(&paper).unwrap();
     assert!(!v.is_valid());
-    assert!(v.line(Lang::Ru).contains("не доверенным"), "{}", v.line(Lang::Ru));
+    assert!(
+        v.line(Lang::Ru).contains("не доверенным"),
+        "{}",
+        v.line(Lang::Ru)
+    );
 }
 
 #[test]
@@ -224,9 +356,15 @@ fn tampered_papers_are_caught() {
     assert!(!v.is_valid(), "{v:?}");
     // A revoked signer: papers become invalid.
     let serial = o.desk.certificates(&o.admin).unwrap()[0].serial.clone();
-    o.desk.revoke_certificate(&o.admin, &serial, "compromised").unwrap();
+    o.desk
+        .revoke_certificate(&o.admin, &serial, "compromised")
+        .unwrap();
     let v = o.desk.verify_pdf(&paper).unwrap();
-    assert!(v.line(Lang::Ru).contains("отозвано"), "{}", v.line(Lang::Ru));
+    assert!(
+        v.line(Lang::Ru).contains("отозвано"),
+        "{}",
+        v.line(Lang::Ru)
+    );
 }
 
 /// The first paper with the verification record (Identifier) of the second spliced in.
@@ -236,7 +374,10 @@ fn swap_info(a: &[u8], b: &[u8]) -> Vec<u8> {
         mio_desk::documents::extract::info_entry(&doc, b"Identifier").unwrap()
     };
     let (ra, rb) = (get(a), get(b));
-    let i = a.windows(ra.len()).position(|w| w == ra.as_bytes()).unwrap();
+    let i = a
+        .windows(ra.len())
+        .position(|w| w == ra.as_bytes())
+        .unwrap();
     let mut out = a[..i].to_vec();
     out.extend_from_slice(rb.as_bytes());
     out.extend_from_slice(&a[i + ra.len()..]);
@@ -263,20 +404,51 @@ fn pasted_qr_text_verifies_against_the_register() {
 fn one_person_per_iin_and_no_second_open_application() {
     let o = office();
     o.desk
-        .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
         .unwrap();
     let before = audit_count(&o);
     let e = o
         .desk
-        .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
         .unwrap_err();
     assert_eq!(e.key(), "duplicate-open");
     assert_eq!(audit_count(&o), before);
     // Another service for the same person reuses the person.
     o.desk
-        .register(Some(&o.registrar), registration(&o, "asp_membership_certificate", Channel::Office, "850315300128", Default::default()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "asp_membership_certificate",
+                Channel::Office,
+                "850315300128",
+                Default::default(),
+            ),
+        )
         .unwrap();
-    let p = o.desk.find_person(&o.registrar, "850315300128").unwrap().unwrap();
+    let p = o
+        .desk
+        .find_person(&o.registrar, "850315300128")
+        .unwrap()
+        .unwrap();
     let apps = o.desk.applications_of_person(&o.registrar, p.id).unwrap();
     assert_eq!(apps.len(), 2);
 }
@@ -284,22 +456,55 @@ fn one_person_per_iin_and_no_second_open_application() {
 #[test]
 fn bad_input_is_refused_with_the_field_named() {
     let o = office();
-    let mut r = registration(&o, "unemployed_certificate", Channel::Office, "850315300127", unemployed_intake());
+    let mut r = registration(
+        &o,
+        "unemployed_certificate",
+        Channel::Office,
+        "850315300127",
+        unemployed_intake(),
+    );
     let e = o.desk.register(Some(&o.registrar), r.clone()).unwrap_err();
     assert_eq!(e.field().as_deref(), Some("iin"));
     r.person.iin = Some("850315300128".into());
     r.service = "lottery".into();
-    assert_eq!(o.desk.register(Some(&o.registrar), r.clone()).unwrap_err().key(), "unknown-service");
+    assert_eq!(
+        o.desk
+            .register(Some(&o.registrar), r.clone())
+            .unwrap_err()
+            .key(),
+        "unknown-service"
+    );
     r.service = "special_social_services_home".into();
     r.channel = Channel::Portal;
-    assert_eq!(o.desk.register(Some(&o.registrar), r.clone()).unwrap_err().key(), "channel-not-offered");
+    assert_eq!(
+        o.desk
+            .register(Some(&o.registrar), r.clone())
+            .unwrap_err()
+            .key(),
+        "channel-not-offered"
+    );
     // Missing mandatory scans need a recorded reason.
-    let mut r = registration(&o, "asp", Channel::Office, "850315300128", Default::default());
+    let mut r = registration(
+        &o,
+        "asp",
+        Channel::Office,
+        "850315300128",
+        Default::default(),
+    );
     r.files.clear();
     let e = o.desk.register(Some(&o.registrar), r.clone()).unwrap_err();
-    assert!(matches!(e, DeskError::MissingDocuments { .. } | DeskError::Fields(_)), "{e:?}");
+    assert!(
+        matches!(e, DeskError::MissingDocuments { .. } | DeskError::Fields(_)),
+        "{e:?}"
+    );
     // Intake fields of the service are checked (the АСП family table is required).
-    let r = registration(&o, "asp", Channel::Office, "850315300128", Default::default());
+    let r = registration(
+        &o,
+        "asp",
+        Channel::Office,
+        "850315300128",
+        Default::default(),
+    );
     let e = o.desk.register(Some(&o.registrar), r).unwrap_err();
     assert!(matches!(e, DeskError::Fields(_)), "{e:?}");
     assert_eq!(audit_count(&o), o.desk.verify_audit().unwrap().entries);
@@ -308,22 +513,42 @@ fn bad_input_is_refused_with_the_field_named() {
 #[test]
 fn hostile_scans_are_refused() {
     let o = office();
-    let mut r = registration(&o, "unemployed_certificate", Channel::Office, "850315300128", unemployed_intake());
+    let mut r = registration(
+        &o,
+        "unemployed_certificate",
+        Channel::Office,
+        "850315300128",
+        unemployed_intake(),
+    );
     r.files.push(NewFile {
         checklist_item: Some("identity_document".into()),
         file_name: "passport.pdf".into(),
         bytes: b"MZ\x90\0 an executable renamed".to_vec(),
     });
-    assert_eq!(o.desk.register(Some(&o.registrar), r.clone()).unwrap_err().key(), "attachment-unsupported");
+    assert_eq!(
+        o.desk
+            .register(Some(&o.registrar), r.clone())
+            .unwrap_err()
+            .key(),
+        "attachment-unsupported"
+    );
     r.files.pop();
     r.files.push(NewFile {
         checklist_item: None,
         file_name: "scan.png".into(),
         bytes: png()[..40].to_vec(),
     });
-    assert_eq!(o.desk.register(Some(&o.registrar), r.clone()).unwrap_err().key(), "attachment-malformed");
+    assert_eq!(
+        o.desk
+            .register(Some(&o.registrar), r.clone())
+            .unwrap_err()
+            .key(),
+        "attachment-malformed"
+    );
     r.files.pop();
-    o.desk.change_setting(&o.admin, SettingChange::MaxFileMib(1)).unwrap();
+    o.desk
+        .change_setting(&o.admin, SettingChange::MaxFileMib(1))
+        .unwrap();
     let mut big = mio_desk::desk::demo::sample_pdf("big");
     big.splice(20..20, vec![b' '; 1_200_000]);
     r.files.push(NewFile {
@@ -343,7 +568,11 @@ fn hostile_scans_are_refused() {
     });
     let reg = o.desk.register(Some(&o.registrar), r).unwrap();
     let v = o.desk.application(&o.registrar, &reg.number).unwrap();
-    assert!(v.attachments.iter().any(|a| a.file_name == "паспорт.png"), "{:?}", v.attachments);
+    assert!(
+        v.attachments.iter().any(|a| a.file_name == "паспорт.png"),
+        "{:?}",
+        v.attachments
+    );
     for a in &v.attachments {
         let bytes = o.desk.attachment_bytes(&o.registrar, a).unwrap();
         assert_eq!(mio_desk::store::files::sha256_hex(&bytes), a.sha256);
@@ -354,28 +583,64 @@ fn hostile_scans_are_refused() {
 fn lockout_after_five_failures_for_fifteen_minutes() {
     let o = office();
     for _ in 0..4 {
-        assert_eq!(o.desk.login(&o.registrar.iin, "wrong-1").unwrap_err().key(), "bad-credentials");
+        assert_eq!(
+            o.desk.login(&o.registrar.iin, "wrong-1").unwrap_err().key(),
+            "bad-credentials"
+        );
     }
-    assert_eq!(o.desk.login(&o.registrar.iin, "wrong-1").unwrap_err().key(), "locked");
+    assert_eq!(
+        o.desk.login(&o.registrar.iin, "wrong-1").unwrap_err().key(),
+        "locked"
+    );
     // Even the right password is refused while locked.
-    assert_eq!(o.desk.login(&o.registrar.iin, "Secret2026").unwrap_err().key(), "locked");
+    assert_eq!(
+        o.desk
+            .login(&o.registrar.iin, "Secret2026")
+            .unwrap_err()
+            .key(),
+        "locked"
+    );
     o.clock.advance(Duration::minutes(16));
     o.desk.login(&o.registrar.iin, "Secret2026").unwrap();
     let v = o.desk.verify_audit().unwrap();
     assert!(v.problem.is_none());
     // Disabled accounts cannot log in; the admin can re-enable them.
-    o.desk.set_user_disabled(&o.admin, &o.registrar.iin, true).unwrap();
-    assert_eq!(o.desk.login(&o.registrar.iin, "Secret2026").unwrap_err().key(), "disabled");
-    o.desk.set_user_disabled(&o.admin, &o.registrar.iin, false).unwrap();
+    o.desk
+        .set_user_disabled(&o.admin, &o.registrar.iin, true)
+        .unwrap();
+    assert_eq!(
+        o.desk
+            .login(&o.registrar.iin, "Secret2026")
+            .unwrap_err()
+            .key(),
+        "disabled"
+    );
+    o.desk
+        .set_user_disabled(&o.admin, &o.registrar.iin, false)
+        .unwrap();
     // Password change and admin reset.
     let s = o.desk.login(&o.registrar.iin, "Secret2026").unwrap();
-    assert_eq!(o.desk.change_password(&s, "Secret2026", "short").unwrap_err().key(), "weak-password");
-    o.desk.change_password(&s, "Secret2026", "Жаңа2027пароль").unwrap();
+    assert_eq!(
+        o.desk
+            .change_password(&s, "Secret2026", "short")
+            .unwrap_err()
+            .key(),
+        "weak-password"
+    );
+    o.desk
+        .change_password(&s, "Secret2026", "Жаңа2027пароль")
+        .unwrap();
     o.desk.login(&o.registrar.iin, "Жаңа2027пароль").unwrap();
-    o.desk.reset_password(&o.admin, &o.registrar.iin, "Temp12345").unwrap();
+    o.desk
+        .reset_password(&o.admin, &o.registrar.iin, "Temp12345")
+        .unwrap();
     let s = o.desk.login(&o.registrar.iin, "Temp12345").unwrap();
     assert!(s.must_change_password);
-    assert!(o.desk.reset_password(&o.registrar, &o.admin.iin, "Temp12345").is_err());
+    assert!(
+        o.desk
+            .reset_password(&o.registrar, &o.admin.iin, "Temp12345")
+            .is_err()
+    );
 }
 
 #[test]
@@ -384,7 +649,16 @@ fn each_role_sees_what_the_policy_lets_it_see() {
     let a = to_signature(&o, "850315300128");
     let r = o
         .desk
-        .register(Some(&o.akim), registration(&o, "asp_membership_certificate", Channel::Akim, "791028302728", Default::default()))
+        .register(
+            Some(&o.akim),
+            registration(
+                &o,
+                "asp_membership_certificate",
+                Channel::Akim,
+                "791028302728",
+                Default::default(),
+            ),
+        )
         .unwrap();
     let q = Query {
         tab: Some(Tab::All),
@@ -398,7 +672,10 @@ fn each_role_sees_what_the_policy_lets_it_see() {
     assert_eq!(count(&o.executor2).unwrap(), 0);
     assert!(o.desk.application(&o.executor2, &a.to_string()).is_err());
     o.desk
-        .change_setting(&o.admin, SettingChange::ExecutorVisibility(ExecutorVisibility::All))
+        .change_setting(
+            &o.admin,
+            SettingChange::ExecutorVisibility(ExecutorVisibility::All),
+        )
         .unwrap();
     assert_eq!(count(&o.executor2).unwrap(), 2);
     // The akim's clerk sees the akim channel only; the admin sees no citizen data.
@@ -412,31 +689,68 @@ fn each_role_sees_what_the_policy_lets_it_see() {
 #[test]
 fn queues_search_and_count() {
     let o = office();
-    for (i, iin) in ["850315300128", "791028302728", "061211600012"].iter().enumerate() {
+    for (i, iin) in ["850315300128", "791028302728", "061211600012"]
+        .iter()
+        .enumerate()
+    {
         o.clock.advance(Duration::hours(i as i64));
         o.desk
-            .register(Some(&o.registrar), registration(&o, "unemployed_certificate", Channel::Office, iin, unemployed_intake()))
+            .register(
+                Some(&o.registrar),
+                registration(
+                    &o,
+                    "unemployed_certificate",
+                    Channel::Office,
+                    iin,
+                    unemployed_intake(),
+                ),
+            )
             .unwrap();
     }
     let by_iin = o
         .desk
-        .queue(&o.registrar, Query { search: Search::classify("791028302728"), tab: Some(Tab::All), ..Default::default() })
+        .queue(
+            &o.registrar,
+            Query {
+                search: Search::classify("791028302728"),
+                tab: Some(Tab::All),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(by_iin.rows.len(), 1);
     let by_name = o
         .desk
-        .queue(&o.registrar, Query { search: Search::classify("ӘБІЛҚАСЫМ"), tab: Some(Tab::All), ..Default::default() })
+        .queue(
+            &o.registrar,
+            Query {
+                search: Search::classify("ӘБІЛҚАСЫМ"),
+                tab: Some(Tab::All),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(by_name.rows.len(), 3, "case-insensitive Cyrillic prefix");
     let number = by_iin.rows[0].number.clone();
     let by_number = o
         .desk
-        .queue(&o.registrar, Query { search: Search::classify(&number), tab: Some(Tab::All), ..Default::default() })
+        .queue(
+            &o.registrar,
+            Query {
+                search: Search::classify(&number),
+                tab: Some(Tab::All),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(by_number.rows[0].number, number);
     // Pages of one row walk through all three by due date.
     let mut seen = Vec::new();
-    let mut q = Query { tab: Some(Tab::Registered), limit: 1, ..Default::default() };
+    let mut q = Query {
+        tab: Some(Tab::Registered),
+        limit: 1,
+        ..Default::default()
+    };
     loop {
         let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
         seen.extend(p.rows.iter().map(|r| r.id));
@@ -457,7 +771,13 @@ fn queues_search_and_count() {
 #[test]
 fn gateway_channels_write_outbox_notices_in_the_same_transaction() {
     let o = office();
-    let mut reg = registration(&o, "unemployed_certificate", Channel::Con, "850315300128", unemployed_intake());
+    let mut reg = registration(
+        &o,
+        "unemployed_certificate",
+        Channel::Con,
+        "850315300128",
+        unemployed_intake(),
+    );
     reg.external = Some(mio_desk::desk::intake::External {
         message_id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
         origin: "con-0412".into(),
@@ -465,21 +785,41 @@ fn gateway_channels_write_outbox_notices_in_the_same_transaction() {
     let r = o.desk.register(None, reg).unwrap();
     let t = Target::id(r.id);
     o.desk.assign(&o.head, t, o.executor.user_id, "").unwrap();
-    o.desk.submit_draft(&o.executor, t, &unemployed_decision()).unwrap();
+    o.desk
+        .submit_draft(&o.executor, t, &unemployed_decision())
+        .unwrap();
     o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    let msgs = o.desk.store().read(|r| mio_desk::store::outbox::recent(r, 10)).unwrap();
+    let msgs = o
+        .desk
+        .store()
+        .read(|r| mio_desk::store::outbox::recent(r, 10))
+        .unwrap();
     let statuses: Vec<String> = msgs
         .iter()
         .rev()
-        .map(|m| serde_json::from_str::<serde_json::Value>(&m.payload).unwrap()["status"].as_str().unwrap().to_string())
+        .map(|m| {
+            serde_json::from_str::<serde_json::Value>(&m.payload).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(statuses, ["received", "in_work", "completed"]);
     for m in &msgs {
         let p: serde_json::Value = serde_json::from_str(&m.payload).unwrap();
-        assert_eq!(p["correlationId"], json!("01890a5d-ac96-774b-bcce-b302099a8057"));
+        assert_eq!(
+            p["correlationId"],
+            json!("01890a5d-ac96-774b-bcce-b302099a8057")
+        );
     }
     // The same external message twice is refused, not doubled.
-    let mut again = registration(&o, "asp_membership_certificate", Channel::Con, "791028302728", Default::default());
+    let mut again = registration(
+        &o,
+        "asp_membership_certificate",
+        Channel::Con,
+        "791028302728",
+        Default::default(),
+    );
     again.external = Some(mio_desk::desk::intake::External {
         message_id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
         origin: "con-0412".into(),
@@ -498,22 +838,53 @@ fn extension_adds_the_allowed_term_once_with_a_notice() {
     });
     let r = o
         .desk
-        .register(Some(&o.registrar), registration(&o, "asp", Channel::Office, "850315300128", intake.as_object().unwrap().clone()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "asp",
+                Channel::Office,
+                "850315300128",
+                intake.as_object().unwrap().clone(),
+            ),
+        )
         .unwrap();
     let t = Target::id(r.id);
     o.desk.assign(&o.head, t, o.executor.user_id, "").unwrap();
-    let due = o.desk.extend(&o.head, t, "Запрос сведений в ГБД ФЛ").unwrap();
+    let due = o
+        .desk
+        .extend(&o.head, t, "Запрос сведений в ГБД ФЛ")
+        .unwrap();
     assert!(due.date > r.due.date);
-    assert_eq!(o.desk.extend(&o.head, t, "ещё раз продлить").unwrap_err().key(), "lifecycle-already-extended");
+    assert_eq!(
+        o.desk
+            .extend(&o.head, t, "ещё раз продлить")
+            .unwrap_err()
+            .key(),
+        "lifecycle-already-extended"
+    );
     let pdf = o
         .desk
-        .document_pdf(&o.head, &r.number, Some("extension_notice"), mio_desk::documents::Langs::Both)
+        .document_pdf(
+            &o.head,
+            &r.number,
+            Some("extension_notice"),
+            mio_desk::documents::Langs::Both,
+        )
         .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     // The unemployed certificate's regulation has no extension.
     let id = to_signature(&o, "791028302728");
-    o.desk.return_draft(&o.head, Target::id(id), "исправить").unwrap();
-    assert_eq!(o.desk.extend(&o.head, Target::id(id), "причина продления").unwrap_err().key(), "invalid");
+    o.desk
+        .return_draft(&o.head, Target::id(id), "исправить")
+        .unwrap();
+    assert_eq!(
+        o.desk
+            .extend(&o.head, Target::id(id), "причина продления")
+            .unwrap_err()
+            .key(),
+        "invalid"
+    );
 }
 
 #[test]
@@ -521,12 +892,25 @@ fn stale_views_are_refused() {
     let o = office();
     let id = to_signature(&o, "850315300128");
     let v = o.desk.application(&o.head, &id.to_string()).unwrap();
-    o.desk.return_draft(&o.head, Target::id(id), "исправить").unwrap();
+    o.desk
+        .return_draft(&o.head, Target::id(id), "исправить")
+        .unwrap();
     let e = o
         .desk
-        .sign(&o.head, Target { id, version: Some(v.app.row_version) }, &o.key, PIN)
+        .sign(
+            &o.head,
+            Target {
+                id,
+                version: Some(v.app.row_version),
+            },
+            &o.key,
+            PIN,
+        )
         .unwrap_err();
-    assert!(matches!(e, DeskError::Conflict | DeskError::Lifecycle(_)), "{e:?}");
+    assert!(
+        matches!(e, DeskError::Conflict | DeskError::Lifecycle(_)),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -536,13 +920,32 @@ fn backup_and_restore_round_trip_and_refuse_damage() {
     o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
     let file = o.dir.path().join("b.miobak");
     let mut calls = 0;
-    let r = o.desk.backup(Some(&o.admin), &file, &mut |_, _| { calls += 1; true }).unwrap();
+    let r = o
+        .desk
+        .backup(Some(&o.admin), &file, &mut |_, _| {
+            calls += 1;
+            true
+        })
+        .unwrap();
     assert!(r.files >= 4 && calls > 0);
     let target = mio_desk::desk::DataDir::new(o.dir.path().join("restored"));
     mio_desk::desk::backup::restore(&target, &file).unwrap();
-    let d = mio_desk::desk::Desk::open(target.clone(), o.clock.clone(), Default::default()).unwrap();
+    let d =
+        mio_desk::desk::Desk::open(target.clone(), o.clock.clone(), Default::default()).unwrap();
     assert!(d.verify_audit().unwrap().problem.is_none());
-    let pdf = d.document_pdf_as_operator(&d.queue_as_operator(Query { tab: Some(Tab::All), ..Default::default() }).unwrap().rows[0].number, None, mio_desk::documents::Langs::Both).unwrap();
+    let pdf = d
+        .document_pdf_as_operator(
+            &d.queue_as_operator(Query {
+                tab: Some(Tab::All),
+                ..Default::default()
+            })
+            .unwrap()
+            .rows[0]
+                .number,
+            None,
+            mio_desk::documents::Langs::Both,
+        )
+        .unwrap();
     assert!(d.verify_pdf(&pdf).unwrap().is_valid());
     // A damaged archive is refused and the existing directory is left alone.
     let mut bytes = std::fs::read(&file).unwrap();
@@ -554,5 +957,9 @@ fn backup_and_restore_round_trip_and_refuse_damage() {
     assert!(mio_desk::desk::backup::restore(&target, &damaged).is_err());
     assert_eq!(std::fs::read(target.db()).unwrap(), before);
     // A registrar may not make backups from the window.
-    assert!(o.desk.backup(Some(&o.registrar), &file, &mut |_, _| true).is_err());
+    assert!(
+        o.desk
+            .backup(Some(&o.registrar), &file, &mut |_, _| true)
+            .is_err()
+    );
 }

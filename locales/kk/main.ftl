@@ -264,3 +264,11 @@ cli-restore-kept = Бұрынғы деректер қалтасы сақталд
 cli-cert-revoked = Куәлік кері қайтарып алынды:
 cli-crl-published = Кері қайтарып алынған куәліктердің жаңа тізімі шығарылды.
 cli-working-weekend = жұмыс күні (Үкімет қаулысымен ауыстырылған)
+
+## Қосымша әрекеттер мен өрістер
+action-cert_issue = ЭЦҚ куәлігін беру
+action-cert_revoke = ЭЦҚ куәлігін кері қайтарып алу
+action-cert_list = куәліктер тізімі
+error-invalid-pin-short = PIN-код кемінде 6 таңбадан тұруы керек.
+field-pin = PIN-код
+field-days = Әрекет ету мерзімі

@@ -263,3 +263,11 @@ cli-restore-kept = Прежняя папка данных сохранена
 cli-cert-revoked = Свидетельство отозвано:
 cli-crl-published = Опубликован новый список отозванных свидетельств.
 cli-working-weekend = рабочий день (перенос постановлением Правительства)
+
+## Дополнительные действия и поля
+action-cert_issue = выдача свидетельства ЭЦП
+action-cert_revoke = отзыв свидетельства ЭЦП
+action-cert_list = список свидетельств
+error-invalid-pin-short = PIN-код должен быть не короче 6 символов.
+field-pin = PIN-код
+field-days = Срок действия

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod backup;
 pub mod demo;
+pub mod exchange;
 
 pub mod error;
 pub mod flow;

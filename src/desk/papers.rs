@@ -368,3 +368,55 @@ impl Desk {
         self.view_of(r, app)
     }
 }
+
+/// The head's dashboard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Dashboard {
+    pub by_status: Vec<(Tab, i64)>,
+    /// Applications of the last 90 days per service (short names).
+    pub by_service: Vec<(Text, i64)>,
+    /// Applications accepted per week, the last 12 weeks.
+    pub per_week: Vec<(String, i64)>,
+}
+
+impl Desk {
+    /// Counts for the head's dashboard.
+    pub fn dashboard(&self, s: &Session) -> Result<Dashboard> {
+        self.require(s, &[Role::Head], "report")?;
+        let today = self.today();
+        let by_status = self.store.read(|r| {
+            queue::counts(
+                r,
+                &Query {
+                    today: today.to_string(),
+                    ..Default::default()
+                },
+            )
+        })?;
+        let from = self.day_start_utc(today - chrono::Duration::days(90));
+        let to = self.day_start_utc(today + chrono::Duration::days(1));
+        let by = self
+            .store
+            .read(|r| queue::counts_by_service_status(r, &from, &to))?;
+        let cat = self.catalog();
+        let mut by_service: Vec<(Text, i64)> = cat
+            .services
+            .iter()
+            .map(|svc| {
+                (
+                    svc.short_name.text(),
+                    by.iter().filter(|x| x.0 == svc.code).map(|x| x.2).sum(),
+                )
+            })
+            .filter(|x| x.1 > 0)
+            .collect();
+        by_service.sort_by(|a, b| b.1.cmp(&a.1));
+        let weeks_from = self.day_start_utc(today - chrono::Duration::weeks(12));
+        let per_week = self.store.read(|r| queue::per_week(r, &weeks_from))?;
+        Ok(Dashboard {
+            by_status,
+            by_service,
+            per_week,
+        })
+    }
+}

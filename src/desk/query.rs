@@ -181,3 +181,40 @@ impl Desk {
         Ok(self.attachments.get(&attachment.sha256)?)
     }
 }
+
+impl Desk {
+    /// Staff names by ИИН (for the history timeline).
+    pub fn staff_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self
+            .store
+            .read(|r| people::list_users(r))?
+            .into_iter()
+            .map(|u| (u.iin, u.full_name))
+            .collect())
+    }
+
+    /// What the result would look like with this decision (nothing is saved): the live
+    /// preview of the decision form. Field errors come back as for a submit.
+    pub fn preview_result(
+        &self,
+        s: &Session,
+        id: i64,
+        input: &crate::domain::decision::DecisionInput,
+    ) -> Result<crate::domain::document::Content> {
+        let app = self
+            .store
+            .read(|r| apps::by_id(r, id))?
+            .ok_or_else(|| DeskError::NotFound(format!("application {id}")))?;
+        self.store.read(|r| self.check_can_see(r, s, &app))?;
+        let cat = self.catalog();
+        let service = cat
+            .service(&app.service)
+            .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+        let d = crate::domain::decision::validate(service, input).map_err(DeskError::Fields)?;
+        let mut preview = app.clone();
+        preview.decision = Some(serde_json::to_value(&d).expect("decision"));
+        preview.drafter_id = Some(s.user_id);
+        self.store
+            .read(|r| self.result_content(r, &preview, "—", self.today(), None))
+    }
+}

@@ -392,7 +392,7 @@ impl Service {
 }
 
 /// The loaded catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Catalog {
     pub services: Vec<Service>,
 }

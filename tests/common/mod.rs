@@ -40,12 +40,15 @@ pub const USERS: &[(Role, &str, &str)] = &[
 
 pub fn office() -> Office {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 16, 5, 0, 0).unwrap()));
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 16, 5, 0, 0).unwrap(),
+    ));
     let desk = Desk::init(
         DataDir::new(dir.path().join("data")),
         NewOffice {
             code: "0412".into(),
-            name_kk: "«Ақсу ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ".into(),
+            name_kk: "«Ақсу ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ"
+                .into(),
             name_ru: "ГУ «Отдел занятости и социальных программ Аксуского района»".into(),
             workstation: "02".into(),
         },
@@ -72,7 +75,10 @@ pub fn office() -> Office {
         sessions.push(desk.login(iin, "Secret2026").unwrap());
     }
     let admin = sessions[0].clone();
-    let key_path = desk.issue_certificate(&admin, USERS[2].1, PIN, 365).unwrap().key_file;
+    let key_path = desk
+        .issue_certificate(&admin, USERS[2].1, PIN, 365)
+        .unwrap()
+        .key_file;
     let key = std::fs::read(key_path).unwrap();
     Office {
         admin,
@@ -121,10 +127,19 @@ pub fn scans(desk: &Desk, service: &str) -> Vec<NewFile> {
 }
 
 pub fn unemployed_intake() -> Map<String, Value> {
-    json!({"period_from": 2025, "period_to": 2026}).as_object().unwrap().clone()
+    json!({"period_from": 2025, "period_to": 2026})
+        .as_object()
+        .unwrap()
+        .clone()
 }
 
-pub fn registration(o: &Office, service: &str, channel: Channel, iin: &str, intake: Map<String, Value>) -> Registration {
+pub fn registration(
+    o: &Office,
+    service: &str,
+    channel: Channel,
+    iin: &str,
+    intake: Map<String, Value>,
+) -> Registration {
     Registration {
         service: service.into(),
         channel,
@@ -158,9 +173,20 @@ pub fn unemployed_decision() -> DecisionInput {
 pub fn to_signature(o: &Office, iin: &str) -> i64 {
     let r = o
         .desk
-        .register(Some(&o.registrar), registration(o, "unemployed_certificate", Channel::Office, iin, unemployed_intake()))
+        .register(
+            Some(&o.registrar),
+            registration(
+                o,
+                "unemployed_certificate",
+                Channel::Office,
+                iin,
+                unemployed_intake(),
+            ),
+        )
         .unwrap();
-    o.desk.assign(&o.head, Target::id(r.id), o.executor.user_id, "Қарау").unwrap();
+    o.desk
+        .assign(&o.head, Target::id(r.id), o.executor.user_id, "Қарау")
+        .unwrap();
     o.desk
         .submit_draft(&o.executor, Target::id(r.id), &unemployed_decision())
         .unwrap();

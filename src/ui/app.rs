@@ -1,0 +1,723 @@
+//! The top of the window: which screen shows, who is logged in, the header with navigation
+//! and the gateway status, keyboard shortcuts, dropped files, and the idle lock that returns to
+//! the login screen without losing what was typed.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use iced::widget::{button, column, container, row, text};
+use iced::{Alignment, Element, Event, Length, Subscription, Task, event, keyboard, window};
+
+use super::platform::{Platform, blocking};
+use super::screen::{admin, application, first_run, head, intake, login, queues, verify};
+use super::widget as w;
+use super::{Ctx, theme};
+use crate::desk::{DataDir, Desk, Options, Session, SystemClock};
+use crate::domain::model::{Lang, Role};
+use crate::i18n::tr;
+
+/// A shared desk that can travel in messages.
+#[derive(Clone)]
+pub struct DeskHandle(pub Arc<Desk>);
+
+impl std::fmt::Debug for DeskHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Desk")
+    }
+}
+
+/// Where the user wants to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nav {
+    Queues,
+    NewApplication,
+    Head,
+    Admin,
+    Verify,
+    Application(i64),
+}
+
+/// The gateway line of the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GatewayLine {
+    pub configured: bool,
+    pub online: bool,
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending: Option<String>,
+    pub last_contact: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// Messages of the whole window.
+#[derive(Debug, Clone)]
+pub enum Message {
+    FirstRun(first_run::Message),
+    Login(login::Message),
+    Queues(queues::Message),
+    Intake(intake::Message),
+    Application(application::Message),
+    Head(head::Message),
+    Admin(admin::Message),
+    Verify(verify::Message),
+    /// Go to a screen.
+    Nav(Nav),
+    /// Switch the language of the window.
+    SetLang(Lang),
+    /// The language was saved for the user.
+    LangSaved(Option<Session>),
+    Logout,
+    /// A periodic tick: idle lock and header refresh.
+    Tick,
+    /// The user pressed a key or clicked.
+    Activity,
+    /// Ctrl+N, Ctrl+F, Escape, Tab.
+    Shortcut(Shortcut),
+    /// A file was dropped onto the window.
+    FileDropped(PathBuf),
+    /// The header's gateway line was refreshed.
+    Gateway(GatewayLine),
+    /// Ask the sync engine to run now.
+    SyncNow,
+    Synced(Result<String, String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    NewApplication,
+    Search,
+    Escape,
+    Next,
+    Previous,
+}
+
+/// The screen on show.
+pub enum Screen {
+    Failed(String),
+    FirstRun(first_run::State),
+    Login(login::State),
+    Queues(queues::State),
+    Intake(Box<intake::State>),
+    Application(Box<application::State>),
+    Head(head::State),
+    Admin(admin::State),
+    Verify(verify::State),
+}
+
+pub struct App {
+    dir: DataDir,
+    platform: Platform,
+    desk: Option<Arc<Desk>>,
+    lang: Lang,
+    session: Option<Session>,
+    screen: Screen,
+    /// A screen kept while the window is locked, for the same user.
+    parked: Option<(String, Screen)>,
+    last_activity: Instant,
+    gateway: GatewayLine,
+}
+
+impl App {
+    /// Opens the data directory: the login screen, or first-run setup when it is empty.
+    pub fn boot(dir: DataDir, platform: Platform) -> (App, Task<Message>) {
+        let desk = if dir.is_initialized() {
+            Some(Desk::open(
+                dir.clone(),
+                Arc::new(SystemClock),
+                Options::default(),
+            ))
+        } else {
+            None
+        };
+        match desk {
+            Some(Ok(d)) => App::with_desk(dir, Arc::new(d), platform),
+            Some(Err(e)) => (
+                App::bare(dir, platform, Screen::Failed(e.message(Lang::Ru))),
+                Task::none(),
+            ),
+            None => (
+                App::bare(dir, platform, Screen::FirstRun(first_run::State::default())),
+                Task::none(),
+            ),
+        }
+    }
+
+    fn bare(dir: DataDir, platform: Platform, screen: Screen) -> App {
+        App {
+            dir,
+            platform,
+            desk: None,
+            lang: Lang::Kk,
+            session: None,
+            screen,
+            parked: None,
+            last_activity: Instant::now(),
+            gateway: GatewayLine::default(),
+        }
+    }
+
+    /// A window on an open desk (also used by the tests with a fake platform).
+    pub fn with_desk(dir: DataDir, desk: Arc<Desk>, platform: Platform) -> (App, Task<Message>) {
+        let mut app = App::bare(dir, platform, Screen::Login(login::State::default()));
+        if !desk.has_users().unwrap_or(true) {
+            app.screen = Screen::FirstRun(first_run::State::admin_only());
+        }
+        app.desk = Some(desk);
+        (app, Task::none())
+    }
+
+    pub fn title(&self) -> String {
+        let base = tr(self.lang, "ui-app-title");
+        match &self.desk {
+            Some(d) => format!("{base} — {}", d.office().code),
+            None => base,
+        }
+    }
+
+    /// The language the window is in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Who is logged in.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The screen on show (tests inspect it).
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    fn ctx(&self) -> Option<Ctx> {
+        Some(Ctx {
+            desk: self.desk.clone()?,
+            session: self.session.clone()?,
+            lang: self.lang,
+            platform: self.platform.clone(),
+        })
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let tick = iced::time::every(Duration::from_secs(20)).map(|_| Message::Tick);
+        let events = event::listen_with(|e, status, _window| match e {
+            Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => {
+                use keyboard::key::Named;
+                match key.as_ref() {
+                    keyboard::Key::Character("n") | keyboard::Key::Character("т")
+                        if modifiers.command() =>
+                    {
+                        Some(Message::Shortcut(Shortcut::NewApplication))
+                    }
+                    keyboard::Key::Character("f") | keyboard::Key::Character("а")
+                        if modifiers.command() =>
+                    {
+                        Some(Message::Shortcut(Shortcut::Search))
+                    }
+                    keyboard::Key::Named(Named::Escape) => {
+                        Some(Message::Shortcut(Shortcut::Escape))
+                    }
+                    keyboard::Key::Named(Named::Tab) if status == event::Status::Ignored => {
+                        Some(Message::Shortcut(if modifiers.shift() {
+                            Shortcut::Previous
+                        } else {
+                            Shortcut::Next
+                        }))
+                    }
+                    _ => Some(Message::Activity),
+                }
+            }
+            Event::Mouse(iced::mouse::Event::ButtonPressed(_)) => Some(Message::Activity),
+            Event::Window(window::Event::FileDropped(path)) => Some(Message::FileDropped(path)),
+            _ => None,
+        });
+        Subscription::batch([tick, events])
+    }
+
+    fn refresh_gateway(&self) -> Task<Message> {
+        let Some(desk) = self.desk.clone() else {
+            return Task::none();
+        };
+        Task::perform(
+            blocking(move || {
+                let s = desk.gateway_status();
+                GatewayLine {
+                    configured: s.configured,
+                    online: s.online,
+                    pending: s.pending,
+                    failed: s.failed,
+                    oldest_pending: s.oldest_pending,
+                    last_contact: s.last_contact,
+                    last_error: s.last_error,
+                }
+            }),
+            Message::Gateway,
+        )
+    }
+
+    fn go(&mut self, nav: Nav) -> Task<Message> {
+        let Some(ctx) = self.ctx() else {
+            return Task::none();
+        };
+        match nav {
+            Nav::Queues => {
+                let (s, t) = queues::State::new(&ctx);
+                self.screen = Screen::Queues(s);
+                t.map(Message::Queues)
+            }
+            Nav::NewApplication => {
+                if !(ctx.session.has(Role::Registrar) || ctx.session.has(Role::AkimClerk)) {
+                    return Task::none();
+                }
+                let (s, t) = intake::State::new(&ctx);
+                self.screen = Screen::Intake(Box::new(s));
+                t.map(Message::Intake)
+            }
+            Nav::Head => {
+                let (s, t) = head::State::new(&ctx);
+                self.screen = Screen::Head(s);
+                t.map(Message::Head)
+            }
+            Nav::Admin => {
+                let (s, t) = admin::State::new(&ctx);
+                self.screen = Screen::Admin(s);
+                t.map(Message::Admin)
+            }
+            Nav::Verify => {
+                self.screen = Screen::Verify(verify::State::default());
+                Task::none()
+            }
+            Nav::Application(id) => {
+                let (s, t) = application::State::new(&ctx, id);
+                self.screen = Screen::Application(Box::new(s));
+                t.map(Message::Application)
+            }
+        }
+    }
+
+    /// The first screen of a user by role.
+    fn home(&self) -> Nav {
+        let s = self.session.as_ref();
+        match s {
+            Some(s)
+                if s.has(Role::Registrar) || s.has(Role::Executor) || s.has(Role::AkimClerk) =>
+            {
+                Nav::Queues
+            }
+            Some(s) if s.has(Role::Head) => Nav::Head,
+            Some(s) if s.has(Role::Admin) => Nav::Admin,
+            _ => Nav::Verify,
+        }
+    }
+
+    fn logged_in(&mut self, session: Session) -> Task<Message> {
+        self.lang = session.lang;
+        let same = self
+            .parked
+            .as_ref()
+            .is_some_and(|(iin, _)| *iin == session.iin);
+        self.session = Some(session);
+        self.last_activity = Instant::now();
+        let gw = self.refresh_gateway();
+        if same && let Some((_, screen)) = self.parked.take() {
+            self.screen = screen;
+            return gw;
+        }
+        self.parked = None;
+        let home = self.home();
+        Task::batch([self.go(home), gw])
+    }
+
+    fn lock(&mut self) {
+        let Some(s) = self.session.take() else { return };
+        if let Some(desk) = &self.desk {
+            let _ = desk.logout(&s, true);
+        }
+        let screen = std::mem::replace(
+            &mut self.screen,
+            Screen::Login(login::State::locked(&s.iin)),
+        );
+        self.parked = Some((s.iin, screen));
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        let ctx_now = self.ctx();
+        if !matches!(message, Message::Tick | Message::Gateway(_)) {
+            self.last_activity = Instant::now();
+        }
+        match message {
+            Message::Activity => Task::none(),
+            Message::Tick => {
+                if let (Some(desk), Some(_)) = (&self.desk, &self.session) {
+                    let idle = desk.settings().map(|s| s.idle_lock_minutes).unwrap_or(10);
+                    if idle > 0
+                        && self.last_activity.elapsed() >= Duration::from_secs(u64::from(idle) * 60)
+                    {
+                        self.lock();
+                        return Task::none();
+                    }
+                }
+                let gw = self.refresh_gateway();
+                let screen = match (&mut self.screen, ctx_now.clone()) {
+                    (Screen::Queues(s), Some(ctx)) => s.refresh(&ctx).map(Message::Queues),
+                    _ => Task::none(),
+                };
+                Task::batch([gw, screen])
+            }
+            Message::Gateway(g) => {
+                self.gateway = g;
+                Task::none()
+            }
+            Message::SyncNow => {
+                let Some(desk) = self.desk.clone() else {
+                    return Task::none();
+                };
+                Task::perform(
+                    blocking(move || crate::sync::run_once(&desk)),
+                    Message::Synced,
+                )
+            }
+            Message::Synced(_) => self.refresh_gateway(),
+            Message::SetLang(l) => {
+                self.lang = l;
+                match (&self.desk, &self.session) {
+                    (Some(desk), Some(s)) => {
+                        let (desk, s) = (desk.clone(), s.clone());
+                        Task::perform(
+                            blocking(move || desk.set_language(&s, l).ok()),
+                            Message::LangSaved,
+                        )
+                    }
+                    _ => Task::none(),
+                }
+            }
+            Message::LangSaved(s) => {
+                if let Some(s) = s {
+                    self.session = Some(s);
+                }
+                Task::none()
+            }
+            Message::Logout => {
+                if let (Some(desk), Some(s)) = (&self.desk, &self.session) {
+                    let _ = desk.logout(s, false);
+                }
+                self.session = None;
+                self.parked = None;
+                self.screen = Screen::Login(login::State::default());
+                Task::none()
+            }
+            Message::Nav(nav) => self.go(nav),
+            Message::Shortcut(sc) => match sc {
+                Shortcut::Next => iced::widget::operation::focus_next(),
+                Shortcut::Previous => iced::widget::operation::focus_previous(),
+                Shortcut::NewApplication if self.session.is_some() => self.go(Nav::NewApplication),
+                Shortcut::Search if self.session.is_some() => {
+                    if !matches!(self.screen, Screen::Queues(_)) {
+                        let t = self.go(Nav::Queues);
+                        return Task::batch([t, iced::widget::operation::focus(queues::SEARCH_ID)]);
+                    }
+                    iced::widget::operation::focus(queues::SEARCH_ID)
+                }
+                Shortcut::Escape => match (&mut self.screen, ctx_now.clone()) {
+                    (Screen::Application(s), Some(ctx)) => {
+                        if s.escape() {
+                            Task::none()
+                        } else {
+                            self.go(
+                                if ctx.session.has(Role::Head) && !ctx.session.has(Role::Registrar)
+                                {
+                                    Nav::Head
+                                } else {
+                                    Nav::Queues
+                                },
+                            )
+                        }
+                    }
+                    (Screen::Intake(s), _) => {
+                        s.escape();
+                        Task::none()
+                    }
+                    (Screen::Admin(s), _) => {
+                        s.escape();
+                        Task::none()
+                    }
+                    (Screen::Head(s), _) => {
+                        s.escape();
+                        Task::none()
+                    }
+                    _ => Task::none(),
+                },
+                _ => Task::none(),
+            },
+            Message::FileDropped(path) => match (&mut self.screen, ctx_now.clone()) {
+                (Screen::Intake(s), Some(ctx)) => {
+                    match s.update(intake::Message::Dropped(path), &ctx) {
+                        intake::Outcome::Run(t) => t.map(Message::Intake),
+                        _ => Task::none(),
+                    }
+                }
+                (Screen::Application(s), Some(ctx)) => s
+                    .update(application::Message::Dropped(path), &ctx)
+                    .map(Message::Application),
+                _ => Task::none(),
+            },
+            Message::FirstRun(m) => {
+                let Screen::FirstRun(s) = &mut self.screen else {
+                    return Task::none();
+                };
+                match s.update(m, &self.dir, self.desk.clone(), self.lang) {
+                    first_run::Action::None => Task::none(),
+                    first_run::Action::Run(t) => t.map(Message::FirstRun),
+                    first_run::Action::Done(desk) => {
+                        self.desk = Some(desk.0);
+                        self.screen = Screen::Login(login::State::default());
+                        Task::none()
+                    }
+                    first_run::Action::SetLang(l) => {
+                        self.lang = l;
+                        Task::none()
+                    }
+                }
+            }
+            Message::Login(m) => {
+                let Some(desk) = self.desk.clone() else {
+                    return Task::none();
+                };
+                let Screen::Login(s) = &mut self.screen else {
+                    return Task::none();
+                };
+                match s.update(m, &desk, self.lang) {
+                    login::Action::None => Task::none(),
+                    login::Action::Run(t) => t.map(Message::Login),
+                    login::Action::SetLang(l) => {
+                        self.lang = l;
+                        Task::none()
+                    }
+                    login::Action::LoggedIn(session) => self.logged_in(session),
+                }
+            }
+            Message::Queues(m) => {
+                let (Screen::Queues(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                match s.update(m, &ctx) {
+                    queues::Action::Run(t) => t.map(Message::Queues),
+                    queues::Action::Open(id) => self.go(Nav::Application(id)),
+                }
+            }
+            Message::Intake(m) => {
+                let (Screen::Intake(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                match s.update(m, &ctx) {
+                    intake::Outcome::Run(t) => t.map(Message::Intake),
+                    intake::Outcome::Open(id) => self.go(Nav::Application(id)),
+                    intake::Outcome::Again => self.go(Nav::NewApplication),
+                }
+            }
+            Message::Application(m) => {
+                let (Screen::Application(s), Some(ctx)) = (&mut self.screen, ctx_now.clone())
+                else {
+                    return Task::none();
+                };
+                s.update(m, &ctx).map(Message::Application)
+            }
+            Message::Head(m) => {
+                let (Screen::Head(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                match s.update(m, &ctx) {
+                    head::Action::Run(t) => t.map(Message::Head),
+                    head::Action::Open(id) => self.go(Nav::Application(id)),
+                }
+            }
+            Message::Admin(m) => {
+                let (Screen::Admin(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                match s.update(m, &ctx) {
+                    admin::Action::Run(t) => t.map(Message::Admin),
+                    admin::Action::Restored(desk) => {
+                        self.desk = Some(desk.0);
+                        self.session = None;
+                        self.screen = Screen::Login(login::State::default());
+                        Task::none()
+                    }
+                }
+            }
+            Message::Verify(m) => {
+                let (Screen::Verify(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                s.update(m, &ctx).map(Message::Verify)
+            }
+        }
+    }
+
+    fn header(&self) -> Element<'_, Message> {
+        let l = self.lang;
+        let office = self
+            .desk
+            .as_ref()
+            .map(|d| match l {
+                Lang::Kk => d.office().name_kk.clone(),
+                Lang::Ru => d.office().name_ru.clone(),
+            })
+            .unwrap_or_default();
+        let mut nav = row![].spacing(theme::XS).align_y(Alignment::Center);
+        if let Some(s) = &self.session {
+            let active = |n: &Nav| match (&self.screen, n) {
+                (Screen::Queues(_) | Screen::Application(_), Nav::Queues) => true,
+                (Screen::Intake(_), Nav::NewApplication) => true,
+                (Screen::Head(_), Nav::Head) => true,
+                (Screen::Admin(_), Nav::Admin) => true,
+                (Screen::Verify(_), Nav::Verify) => true,
+                _ => false,
+            };
+            let mut items: Vec<(Nav, &str)> = Vec::new();
+            if s.has(Role::Registrar)
+                || s.has(Role::Executor)
+                || s.has(Role::Head)
+                || s.has(Role::AkimClerk)
+            {
+                items.push((Nav::Queues, "ui-nav-queues"));
+            }
+            if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
+                items.push((Nav::NewApplication, "ui-nav-new"));
+            }
+            if s.has(Role::Head) {
+                items.push((Nav::Head, "ui-nav-head"));
+            }
+            if s.has(Role::Admin) {
+                items.push((Nav::Admin, "ui-nav-admin"));
+            }
+            items.push((Nav::Verify, "ui-nav-verify"));
+            for (n, key) in items {
+                let is = active(&n);
+                nav = nav.push(
+                    button(text(tr(l, key)).size(theme::BODY))
+                        .padding([6, 12])
+                        .style(theme::nav(is))
+                        .on_press(Message::Nav(n)),
+                );
+            }
+        }
+        let lang_button = |lang: Lang, label: &str| {
+            button(text(label.to_string()).size(theme::SMALL))
+                .padding([4, 8])
+                .style(theme::nav(self.lang == lang))
+                .on_press(Message::SetLang(lang))
+        };
+        let mut right = row![
+            self.gateway_line(),
+            lang_button(Lang::Kk, "Қазақша"),
+            lang_button(Lang::Ru, "Русский"),
+        ]
+        .spacing(theme::S)
+        .align_y(Alignment::Center);
+        if let Some(s) = &self.session {
+            right = right.push(text(s.full_name.clone()).size(theme::SMALL));
+            right = right.push(
+                button(text(tr(l, "ui-logout")).size(theme::SMALL))
+                    .padding([4, 10])
+                    .style(theme::nav(false))
+                    .on_press(Message::Logout),
+            );
+        }
+        container(
+            column![
+                row![
+                    text(tr(l, "ui-app-title"))
+                        .size(theme::H2)
+                        .font(theme::BOLD),
+                    text(office).size(theme::SMALL),
+                    w::hfill(),
+                    right,
+                ]
+                .spacing(theme::M)
+                .align_y(Alignment::Center),
+                nav,
+            ]
+            .spacing(theme::S),
+        )
+        .padding([theme::S, theme::L])
+        .width(Length::Fill)
+        .style(theme::header_bar)
+        .into()
+    }
+
+    fn gateway_line(&self) -> Element<'_, Message> {
+        let l = self.lang;
+        let g = &self.gateway;
+        let label = if !g.configured {
+            tr(l, "ui-gw-none")
+        } else {
+            let state = tr(
+                l,
+                if g.online {
+                    "ui-gw-online"
+                } else {
+                    "ui-gw-offline"
+                },
+            );
+            let mut s = format!(
+                "{state} · {}",
+                crate::i18n::tra(
+                    l,
+                    "ui-gw-pending",
+                    &[("n", crate::i18n::Arg::Num(g.pending))]
+                )
+            );
+            if let Some(c) = &g.last_contact {
+                s.push_str(&format!(" · {} {c}", tr(l, "ui-gw-last")));
+            }
+            if g.failed > 0 {
+                s.push_str(&format!(
+                    " · {}",
+                    crate::i18n::tra(l, "ui-gw-failed", &[("n", crate::i18n::Arg::Num(g.failed))])
+                ));
+            }
+            s
+        };
+        let mut r = row![text(label).size(theme::SMALL)]
+            .spacing(theme::XS)
+            .align_y(Alignment::Center);
+        if g.configured && self.session.is_some() {
+            r = r.push(
+                button(text(tr(l, "ui-gw-sync-now")).size(theme::SMALL))
+                    .padding([3, 8])
+                    .style(theme::nav(false))
+                    .on_press(Message::SyncNow),
+            );
+        }
+        r.into()
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let l = self.lang;
+        let body: Element<'_, Message> = match (&self.screen, self.ctx()) {
+            (Screen::Failed(m), _) => {
+                w::card(column![w::title(tr(l, "ui-failed")), w::error_banner(m)].spacing(theme::M))
+            }
+            (Screen::FirstRun(s), _) => s.view(l).map(Message::FirstRun),
+            (Screen::Login(s), _) => s.view(l).map(Message::Login),
+            (Screen::Queues(s), Some(ctx)) => s.view(&ctx).map(Message::Queues),
+            (Screen::Intake(s), Some(ctx)) => s.view(&ctx).map(Message::Intake),
+            (Screen::Application(s), Some(ctx)) => s.view(&ctx).map(Message::Application),
+            (Screen::Head(s), Some(ctx)) => s.view(&ctx).map(Message::Head),
+            (Screen::Admin(s), Some(ctx)) => s.view(&ctx).map(Message::Admin),
+            (Screen::Verify(s), Some(ctx)) => s.view(&ctx).map(Message::Verify),
+            _ => text("").into(),
+        };
+        column![
+            self.header(),
+            container(body)
+                .padding(theme::L)
+                .width(Length::Fill)
+                .height(Length::Fill)
+                .style(theme::page)
+        ]
+        .into()
+    }
+}

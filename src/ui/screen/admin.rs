@@ -1,0 +1,1244 @@
+//! Administration: users and roles (add, reset, disable), certificates (issue with the user's
+//! own PIN, revoke), the holiday calendar per year, the service catalogue (view; terms
+//! editable), office settings, the gateway, and backup and restore with a progress bar.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use iced::widget::{
+    button, checkbox, column, container, pick_list, progress_bar, row, scrollable, text,
+};
+use iced::{Alignment, Element, Length, Task};
+
+use super::queues::Choice;
+use crate::desk::auth::{Actor, NewUserInput};
+use crate::desk::exchange::GatewayConfig;
+use crate::desk::settings::{ExecutorVisibility, SettingChange, Settings};
+use crate::desk::{DataDir, Desk, Options, SystemClock};
+use crate::domain::calendar::{Moved, YearFile};
+use crate::domain::catalog::{Term, TermUnit};
+use crate::domain::model::{Lang, Role};
+use crate::i18n::Arg;
+use crate::store::people::UserRow;
+use crate::store::signatures::CertRow;
+use crate::ui::app::DeskHandle;
+use crate::ui::platform::blocking;
+use crate::ui::widget as w;
+use crate::ui::{Ctx, Failure, theme};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Users,
+    Certificates,
+    Calendar,
+    Catalogue,
+    Settings,
+    Backup,
+}
+
+#[derive(Debug, Default)]
+pub struct NewUser {
+    pub iin: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+}
+
+#[derive(Debug, Default)]
+struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancel: AtomicBool,
+}
+
+pub struct State {
+    pub section: Section,
+    users: Vec<UserRow>,
+    certs: Vec<CertRow>,
+    settings: Option<Settings>,
+    pub new_user: NewUser,
+    reset: Option<(String, String)>,
+    pub cert_user: Option<String>,
+    pub pin: String,
+    pub pin_repeat: String,
+    revoke_reason: String,
+    year: i32,
+    kurban: String,
+    moved_work: String,
+    moved_off: String,
+    year_file: Option<YearFile>,
+    service: Option<String>,
+    term_value: String,
+    term_unit: TermUnit,
+    term_first_day: bool,
+    gw_url: String,
+    gw_token: String,
+    idle: String,
+    max_file: String,
+    backup_path: String,
+    progress: Option<Arc<Progress>>,
+    error: Option<Failure>,
+    notice: Option<String>,
+}
+
+/// Admin events.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Section(Section),
+    Loaded(Result<(Vec<UserRow>, Vec<CertRow>, Settings), Failure>),
+    NewIin(String),
+    NewName(String),
+    NewRole(Role, bool),
+    NewPassword(String),
+    AddUser,
+    Reset(String),
+    ResetPassword(String),
+    DoReset,
+    Disable(String, bool),
+    CertUser(Choice<String>),
+    Pin(String),
+    PinRepeat(String),
+    Issue,
+    RevokeReason(String),
+    Revoke(String),
+    Year(String),
+    Kurban(String),
+    MovedWork(String),
+    MovedOff(String),
+    AddMoved,
+    RemoveMoved(usize),
+    SaveYear,
+    Service(Choice<String>),
+    TermValue(String),
+    TermUnit(Choice<TermUnit>),
+    TermFirstDay(bool),
+    SaveTerm,
+    ClearTerm,
+    Idle(String),
+    MaxFile(String),
+    Visibility(Choice<ExecutorVisibility>),
+    SelfSign(bool),
+    SaveSettings,
+    GwUrl(String),
+    GwToken(String),
+    SaveGateway,
+    BackupPath(String),
+    ChooseBackup,
+    BackupChosen(Option<PathBuf>),
+    Backup,
+    Poll,
+    Cancel,
+    ChooseRestore,
+    RestoreChosen(Option<PathBuf>),
+    Done(&'static str, Result<(), Failure>),
+    Restored(Result<DeskHandle, Failure>),
+}
+
+pub enum Action {
+    Run(Task<Message>),
+    Restored(DeskHandle),
+}
+
+impl State {
+    pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
+        let year = chrono::Datelike::year(&ctx.desk.today());
+        let s = State {
+            section: Section::Users,
+            users: Vec::new(),
+            certs: Vec::new(),
+            settings: None,
+            new_user: NewUser::default(),
+            reset: None,
+            cert_user: None,
+            pin: String::new(),
+            pin_repeat: String::new(),
+            revoke_reason: String::new(),
+            year,
+            kurban: String::new(),
+            moved_work: String::new(),
+            moved_off: String::new(),
+            year_file: None,
+            service: None,
+            term_value: String::new(),
+            term_unit: TermUnit::WorkingDays,
+            term_first_day: false,
+            gw_url: ctx.desk.gateway_config().map(|c| c.url).unwrap_or_default(),
+            gw_token: String::new(),
+            idle: String::new(),
+            max_file: String::new(),
+            backup_path: ctx
+                .desk
+                .data_dir()
+                .backups()
+                .join(format!("mio-desk-{}.miobak", ctx.desk.today()))
+                .display()
+                .to_string(),
+            progress: None,
+            error: None,
+            notice: None,
+        };
+        let t = s.load(ctx);
+        (s, t)
+    }
+
+    pub fn escape(&mut self) {
+        self.reset = None;
+        self.error = None;
+    }
+
+    fn load(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(
+            blocking(move || {
+                Ok((
+                    desk.users(&sess)?,
+                    desk.certificates(&sess)?,
+                    desk.settings()?,
+                ))
+            }),
+            |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
+        )
+    }
+
+    fn act(
+        &self,
+        ctx: &Ctx,
+        what: &'static str,
+        f: impl FnOnce(&Desk, &crate::desk::Session) -> Result<(), crate::desk::DeskError>
+        + Send
+        + 'static,
+    ) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(blocking(move || f(&desk, &sess)), move |r| {
+            Message::Done(what, r.map_err(Failure::from))
+        })
+    }
+
+    fn load_year(&mut self, ctx: &Ctx) {
+        let path = ctx
+            .desk
+            .data_dir()
+            .calendar()
+            .join(format!("{}.toml", self.year));
+        let builtin = format!(
+            "{}/assets/calendar/{}.toml",
+            env!("CARGO_MANIFEST_DIR"),
+            self.year
+        );
+        let text = std::fs::read_to_string(&path)
+            .or_else(|_| std::fs::read_to_string(&builtin))
+            .unwrap_or_default();
+        let file = crate::domain::calendar::parse_year_file("", &text).unwrap_or(YearFile {
+            year: self.year,
+            ..Default::default()
+        });
+        let holidays = ctx.desk.calendar().holidays(self.year);
+        let kurban = file.kurban_ait.or_else(|| {
+            holidays
+                .iter()
+                .find(|h| h.name.ru == "Курбан айт")
+                .map(|h| h.date)
+        });
+        self.kurban = kurban.map(crate::i18n::date_short).unwrap_or_default();
+        self.year_file = Some(file);
+    }
+
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
+        let l = ctx.lang;
+        let date = |s: &str| crate::domain::fields::parse_date(s);
+        let t = match m {
+            Message::Section(s) => {
+                self.section = s;
+                self.error = None;
+                self.notice = None;
+                if s == Section::Calendar {
+                    self.load_year(ctx);
+                }
+                Task::none()
+            }
+            Message::Loaded(r) => {
+                match r {
+                    Ok((u, c, s)) => {
+                        self.users = u;
+                        self.certs = c;
+                        self.idle = s.idle_lock_minutes.to_string();
+                        self.max_file = s.max_file_mib.to_string();
+                        self.settings = Some(s);
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::NewIin(v) => {
+                self.new_user.iin = v.chars().filter(|c| c.is_ascii_digit()).take(12).collect();
+                Task::none()
+            }
+            Message::NewName(v) => {
+                self.new_user.name = v;
+                Task::none()
+            }
+            Message::NewRole(r, on) => {
+                self.new_user.roles.retain(|x| *x != r);
+                if on {
+                    self.new_user.roles.push(r);
+                }
+                Task::none()
+            }
+            Message::NewPassword(v) => {
+                self.new_user.password = v;
+                Task::none()
+            }
+            Message::AddUser => {
+                let u = NewUserInput {
+                    iin: self.new_user.iin.clone(),
+                    full_name: self.new_user.name.clone(),
+                    roles: self.new_user.roles.clone(),
+                    password: self.new_user.password.clone(),
+                    lang: l,
+                    must_change_password: true,
+                };
+                self.act(ctx, "user_add", move |d, s| {
+                    d.add_user(Actor::User(s), &u).map(|_| ())
+                })
+            }
+            Message::Reset(iin) => {
+                self.reset = Some((iin, String::new()));
+                Task::none()
+            }
+            Message::ResetPassword(p) => {
+                if let Some(r) = &mut self.reset {
+                    r.1 = p;
+                }
+                Task::none()
+            }
+            Message::DoReset => {
+                let Some((iin, p)) = self.reset.clone() else {
+                    return Action::Run(Task::none());
+                };
+                self.act(ctx, "password_reset", move |d, s| {
+                    d.reset_password(s, &iin, &p)
+                })
+            }
+            Message::Disable(iin, on) => self.act(ctx, "user_disable", move |d, s| {
+                d.set_user_disabled(s, &iin, on)
+            }),
+            Message::CertUser(c) => {
+                self.cert_user = c.value;
+                Task::none()
+            }
+            Message::Pin(p) => {
+                self.pin = p;
+                Task::none()
+            }
+            Message::PinRepeat(p) => {
+                self.pin_repeat = p;
+                Task::none()
+            }
+            Message::Issue => {
+                if self.pin != self.pin_repeat {
+                    self.error = Some(Failure::plain("ui-pin-mismatch"));
+                    return Action::Run(Task::none());
+                }
+                let Some(iin) = self.cert_user.clone() else {
+                    return Action::Run(Task::none());
+                };
+                let pin = std::mem::take(&mut self.pin);
+                self.pin_repeat.clear();
+                self.act(ctx, "cert_issue", move |d, s| {
+                    d.issue_certificate(s, &iin, &pin, crate::desk::signature::CERT_DAYS)
+                        .map(|_| ())
+                })
+            }
+            Message::RevokeReason(r) => {
+                self.revoke_reason = r;
+                Task::none()
+            }
+            Message::Revoke(serial) => {
+                let r = self.revoke_reason.clone();
+                self.act(ctx, "cert_revoke", move |d, s| {
+                    d.revoke_certificate(s, &serial, &r)
+                })
+            }
+            Message::Year(y) => {
+                if let Ok(y) = y.trim().parse::<i32>()
+                    && (2000..=2100).contains(&y)
+                {
+                    self.year = y;
+                    self.load_year(ctx);
+                }
+                Task::none()
+            }
+            Message::Kurban(k) => {
+                self.kurban = k;
+                Task::none()
+            }
+            Message::MovedWork(v) => {
+                self.moved_work = v;
+                Task::none()
+            }
+            Message::MovedOff(v) => {
+                self.moved_off = v;
+                Task::none()
+            }
+            Message::AddMoved => {
+                if let (Some(wd), Some(off), Some(f)) = (
+                    date(&self.moved_work),
+                    date(&self.moved_off),
+                    &mut self.year_file,
+                ) {
+                    f.moved.push(Moved {
+                        work: wd,
+                        off,
+                        decree: String::new(),
+                    });
+                    self.moved_work.clear();
+                    self.moved_off.clear();
+                } else {
+                    self.error = Some(Failure::plain("ui-bad-date"));
+                }
+                Task::none()
+            }
+            Message::RemoveMoved(i) => {
+                if let Some(f) = &mut self.year_file
+                    && i < f.moved.len()
+                {
+                    f.moved.remove(i);
+                }
+                Task::none()
+            }
+            Message::SaveYear => {
+                let Some(mut f) = self.year_file.clone() else {
+                    return Action::Run(Task::none());
+                };
+                f.year = self.year;
+                f.kurban_ait = date(&self.kurban);
+                f.kurban_ait_estimated = false;
+                self.act(ctx, "calendar", move |d, s| d.save_calendar_year(s, &f))
+            }
+            Message::Service(c) => {
+                self.service = c.value;
+                let cat = ctx.desk.catalog();
+                if let Some(svc) = self.service.as_deref().and_then(|c| cat.service(c)) {
+                    let id = ctx.desk.service_version_id(&svc.code).unwrap_or_default();
+                    if let Some(v) = svc.version(&id) {
+                        self.term_value = v.term.value.to_string();
+                        self.term_unit = v.term.unit;
+                        self.term_first_day = v.term.acceptance_day_counted;
+                    }
+                }
+                Task::none()
+            }
+            Message::TermValue(v) => {
+                self.term_value = v;
+                Task::none()
+            }
+            Message::TermUnit(c) => {
+                self.term_unit = c.value.unwrap_or(TermUnit::WorkingDays);
+                Task::none()
+            }
+            Message::TermFirstDay(b) => {
+                self.term_first_day = b;
+                Task::none()
+            }
+            Message::SaveTerm | Message::ClearTerm => {
+                let Some(code) = self.service.clone() else {
+                    return Action::Run(Task::none());
+                };
+                let term = if matches!(m, Message::ClearTerm) {
+                    None
+                } else {
+                    match self.term_value.trim().parse::<u32>() {
+                        Ok(v) if v > 0 => Some(Term {
+                            value: v,
+                            unit: self.term_unit,
+                            acceptance_day_counted: self.term_first_day,
+                            issue_day_counted: true,
+                        }),
+                        _ => {
+                            self.error = Some(Failure {
+                                field: Some("term".into()),
+                                ..Failure::plain("ui-bad-number")
+                            });
+                            return Action::Run(Task::none());
+                        }
+                    }
+                };
+                self.act(ctx, "term", move |d, s| {
+                    let v = d.service_version_id(&code)?;
+                    d.set_term_override(s, &code, &v, term)
+                })
+            }
+            Message::Idle(v) => {
+                self.idle = v;
+                Task::none()
+            }
+            Message::MaxFile(v) => {
+                self.max_file = v;
+                Task::none()
+            }
+            Message::Visibility(c) => {
+                let v = c.value.unwrap_or(ExecutorVisibility::Own);
+                self.act(ctx, "settings", move |d, s| {
+                    d.change_setting(s, SettingChange::ExecutorVisibility(v))
+                        .map(|_| ())
+                })
+            }
+            Message::SelfSign(b) => self.act(ctx, "settings", move |d, s| {
+                d.change_setting(s, SettingChange::AllowSelfSign(b))
+                    .map(|_| ())
+            }),
+            Message::SaveSettings => {
+                let (Ok(idle), Ok(max)) = (
+                    self.idle.trim().parse::<u32>(),
+                    self.max_file.trim().parse::<u32>(),
+                ) else {
+                    self.error = Some(Failure::plain("ui-bad-number"));
+                    return Action::Run(Task::none());
+                };
+                self.act(ctx, "settings", move |d, s| {
+                    d.change_setting(s, SettingChange::IdleLockMinutes(idle))?;
+                    d.change_setting(s, SettingChange::MaxFileMib(max))
+                        .map(|_| ())
+                })
+            }
+            Message::GwUrl(v) => {
+                self.gw_url = v;
+                Task::none()
+            }
+            Message::GwToken(v) => {
+                self.gw_token = v;
+                Task::none()
+            }
+            Message::SaveGateway => {
+                let cfg = GatewayConfig {
+                    url: self.gw_url.trim().to_string(),
+                    token: self.gw_token.trim().to_string(),
+                };
+                self.act(ctx, "gateway", move |d, s| {
+                    d.set_gateway_config(Some(s), &cfg)
+                })
+            }
+            Message::BackupPath(p) => {
+                self.backup_path = p;
+                Task::none()
+            }
+            Message::ChooseBackup => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("ui-backup-title");
+                Task::perform(
+                    async move { picker.save_file(title, "mio-desk.miobak".into()).await },
+                    Message::BackupChosen,
+                )
+            }
+            Message::BackupChosen(p) => {
+                if let Some(p) = p {
+                    self.backup_path = p.display().to_string();
+                }
+                Task::none()
+            }
+            Message::Backup => {
+                let p = Arc::new(Progress::default());
+                self.progress = Some(p.clone());
+                let (desk, sess, path) = (
+                    ctx.desk.clone(),
+                    ctx.session.clone(),
+                    PathBuf::from(self.backup_path.clone()),
+                );
+                let job = Task::perform(
+                    blocking(move || {
+                        desk.backup(Some(&sess), &path, &mut |done, total| {
+                            p.done.store(done, Ordering::Relaxed);
+                            p.total.store(total, Ordering::Relaxed);
+                            !p.cancel.load(Ordering::Relaxed)
+                        })
+                        .map(|_| ())
+                    }),
+                    |r| Message::Done("backup", r.map_err(Failure::from)),
+                );
+                Task::batch([job, Task::done(Message::Poll)])
+            }
+            Message::Poll => {
+                if self.progress.is_some() {
+                    Task::perform(
+                        tokio::time::sleep(std::time::Duration::from_millis(200)),
+                        |_| Message::Poll,
+                    )
+                } else {
+                    Task::none()
+                }
+            }
+            Message::Cancel => {
+                if let Some(p) = &self.progress {
+                    p.cancel.store(true, Ordering::Relaxed);
+                }
+                Task::none()
+            }
+            Message::ChooseRestore => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("ui-restore-title");
+                Task::perform(
+                    async move { picker.pick_file(title).await },
+                    Message::RestoreChosen,
+                )
+            }
+            Message::RestoreChosen(p) => match p {
+                Some(p) => {
+                    let dir: DataDir = ctx.desk.data_dir().clone();
+                    self.progress = Some(Arc::new(Progress::default()));
+                    Task::perform(
+                        blocking(move || {
+                            crate::desk::backup::restore(&dir, &p)?;
+                            Ok(DeskHandle(Arc::new(Desk::open(
+                                dir,
+                                Arc::new(SystemClock),
+                                Options::default(),
+                            )?)))
+                        }),
+                        |r: Result<DeskHandle, crate::desk::DeskError>| {
+                            Message::Restored(r.map_err(Failure::from))
+                        },
+                    )
+                }
+                None => Task::none(),
+            },
+            Message::Restored(r) => {
+                self.progress = None;
+                match r {
+                    Ok(d) => return Action::Restored(d),
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::Done(what, r) => {
+                if what == "backup" {
+                    self.progress = None;
+                }
+                match r {
+                    Ok(()) => {
+                        self.error = None;
+                        self.reset = None;
+                        if what == "user_add" {
+                            self.new_user = NewUser::default();
+                        }
+                        self.notice = Some(ctx.t(&format!("ui-admin-done-{what}")));
+                        if what == "calendar" {
+                            self.load_year(ctx);
+                        }
+                        return Action::Run(self.load(ctx));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+        };
+        Action::Run(t)
+    }
+
+    fn users_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let err = |f: &str| self.error.as_ref().and_then(|e| e.for_field(f, l));
+        let mut list = column![].spacing(theme::XS);
+        for u in &self.users {
+            let roles: Vec<String> = u
+                .roles
+                .iter()
+                .map(|r| ctx.t(&format!("role-{}", r.code())))
+                .collect();
+            let mut r = row![
+                text(u.full_name.clone())
+                    .size(theme::BODY)
+                    .width(Length::FillPortion(3)),
+                text(u.iin.clone())
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+                text(roles.join(", "))
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(4)),
+                text(if u.disabled {
+                    ctx.t("ui-disabled")
+                } else if u.locked_until.is_some() {
+                    ctx.t("ui-locked")
+                } else {
+                    String::new()
+                })
+                .size(theme::SMALL)
+                .color(theme::DANGER)
+                .width(Length::FillPortion(2)),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
+            r = r.push(w::secondary(
+                ctx.t("ui-reset-password"),
+                Some(Message::Reset(u.iin.clone())),
+            ));
+            r = r.push(if u.disabled {
+                w::secondary(
+                    ctx.t("ui-enable"),
+                    Some(Message::Disable(u.iin.clone(), false)),
+                )
+            } else {
+                w::danger(
+                    ctx.t("ui-disable"),
+                    (u.iin != ctx.session.iin).then(|| Message::Disable(u.iin.clone(), true)),
+                )
+            });
+            list = list.push(r);
+            if let Some((iin, p)) = &self.reset
+                && *iin == u.iin
+            {
+                list = list.push(
+                    row![
+                        w::text_field(
+                            ctx.t("ui-temp-password"),
+                            "adm-reset",
+                            p,
+                            "",
+                            Message::ResetPassword,
+                            Some(Message::DoReset),
+                            err("password")
+                        ),
+                        container(w::primary(ctx.t("ui-save"), Some(Message::DoReset)))
+                            .padding([20, 0]),
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+        }
+        let mut roles = row![].spacing(theme::M);
+        for r in Role::ALL {
+            let on = self.new_user.roles.contains(&r);
+            roles = roles.push(
+                checkbox(on)
+                    .label(ctx.t(&format!("role-{}", r.code())))
+                    .on_toggle(move |b| Message::NewRole(r, b))
+                    .size(14),
+            );
+        }
+        column![
+            w::card(column![w::section(ctx.t("ui-users")), list].spacing(theme::S)),
+            w::card(
+                column![
+                    w::section(ctx.t("ui-add-user")),
+                    row![
+                        w::text_field(
+                            ctx.t("field-iin"),
+                            "adm-iin",
+                            &self.new_user.iin,
+                            "000000000000",
+                            Message::NewIin,
+                            None,
+                            err("iin")
+                        ),
+                        w::text_field(
+                            ctx.t("field-full_name"),
+                            "adm-name",
+                            &self.new_user.name,
+                            "",
+                            Message::NewName,
+                            None,
+                            err("full_name")
+                        ),
+                        w::text_field(
+                            ctx.t("ui-temp-password"),
+                            "adm-pass",
+                            &self.new_user.password,
+                            "",
+                            Message::NewPassword,
+                            None,
+                            err("password")
+                        ),
+                    ]
+                    .spacing(theme::M),
+                    roles,
+                    w::primary(ctx.t("ui-add-user"), Some(Message::AddUser)),
+                ]
+                .spacing(theme::S)
+            ),
+        ]
+        .spacing(theme::M)
+        .into()
+    }
+
+    fn certs_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let mut list = column![].spacing(theme::XS);
+        for c in &self.certs {
+            let until = crate::desk::parse_stamp(&c.not_after)
+                .map(|t| crate::i18n::date_short(ctx.desk.local(t).date()))
+                .unwrap_or_default();
+            let mut r = row![
+                text(c.common_name.clone())
+                    .size(theme::BODY)
+                    .width(Length::FillPortion(3)),
+                text(c.iin.clone())
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+                text(c.serial[..12.min(c.serial.len())].to_string())
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+                text(ctx.ta("ui-valid-until", &[("date", Arg::from(until))]))
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
+            r = match &c.revoked_at {
+                Some(_) => r.push(
+                    text(ctx.t("ui-revoked"))
+                        .size(theme::SMALL)
+                        .color(theme::DANGER),
+                ),
+                None => r.push(w::danger(
+                    ctx.t("ui-revoke"),
+                    Some(Message::Revoke(c.serial.clone())),
+                )),
+            };
+            list = list.push(r);
+        }
+        let users: Vec<Choice<String>> = self
+            .users
+            .iter()
+            .filter(|u| !u.disabled)
+            .map(|u| Choice {
+                value: Some(u.iin.clone()),
+                label: format!("{} ({})", u.full_name, u.iin),
+            })
+            .collect();
+        let sel = users.iter().find(|c| c.value == self.cert_user).cloned();
+        column![
+            w::card(
+                column![
+                    w::section(ctx.t("ui-certificates")),
+                    list,
+                    w::text_field(
+                        ctx.t("ui-revoke-reason"),
+                        "adm-revoke",
+                        &self.revoke_reason,
+                        "",
+                        Message::RevokeReason,
+                        None,
+                        None
+                    ),
+                ]
+                .spacing(theme::S)
+            ),
+            w::card(
+                column![
+                    w::section(ctx.t("ui-issue-cert")),
+                    w::muted(ctx.t("ui-issue-cert-hint")),
+                    pick_list(users, sel, Message::CertUser).width(Length::Fill),
+                    row![
+                        w::field(
+                            ctx.t("ui-sign-pin"),
+                            w::input("", &self.pin, Message::Pin, false)
+                                .secure(true)
+                                .into(),
+                            None
+                        ),
+                        w::field(
+                            ctx.t("ui-pin-repeat"),
+                            w::input("", &self.pin_repeat, Message::PinRepeat, false)
+                                .secure(true)
+                                .into(),
+                            None
+                        ),
+                    ]
+                    .spacing(theme::M),
+                    w::primary(
+                        ctx.t("ui-issue-cert"),
+                        (self.cert_user.is_some() && !self.pin.is_empty())
+                            .then_some(Message::Issue)
+                    ),
+                ]
+                .spacing(theme::S)
+            ),
+        ]
+        .spacing(theme::M)
+        .into()
+    }
+
+    fn calendar_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let mut days = column![].spacing(2);
+        for h in ctx.desk.calendar().holidays(self.year) {
+            days = days.push(
+                row![
+                    text(crate::i18n::date_short(h.date))
+                        .size(theme::SMALL)
+                        .width(Length::Fixed(90.0)),
+                    text(h.name.get(l).to_string()).size(theme::SMALL),
+                ]
+                .spacing(theme::S),
+            );
+        }
+        let mut moved = column![].spacing(theme::XS);
+        if let Some(f) = &self.year_file {
+            for (i, m) in f.moved.iter().enumerate() {
+                moved = moved.push(
+                    row![
+                        text(ctx.ta(
+                            "ui-moved-line",
+                            &[
+                                ("work", Arg::from(crate::i18n::date_short(m.work))),
+                                ("off", Arg::from(crate::i18n::date_short(m.off)))
+                            ]
+                        ))
+                        .size(theme::SMALL),
+                        w::secondary("×".into(), Some(Message::RemoveMoved(i))),
+                    ]
+                    .spacing(theme::S)
+                    .align_y(Alignment::Center),
+                );
+            }
+        }
+        row![
+            w::card(
+                column![
+                    w::section(ctx.ta(
+                        "ui-calendar-year",
+                        &[("year", Arg::Num(i64::from(self.year)))]
+                    )),
+                    w::text_field(
+                        ctx.t("ui-year"),
+                        "adm-year",
+                        &self.year.to_string(),
+                        "2026",
+                        Message::Year,
+                        None,
+                        None
+                    ),
+                    scrollable(days).height(Length::Fixed(380.0)),
+                ]
+                .spacing(theme::S)
+            ),
+            w::card(
+                column![
+                    w::section(ctx.t("ui-calendar-edit")),
+                    w::text_field(
+                        ctx.t("ui-kurban"),
+                        "adm-kurban",
+                        &self.kurban,
+                        &ctx.t("ui-hint-date"),
+                        Message::Kurban,
+                        None,
+                        None
+                    ),
+                    w::muted(ctx.t("ui-moved-hint")),
+                    moved,
+                    row![
+                        w::text_field(
+                            ctx.t("ui-moved-work"),
+                            "adm-mw",
+                            &self.moved_work,
+                            &ctx.t("ui-hint-date"),
+                            Message::MovedWork,
+                            None,
+                            None
+                        ),
+                        w::text_field(
+                            ctx.t("ui-moved-off"),
+                            "adm-mo",
+                            &self.moved_off,
+                            &ctx.t("ui-hint-date"),
+                            Message::MovedOff,
+                            Some(Message::AddMoved),
+                            None
+                        ),
+                        container(w::secondary(ctx.t("ui-add"), Some(Message::AddMoved)))
+                            .padding([20, 0]),
+                    ]
+                    .spacing(theme::S),
+                    w::primary(ctx.t("ui-save"), Some(Message::SaveYear)),
+                ]
+                .spacing(theme::S)
+            ),
+        ]
+        .spacing(theme::M)
+        .into()
+    }
+
+    fn catalogue_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let cat = ctx.desk.catalog();
+        let services: Vec<Choice<String>> = cat
+            .services
+            .iter()
+            .map(|s| Choice {
+                value: Some(s.code.clone()),
+                label: s.name.get(l).to_string(),
+            })
+            .collect();
+        let sel = services.iter().find(|c| c.value == self.service).cloned();
+        let mut c = column![
+            w::section(ctx.t("ui-catalogue")),
+            pick_list(services, sel, Message::Service).width(Length::Fill)
+        ]
+        .spacing(theme::S);
+        if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
+            let chosen = ctx.desk.service_version_id(&svc.code).unwrap_or_default();
+            for v in &svc.versions {
+                let term = |t: Term| {
+                    format!(
+                        "{} {}",
+                        t.value,
+                        ctx.t(&format!("ui-unit-{}", t.unit.code()))
+                    )
+                };
+                let mut line = format!(
+                    "{}{} · {} — {} · {}",
+                    if v.id == chosen { "▶ " } else { "" },
+                    v.id,
+                    crate::i18n::date_short(v.effective_from),
+                    v.effective_to
+                        .map(crate::i18n::date_short)
+                        .unwrap_or_else(|| "…".into()),
+                    term(v.term)
+                );
+                for ct in &v.channel_terms {
+                    line.push_str(&format!(
+                        " · {}: {} {}",
+                        ctx.t(&format!("channel-{}", ct.channel.code())),
+                        ct.value,
+                        ctx.t(&format!("ui-unit-{}", ct.unit.code()))
+                    ));
+                }
+                if v.unverified {
+                    line.push_str(&format!(" ({})", ctx.t("ui-unverified")));
+                }
+                c = c.push(text(line).size(theme::SMALL));
+                c = c.push(w::muted(v.source.clone()));
+            }
+            c = c.push(w::muted(ctx.t("ui-documents-list")));
+            for d in &svc.documents {
+                c = c.push(
+                    text(format!(
+                        "• {}{}",
+                        d.name.get(l),
+                        if d.mandatory { " *" } else { "" }
+                    ))
+                    .size(theme::SMALL),
+                );
+            }
+            let units: Vec<Choice<TermUnit>> = [
+                TermUnit::WorkingDays,
+                TermUnit::CalendarDays,
+                TermUnit::Minutes,
+            ]
+            .into_iter()
+            .map(|u| Choice {
+                value: Some(u),
+                label: ctx.t(&format!("ui-unit-{}", u.code())),
+            })
+            .collect();
+            let usel = units
+                .iter()
+                .find(|u| u.value == Some(self.term_unit))
+                .cloned();
+            c = c.push(w::section(ctx.t("ui-term-override")));
+            c = c.push(
+                row![
+                    w::text_field(
+                        ctx.t("field-term"),
+                        "adm-term",
+                        &self.term_value,
+                        "15",
+                        Message::TermValue,
+                        None,
+                        self.error.as_ref().and_then(|e| e.for_field("term", l))
+                    ),
+                    w::field(
+                        ctx.t("ui-unit"),
+                        pick_list(units, usel, Message::TermUnit)
+                            .width(Length::Fill)
+                            .into(),
+                        None
+                    ),
+                ]
+                .spacing(theme::M),
+            );
+            c = c.push(
+                checkbox(self.term_first_day)
+                    .label(ctx.t("ui-first-day-counts"))
+                    .on_toggle(Message::TermFirstDay),
+            );
+            c = c.push(
+                row![
+                    w::primary(ctx.t("ui-save"), Some(Message::SaveTerm)),
+                    w::secondary(ctx.t("ui-term-reset"), Some(Message::ClearTerm))
+                ]
+                .spacing(theme::S),
+            );
+        }
+        w::card(c)
+    }
+
+    fn settings_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let Some(s) = &self.settings else {
+            return w::muted(ctx.t("ui-loading"));
+        };
+        let vis: Vec<Choice<ExecutorVisibility>> =
+            [ExecutorVisibility::Own, ExecutorVisibility::All]
+                .into_iter()
+                .map(|v| Choice {
+                    value: Some(v),
+                    label: ctx.t(match v {
+                        ExecutorVisibility::Own => "ui-visibility-own",
+                        ExecutorVisibility::All => "ui-visibility-all",
+                    }),
+                })
+                .collect();
+        let vsel = vis
+            .iter()
+            .find(|v| v.value == Some(s.executor_visibility))
+            .cloned();
+        column![
+            w::card(
+                column![
+                    w::section(ctx.t("ui-settings")),
+                    row![
+                        w::text_field(
+                            ctx.t("field-idle_lock_minutes"),
+                            "adm-idle",
+                            &self.idle,
+                            "10",
+                            Message::Idle,
+                            None,
+                            None
+                        ),
+                        w::text_field(
+                            ctx.t("field-max_file_mib"),
+                            "adm-max",
+                            &self.max_file,
+                            "10",
+                            Message::MaxFile,
+                            None,
+                            None
+                        ),
+                    ]
+                    .spacing(theme::M),
+                    w::primary(ctx.t("ui-save"), Some(Message::SaveSettings)),
+                    w::field(
+                        ctx.t("ui-executor-visibility"),
+                        pick_list(vis, vsel, Message::Visibility)
+                            .width(Length::Fill)
+                            .into(),
+                        None
+                    ),
+                    checkbox(s.allow_self_sign)
+                        .label(ctx.t("ui-allow-self-sign"))
+                        .on_toggle(Message::SelfSign),
+                ]
+                .spacing(theme::S)
+            ),
+            w::card(
+                column![
+                    w::section(ctx.t("ui-gateway")),
+                    w::text_field(
+                        ctx.t("ui-gateway-url"),
+                        "adm-gw",
+                        &self.gw_url,
+                        "http://127.0.0.1:8740",
+                        Message::GwUrl,
+                        None,
+                        None
+                    ),
+                    w::field(
+                        ctx.t("ui-gateway-token"),
+                        w::input("", &self.gw_token, Message::GwToken, false)
+                            .secure(true)
+                            .into(),
+                        None
+                    ),
+                    w::primary(ctx.t("ui-save"), Some(Message::SaveGateway)),
+                ]
+                .spacing(theme::S)
+            ),
+        ]
+        .spacing(theme::M)
+        .into()
+    }
+
+    fn backup_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let mut c = column![
+            w::section(ctx.t("ui-backup")),
+            row![
+                w::text_field(
+                    ctx.t("ui-backup-file"),
+                    "adm-backup",
+                    &self.backup_path,
+                    "",
+                    Message::BackupPath,
+                    None,
+                    None
+                ),
+                container(w::secondary(
+                    ctx.t("ui-choose-file"),
+                    Some(Message::ChooseBackup)
+                ))
+                .padding([20, 0]),
+            ]
+            .spacing(theme::S),
+        ]
+        .spacing(theme::S);
+        match &self.progress {
+            Some(p) => {
+                let total = p.total.load(Ordering::Relaxed).max(1) as f32;
+                let done = p.done.load(Ordering::Relaxed) as f32;
+                c = c.push(progress_bar(0.0..=1.0, done / total));
+                c = c.push(w::secondary(ctx.t("ui-cancel"), Some(Message::Cancel)));
+            }
+            None => {
+                c = c.push(
+                    row![
+                        w::primary(ctx.t("ui-backup-now"), Some(Message::Backup)),
+                        w::danger(ctx.t("ui-restore"), Some(Message::ChooseRestore)),
+                    ]
+                    .spacing(theme::S),
+                );
+                c = c.push(w::muted(ctx.t("ui-restore-hint")));
+            }
+        }
+        w::card(c)
+    }
+
+    pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let tab = |s: Section, key: &str| {
+            button(text(ctx.t(key)).size(theme::BODY))
+                .padding([6, 12])
+                .style(theme::tab(self.section == s))
+                .on_press(Message::Section(s))
+        };
+        let mut page = column![
+            row![
+                w::title(ctx.t("ui-admin-title")),
+                w::hfill(),
+                tab(Section::Users, "ui-users"),
+                tab(Section::Certificates, "ui-certificates"),
+                tab(Section::Calendar, "ui-calendar"),
+                tab(Section::Catalogue, "ui-catalogue"),
+                tab(Section::Settings, "ui-settings"),
+                tab(Section::Backup, "ui-backup"),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(theme::M);
+        if let Some(n) = &self.notice {
+            page = page.push(w::notice(n, theme::SUCCESS));
+        }
+        if let Some(e) = &self.error {
+            page = page.push(w::error_banner(e.text(l)));
+        }
+        let body = match self.section {
+            Section::Users => self.users_view(ctx),
+            Section::Certificates => self.certs_view(ctx),
+            Section::Calendar => self.calendar_view(ctx),
+            Section::Catalogue => self.catalogue_view(ctx),
+            Section::Settings => self.settings_view(ctx),
+            Section::Backup => self.backup_view(ctx),
+        };
+        let _ = Lang::Kk;
+        page.push(scrollable(body).height(Length::Fill)).into()
+    }
+}

@@ -1,0 +1,1557 @@
+//! One application: applicant, service data, scans with preview, documents, the history
+//! timeline, and the actions the user's role allows right now: assign (head), the decision
+//! form with a live preview (executor), return and sign with key file and PIN (head), extend
+//! (head), issue with the collector's ИИН and the questionnaire (registrar), withdraw.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use iced::widget::{
+    checkbox, column, container, image, pick_list, radio, row, scrollable, text, text_editor,
+};
+use iced::{Alignment, Element, Length, Task};
+use serde_json::{Map, Value};
+
+use super::intake::Input;
+use super::queues::Choice;
+use crate::desk::flow::Target;
+use crate::desk::query::ApplicationView;
+use crate::domain::catalog::{FieldKind, FieldSpec, Service};
+use crate::domain::decision::{Decision, DecisionInput, Outcome};
+use crate::domain::document::{Body, Content, Shown};
+use crate::domain::iin::Iin;
+use crate::domain::model::{Channel, Lang, Role, Status};
+use crate::i18n::Arg;
+use crate::ui::platform::{Printed, blocking};
+use crate::ui::widget as w;
+use crate::ui::{Ctx, Failure, theme};
+
+/// The dialog open over the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Return,
+    Sign,
+    Extend,
+    Withdraw,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub id: i64,
+    catalog: std::sync::Arc<crate::domain::catalog::Catalog>,
+    pub view: Option<ApplicationView>,
+    names: HashMap<String, String>,
+    executors: Vec<(i64, String)>,
+    pub executor: Option<i64>,
+    pub resolution: String,
+    pub outcome: Outcome,
+    pub reason: text_editor::Content,
+    pub inputs: BTreeMap<String, Input>,
+    preview: Option<Content>,
+    preview_gen: u64,
+    pub comment: String,
+    pub key_path: String,
+    pub pin: String,
+    pub extend_reason: String,
+    pub withdraw_reason: String,
+    pub collector: String,
+    pub q1: Option<u8>,
+    pub q2: Option<u8>,
+    pub dialog: Option<Dialog>,
+    scan: Option<image::Handle>,
+    busy: bool,
+    pub error: Option<Failure>,
+    pub notice: Option<String>,
+}
+
+/// Application screen events.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Loaded(Result<(Box<ApplicationView>, HashMap<String, String>), Failure>),
+    Executors(Vec<(i64, String)>),
+    Executor(Choice<i64>),
+    Resolution(String),
+    Assign,
+    Outcome(Outcome),
+    Reason(text_editor::Action),
+    Field(String, String),
+    Flag(String, bool),
+    Cell(String, usize, String, String),
+    AddRow(String),
+    RemoveRow(String, usize),
+    PreviewTick(u64),
+    Previewed(u64, Result<Box<Content>, Failure>),
+    SaveDraft,
+    Submit,
+    Comment(String),
+    KeyPath(String),
+    PickKey,
+    KeyPicked(Option<PathBuf>),
+    Pin(String),
+    ExtendReason(String),
+    WithdrawReason(String),
+    Collector(String),
+    Q1(u8),
+    Q2(u8),
+    Open(Dialog),
+    Close,
+    Return,
+    Sign,
+    Extend,
+    Withdraw,
+    Issue,
+    Questionnaire,
+    Done(&'static str, Result<(), Failure>),
+    Print(String),
+    Printed(Result<Printed, Failure>),
+    ShowScan(i64),
+    Scan(Option<image::Handle>),
+    Dropped(PathBuf),
+    Attached(Result<usize, Failure>),
+}
+
+fn fail(e: crate::desk::DeskError) -> Failure {
+    Failure::from(e)
+}
+
+impl State {
+    pub fn new(ctx: &Ctx, id: i64) -> (State, Task<Message>) {
+        let key_path = ctx
+            .desk
+            .default_key_file(&ctx.session.iin)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let s = State {
+            id,
+            catalog: ctx.desk.catalog(),
+            view: None,
+            names: HashMap::new(),
+            executors: Vec::new(),
+            executor: None,
+            resolution: String::new(),
+            outcome: Outcome::Approve,
+            reason: text_editor::Content::new(),
+            inputs: BTreeMap::new(),
+            preview: None,
+            preview_gen: 0,
+            comment: String::new(),
+            key_path,
+            pin: String::new(),
+            extend_reason: String::new(),
+            withdraw_reason: String::new(),
+            collector: String::new(),
+            q1: None,
+            q2: None,
+            dialog: None,
+            scan: None,
+            busy: false,
+            error: None,
+            notice: None,
+        };
+        let mut tasks = vec![s.load(ctx)];
+        if ctx.session.has(Role::Head) {
+            let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+            tasks.push(Task::perform(
+                blocking(move || desk.executors(&sess).unwrap_or_default()),
+                Message::Executors,
+            ));
+        }
+        (s, Task::batch(tasks))
+    }
+
+    fn load(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
+        Task::perform(
+            blocking(move || {
+                let v = desk.application(&sess, &id.to_string())?;
+                let names = desk.staff_names()?;
+                Ok((Box::new(v), names))
+            }),
+            |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(fail)),
+        )
+    }
+
+    /// Esc: close the dialog or the scan first; `false` when there was nothing to close.
+    pub fn escape(&mut self) -> bool {
+        if self.scan.is_some() {
+            self.scan = None;
+            true
+        } else if self.dialog.is_some() {
+            self.dialog = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn decision_input(&self, svc: &Service) -> DecisionInput {
+        let mut values = Map::new();
+        for f in svc
+            .fields
+            .iter()
+            .filter(|f| crate::domain::decision::stages(self.outcome).contains(&f.stage))
+        {
+            match self.inputs.get(&f.key) {
+                Some(Input::Text(t)) if !t.trim().is_empty() => {
+                    values.insert(f.key.clone(), Value::String(t.clone()));
+                }
+                Some(Input::Flag(b)) => {
+                    values.insert(f.key.clone(), Value::Bool(*b));
+                }
+                None if f.kind == FieldKind::YesNo => {
+                    values.insert(f.key.clone(), Value::Bool(false));
+                }
+                Some(Input::Rows(rows)) => {
+                    values.insert(
+                        f.key.clone(),
+                        Value::Array(
+                            rows.iter()
+                                .map(|r| {
+                                    Value::Object(
+                                        r.iter()
+                                            .filter(|(_, v)| !v.trim().is_empty())
+                                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                                            .collect(),
+                                    )
+                                })
+                                .collect(),
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+        DecisionInput {
+            outcome: self.outcome,
+            reason: self.reason.text().trim().to_string(),
+            values,
+        }
+    }
+
+    /// Fills the decision form from a saved draft.
+    fn fill_from(&mut self, d: &Decision, svc: &Service) {
+        self.outcome = d.outcome;
+        self.reason = text_editor::Content::with_text(d.reason.as_deref().unwrap_or(""));
+        self.inputs.clear();
+        for f in &svc.fields {
+            let Some(v) = d.values.get(&f.key) else {
+                continue;
+            };
+            let input = match (f.kind, v) {
+                (FieldKind::YesNo, Value::Bool(b)) => Input::Flag(*b),
+                (FieldKind::Table, Value::Array(rows)) => Input::Rows(
+                    rows.iter()
+                        .map(|r| {
+                            r.as_object()
+                                .map(|o| {
+                                    o.iter()
+                                        .map(|(k, v)| (k.clone(), show_raw(f, k, v)))
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                ),
+                _ => Input::Text(show_raw(f, &f.key, v)),
+            };
+            self.inputs.insert(f.key.clone(), input);
+        }
+    }
+
+    fn schedule_preview(&mut self) -> Task<Message> {
+        self.preview_gen += 1;
+        let g = self.preview_gen;
+        Task::perform(
+            tokio::time::sleep(std::time::Duration::from_millis(300)),
+            move |_| Message::PreviewTick(g),
+        )
+    }
+
+    fn act(
+        &mut self,
+        ctx: &Ctx,
+        what: &'static str,
+        f: impl FnOnce(
+            &crate::desk::Desk,
+            &crate::desk::Session,
+            Target,
+        ) -> Result<(), crate::desk::DeskError>
+        + Send
+        + 'static,
+    ) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        self.error = None;
+        let version = self.view.as_ref().map(|v| v.app.row_version);
+        let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
+        Task::perform(
+            blocking(move || f(&desk, &sess, Target { id, version })),
+            move |r| Message::Done(what, r.map_err(fail)),
+        )
+    }
+
+    fn print(&self, ctx: &Ctx, kind: String) -> Task<Message> {
+        let (desk, sess, id, printer) = (
+            ctx.desk.clone(),
+            ctx.session.clone(),
+            self.id,
+            ctx.platform.printer.clone(),
+        );
+        Task::perform(
+            async move {
+                let k = kind.clone();
+                let pdf = blocking(move || {
+                    desk.document_pdf(
+                        &sess,
+                        &id.to_string(),
+                        Some(&k),
+                        crate::documents::Langs::Both,
+                    )
+                })
+                .await
+                .map_err(fail)?;
+                printer
+                    .print(pdf, format!("{kind}-{id}"))
+                    .await
+                    .map_err(|e| Failure {
+                        kk: e.clone(),
+                        ru: e,
+                        field: None,
+                        key: "print".into(),
+                    })
+            },
+            Message::Printed,
+        )
+    }
+
+    fn set_input(&mut self, m: &Message) {
+        match m {
+            Message::Field(k, v) => {
+                self.inputs.insert(k.clone(), Input::Text(v.clone()));
+            }
+            Message::Flag(k, b) => {
+                self.inputs.insert(k.clone(), Input::Flag(*b));
+            }
+            Message::Cell(k, i, c, v) => {
+                let e = self
+                    .inputs
+                    .entry(k.clone())
+                    .or_insert_with(|| Input::Rows(vec![BTreeMap::new()]));
+                if let Input::Rows(rows) = e {
+                    while rows.len() <= *i {
+                        rows.push(BTreeMap::new());
+                    }
+                    rows[*i].insert(c.clone(), v.clone());
+                }
+            }
+            Message::AddRow(k) => {
+                let e = self
+                    .inputs
+                    .entry(k.clone())
+                    .or_insert_with(|| Input::Rows(Vec::new()));
+                if let Input::Rows(rows) = e {
+                    rows.push(BTreeMap::new());
+                }
+            }
+            Message::RemoveRow(k, i) => {
+                if let Some(Input::Rows(rows)) = self.inputs.get_mut(k)
+                    && *i < rows.len()
+                {
+                    rows.remove(*i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Task<Message> {
+        match m {
+            Message::Loaded(r) => {
+                self.busy = false;
+                match r {
+                    Ok((v, names)) => {
+                        self.names = names;
+                        let cat = ctx.desk.catalog();
+                        if let (Some(d), Some(svc)) = (
+                            v.app
+                                .decision
+                                .as_ref()
+                                .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok()),
+                            cat.service(&v.app.service),
+                        ) {
+                            self.fill_from(&d, svc);
+                        }
+                        if self.collector.is_empty() {
+                            self.collector = v.app.applicant_iin.clone().unwrap_or_default();
+                        }
+                        self.executor = v.app.executor_id.or(self.executor);
+                        self.view = Some(*v);
+                        return self.schedule_preview();
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::Executors(e) => {
+                self.executors = e;
+                Task::none()
+            }
+            Message::Executor(c) => {
+                self.executor = c.value;
+                Task::none()
+            }
+            Message::Resolution(s) => {
+                self.resolution = s;
+                Task::none()
+            }
+            Message::Assign => {
+                let Some(ex) = self.executor else {
+                    self.error = Some(Failure {
+                        field: Some("executor".into()),
+                        ..Failure::plain("ui-choose-executor")
+                    });
+                    return Task::none();
+                };
+                let res = self.resolution.clone();
+                self.act(ctx, "assign", move |d, s, t| d.assign(s, t, ex, &res))
+            }
+            Message::Outcome(o) => {
+                self.outcome = o;
+                self.schedule_preview()
+            }
+            Message::Reason(a) => {
+                let edit = a.is_edit();
+                self.reason.perform(a);
+                if edit {
+                    self.schedule_preview()
+                } else {
+                    Task::none()
+                }
+            }
+            m @ (Message::Field(..)
+            | Message::Flag(..)
+            | Message::Cell(..)
+            | Message::AddRow(_)
+            | Message::RemoveRow(..)) => {
+                self.set_input(&m);
+                self.schedule_preview()
+            }
+            Message::PreviewTick(g) if g == self.preview_gen => {
+                let Some(v) = &self.view else {
+                    return Task::none();
+                };
+                let cat = ctx.desk.catalog();
+                let Some(svc) = cat.service(&v.app.service) else {
+                    return Task::none();
+                };
+                if v.app.status != Status::InWork && v.app.status != Status::AwaitingSignature {
+                    return Task::none();
+                }
+                let input = self.decision_input(svc);
+                let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
+                Task::perform(
+                    blocking(move || desk.preview_result(&sess, id, &input).map(Box::new)),
+                    move |r| Message::Previewed(g, r.map_err(fail)),
+                )
+            }
+            Message::PreviewTick(_) => Task::none(),
+            Message::Previewed(g, r) => {
+                if g == self.preview_gen {
+                    self.preview = r.ok().map(|b| *b);
+                }
+                Task::none()
+            }
+            Message::SaveDraft | Message::Submit => {
+                let Some(v) = &self.view else {
+                    return Task::none();
+                };
+                let cat = ctx.desk.catalog();
+                let Some(svc) = cat.service(&v.app.service) else {
+                    return Task::none();
+                };
+                let input = self.decision_input(svc);
+                if matches!(m, Message::SaveDraft) {
+                    self.act(ctx, "save_draft", move |d, s, t| {
+                        d.save_draft(s, t, &input).map(|_| ())
+                    })
+                } else {
+                    self.act(ctx, "submit_draft", move |d, s, t| {
+                        d.submit_draft(s, t, &input).map(|_| ())
+                    })
+                }
+            }
+            Message::Comment(s) => {
+                self.comment = s;
+                Task::none()
+            }
+            Message::KeyPath(s) => {
+                self.key_path = s;
+                Task::none()
+            }
+            Message::PickKey => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("ui-sign-key");
+                Task::perform(
+                    async move { picker.pick_file(title).await },
+                    Message::KeyPicked,
+                )
+            }
+            Message::KeyPicked(p) => {
+                if let Some(p) = p {
+                    self.key_path = p.display().to_string();
+                }
+                Task::none()
+            }
+            Message::Pin(s) => {
+                self.pin = s;
+                Task::none()
+            }
+            Message::ExtendReason(s) => {
+                self.extend_reason = s;
+                Task::none()
+            }
+            Message::WithdrawReason(s) => {
+                self.withdraw_reason = s;
+                Task::none()
+            }
+            Message::Collector(s) => {
+                self.collector = s.chars().filter(|c| c.is_ascii_digit()).take(12).collect();
+                Task::none()
+            }
+            Message::Q1(v) => {
+                self.q1 = Some(v);
+                Task::none()
+            }
+            Message::Q2(v) => {
+                self.q2 = Some(v);
+                Task::none()
+            }
+            Message::Open(d) => {
+                self.dialog = Some(d);
+                self.error = None;
+                Task::none()
+            }
+            Message::Close => {
+                self.dialog = None;
+                Task::none()
+            }
+            Message::Return => {
+                let c = self.comment.clone();
+                self.act(ctx, "return", move |d, s, t| d.return_draft(s, t, &c))
+            }
+            Message::Sign => {
+                let (path, pin) = (self.key_path.clone(), std::mem::take(&mut self.pin));
+                self.act(ctx, "sign", move |d, s, t| {
+                    let key = std::fs::read(&path).map_err(|_| {
+                        crate::desk::DeskError::Signature(crate::signing::SigError::KeyFileDamaged)
+                    })?;
+                    d.sign(s, t, &key, &pin).map(|_| ())
+                })
+            }
+            Message::Extend => {
+                let r = self.extend_reason.clone();
+                self.act(ctx, "extend", move |d, s, t| d.extend(s, t, &r).map(|_| ()))
+            }
+            Message::Withdraw => {
+                let r = self.withdraw_reason.clone();
+                self.act(ctx, "withdraw", move |d, s, t| d.withdraw(Some(s), t, &r))
+            }
+            Message::Issue => {
+                let c = self.collector.clone();
+                self.act(ctx, "issue", move |d, s, t| d.issue(s, t, &c))
+            }
+            Message::Questionnaire => {
+                let (Some(a), Some(b)) = (self.q1, self.q2) else {
+                    return Task::none();
+                };
+                self.act(ctx, "questionnaire", move |d, s, t| {
+                    d.record_questionnaire(s, t, a, b)
+                })
+            }
+            Message::Done(what, r) => {
+                self.busy = false;
+                match r {
+                    Ok(()) => {
+                        self.dialog = None;
+                        self.notice = Some(ctx.t(&format!("ui-done-{what}")));
+                        let reload = self.load(ctx);
+                        // Issuing prints the signed result for the citizen.
+                        if what == "issue" {
+                            return Task::batch([reload, self.print(ctx, "result".into())]);
+                        }
+                        return reload;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::Print(kind) => self.print(ctx, kind),
+            Message::Printed(r) => {
+                match r {
+                    Ok(Printed::Printer(p)) => {
+                        self.notice = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
+                    }
+                    Ok(Printed::Opened(p)) => {
+                        self.notice = Some(ctx.ta(
+                            "ui-printed-opened",
+                            &[("file", Arg::from(p.display().to_string()))],
+                        ))
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::ShowScan(aid) => {
+                let Some(v) = &self.view else {
+                    return Task::none();
+                };
+                let Some(a) = v.attachments.iter().find(|a| a.id == aid).cloned() else {
+                    return Task::none();
+                };
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+                Task::perform(
+                    blocking(move || {
+                        desk.attachment_bytes(&sess, &a)
+                            .ok()
+                            .map(image::Handle::from_bytes)
+                    }),
+                    Message::Scan,
+                )
+            }
+            Message::Scan(h) => {
+                self.scan = h;
+                Task::none()
+            }
+            Message::Dropped(path) => {
+                let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
+                Task::perform(
+                    blocking(move || {
+                        let bytes = std::fs::read(&path)
+                            .map_err(|e| crate::desk::DeskError::Store(e.into()))?;
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_default();
+                        desk.add_scans(
+                            &sess,
+                            id,
+                            vec![crate::desk::intake::NewFile {
+                                checklist_item: None,
+                                file_name: name,
+                                bytes,
+                            }],
+                        )
+                    }),
+                    |r| Message::Attached(r.map_err(fail)),
+                )
+            }
+            Message::Attached(r) => match r {
+                Ok(_) => self.load(ctx),
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
+        }
+    }
+
+    fn decision_field<'a>(
+        &'a self,
+        ctx: &Ctx,
+        f: &'a FieldSpec,
+        err: Option<&'a Failure>,
+    ) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let label = format!("{}{}", f.label.get(l), if f.required { " *" } else { "" });
+        let key = f.key.clone();
+        let e = err.and_then(|e| e.for_field(&f.key, l));
+        match f.kind {
+            FieldKind::YesNo => {
+                let on = matches!(self.inputs.get(&f.key), Some(Input::Flag(true)));
+                checkbox(on)
+                    .label(label)
+                    .on_toggle(move |b| Message::Flag(key.clone(), b))
+                    .into()
+            }
+            FieldKind::Choice => {
+                let opts: Vec<Choice<String>> = f
+                    .options
+                    .iter()
+                    .map(|o| Choice {
+                        value: Some(o.key.clone()),
+                        label: o.label.get(l).to_string(),
+                    })
+                    .collect();
+                let sel = match self.inputs.get(&f.key) {
+                    Some(Input::Text(t)) => opts
+                        .iter()
+                        .find(|o| o.value.as_deref() == Some(t.as_str()))
+                        .cloned(),
+                    _ => None,
+                };
+                w::field(
+                    label,
+                    pick_list(opts, sel, move |c: Choice<String>| {
+                        Message::Field(key.clone(), c.value.unwrap_or_default())
+                    })
+                    .width(Length::Fill)
+                    .into(),
+                    e,
+                )
+            }
+            FieldKind::Table => {
+                let rows = match self.inputs.get(&f.key) {
+                    Some(Input::Rows(r)) => r.clone(),
+                    _ => vec![BTreeMap::new()],
+                };
+                let mut c =
+                    column![text(label).size(theme::SMALL).color(theme::MUTED)].spacing(theme::XS);
+                let mut head = row![].spacing(theme::XS);
+                for col in &f.columns {
+                    head = head.push(
+                        text(col.label.get(l).to_string())
+                            .size(theme::SMALL)
+                            .font(theme::BOLD)
+                            .width(Length::Fill),
+                    );
+                }
+                c = c.push(head.push(text("").width(Length::Fixed(36.0))));
+                for (i, r) in rows.into_iter().enumerate() {
+                    let mut line = row![].spacing(theme::XS).align_y(Alignment::Center);
+                    for col in &f.columns {
+                        let (k, ck) = (f.key.clone(), col.key.clone());
+                        let v = r.get(&col.key).cloned().unwrap_or_default();
+                        line = line.push(
+                            w::input(
+                                "",
+                                &v,
+                                move |s| Message::Cell(k.clone(), i, ck.clone(), s),
+                                false,
+                            )
+                            .size(theme::SMALL)
+                            .width(Length::Fill),
+                        );
+                    }
+                    line = line.push(w::button_with(
+                        "×".into(),
+                        Some(Message::RemoveRow(f.key.clone(), i)),
+                        theme::secondary,
+                    ));
+                    c = c.push(line);
+                }
+                if let Some(e) =
+                    err.filter(|e| e.field.as_ref().is_some_and(|p| p.starts_with(&f.key)))
+                {
+                    c = c.push(
+                        text(e.text(l).to_string())
+                            .size(theme::SMALL)
+                            .color(theme::DANGER),
+                    );
+                }
+                c.push(w::secondary(
+                    ctx.t("ui-add-row"),
+                    Some(Message::AddRow(f.key.clone())),
+                ))
+                .into()
+            }
+            _ => {
+                let v = match self.inputs.get(&f.key) {
+                    Some(Input::Text(t)) => t.as_str(),
+                    _ => "",
+                };
+                let hint = match f.kind {
+                    FieldKind::Date => ctx.t("ui-hint-date"),
+                    FieldKind::Money => "0 ₸".into(),
+                    _ => String::new(),
+                };
+                w::field(
+                    label,
+                    w::input(
+                        &hint,
+                        v,
+                        move |s| Message::Field(key.clone(), s),
+                        e.is_some(),
+                    )
+                    .into(),
+                    e,
+                )
+            }
+        }
+    }
+
+    fn actions<'a>(
+        &'a self,
+        ctx: &Ctx,
+        v: &'a ApplicationView,
+        svc: Option<&'a Service>,
+    ) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let s = &ctx.session;
+        let a = &v.app;
+        let mut c = column![].spacing(theme::M);
+        let err = self.error.as_ref();
+        let busy = self.busy;
+        // Head: assign.
+        if s.has(Role::Head) && matches!(a.status, Status::Registered | Status::InWork) {
+            let opts: Vec<Choice<i64>> = self
+                .executors
+                .iter()
+                .map(|(id, n)| Choice {
+                    value: Some(*id),
+                    label: n.clone(),
+                })
+                .collect();
+            let sel = opts.iter().find(|o| o.value == self.executor).cloned();
+            c = c.push(w::card(
+                column![
+                    w::section(ctx.t(if a.status == Status::Registered {
+                        "ui-assign-title"
+                    } else {
+                        "ui-reassign-title"
+                    })),
+                    w::field(
+                        ctx.t("field-executor"),
+                        pick_list(opts, sel, Message::Executor)
+                            .width(Length::Fill)
+                            .into(),
+                        err.and_then(|e| e.for_field("executor", l))
+                    ),
+                    w::text_field(
+                        ctx.t("field-resolution"),
+                        "app-resolution",
+                        &self.resolution,
+                        &ctx.t("ui-resolution-hint"),
+                        Message::Resolution,
+                        Some(Message::Assign),
+                        None
+                    ),
+                    w::primary(ctx.t("ui-assign"), (!busy).then_some(Message::Assign)),
+                ]
+                .spacing(theme::S),
+            ));
+        }
+        // Executor: the decision form.
+        let may_draft =
+            a.status == Status::InWork && a.executor_id == Some(s.user_id) && s.has(Role::Executor);
+        if may_draft && let Some(svc) = svc {
+            let mut form = column![
+                w::section(ctx.t("ui-decision-title")),
+                row![
+                    radio(
+                        ctx.t("ui-approve"),
+                        Outcome::Approve,
+                        Some(self.outcome),
+                        Message::Outcome
+                    ),
+                    radio(
+                        ctx.t(if svc.results.negative_is_refusal {
+                            "ui-refuse"
+                        } else {
+                            "ui-negative-answer"
+                        }),
+                        Outcome::Refuse,
+                        Some(self.outcome),
+                        Message::Outcome
+                    ),
+                ]
+                .spacing(theme::L),
+            ]
+            .spacing(theme::S);
+            if let Some(rc) = &a.return_comment {
+                form = form.push(w::notice(
+                    &ctx.ta("ui-returned-with", &[("comment", Arg::from(rc.as_str()))]),
+                    theme::WARNING,
+                ));
+            }
+            if self.outcome == Outcome::Refuse && svc.results.negative_is_refusal {
+                form = form.push(w::field(
+                    ctx.t("doc-refusal-reason"),
+                    text_editor(&self.reason)
+                        .on_action(Message::Reason)
+                        .height(Length::Fixed(90.0))
+                        .into(),
+                    err.and_then(|e| e.for_field("reason", l)),
+                ));
+            }
+            for f in svc
+                .fields
+                .iter()
+                .filter(|f| crate::domain::decision::stages(self.outcome).contains(&f.stage))
+            {
+                form = form.push(self.decision_field(ctx, f, err));
+            }
+            form = form.push(
+                row![
+                    w::secondary(
+                        ctx.t("ui-save-draft"),
+                        (!busy).then_some(Message::SaveDraft)
+                    ),
+                    w::primary(ctx.t("ui-submit-draft"), (!busy).then_some(Message::Submit)),
+                ]
+                .spacing(theme::S),
+            );
+            c = c.push(w::card(form));
+        }
+        // The live preview of the output.
+        if let Some(p) = &self.preview
+            && (may_draft || a.status == Status::AwaitingSignature)
+        {
+            c = c.push(w::card(preview(ctx, p)));
+        }
+        // Head: return, sign, extend.
+        if s.has(Role::Head) && a.status == Status::AwaitingSignature {
+            c = c.push(
+                row![
+                    w::primary(
+                        ctx.t("ui-sign"),
+                        (!busy).then_some(Message::Open(Dialog::Sign))
+                    ),
+                    w::secondary(
+                        ctx.t("ui-return"),
+                        (!busy).then_some(Message::Open(Dialog::Return))
+                    ),
+                ]
+                .spacing(theme::S),
+            );
+        }
+        if s.has(Role::Head) && a.status.is_open() && !a.extended {
+            let allowed = svc
+                .and_then(|svc| svc.version(&a.service_version))
+                .and_then(|v| v.extension)
+                .is_some();
+            if allowed {
+                c = c.push(w::secondary(
+                    ctx.t("ui-extend"),
+                    (!busy).then_some(Message::Open(Dialog::Extend)),
+                ));
+            }
+        }
+        // Registrar / akim's clerk: issue, questionnaire, withdraw.
+        let clerk =
+            s.has(Role::Registrar) || (s.has(Role::AkimClerk) && a.channel == Channel::Akim);
+        if clerk && a.status == Status::Signed {
+            let iin_err = if self.collector.len() == 12 {
+                Iin::parse(&self.collector)
+                    .err()
+                    .map(|e| crate::desk::error::iin_message(l, &e))
+            } else {
+                err.and_then(|e| e.for_field("iin", l)).map(str::to_string)
+            };
+            c = c.push(w::card(
+                column![
+                    w::section(ctx.t("ui-issue-title")),
+                    w::muted(ctx.t("ui-issue-hint")),
+                    w::text_field(
+                        ctx.t("field-collector_iin"),
+                        "app-collector",
+                        &self.collector,
+                        "000000000000",
+                        Message::Collector,
+                        Some(Message::Issue),
+                        iin_err.as_deref()
+                    ),
+                    w::primary(
+                        ctx.t("ui-issue"),
+                        (!busy && self.collector.len() == 12).then_some(Message::Issue)
+                    ),
+                ]
+                .spacing(theme::S),
+            ));
+        }
+        if clerk && a.status == Status::Issued && v.questionnaire.is_none() {
+            let q = |n: u8, sel: Option<u8>, f: fn(u8) -> Message| -> Element<'a, Message> {
+                column![
+                    text(ctx.t(&format!("q-question-{n}"))).size(theme::SMALL),
+                    row![
+                        radio(ctx.t("q-answer-3"), 3u8, sel, f),
+                        radio(ctx.t("q-answer-2"), 2u8, sel, f),
+                        radio(ctx.t("q-answer-1"), 1u8, sel, f),
+                    ]
+                    .spacing(theme::M)
+                ]
+                .spacing(theme::XS)
+                .into()
+            };
+            c = c.push(w::card(
+                column![
+                    w::section(ctx.t("ui-questionnaire-title")),
+                    q(1, self.q1, Message::Q1),
+                    q(2, self.q2, Message::Q2),
+                    w::primary(
+                        ctx.t("ui-save"),
+                        (!busy && self.q1.is_some() && self.q2.is_some())
+                            .then_some(Message::Questionnaire)
+                    ),
+                ]
+                .spacing(theme::S),
+            ));
+        }
+        if clerk && a.status.is_open() {
+            c = c.push(w::danger(
+                ctx.t("ui-withdraw"),
+                (!busy).then_some(Message::Open(Dialog::Withdraw)),
+            ));
+        }
+        c.into()
+    }
+
+    fn dialog<'a>(&'a self, ctx: &Ctx, d: Dialog) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let err = self.error.as_ref();
+        let busy = self.busy;
+        let mut c = column![].spacing(theme::M);
+        match d {
+            Dialog::Return => {
+                c = c.push(w::section(ctx.t("ui-return-title")));
+                c = c.push(w::text_field(
+                    ctx.t("field-comment"),
+                    "app-comment",
+                    &self.comment,
+                    "",
+                    Message::Comment,
+                    Some(Message::Return),
+                    err.and_then(|e| e.for_field("comment", l)),
+                ));
+                c = c.push(
+                    row![
+                        w::primary(ctx.t("ui-return"), (!busy).then_some(Message::Return)),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::Close))
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+            Dialog::Sign => {
+                c = c.push(w::section(ctx.t("ui-sign-title")));
+                c = c.push(w::muted(ctx.t("ui-sign-hint")));
+                c = c.push(
+                    row![
+                        w::text_field(
+                            ctx.t("ui-sign-key"),
+                            "app-key",
+                            &self.key_path,
+                            "",
+                            Message::KeyPath,
+                            None,
+                            None
+                        ),
+                        container(w::secondary(
+                            ctx.t("ui-choose-file"),
+                            Some(Message::PickKey)
+                        ))
+                        .padding([20, 0]),
+                    ]
+                    .spacing(theme::S),
+                );
+                c = c.push(w::field(
+                    ctx.t("ui-sign-pin"),
+                    w::input("", &self.pin, Message::Pin, false)
+                        .secure(true)
+                        .id("app-pin")
+                        .on_submit(Message::Sign)
+                        .into(),
+                    None,
+                ));
+                if let Some(e) = err {
+                    c = c.push(w::error_banner(e.text(l)));
+                }
+                c = c.push(
+                    row![
+                        w::primary(
+                            ctx.t("ui-sign"),
+                            (!busy && !self.pin.is_empty()).then_some(Message::Sign)
+                        ),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::Close))
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+            Dialog::Extend => {
+                c = c.push(w::section(ctx.t("ui-extend-title")));
+                c = c.push(w::muted(ctx.t("ui-extend-hint")));
+                c = c.push(w::text_field(
+                    ctx.t("doc-extension-reason"),
+                    "app-extend",
+                    &self.extend_reason,
+                    "",
+                    Message::ExtendReason,
+                    Some(Message::Extend),
+                    err.and_then(|e| e.for_field("reason", l)),
+                ));
+                c = c.push(
+                    row![
+                        w::primary(ctx.t("ui-extend"), (!busy).then_some(Message::Extend)),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::Close))
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+            Dialog::Withdraw => {
+                c = c.push(w::section(ctx.t("ui-withdraw-title")));
+                c = c.push(w::text_field(
+                    ctx.t("field-reason"),
+                    "app-withdraw",
+                    &self.withdraw_reason,
+                    "",
+                    Message::WithdrawReason,
+                    None,
+                    err.and_then(|e| e.for_field("reason", l)),
+                ));
+                c = c.push(
+                    row![
+                        w::danger(
+                            ctx.t("ui-withdraw-confirm"),
+                            (!busy).then_some(Message::Withdraw)
+                        ),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::Close))
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+        }
+        if let Some(e) = err
+            && d != Dialog::Sign
+            && e.field.is_none()
+        {
+            c = c.push(w::error_banner(e.text(l)));
+        }
+        c.into()
+    }
+
+    pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let Some(v) = &self.view else {
+            return match &self.error {
+                Some(e) => w::error_banner(e.text(l)),
+                None => w::muted(ctx.t("ui-loading")),
+            };
+        };
+        let svc = self.catalog.service(&v.app.service);
+        let a = &v.app;
+        let title = row![
+            w::title(a.number.clone()),
+            w::status_chip(l, a.status),
+            if a.status.is_open() {
+                w::due_chip(l, v.time_left)
+            } else {
+                text("").into()
+            },
+            w::hfill(),
+            w::muted(ctx.t(&format!("channel-{}", a.channel.code()))),
+        ]
+        .spacing(theme::M)
+        .align_y(Alignment::Center);
+        // Left: applicant, service data, scans, documents.
+        let p = &v.person;
+        let mut left = column![
+            w::section(
+                svc.map(|s| s.name.get(l).to_string())
+                    .unwrap_or_else(|| a.service.clone())
+            ),
+            w::pair(ctx.t("doc-applicant"), p.full_name()),
+            w::pair(
+                ctx.t("field-iin"),
+                p.iin.map(|i| i.as_string()).unwrap_or_else(|| "—".into())
+            ),
+            w::pair(
+                ctx.t("field-birth_date"),
+                p.birth_date
+                    .map(crate::i18n::date_short)
+                    .unwrap_or_default()
+            ),
+            w::pair(ctx.t("field-address"), p.address.clone()),
+            w::pair(ctx.t("field-phone"), p.phone.clone()),
+            w::pair(
+                ctx.t("doc-accepted-at"),
+                crate::desk::parse_stamp(&a.accepted_at)
+                    .map(|t| crate::i18n::datetime_short(ctx.desk.local(t)))
+                    .unwrap_or_default()
+            ),
+            w::pair(
+                ctx.t("doc-due"),
+                crate::i18n::date_long(l, a.due_date.parse().unwrap_or_default())
+            ),
+            w::pair(
+                ctx.t("field-executor"),
+                v.executor.clone().unwrap_or_else(|| "—".into())
+            ),
+        ]
+        .spacing(theme::XS);
+        if let Some(r) = &a.resolution
+            && !r.is_empty()
+        {
+            left = left.push(w::pair(ctx.t("field-resolution"), r.clone()));
+        }
+        if let Some(r) = &a.missing_docs_reason {
+            left = left.push(w::pair(ctx.t("field-missing_reason"), r.clone()));
+        }
+        if let Some(r) = &a.withdraw_reason {
+            left = left.push(w::pair(ctx.t("field-reason"), r.clone()));
+        }
+        if let (Some(svc), Some(obj)) = (svc, a.intake.as_object())
+            && !obj.is_empty()
+        {
+            left = left.push(w::gap(theme::S));
+            left = left.push(w::section(ctx.t("ui-service-data")));
+            for f in svc.fields.iter().filter(|f| obj.contains_key(&f.key)) {
+                let val = &obj[&f.key];
+                let shown = if f.kind == FieldKind::Table {
+                    val.as_array()
+                        .map(|rows| {
+                            rows.iter()
+                                .map(|r| {
+                                    f.columns
+                                        .iter()
+                                        .map(|c| {
+                                            r.get(&c.key)
+                                                .map(|x| show_value(l, c.kind, &c.options, x))
+                                                .unwrap_or_default()
+                                        })
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
+                        .unwrap_or_default()
+                } else {
+                    show_value(l, f.kind, &f.options, val)
+                };
+                left = left.push(w::pair(f.label.get(l).to_string(), shown));
+            }
+        }
+        left = left.push(w::gap(theme::S));
+        left = left.push(w::section(ctx.t("ui-scans")));
+        if v.attachments.is_empty() {
+            left = left.push(w::muted(ctx.t("ui-no-scans")));
+        }
+        for at in &v.attachments {
+            let item = at
+                .checklist_item
+                .as_deref()
+                .and_then(|k| svc.and_then(|s| s.document(k)))
+                .map(|d| d.name.get(l).to_string())
+                .unwrap_or_else(|| ctx.t("ui-untagged"));
+            let mut r = row![
+                text(format!("{} — {}", at.file_name, item))
+                    .size(theme::SMALL)
+                    .width(Length::Fill)
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
+            if at.mime.starts_with("image/png") || at.mime.starts_with("image/jpeg") {
+                r = r.push(w::secondary(
+                    ctx.t("ui-view"),
+                    Some(Message::ShowScan(at.id)),
+                ));
+            }
+            left = left.push(r);
+        }
+        left = left.push(w::gap(theme::S));
+        left = left.push(w::section(ctx.t("ui-documents")));
+        let mut docs = row![w::secondary(
+            ctx.t("ui-print-receipt"),
+            Some(Message::Print("receipt".into()))
+        )]
+        .spacing(theme::S);
+        if a.outgoing_number.is_some() {
+            docs = docs.push(w::secondary(
+                ctx.t("ui-print-result"),
+                Some(Message::Print("result".into())),
+            ));
+        }
+        if v.documents.iter().any(|d| d.kind == "extension_notice") {
+            docs = docs.push(w::secondary(
+                ctx.t("ui-print-extension"),
+                Some(Message::Print("extension_notice".into())),
+            ));
+        }
+        if a.channel == Channel::Akim {
+            docs = docs.push(w::secondary(
+                ctx.t("ui-print-cover"),
+                Some(Message::Print("cover_letter".into())),
+            ));
+        }
+        left = left.push(docs);
+        // History.
+        let mut history = column![w::section(ctx.t("ui-history"))].spacing(theme::XS);
+        for h in &v.history {
+            let who = h
+                .user_iin
+                .as_ref()
+                .and_then(|i| self.names.get(i).cloned())
+                .unwrap_or_else(|| ctx.t("ui-history-system"));
+            let when = crate::desk::parse_stamp(&h.at)
+                .map(|t| crate::i18n::datetime_short(ctx.desk.local(t)))
+                .unwrap_or_default();
+            let key = format!("history-{}", h.action);
+            let what = {
+                let t = ctx.t(&key);
+                if t == key { h.action.clone() } else { t }
+            };
+            history = history.push(
+                row![
+                    text(when)
+                        .size(theme::SMALL)
+                        .color(theme::MUTED)
+                        .width(Length::Fixed(110.0)),
+                    text(what)
+                        .size(theme::SMALL)
+                        .font(theme::BOLD)
+                        .width(Length::FillPortion(2)),
+                    text(who).size(theme::SMALL).width(Length::FillPortion(2)),
+                ]
+                .spacing(theme::S),
+            );
+        }
+        let mut right = column![].spacing(theme::M);
+        if let Some(n) = &self.notice {
+            right = right.push(w::notice(n, theme::SUCCESS));
+        }
+        if let Some(e) = &self.error
+            && self.dialog.is_none()
+        {
+            right = right.push(w::error_banner(e.text(l)));
+        }
+        right = right.push(self.actions(ctx, v, svc));
+        right = right.push(w::card(history));
+        let body = column![
+            title,
+            row![
+                scrollable(w::card(left))
+                    .width(Length::FillPortion(5))
+                    .height(Length::Fill),
+                scrollable(right)
+                    .width(Length::FillPortion(6))
+                    .height(Length::Fill),
+            ]
+            .spacing(theme::M),
+        ]
+        .spacing(theme::M);
+        let base: Element<'_, Message> = body.into();
+        if let Some(h) = &self.scan {
+            return w::modal(
+                base,
+                column![
+                    image(h.clone()).width(Length::Fill),
+                    w::secondary(ctx.t("ui-close"), Some(Message::Scan(None)))
+                ]
+                .spacing(theme::M)
+                .into(),
+                Message::Scan(None),
+            );
+        }
+        match self.dialog {
+            Some(d) => w::modal(base, self.dialog(ctx, d), Message::Close),
+            None => base,
+        }
+    }
+}
+
+/// A stored value as typed again (for re-editing a draft).
+fn show_raw(f: &FieldSpec, key: &str, v: &Value) -> String {
+    let kind = if key == f.key {
+        f.kind
+    } else {
+        f.columns
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.kind)
+            .unwrap_or(FieldKind::Text)
+    };
+    match (kind, v) {
+        (FieldKind::Money, Value::Number(n)) => {
+            let t = n.as_i64().unwrap_or(0);
+            if t % 100 == 0 {
+                (t / 100).to_string()
+            } else {
+                format!("{},{:02}", t / 100, t % 100)
+            }
+        }
+        (FieldKind::Date, Value::String(s)) => s
+            .parse()
+            .map(crate::i18n::date_short)
+            .unwrap_or_else(|_| s.clone()),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
+fn show_value(
+    l: Lang,
+    kind: FieldKind,
+    options: &[crate::domain::catalog::ChoiceOption],
+    v: &Value,
+) -> String {
+    match (kind, v) {
+        (FieldKind::Money, Value::Number(n)) => crate::i18n::money(n.as_i64().unwrap_or(0)),
+        (FieldKind::Date, Value::String(s)) => s
+            .parse()
+            .map(crate::i18n::date_short)
+            .unwrap_or_else(|_| s.clone()),
+        (FieldKind::YesNo, Value::Bool(b)) => crate::i18n::yes_no(l, *b),
+        (FieldKind::Choice, Value::String(s)) => options
+            .iter()
+            .find(|o| &o.key == s)
+            .map(|o| o.label.get(l).to_string())
+            .unwrap_or_else(|| s.clone()),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+fn shown(l: Lang, v: &Shown) -> String {
+    match v {
+        Shown::Text(s) => s.clone(),
+        Shown::Date(d) => crate::i18n::date_short(*d),
+        Shown::Money(m) => crate::i18n::money(*m),
+        Shown::Int(n) => n.to_string(),
+        Shown::YesNo(b) => crate::i18n::yes_no(l, *b),
+        Shown::Choice(t) => t.get(l).to_string(),
+        Shown::Quarter(q) => q.to_string(),
+    }
+}
+
+/// The live preview: the output's title and the values it will print, in the user's language.
+fn preview<'a>(ctx: &Ctx, c: &Content) -> Element<'a, Message> {
+    let l = ctx.lang;
+    let title_key = match &c.body {
+        Body::AspMembership {
+            is_recipient: false,
+            ..
+        } => "doc-title-asp_membership_certificate-not".to_string(),
+        _ => format!("doc-title-{}", c.kind.code()),
+    };
+    let mut col = column![
+        w::muted(ctx.t("ui-preview")),
+        text(ctx.t(&title_key)).size(theme::H3).font(theme::BOLD),
+    ]
+    .spacing(theme::XS);
+    let mut lines: Vec<(String, String)> = Vec::new();
+    match &c.body {
+        Body::UnemployedCertificate {
+            registered_on,
+            public_works,
+            training,
+            asp_housing,
+            presented_to,
+        } => {
+            lines.push((
+                ctx.t("doc-unemployed-registered"),
+                crate::i18n::date_short(*registered_on),
+            ));
+            lines.push((
+                ctx.t("doc-unemployed-public-works"),
+                crate::i18n::yes_no(l, *public_works),
+            ));
+            lines.push((
+                ctx.t("doc-unemployed-training"),
+                crate::i18n::yes_no(l, *training),
+            ));
+            lines.push((
+                ctx.t("doc-unemployed-asp-housing"),
+                crate::i18n::yes_no(l, *asp_housing),
+            ));
+            lines.push((ctx.t("doc-unemployed-presented-to"), presented_to.clone()));
+        }
+        Body::AspAssignment {
+            family_size,
+            period_from,
+            period_to,
+            amount,
+            ..
+        } => {
+            lines.push((
+                ctx.t("doc-period"),
+                format!(
+                    "{} — {}",
+                    crate::i18n::date_short(*period_from),
+                    crate::i18n::date_short(*period_to)
+                ),
+            ));
+            lines.push(("№".into(), family_size.to_string()));
+            lines.push(("₸".into(), crate::i18n::money(*amount)));
+        }
+        Body::Refusal {
+            reason,
+            appeal,
+            commission_conclusion,
+        } => {
+            lines.push((ctx.t("doc-refusal-reason"), reason.clone()));
+            if let Some(cc) = commission_conclusion {
+                lines.push((ctx.t("doc-commission-conclusion"), cc.clone()));
+            }
+            if *appeal {
+                lines.push((String::new(), ctx.t("doc-appeal-right")));
+            }
+        }
+        Body::DisabledChildren {
+            child_name,
+            period_from,
+            period_to,
+            amount,
+            payments,
+        } => {
+            lines.push((ctx.t("doc-applicant"), child_name.clone()));
+            lines.push((
+                ctx.t("doc-period"),
+                format!(
+                    "{} — {}",
+                    crate::i18n::date_short(*period_from),
+                    crate::i18n::date_short(*period_to)
+                ),
+            ));
+            lines.push(("₸".into(), crate::i18n::money(*amount)));
+            for p in payments {
+                lines.push((
+                    format!(
+                        "{} {}",
+                        ctx.ta("quarter-n", &[("n", Arg::Num(i64::from(p.quarter)))]),
+                        p.year
+                    ),
+                    crate::i18n::money(p.amount),
+                ));
+            }
+        }
+        Body::AspMembership {
+            period_from,
+            period_to,
+            ..
+        } => {
+            if let (Some(f), Some(t)) = (period_from, period_to) {
+                lines.push((
+                    ctx.t("doc-period"),
+                    format!(
+                        "{} — {}",
+                        crate::i18n::date_short(*f),
+                        crate::i18n::date_short(*t)
+                    ),
+                ));
+            }
+        }
+        Body::EmploymentReferral {
+            referral_type,
+            lines: ls,
+        } => {
+            lines.push((ctx.t("doc-referral-type"), referral_type.get(l).to_string()));
+            for x in ls {
+                lines.push((x.label.get(l).to_string(), shown(l, &x.value)));
+            }
+        }
+        Body::Notice { lines: ls, tables } => {
+            for x in ls {
+                lines.push((x.label.get(l).to_string(), shown(l, &x.value)));
+            }
+            for t in tables {
+                lines.push((t.title.get(l).to_string(), format!("{}", t.rows.len())));
+            }
+        }
+        _ => {}
+    }
+    for (k, v) in lines {
+        col = col.push(w::pair(k, v));
+    }
+    col.into()
+}

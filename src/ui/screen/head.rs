@@ -1,0 +1,413 @@
+//! The head's desk: results awaiting signature one after another (with the application's own
+//! preview, sign and return), a dashboard (counts by status and service, overdue, a bar chart
+//! of applications per week), and printing the period report and the journals.
+
+use iced::widget::{button, column, container, row, scrollable, text};
+use iced::{Alignment, Element, Length, Task};
+
+use super::application;
+use crate::desk::papers::Dashboard;
+use crate::i18n::Arg;
+use crate::store::queue::{Query, Row, Tab};
+use crate::ui::platform::{Printed, blocking};
+use crate::ui::widget as w;
+use crate::ui::{Ctx, Failure, theme};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Signing,
+    Dashboard,
+    Reports,
+}
+
+pub struct State {
+    pub section: Section,
+    pub waiting: Vec<Row>,
+    pub current: Option<Box<application::State>>,
+    dashboard: Option<Dashboard>,
+    pub from: String,
+    pub to: String,
+    error: Option<Failure>,
+    notice: Option<String>,
+}
+
+/// Head's desk events.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Section(Section),
+    Waiting(Result<Vec<Row>, Failure>),
+    App(application::Message),
+    Next,
+    Open(i64),
+    Dashboard(Result<Box<Dashboard>, Failure>),
+    From(String),
+    To(String),
+    PrintReport,
+    PrintJournal(&'static str),
+    Printed(Result<Printed, Failure>),
+}
+
+pub enum Action {
+    Run(Task<Message>),
+    Open(i64),
+}
+
+impl State {
+    pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
+        let today = ctx.desk.today();
+        let first = chrono::Datelike::with_day0(&today, 0).unwrap_or(today);
+        let s = State {
+            section: Section::Signing,
+            waiting: Vec::new(),
+            current: None,
+            dashboard: None,
+            from: crate::i18n::date_short(first),
+            to: crate::i18n::date_short(today),
+            error: None,
+            notice: None,
+        };
+        let t = s.load_waiting(ctx);
+        (s, t)
+    }
+
+    pub fn escape(&mut self) {
+        if let Some(c) = &mut self.current {
+            c.escape();
+        }
+    }
+
+    fn load_waiting(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(
+            blocking(move || {
+                desk.queue(
+                    &sess,
+                    Query {
+                        tab: Some(Tab::AwaitingSignature),
+                        limit: 200,
+                        ..Default::default()
+                    },
+                )
+                .map(|p| p.rows)
+            }),
+            |r| Message::Waiting(r.map_err(Failure::from)),
+        )
+    }
+
+    fn open_first(&mut self, ctx: &Ctx) -> Task<Message> {
+        match self.waiting.first() {
+            Some(r) => {
+                let (s, t) = application::State::new(ctx, r.id);
+                self.current = Some(Box::new(s));
+                t.map(Message::App)
+            }
+            None => {
+                self.current = None;
+                Task::none()
+            }
+        }
+    }
+
+    fn print(&self, ctx: &Ctx, what: &'static str) -> Task<Message> {
+        let parse = |s: &str| crate::domain::fields::parse_date(s);
+        let (Some(from), Some(to)) = (parse(&self.from), parse(&self.to)) else {
+            return Task::done(Message::Printed(Err(Failure {
+                field: Some("period".into()),
+                ..Failure::plain("ui-bad-period")
+            })));
+        };
+        let (desk, sess, printer) = (
+            ctx.desk.clone(),
+            ctx.session.clone(),
+            ctx.platform.printer.clone(),
+        );
+        Task::perform(
+            async move {
+                let pdf = blocking(move || {
+                    let content = match what {
+                        "report" => desk.period_report(Some(&sess), from, to)?,
+                        j => desk.journal_content(Some(&sess), j, from, to)?,
+                    };
+                    desk.print_content(Some(&sess), &content, crate::documents::Langs::Both)
+                })
+                .await
+                .map_err(Failure::from)?;
+                printer
+                    .print(pdf, format!("{what}-{from}-{to}"))
+                    .await
+                    .map_err(|e| Failure {
+                        kk: e.clone(),
+                        ru: e,
+                        field: None,
+                        key: "print".into(),
+                    })
+            },
+            Message::Printed,
+        )
+    }
+
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
+        let t = match m {
+            Message::Section(s) => {
+                self.section = s;
+                match s {
+                    Section::Signing => self.load_waiting(ctx),
+                    Section::Dashboard => {
+                        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+                        Task::perform(blocking(move || desk.dashboard(&sess).map(Box::new)), |r| {
+                            Message::Dashboard(r.map_err(Failure::from))
+                        })
+                    }
+                    Section::Reports => Task::none(),
+                }
+            }
+            Message::Waiting(r) => match r {
+                Ok(rows) => {
+                    let current = self.current.as_ref().map(|c| c.id);
+                    self.waiting = rows;
+                    if current.is_none() || !self.waiting.iter().any(|r| Some(r.id) == current) {
+                        self.open_first(ctx)
+                    } else {
+                        Task::none()
+                    }
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
+            Message::App(m) => {
+                let finished = matches!(&m, application::Message::Done("sign" | "return", Ok(())));
+                let Some(c) = &mut self.current else {
+                    return Action::Run(Task::none());
+                };
+                let t = c.update(m, ctx).map(Message::App);
+                if finished {
+                    self.notice = c.notice.clone();
+                    return Action::Run(Task::batch([t, self.load_waiting(ctx)]));
+                }
+                t
+            }
+            Message::Next => {
+                if let Some(c) = &self.current
+                    && let Some(i) = self.waiting.iter().position(|r| r.id == c.id)
+                {
+                    let n = self.waiting.len();
+                    self.waiting.rotate_left((i + 1).min(n));
+                }
+                self.open_first(ctx)
+            }
+            Message::Open(id) => return Action::Open(id),
+            Message::Dashboard(r) => {
+                match r {
+                    Ok(d) => self.dashboard = Some(*d),
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::From(s) => {
+                self.from = s;
+                Task::none()
+            }
+            Message::To(s) => {
+                self.to = s;
+                Task::none()
+            }
+            Message::PrintReport => self.print(ctx, "report"),
+            Message::PrintJournal(j) => self.print(ctx, j),
+            Message::Printed(r) => {
+                match r {
+                    Ok(Printed::Printer(p)) => {
+                        self.notice = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
+                    }
+                    Ok(Printed::Opened(p)) => {
+                        self.notice = Some(ctx.ta(
+                            "ui-printed-opened",
+                            &[("file", Arg::from(p.display().to_string()))],
+                        ))
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+        };
+        Action::Run(t)
+    }
+
+    fn dashboard_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let Some(d) = &self.dashboard else {
+            return w::muted(ctx.t("ui-loading"));
+        };
+        let mut status = row![].spacing(theme::M);
+        for (tab, n) in &d.by_status {
+            if *tab == Tab::All || *tab == Tab::Withdrawn {
+                continue;
+            }
+            status = status.push(w::card(
+                column![
+                    text(crate::i18n::group_digits(*n))
+                        .size(theme::H1)
+                        .font(theme::BOLD)
+                        .color(if *tab == Tab::Overdue {
+                            theme::DANGER
+                        } else {
+                            theme::PRIMARY_DARK
+                        }),
+                    w::muted(ctx.t(&format!("ui-tab-{}", tab.code()))),
+                ]
+                .spacing(theme::XS),
+            ));
+        }
+        let mut services = column![w::section(ctx.t("ui-dash-services"))].spacing(theme::XS);
+        let max = d.by_service.iter().map(|x| x.1).max().unwrap_or(1).max(1);
+        for (name, n) in &d.by_service {
+            services = services.push(
+                row![
+                    text(name.get(l).to_string())
+                        .size(theme::SMALL)
+                        .width(Length::Fixed(120.0)),
+                    container(text(""))
+                        .width(Length::FillPortion((*n * 100 / max).max(1) as u16))
+                        .height(Length::Fixed(14.0))
+                        .style(theme::chip(theme::PRIMARY)),
+                    container(text(""))
+                        .width(Length::FillPortion((100 - (*n * 100 / max)).max(0) as u16)),
+                    text(crate::i18n::group_digits(*n))
+                        .size(theme::SMALL)
+                        .width(Length::Fixed(60.0)),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
+        }
+        let wmax = d.per_week.iter().map(|x| x.1).max().unwrap_or(1).max(1);
+        let mut bars = row![]
+            .spacing(theme::S)
+            .align_y(Alignment::End)
+            .height(Length::Fixed(180.0));
+        for (week, n) in &d.per_week {
+            let h = 150.0 * (*n as f32) / (wmax as f32);
+            bars = bars.push(
+                column![
+                    text(n.to_string()).size(11),
+                    container(text(""))
+                        .width(Length::Fixed(34.0))
+                        .height(Length::Fixed(h.max(2.0)))
+                        .style(theme::chip(theme::PRIMARY)),
+                    text(
+                        week.split('-')
+                            .nth(1)
+                            .map(|w| format!("{}{w}", ctx.t("ui-week-short")))
+                            .unwrap_or_default()
+                    )
+                    .size(11)
+                    .color(theme::MUTED),
+                ]
+                .spacing(2)
+                .align_x(Alignment::Center),
+            );
+        }
+        column![
+            status,
+            w::card(services),
+            w::card(column![w::section(ctx.t("ui-dash-weeks")), bars].spacing(theme::S)),
+        ]
+        .spacing(theme::M)
+        .into()
+    }
+
+    pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let tab = |s: Section, key: &str| {
+            button(text(ctx.t(key)).size(theme::BODY))
+                .padding([6, 12])
+                .style(theme::tab(self.section == s))
+                .on_press(Message::Section(s))
+        };
+        let mut page = column![
+            row![
+                w::title(ctx.t("ui-head-title")),
+                w::hfill(),
+                tab(Section::Signing, "ui-head-signing"),
+                tab(Section::Dashboard, "ui-head-dashboard"),
+                tab(Section::Reports, "ui-head-reports"),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(theme::M);
+        if let Some(n) = &self.notice {
+            page = page.push(w::notice(n, theme::SUCCESS));
+        }
+        if let Some(e) = &self.error {
+            page = page.push(w::error_banner(e.text(l)));
+        }
+        let body: Element<'_, Message> = match self.section {
+            Section::Signing => match &self.current {
+                Some(c) => column![
+                    row![
+                        w::muted(
+                            ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])
+                        ),
+                        w::hfill(),
+                        w::secondary(
+                            ctx.t("ui-head-next"),
+                            (self.waiting.len() > 1).then_some(Message::Next)
+                        ),
+                        w::secondary(ctx.t("ui-open-application"), Some(Message::Open(c.id))),
+                    ]
+                    .spacing(theme::S)
+                    .align_y(Alignment::Center),
+                    c.view(ctx).map(Message::App),
+                ]
+                .spacing(theme::M)
+                .into(),
+                None => w::card(w::muted(ctx.t("ui-head-nothing"))),
+            },
+            Section::Dashboard => scrollable(self.dashboard_view(ctx))
+                .height(Length::Fill)
+                .into(),
+            Section::Reports => w::card(
+                column![
+                    w::section(ctx.t("ui-reports-title")),
+                    row![
+                        w::text_field(
+                            ctx.t("ui-from"),
+                            "head-from",
+                            &self.from,
+                            &ctx.t("ui-hint-date"),
+                            Message::From,
+                            None,
+                            None
+                        ),
+                        w::text_field(
+                            ctx.t("ui-to"),
+                            "head-to",
+                            &self.to,
+                            &ctx.t("ui-hint-date"),
+                            Message::To,
+                            None,
+                            None
+                        ),
+                    ]
+                    .spacing(theme::M),
+                    row![
+                        w::primary(ctx.t("ui-print-report"), Some(Message::PrintReport)),
+                        w::secondary(
+                            ctx.t("ui-print-journal-in"),
+                            Some(Message::PrintJournal("in"))
+                        ),
+                        w::secondary(
+                            ctx.t("ui-print-journal-out"),
+                            Some(Message::PrintJournal("out"))
+                        ),
+                    ]
+                    .spacing(theme::S),
+                ]
+                .spacing(theme::M),
+            ),
+        };
+        page.push(body).into()
+    }
+}

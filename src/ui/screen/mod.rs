@@ -1,0 +1,11 @@
+//! One module per screen: each has its `State`, its `Message`, an `update` that returns what
+//! the parent must do, and a `view`.
+
+pub mod admin;
+pub mod application;
+pub mod first_run;
+pub mod head;
+pub mod intake;
+pub mod login;
+pub mod queues;
+pub mod verify;

@@ -1,0 +1,529 @@
+//! The queues (home): tabs with live counts, filters, search by ИИН / name / number, and a
+//! list in keyset pages that loads more as it scrolls, with due-date chips.
+
+use std::fmt;
+
+use iced::widget::{button, column, container, pick_list, row, scrollable, text};
+use iced::{Alignment, Element, Length, Task};
+
+use crate::domain::deadline::TimeLeft;
+use crate::domain::model::{Channel, Role};
+use crate::i18n::Arg;
+use crate::store::queue::{Cursor, Page, Query, Row, Search, Tab};
+use crate::ui::platform::blocking;
+use crate::ui::widget as w;
+use crate::ui::{Ctx, Failure, theme};
+
+pub const SEARCH_ID: &str = "queue-search";
+const PAGE: usize = 50;
+
+/// An option of a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice<T> {
+    pub value: Option<T>,
+    pub label: String,
+}
+
+impl<T> fmt::Display for Choice<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// The period filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    #[default]
+    All,
+    Today,
+    Week,
+    Month,
+    Quarter,
+}
+
+impl Period {
+    const ALL: [Period; 5] = [
+        Period::All,
+        Period::Today,
+        Period::Week,
+        Period::Month,
+        Period::Quarter,
+    ];
+    fn key(self) -> &'static str {
+        match self {
+            Period::All => "ui-period-all",
+            Period::Today => "ui-period-today",
+            Period::Week => "ui-period-week",
+            Period::Month => "ui-period-month",
+            Period::Quarter => "ui-period-quarter",
+        }
+    }
+    fn days(self) -> Option<i64> {
+        match self {
+            Period::All => None,
+            Period::Today => Some(0),
+            Period::Week => Some(7),
+            Period::Month => Some(30),
+            Period::Quarter => Some(91),
+        }
+    }
+}
+
+/// A line with its time left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub row: Row,
+    pub left: TimeLeft,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub lines: Vec<Line>,
+    pub next: Option<Cursor>,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub tab: Option<Tab>,
+    pub counts: Vec<(Tab, i64)>,
+    pub lines: Vec<Line>,
+    next: Option<Cursor>,
+    loading: bool,
+    pub search: String,
+    generation: u64,
+    service: Option<String>,
+    channel: Option<Channel>,
+    executor: Option<i64>,
+    period: Period,
+    executors: Vec<(i64, String)>,
+    error: Option<Failure>,
+}
+
+/// Queue events.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Tab(Tab),
+    Search(String),
+    SearchFire(u64),
+    Service(Choice<String>),
+    Channel(Choice<Channel>),
+    Executor(Choice<i64>),
+    Period(Choice<Period>),
+    Loaded(u64, bool, Result<Loaded, Failure>),
+    Counts(Result<Vec<(Tab, i64)>, Failure>),
+    Executors(Vec<(i64, String)>),
+    More,
+    Scrolled(scrollable::Viewport),
+    Open(i64),
+}
+
+pub enum Action {
+    Run(Task<Message>),
+    Open(i64),
+}
+
+impl State {
+    pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
+        let mut s = State {
+            tab: Some(default_tab(ctx)),
+            ..Default::default()
+        };
+        let execs = if ctx.session.has(Role::Head) || ctx.session.has(Role::Registrar) {
+            let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+            Task::perform(
+                blocking(move || desk.executors(&sess).unwrap_or_default()),
+                Message::Executors,
+            )
+        } else {
+            Task::none()
+        };
+        let t = s.reload(ctx);
+        (s, Task::batch([t, execs]))
+    }
+
+    fn query(&self, ctx: &Ctx) -> Query {
+        let search = Search::classify(&self.search);
+        Query {
+            // A search looks through every tab.
+            tab: if search.is_some() {
+                Some(Tab::All)
+            } else {
+                self.tab
+            },
+            service: self.service.clone(),
+            channel: self.channel,
+            executor: self.executor,
+            accepted_from: self.period.days().map(|d| {
+                ctx.desk
+                    .day_start_utc(ctx.desk.today() - chrono::Duration::days(d))
+            }),
+            accepted_to: None,
+            search,
+            after: None,
+            limit: PAGE,
+            today: String::new(),
+        }
+    }
+
+    /// Reloads the first page and the counts (the filters changed).
+    fn reload(&mut self, ctx: &Ctx) -> Task<Message> {
+        self.generation += 1;
+        self.loading = true;
+        self.next = None;
+        Task::batch([self.fetch(ctx, None, false), self.fetch_counts(ctx)])
+    }
+
+    /// Refreshes what is shown without losing the place (periodic).
+    pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
+        self.fetch_counts(ctx)
+    }
+
+    fn fetch(&self, ctx: &Ctx, after: Option<Cursor>, append: bool) -> Task<Message> {
+        let mut q = self.query(ctx);
+        q.after = after;
+        let (desk, sess, generation) = (ctx.desk.clone(), ctx.session.clone(), self.generation);
+        Task::perform(
+            blocking(move || {
+                let page: Page = desk.queue(&sess, q)?;
+                let lines = page
+                    .rows
+                    .into_iter()
+                    .map(|r| Line {
+                        left: desk.time_left(&r.due_date, r.due_at.as_deref()),
+                        row: r,
+                    })
+                    .collect();
+                Ok(Loaded {
+                    lines,
+                    next: page.next,
+                })
+            }),
+            move |r: Result<Loaded, crate::desk::DeskError>| {
+                Message::Loaded(generation, append, r.map_err(Failure::from))
+            },
+        )
+    }
+
+    fn fetch_counts(&self, ctx: &Ctx) -> Task<Message> {
+        let mut q = self.query(ctx);
+        q.search = None;
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(blocking(move || desk.queue_counts(&sess, q)), |r| {
+            Message::Counts(r.map_err(Failure::from))
+        })
+    }
+
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
+        let t = match m {
+            Message::Tab(t) => {
+                self.tab = Some(t);
+                self.search.clear();
+                self.reload(ctx)
+            }
+            Message::Search(s) => {
+                self.search = s;
+                self.generation += 1;
+                let g = self.generation;
+                Task::perform(
+                    tokio::time::sleep(std::time::Duration::from_millis(250)),
+                    move |_| Message::SearchFire(g),
+                )
+            }
+            Message::SearchFire(g) if g == self.generation => self.reload(ctx),
+            Message::SearchFire(_) => Task::none(),
+            Message::Service(c) => {
+                self.service = c.value;
+                self.reload(ctx)
+            }
+            Message::Channel(c) => {
+                self.channel = c.value;
+                self.reload(ctx)
+            }
+            Message::Executor(c) => {
+                self.executor = c.value;
+                self.reload(ctx)
+            }
+            Message::Period(c) => {
+                self.period = c.value.unwrap_or_default();
+                self.reload(ctx)
+            }
+            Message::Loaded(g, append, r) => {
+                if g == self.generation {
+                    self.loading = false;
+                    match r {
+                        Ok(l) => {
+                            if append {
+                                self.lines.extend(l.lines);
+                            } else {
+                                self.lines = l.lines;
+                            }
+                            self.next = l.next;
+                            self.error = None;
+                        }
+                        Err(e) => self.error = Some(e),
+                    }
+                }
+                Task::none()
+            }
+            Message::Counts(r) => {
+                if let Ok(c) = r {
+                    self.counts = c;
+                }
+                Task::none()
+            }
+            Message::Executors(e) => {
+                self.executors = e;
+                Task::none()
+            }
+            Message::More => self.more(ctx),
+            Message::Scrolled(v) => {
+                if v.relative_offset().y > 0.92 {
+                    self.more(ctx)
+                } else {
+                    Task::none()
+                }
+            }
+            Message::Open(id) => return Action::Open(id),
+        };
+        Action::Run(t)
+    }
+
+    fn more(&mut self, ctx: &Ctx) -> Task<Message> {
+        match (&self.next, self.loading) {
+            (Some(c), false) => {
+                self.loading = true;
+                self.fetch(ctx, Some(c.clone()), true)
+            }
+            _ => Task::none(),
+        }
+    }
+
+    pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let tabs = [
+            (Tab::Registered, "ui-tab-registered"),
+            (Tab::InWork, "ui-tab-in_work"),
+            (Tab::AwaitingSignature, "ui-tab-awaiting_signature"),
+            (Tab::ToIssue, "ui-tab-to_issue"),
+            (Tab::Issued, "ui-tab-issued"),
+            (Tab::Overdue, "ui-tab-overdue"),
+            (Tab::All, "ui-tab-all"),
+        ];
+        let mut tab_row = row![].spacing(theme::XS);
+        for (t, key) in tabs {
+            let n = self
+                .counts
+                .iter()
+                .find(|(x, _)| *x == t)
+                .map(|x| x.1)
+                .unwrap_or(0);
+            let active = self.tab == Some(t) && self.search.trim().is_empty();
+            let label = format!("{} · {}", ctx.t(key), crate::i18n::group_digits(n));
+            tab_row = tab_row.push(
+                button(text(label).size(theme::SMALL).font(if active {
+                    theme::BOLD
+                } else {
+                    theme::FONT
+                }))
+                .padding([6, 10])
+                .style(theme::tab(active))
+                .on_press(Message::Tab(t)),
+            );
+        }
+        let cat = ctx.desk.catalog();
+        let all = |k: &str| ctx.t(k);
+        let mut services = vec![Choice {
+            value: None,
+            label: all("ui-filter-all-services"),
+        }];
+        services.extend(cat.services.iter().map(|s| Choice {
+            value: Some(s.code.clone()),
+            label: s.short_name.get(l).to_string(),
+        }));
+        let service_sel = services.iter().find(|c| c.value == self.service).cloned();
+        let mut channels = vec![Choice {
+            value: None,
+            label: all("ui-filter-all-channels"),
+        }];
+        channels.extend(Channel::ALL.iter().map(|c| Choice {
+            value: Some(*c),
+            label: ctx.t(&format!("channel-{}", c.code())),
+        }));
+        let channel_sel = channels.iter().find(|c| c.value == self.channel).cloned();
+        let mut execs = vec![Choice {
+            value: None,
+            label: all("ui-filter-all-executors"),
+        }];
+        execs.extend(self.executors.iter().map(|(id, n)| Choice {
+            value: Some(*id),
+            label: n.clone(),
+        }));
+        let exec_sel = execs.iter().find(|c| c.value == self.executor).cloned();
+        let periods: Vec<Choice<Period>> = Period::ALL
+            .iter()
+            .map(|p| Choice {
+                value: Some(*p),
+                label: ctx.t(p.key()),
+            })
+            .collect();
+        let period_sel = periods
+            .iter()
+            .find(|c| c.value == Some(self.period))
+            .cloned();
+        let mut filters = row![
+            w::input(
+                &ctx.t("ui-search-placeholder"),
+                &self.search,
+                Message::Search,
+                false
+            )
+            .id(SEARCH_ID)
+            .width(Length::FillPortion(3)),
+            pick_list(services, service_sel, Message::Service)
+                .text_size(theme::SMALL)
+                .width(Length::FillPortion(2)),
+            pick_list(channels, channel_sel, Message::Channel)
+                .text_size(theme::SMALL)
+                .width(Length::FillPortion(2)),
+        ]
+        .spacing(theme::S)
+        .align_y(Alignment::Center);
+        if !self.executors.is_empty() {
+            filters = filters.push(
+                pick_list(execs, exec_sel, Message::Executor)
+                    .text_size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+            );
+        }
+        filters = filters.push(
+            pick_list(periods, period_sel, Message::Period)
+                .text_size(theme::SMALL)
+                .width(Length::FillPortion(2)),
+        );
+
+        let head = |k: &str, p: u16| {
+            text(ctx.t(k))
+                .size(theme::SMALL)
+                .font(theme::BOLD)
+                .color(theme::MUTED)
+                .width(Length::FillPortion(p))
+        };
+        let header = container(
+            row![
+                head("ui-col-number", 4),
+                head("ui-col-applicant", 5),
+                head("ui-col-service", 3),
+                head("ui-col-channel", 2),
+                head("ui-col-status", 3),
+                head("ui-col-due", 3),
+                head("ui-col-executor", 3),
+            ]
+            .spacing(theme::S)
+            .padding([6, 10]),
+        )
+        .style(theme::row_odd);
+        let mut list = column![].spacing(0);
+        for (i, line) in self.lines.iter().enumerate() {
+            let r = &line.row;
+            let service = cat
+                .service(&r.service)
+                .map(|s| s.short_name.get(l).to_string())
+                .unwrap_or_else(|| r.service.clone());
+            let applicant = column![
+                text(r.applicant.clone()).size(theme::BODY),
+                text(r.iin.clone().unwrap_or_default())
+                    .size(theme::SMALL)
+                    .color(theme::MUTED),
+            ];
+            let due = column![
+                text(crate::i18n::date_short(
+                    r.due_date.parse().unwrap_or_default()
+                ))
+                .size(theme::SMALL),
+                if r.status.is_open() {
+                    w::due_chip(l, line.left)
+                } else {
+                    text("").into()
+                },
+            ]
+            .spacing(2);
+            let cells = row![
+                text(r.number.clone())
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(4)),
+                container(applicant).width(Length::FillPortion(5)),
+                text(service)
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(3)),
+                text(ctx.t(&format!("ui-channel-short-{}", r.channel.code())))
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(2)),
+                container(w::status_chip(l, r.status)).width(Length::FillPortion(3)),
+                container(due).width(Length::FillPortion(3)),
+                text(r.executor.clone().unwrap_or_default())
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(3)),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
+            list = list.push(
+                button(cells)
+                    .padding([6, 10])
+                    .width(Length::Fill)
+                    .style(theme::table_row(i % 2 == 1))
+                    .on_press(Message::Open(r.id)),
+            );
+        }
+        if self.lines.is_empty() && !self.loading {
+            list = list.push(container(w::muted(ctx.t("ui-queue-empty"))).padding(theme::L));
+        }
+        if self.next.is_some() {
+            list = list.push(
+                container(w::secondary(
+                    ctx.t("ui-load-more"),
+                    (!self.loading).then_some(Message::More),
+                ))
+                .padding(theme::S),
+            );
+        }
+        let mut page = column![
+            row![
+                w::title(ctx.t("ui-queues-title")),
+                w::hfill(),
+                w::muted(ctx.ta("ui-shown", &[("n", Arg::from(self.lines.len()))])),
+            ]
+            .align_y(Alignment::Center),
+            tab_row,
+            filters,
+        ]
+        .spacing(theme::M);
+        if let Some(e) = &self.error {
+            page = page.push(w::error_banner(e.text(l)));
+        }
+        page = page.push(
+            container(column![
+                header,
+                scrollable(list)
+                    .on_scroll(Message::Scrolled)
+                    .height(Length::Fill),
+            ])
+            .style(theme::card)
+            .height(Length::Fill),
+        );
+        page.into()
+    }
+}
+
+/// The tab a user starts on.
+fn default_tab(ctx: &Ctx) -> Tab {
+    let s = &ctx.session;
+    if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
+        Tab::Registered
+    } else if s.has(Role::Executor) {
+        Tab::InWork
+    } else if s.has(Role::Head) {
+        Tab::AwaitingSignature
+    } else {
+        Tab::All
+    }
+}
