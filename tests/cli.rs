@@ -1572,7 +1572,6 @@ fn audit_verify_catches_a_deleted_entry() {
 // Found bugs (ignored until fixed).
 
 #[test]
-#[ignore = "BUG: unknown role/status/channel/language errors are English with MIO_DESK_LANG=ru"]
 fn errors_of_unknown_values_follow_the_operators_language() {
     let t = tmp();
     let data = t.path().join("data");
@@ -1641,7 +1640,6 @@ fn errors_of_unknown_values_follow_the_operators_language() {
 }
 
 #[test]
-#[ignore = "BUG: `verify` of a missing file prints a bare English OS error without the file name"]
 fn verify_of_a_missing_file_names_it() {
     let (t, data) = demo_copy();
     let missing = t.path().join("missing-paper.pdf");
@@ -1652,7 +1650,6 @@ fn verify_of_a_missing_file_names_it() {
 }
 
 #[test]
-#[ignore = "BUG: `request list` without --limit silently stops at 100 applications"]
 fn request_list_lists_every_application() {
     let (_t, data) = demo_copy();
     let every = all_apps(&data);
@@ -1673,7 +1670,6 @@ fn request_list_lists_every_application() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "BUG: restore writes the office CA key and users' key files world-readable (0644, were 0600)"]
 fn restore_keeps_private_keys_private() {
     use std::os::unix::fs::PermissionsExt;
     let (t, data) = demo_copy();
@@ -1718,7 +1714,6 @@ fn restore_keeps_private_keys_private() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "BUG: the backup archive holds the office CA private key but is written world-readable"]
 fn backup_archive_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let (t, data) = demo_copy();

@@ -242,7 +242,7 @@ verify-register-mismatch = бөлім журналындағы осы нөмір
 ## Командалық жол
 cli-empty-stdin = кіріс ағынында (stdin) жол күтілді
 cli-bad-date = «{ $value }» күні ЖЖЖЖ-АА-КК пішімінде болуы керек.
-cli-bad-lang = Тіл: kk, ru немесе both.
+cli-bad-lang = Құжат тілі «{ $value }»: kk, ru немесе both.
 cli-initialised = Бөлім бапталды:
 cli-password-stdin = Құпиясөз тек stdin арқылы беріледі: --password-stdin қосыңыз.
 cli-pin-stdin = PIN-код тек stdin арқылы беріледі: --pin-stdin қосыңыз.
@@ -272,3 +272,8 @@ action-cert_list = куәліктер тізімі
 error-invalid-pin-short = PIN-код кемінде 6 таңбадан тұруы керек.
 field-pin = PIN-код
 field-days = Әрекет ету мерзімі
+cli-bad-role = «{ $value }» рөлі белгісіз: registrar, executor, head, akim_clerk немесе admin.
+cli-bad-status = «{ $value }» мәртебесі белгісіз: registered, in_work, awaiting_signature, signed, issued немесе withdrawn.
+cli-bad-channel = «{ $value }» арнасы белгісіз: office, con, portal немесе akim.
+cli-bad-user-lang = Пайдаланушы тілі «{ $value }»: kk немесе ru.
+cli-cannot-read = { $file } файлын оқу мүмкін болмады: { $error }

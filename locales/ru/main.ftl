@@ -241,7 +241,7 @@ verify-register-mismatch = документ с этим номером в жур
 ## Командная строка
 cli-empty-stdin = ожидалась строка во входном потоке (stdin)
 cli-bad-date = Дата «{ $value }» должна быть в формате ГГГГ-ММ-ДД.
-cli-bad-lang = Язык: kk, ru или both.
+cli-bad-lang = Язык документа «{ $value }»: kk, ru или both.
 cli-initialised = Отдел настроен:
 cli-password-stdin = Пароль передается только через stdin: добавьте --password-stdin.
 cli-pin-stdin = PIN-код передается только через stdin: добавьте --pin-stdin.
@@ -271,3 +271,8 @@ action-cert_list = список свидетельств
 error-invalid-pin-short = PIN-код должен быть не короче 6 символов.
 field-pin = PIN-код
 field-days = Срок действия
+cli-bad-role = Неизвестная роль «{ $value }»: registrar, executor, head, akim_clerk или admin.
+cli-bad-status = Неизвестный статус «{ $value }»: registered, in_work, awaiting_signature, signed, issued или withdrawn.
+cli-bad-channel = Неизвестный канал «{ $value }»: office, con, portal или akim.
+cli-bad-user-lang = Язык пользователя «{ $value }»: kk или ru.
+cli-cannot-read = Не удалось прочитать файл { $file }: { $error }

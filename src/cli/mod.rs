@@ -147,8 +147,9 @@ pub enum RequestCmd {
         status: Option<String>,
         #[arg(long)]
         json: bool,
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
+        /// At most this many (all when not given).
+        #[arg(long)]
+        limit: Option<usize>,
     },
     Show {
         number: String,
@@ -257,6 +258,15 @@ fn read_secret(what: &str) -> Result<String, Failure> {
     Ok(s)
 }
 
+/// A localised "unknown value" error.
+fn bad(l: Lang, key: &str, value: &str) -> Failure {
+    Failure(crate::i18n::tra(
+        l,
+        key,
+        &[("value", crate::i18n::Arg::from(value))],
+    ))
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         Failure(crate::i18n::tra(
@@ -324,11 +334,12 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             }
             let roles = roles
                 .iter()
-                .map(|r| r.parse::<Role>())
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(Failure)?;
+                .map(|r| r.parse::<Role>().map_err(|_| bad(l, "cli-bad-role", r)))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let user_lang = user_lang
+                .parse::<Lang>()
+                .map_err(|_| bad(l, "cli-bad-user-lang", &user_lang))?;
             let password = read_secret("password")?;
-            let user_lang = user_lang.parse::<Lang>().map_err(Failure)?;
             desk.add_user(
                 Actor::System,
                 &NewUserInput {
@@ -423,8 +434,12 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             let desk = open(dir)?;
             let tab = match status.as_deref() {
                 None => Tab::All,
-                Some(s) => Tab::for_status(s.parse::<Status>().map_err(Failure)?),
+                Some(s) => Tab::for_status(
+                    s.parse::<Status>()
+                        .map_err(|_| bad(l, "cli-bad-status", s))?,
+                ),
             };
+            let limit = limit.unwrap_or(usize::MAX);
             let mut q = Query {
                 tab: Some(tab),
                 limit: limit.clamp(1, 500),
@@ -523,7 +538,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
         }) => {
             let desk = open(dir)?;
             let langs = crate::documents::Langs::parse(&langs)
-                .ok_or_else(|| Failure(tr(l, "cli-bad-lang")))?;
+                .ok_or_else(|| bad(l, "cli-bad-lang", &langs))?;
             let bytes = desk.document_pdf_as_operator(&number, kind.as_deref(), langs)?;
             let tmp = out.with_extension("partial");
             std::fs::write(&tmp, &bytes)?;
@@ -532,7 +547,16 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
         }
         Command::Verify { file } => {
             let desk = open(dir)?;
-            let bytes = std::fs::read(&file)?;
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Failure(crate::i18n::tra(
+                    l,
+                    "cli-cannot-read",
+                    &[
+                        ("file", crate::i18n::Arg::from(file.display().to_string())),
+                        ("error", crate::i18n::Arg::from(e.to_string())),
+                    ],
+                ))
+            })?;
             let v = desk.verify_pdf(&bytes)?;
             println!("{}", v.line(l));
             return Ok(if v.is_valid() { 0 } else { 1 });
@@ -648,7 +672,9 @@ fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
             let svc = cat
                 .service(&service)
                 .ok_or_else(|| Failure(DeskError::UnknownService(service.clone()).message(l)))?;
-            let channel: Channel = channel.parse().map_err(Failure)?;
+            let channel: Channel = channel
+                .parse()
+                .map_err(|_| bad(l, "cli-bad-channel", &channel))?;
             if !svc.channels.contains(&channel) {
                 return Err(DeskError::ChannelNotOffered {
                     service: service.clone(),

@@ -50,6 +50,18 @@ fn io(e: std::io::Error) -> DeskError {
     DeskError::Store(StoreError::Io(e))
 }
 
+/// Creates a file only its owner can read.
+fn private_file(p: &Path) -> std::io::Result<File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(p)
+}
+
 fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {
     let mut f = File::open(p)?;
     let mut h = Sha256::new();
@@ -174,7 +186,8 @@ impl Desk {
         let total: u64 = manifest.entries.iter().map(|e| e.size).sum();
         let tmp = out.with_extension("partial");
         let result = (|| -> Result<()> {
-            let mut w = BufWriter::new(File::create(&tmp).map_err(io)?);
+            // The archive holds private keys: readable by the owner only.
+            let mut w = BufWriter::new(private_file(&tmp).map_err(io)?);
             writeln!(w, "{MAGIC}").map_err(io)?;
             writeln!(w, "{}", serde_json::to_string(&manifest).expect("manifest")).map_err(io)?;
             let mut done = 0u64;
@@ -240,7 +253,13 @@ fn unpack(from: &Path, staging: &Path) -> Result<Manifest> {
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p).map_err(io)?;
         }
-        let mut w = BufWriter::new(File::create(&dest).map_err(io)?);
+        // Keys stay private after a restore; other files keep the usual mode.
+        let file = if e.path.starts_with("keys/") {
+            private_file(&dest)
+        } else {
+            File::create(&dest)
+        };
+        let mut w = BufWriter::new(file.map_err(io)?);
         let mut h = Sha256::new();
         let mut left = e.size;
         while left > 0 {

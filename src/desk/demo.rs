@@ -696,20 +696,28 @@ pub fn run(
 
     // Plan every application's history, then apply all steps in time order.
     let mut plans = Vec::with_capacity(requests);
-    for _ in 0..requests {
+    let n_services = cat.services.len();
+    for k in 0..requests {
+        // The first applications go through every service from intake to issue, so each
+        // service has a signed result to look at.
+        let showcase = k < 2 * n_services;
         let mut r = rng.random_range(0..total_w);
-        let service = weights
-            .iter()
-            .find(|(_, w)| {
-                if r < *w {
-                    true
-                } else {
-                    r -= w;
-                    false
-                }
-            })
-            .map(|x| x.0)
-            .unwrap_or(0);
+        let service = if showcase {
+            k % n_services
+        } else {
+            weights
+                .iter()
+                .find(|(_, w)| {
+                    if r < *w {
+                        true
+                    } else {
+                        r -= w;
+                        false
+                    }
+                })
+                .map(|x| x.0)
+                .unwrap_or(0)
+        };
         let svc = &cat.services[service];
         let channel = loop {
             let c = match rng.random_range(0..100) {
@@ -725,7 +733,11 @@ pub fn run(
                 break svc.channels[0];
             }
         };
-        let age_days = (rng.random::<f64>().powf(1.6) * 240.0) as i64;
+        let age_days = if showcase {
+            40 + k as i64
+        } else {
+            (rng.random::<f64>().powf(1.6) * 240.0) as i64
+        };
         let accepted = working_moment(&desk, today - Duration::days(age_days), &mut rng);
         let version = svc.latest_version();
         let term = version.term_for(channel);
@@ -744,9 +756,9 @@ pub fn run(
             }
         };
         let mut steps = vec![(accepted, Step::Register)];
-        let stuck = rng.random_bool(0.06);
+        let stuck = !showcase && rng.random_bool(0.06);
         let mut t = accepted;
-        let plan_to = if rng.random_bool(0.025) {
+        let plan_to = if !showcase && rng.random_bool(0.025) {
             Step::Withdraw
         } else if stuck {
             *pick(&mut rng, &[Step::Register, Step::Assign, Step::Submit])
@@ -766,7 +778,7 @@ pub fn run(
                 if step > plan_to {
                     break;
                 }
-                t += step_gap(&mut rng, wd);
+                t = in_office_hours(&desk, t + step_gap(&mut rng, wd), &mut rng);
                 if t > real_now {
                     break;
                 }

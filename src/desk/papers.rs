@@ -410,7 +410,7 @@ impl Desk {
             })
             .filter(|x| x.1 > 0)
             .collect();
-        by_service.sort_by(|a, b| b.1.cmp(&a.1));
+        by_service.sort_by_key(|x| std::cmp::Reverse(x.1));
         let weeks_from = self.day_start_utc(today - chrono::Duration::weeks(12));
         let per_week = self.store.read(|r| queue::per_week(r, &weeks_from))?;
         Ok(Dashboard {

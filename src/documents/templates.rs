@@ -392,6 +392,9 @@ fn signatures(
     }
 }
 
+/// A text block of the footer: text, size, colour, bold.
+type Block<T> = (T, f32, (f32, f32, f32), bool);
+
 /// The clauses, the signature line and the QR code, at the bottom of the last page.
 fn footer(
     c: &mut Canvas,
@@ -409,7 +412,7 @@ fn footer(
         .collect();
     let text_w = CONTENT_W - QR_MM - 4.0;
     let office = |l: Lang| content.issuer.name.get(l).to_string();
-    let mut blocks: Vec<(String, f32, (f32, f32, f32), bool)> = Vec::new();
+    let mut blocks: Vec<Block<String>> = Vec::new();
     if let Some(seal) = &stamp.seal {
         for l in langs.list() {
             blocks.push((
@@ -440,7 +443,7 @@ fn footer(
         ));
     }
     blocks.push((label_in(langs, "doc-verify-hint"), 7.0, GREY, false));
-    let wrapped: Vec<(Vec<String>, f32, (f32, f32, f32), bool)> = blocks
+    let wrapped: Vec<Block<Vec<String>>> = blocks
         .into_iter()
         .map(|(t, s, col, b)| (layout::wrap(&t, text_w, s, b), s, col, b))
         .collect();

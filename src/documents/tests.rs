@@ -48,8 +48,7 @@ fn base(kind: DocumentKind, body: Body) -> Content {
 }
 
 pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
-    let mut v = Vec::new();
-    v.push((
+    let mut v = vec![(
         base(
             DocumentKind::Receipt,
             Body::Receipt {
@@ -85,7 +84,7 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
             "7 декабря 2026 года",
             "16.11.2026 10:05",
         ],
-    ));
+    )];
     v.push((
         base(
             DocumentKind::UnemployedCertificate,

@@ -277,11 +277,8 @@ fn check_field(f: &FieldSpec, v: Option<&Value>, errors: &mut Vec<FieldError>) -
             for c in &f.columns {
                 let path = format!("{}[{i}].{}", f.key, c.key);
                 match cells.get(&c.key) {
-                    x if is_blank(x) => {
-                        if c.required {
-                            err(errors, path, FieldProblem::Missing);
-                        }
-                    }
+                    x if is_blank(x) && c.required => err(errors, path, FieldProblem::Missing),
+                    x if is_blank(x) => {}
                     Some(x) => match check_column(c, x) {
                         Ok(n) => {
                             clean.insert(c.key.clone(), n);

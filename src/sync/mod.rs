@@ -1,5 +1,7 @@
 //! The gateway protocol and the client engine.
 
+pub mod protocol;
+
 use crate::desk::Desk;
 
 /// Runs one exchange with the configured gateway.

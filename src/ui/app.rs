@@ -100,8 +100,8 @@ pub enum Screen {
     Queues(queues::State),
     Intake(Box<intake::State>),
     Application(Box<application::State>),
-    Head(head::State),
-    Admin(admin::State),
+    Head(Box<head::State>),
+    Admin(Box<admin::State>),
     Verify(verify::State),
 }
 
@@ -276,12 +276,12 @@ impl App {
             }
             Nav::Head => {
                 let (s, t) = head::State::new(&ctx);
-                self.screen = Screen::Head(s);
+                self.screen = Screen::Head(Box::new(s));
                 t.map(Message::Head)
             }
             Nav::Admin => {
                 let (s, t) = admin::State::new(&ctx);
-                self.screen = Screen::Admin(s);
+                self.screen = Screen::Admin(Box::new(s));
                 t.map(Message::Admin)
             }
             Nav::Verify => {
@@ -567,13 +567,15 @@ impl App {
             .unwrap_or_default();
         let mut nav = row![].spacing(theme::XS).align_y(Alignment::Center);
         if let Some(s) = &self.session {
-            let active = |n: &Nav| match (&self.screen, n) {
-                (Screen::Queues(_) | Screen::Application(_), Nav::Queues) => true,
-                (Screen::Intake(_), Nav::NewApplication) => true,
-                (Screen::Head(_), Nav::Head) => true,
-                (Screen::Admin(_), Nav::Admin) => true,
-                (Screen::Verify(_), Nav::Verify) => true,
-                _ => false,
+            let active = |n: &Nav| {
+                matches!(
+                    (&self.screen, n),
+                    (Screen::Queues(_) | Screen::Application(_), Nav::Queues)
+                        | (Screen::Intake(_), Nav::NewApplication)
+                        | (Screen::Head(_), Nav::Head)
+                        | (Screen::Admin(_), Nav::Admin)
+                        | (Screen::Verify(_), Nav::Verify)
+                )
             };
             let mut items: Vec<(Nav, &str)> = Vec::new();
             if s.has(Role::Registrar)
