@@ -505,6 +505,29 @@ fn working_moment(desk: &Desk, day: NaiveDate, rng: &mut StdRng) -> DateTime<Utc
         .unwrap_or_else(|| local.and_utc())
 }
 
+/// The same moment if it falls in office hours (09:00–18:00 of a working day), else the next
+/// working morning.
+fn in_office_hours(desk: &Desk, t: DateTime<Utc>, rng: &mut StdRng) -> DateTime<Utc> {
+    use chrono::Timelike;
+    let local = desk.local(t);
+    let cal = desk.calendar();
+    if cal.is_working_day(local.date()) && (9..18).contains(&local.hour()) {
+        return t;
+    }
+    let day = if local.hour() < 9 && cal.is_working_day(local.date()) {
+        local.date()
+    } else {
+        cal.add_working_days(local.date(), 1)
+    };
+    let morning =
+        day.and_hms_opt(9, 0, 0).expect("9:00") + Duration::minutes(rng.random_range(0..90));
+    desk.tz()
+        .from_local_datetime(&morning)
+        .single()
+        .map(|x| x.with_timezone(&Utc))
+        .unwrap_or_else(|| morning.and_utc())
+}
+
 /// One step of one application's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
@@ -795,7 +818,7 @@ pub fn run(
             service,
             channel,
             person: rng.random_range(0..n_persons),
-            outcome: if rng.random_bool(0.86) {
+            outcome: if showcase || rng.random_bool(0.86) {
                 Outcome::Approve
             } else {
                 Outcome::Refuse
