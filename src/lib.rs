@@ -5,6 +5,7 @@ pub mod cli;
 pub mod desk;
 pub mod documents;
 pub mod domain;
+pub mod gateway;
 pub mod i18n;
 pub mod signing;
 pub mod store;

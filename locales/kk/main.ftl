@@ -277,3 +277,5 @@ cli-bad-status = «{ $value }» мәртебесі белгісіз: registered,
 cli-bad-channel = «{ $value }» арнасы белгісіз: office, con, portal немесе akim.
 cli-bad-user-lang = Пайдаланушы тілі «{ $value }»: kk немесе ru.
 cli-cannot-read = { $file } файлын оқу мүмкін болмады: { $error }
+cli-sync-both = --gateway пен --token екеуін де көрсетіңіз (немесе сақталғандарын алу үшін ешқайсысын көрсетпеңіз).
+cli-submit-channel = «{ $channel }» арнасы «{ $client }» клиентінің кілтіне сәйкес келмейді (ХҚКО үшін con-… кілті, портал үшін portal керек).

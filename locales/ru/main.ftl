@@ -276,3 +276,5 @@ cli-bad-status = Неизвестный статус «{ $value }»: registered,
 cli-bad-channel = Неизвестный канал «{ $value }»: office, con, portal или akim.
 cli-bad-user-lang = Язык пользователя «{ $value }»: kk или ru.
 cli-cannot-read = Не удалось прочитать файл { $file }: { $error }
+cli-sync-both = Укажите и --gateway, и --token (или ни одного, чтобы взять сохраненные).
+cli-submit-channel = Канал «{ $channel }» не соответствует ключу клиента «{ $client }» (для ЦОН нужен ключ con-…, для портала — portal).

@@ -77,6 +77,87 @@ pub enum Command {
     /// Certificates of the office CA (ЭЦП stand-in).
     #[command(subcommand)]
     Cert(CertCmd),
+    /// Exchange with the regional gateway (the address and token are remembered).
+    Sync {
+        /// One exchange, then exit (otherwise keep exchanging every half minute).
+        #[arg(long)]
+        once: bool,
+        #[arg(long)]
+        gateway: Option<String>,
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// The reference regional gateway and the tools that play ЦОН or the portal.
+    #[command(subcommand)]
+    Gateway(GatewayCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GatewayCmd {
+    /// Run the gateway.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8740")]
+        listen: std::net::SocketAddr,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Print a new access token for a client: an office code, `con-…` (a ЦОН) or `portal`.
+    Token {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        client: String,
+    },
+    /// Send an application as ЦОН or the portal; prints its messageId.
+    Submit {
+        #[arg(long)]
+        gateway: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        office: String,
+        /// con or portal (must match the token's client).
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        iin: String,
+        /// "Surname Given Patronymic" (made up when missing).
+        #[arg(long)]
+        name: Option<String>,
+        /// The service's intake fields as JSON (made up when missing).
+        #[arg(long)]
+        fields_json: Option<String>,
+        /// A scan: FILE, or ITEM=FILE to tag it with a checklist item.
+        #[arg(long)]
+        attach: Vec<String>,
+    },
+    /// Withdraw an application submitted through the portal.
+    Withdraw {
+        #[arg(long)]
+        gateway: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        office: String,
+        #[arg(long)]
+        message_id: String,
+        #[arg(long, default_value = "отозвано заявителем")]
+        reason: String,
+    },
+    /// The notices and results that came back to this client.
+    Inbox {
+        #[arg(long)]
+        gateway: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        json: bool,
+        /// Save the signed results (PDF) into this folder.
+        #[arg(long)]
+        save: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -600,6 +681,12 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 println!("  {}: {}", tr(l, "cli-restore-kept"), r.path);
             }
         }
+        Command::Sync {
+            once,
+            gateway,
+            token,
+        } => return sync_command(dir, once, gateway, token),
+        Command::Gateway(g) => return gateway_command(g),
         Command::Cert(c) => {
             let desk = open(dir)?;
             match c {
@@ -708,6 +795,180 @@ fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
             }
             for w in cal.working_weekends(year) {
                 writeln!(out, "{}  {}", w, tr(l, "cli-working-weekend"))?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    Ok(tokio::runtime::Runtime::new()?)
+}
+
+fn sync_command(
+    dir: &DataDir,
+    once: bool,
+    gateway: Option<String>,
+    token: Option<String>,
+) -> Result<i32, Failure> {
+    let l = lang();
+    let desk = Arc::new(open(dir)?);
+    if let (Some(url), Some(token)) = (gateway.clone(), token.clone()) {
+        desk.set_gateway_config(None, &crate::desk::exchange::GatewayConfig { url, token })?;
+    } else if gateway.is_some() || token.is_some() {
+        return Err(Failure(tr(l, "cli-sync-both")));
+    }
+    if desk.gateway_config().is_none() {
+        return Err(Failure(tr(l, "ui-gw-none")));
+    }
+    let rt = runtime()?;
+    loop {
+        let report = rt
+            .block_on(crate::sync::run_once(desk.clone()))
+            .map_err(Failure)?;
+        println!("{}", report.line());
+        for e in &report.errors {
+            eprintln!("  {e}");
+        }
+        if once {
+            return Ok(if report.errors.is_empty() { 0 } else { 1 });
+        }
+        std::thread::sleep(std::time::Duration::from_secs(
+            if report.errors.is_empty() { 30 } else { 60 },
+        ));
+    }
+}
+
+fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
+    match g {
+        GatewayCmd::Serve { listen, db } => {
+            crate::gateway::run(listen, db)?;
+        }
+        GatewayCmd::Token { db, client } => {
+            let t = crate::gateway::add_client(&db, &client).map_err(|e| Failure(e.to_string()))?;
+            println!("{t}");
+        }
+        GatewayCmd::Submit {
+            gateway,
+            token,
+            office,
+            channel,
+            service,
+            iin,
+            name,
+            fields_json,
+            attach,
+        } => {
+            let client = crate::sync::client::Client::new(&gateway, &token);
+            let rt = runtime()?;
+            let me = rt
+                .block_on(client.whoami())
+                .map_err(|e| Failure(e.to_string()))?;
+            let ok = match channel.as_str() {
+                "con" => me.starts_with("con"),
+                "portal" => me == "portal",
+                _ => false,
+            };
+            if !ok {
+                return Err(Failure(crate::i18n::tra(
+                    lang(),
+                    "cli-submit-channel",
+                    &[
+                        ("channel", crate::i18n::Arg::from(channel.as_str())),
+                        ("client", crate::i18n::Arg::from(me)),
+                    ],
+                )));
+            }
+            let intake = match fields_json {
+                Some(j) => Some(
+                    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&j)
+                        .map_err(|e| Failure(format!("--fields-json: {e}")))?,
+                ),
+                None => None,
+            };
+            let id = rt
+                .block_on(crate::sync::submit(
+                    &client,
+                    crate::sync::Submission {
+                        office,
+                        service,
+                        iin,
+                        name,
+                        intake,
+                        attach,
+                    },
+                ))
+                .map_err(Failure)?;
+            println!("{id}");
+        }
+        GatewayCmd::Withdraw {
+            gateway,
+            token,
+            office,
+            message_id,
+            reason,
+        } => {
+            let client = crate::sync::client::Client::new(&gateway, &token);
+            let id = runtime()?
+                .block_on(crate::sync::withdraw(
+                    &client,
+                    &office,
+                    &message_id,
+                    &reason,
+                ))
+                .map_err(Failure)?;
+            println!("{id}");
+        }
+        GatewayCmd::Inbox {
+            gateway,
+            token,
+            json,
+            save,
+        } => {
+            let client = crate::sync::client::Client::new(&gateway, &token);
+            let rt = runtime()?;
+            let items = rt.block_on(crate::sync::inbox(&client)).map_err(Failure)?;
+            if json {
+                json_out(&items)?;
+            } else {
+                let l = lang();
+                for d in &items {
+                    let e = &d.envelope;
+                    let text = e.data["statusText"][l.code()].as_str().unwrap_or("");
+                    let app = e.data["application"].as_str().unwrap_or("");
+                    let reason = e.data["reason"]
+                        .as_str()
+                        .map(|r| format!(" — {r}"))
+                        .unwrap_or_default();
+                    let doc = e.data["document"]["sha256"]
+                        .as_str()
+                        .map(|s| format!(" [{}]", &s[..12]))
+                        .unwrap_or_default();
+                    println!(
+                        "{:>5}  {}  {:?}  {}  {}  {}{}{}",
+                        d.seq,
+                        e.message_date,
+                        e.message_type,
+                        e.correlation_id.clone().unwrap_or_default(),
+                        app,
+                        text,
+                        reason,
+                        doc
+                    );
+                }
+            }
+            if let Some(dir) = save {
+                std::fs::create_dir_all(&dir)?;
+                for d in &items {
+                    if let Ok(r) = serde_json::from_value::<crate::sync::protocol::BlobRef>(
+                        d.envelope.data["document"].clone(),
+                    ) {
+                        let bytes = rt
+                            .block_on(client.download(&r.sha256))
+                            .map_err(|e| Failure(e.to_string()))?;
+                        std::fs::write(dir.join(&r.name), bytes)?;
+                    }
+                }
             }
         }
     }

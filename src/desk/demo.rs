@@ -195,8 +195,13 @@ fn female_surname(s: &str) -> String {
 }
 
 /// A person with a valid ИИН and a name in the Kazakh or Russian tradition.
-fn person(rng: &mut StdRng, today: NaiveDate) -> PersonInput {
+pub fn person(rng: &mut StdRng, today: NaiveDate) -> PersonInput {
     let male = rng.random_bool(0.48);
+    person_of(rng, today, male)
+}
+
+/// A person of the given sex (the ИИН's sex when one is given).
+pub fn person_of(rng: &mut StdRng, today: NaiveDate, male: bool) -> PersonInput {
     let kazakh = rng.random_bool(0.75);
     let (given, surname, patronymic) = if kazakh {
         let father = pick(rng, MALE_KK);
@@ -387,7 +392,7 @@ fn value_for(
     })
 }
 
-fn values(
+pub fn values(
     rng: &mut StdRng,
     service: &Service,
     stages: &[FieldStage],

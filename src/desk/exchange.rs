@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Desk, Result, Session, stamp};
-use crate::domain::model::Role;
+use super::{Desk, DeskError, Result, Session, stamp};
+use crate::domain::model::{Lang, Role};
 use crate::store::{get_setting, outbox, set_setting};
 
 /// Where the gateway is and how this workstation authenticates.
@@ -103,5 +103,504 @@ impl Desk {
             last_contact: local(contact),
             last_error: error.filter(|e| !e.is_empty()).or(stats.last_error),
         }
+    }
+}
+
+/// A message from the gateway, as the engine hands it to the desk (scans already fetched).
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub message_id: String,
+    pub seq: i64,
+    pub sender: String,
+    pub route_id: String,
+    /// REQUEST, RESPONSE, NOTIFICATION, UPDATE.
+    pub message_type: String,
+    pub correlation_id: Option<String>,
+    pub data: serde_json::Value,
+    pub envelope: String,
+    pub files: Vec<super::intake::NewFile>,
+}
+
+/// What applying a message did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "applied", rename_all = "snake_case")]
+pub enum Applied {
+    Registered {
+        id: i64,
+        number: String,
+    },
+    Withdrawn {
+        id: i64,
+    },
+    Crl,
+    /// Seen before: nothing done again.
+    Duplicate,
+    /// Refers to something not here yet; kept and applied when it arrives.
+    Waiting,
+    /// Refused, with the reason (the sender is told).
+    Rejected {
+        reason: String,
+    },
+    /// Not allowed by the protocol: shown to the head, nothing overwritten.
+    Conflict {
+        detail: String,
+    },
+    /// A notice for information.
+    Noted,
+}
+
+/// The data of an application sent by ЦОН or the portal.
+#[derive(Debug, Clone, Deserialize)]
+struct GatewayApplication {
+    service: String,
+    person: crate::domain::person::PersonInput,
+    #[serde(default)]
+    intake: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    missing_reason: Option<String>,
+}
+
+impl Desk {
+    /// Applies a message from the gateway exactly once (by its id, in the same transaction as
+    /// its effect). Ownership: only the office the message is routed to applies it, and only
+    /// the sender that submitted an application may withdraw it.
+    pub fn apply_inbound(&self, m: &Inbound) -> Result<Applied> {
+        if let Some(prev) = self
+            .store
+            .read(|r| crate::store::inbox::get(r, &m.message_id))?
+            && prev.state != "waiting"
+        {
+            return Ok(Applied::Duplicate);
+        }
+        let now = stamp(self.now());
+        let row =
+            |state: &str, app: Option<i64>, error: Option<String>| crate::store::inbox::InboxRow {
+                message_id: m.message_id.clone(),
+                seq: m.seq,
+                sender: m.sender.clone(),
+                message_type: m.message_type.clone(),
+                correlation_id: m.correlation_id.clone(),
+                state: state.into(),
+                application_id: app,
+                error,
+                envelope: m.envelope.clone(),
+                received_at: now.clone(),
+            };
+        let reject = |reason: String| -> Result<Applied> {
+            self.store.write(|tx| {
+                crate::store::inbox::put(tx, &row("rejected", None, Some(reason.clone())), &now)?;
+                self.audit(
+                    tx,
+                    None,
+                    "gateway_reject",
+                    "message",
+                    &m.message_id,
+                    serde_json::json!({"reason": reason, "sender": m.sender}),
+                )?;
+                Ok::<_, DeskError>(())
+            })?;
+            Ok(Applied::Rejected { reason })
+        };
+        if m.route_id != self.office.code {
+            return reject(format!(
+                "routed to {}, this office is {}",
+                m.route_id, self.office.code
+            ));
+        }
+        let kind = m.data.get("type").and_then(|v| v.as_str()).unwrap_or("");
+        match (m.message_type.as_str(), kind) {
+            ("REQUEST", _) => {
+                let channel = if m.sender.starts_with("con") {
+                    crate::domain::model::Channel::Con
+                } else if m.sender == "portal" {
+                    crate::domain::model::Channel::Portal
+                } else {
+                    return reject(format!("{} may not send applications", m.sender));
+                };
+                let app: GatewayApplication = match serde_json::from_value(m.data.clone()) {
+                    Ok(a) => a,
+                    Err(e) => return reject(format!("malformed application: {e}")),
+                };
+                let reg = super::intake::Registration {
+                    service: app.service.clone(),
+                    channel,
+                    person: app.person,
+                    intake: app.intake,
+                    files: m.files.clone(),
+                    missing_reason: app
+                        .missing_reason
+                        .or_else(|| Some("электрондық сұрау салу / электронный запрос".into())),
+                    accepted_at: None,
+                    external: Some(super::intake::External {
+                        message_id: m.message_id.clone(),
+                        origin: m.sender.clone(),
+                    }),
+                };
+                let cat = self.catalog();
+                let checked = cat
+                    .service(&reg.service)
+                    .ok_or_else(|| DeskError::UnknownService(reg.service.clone()))
+                    .and_then(|svc| {
+                        let p = self.prepare_registration(None, svc, &reg)?;
+                        let files = self.check_and_store_files(svc, &reg.files, 0)?;
+                        Ok((svc, p, files))
+                    });
+                let (svc, prepared, files) = match checked {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let reason = e.message(Lang::Ru);
+                        self.store
+                            .write(|tx| self.queue_rejection(tx, m, &reason))?;
+                        return reject(reason);
+                    }
+                };
+                let result = self.store.write(|tx| {
+                    let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
+                    crate::store::inbox::put(tx, &row("applied", Some(r.id), None), &now)?;
+                    Ok::<_, DeskError>(r)
+                });
+                match result {
+                    Ok(r) => {
+                        // Whatever arrived before this application can apply now.
+                        self.retry_waiting()?;
+                        Ok(Applied::Registered {
+                            id: r.id,
+                            number: r.number,
+                        })
+                    }
+                    Err(DeskError::DuplicateOpen { number }) => {
+                        let reason = DeskError::DuplicateOpen { number }.message(Lang::Ru);
+                        self.store
+                            .write(|tx| self.queue_rejection(tx, m, &reason))?;
+                        reject(reason)
+                    }
+                    Err(DeskError::Store(crate::store::StoreError::Duplicate { .. })) => {
+                        Ok(Applied::Duplicate)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            ("UPDATE", "withdraw") => {
+                let Some(corr) = &m.correlation_id else {
+                    return reject("withdrawal without correlationId".into());
+                };
+                let app = self
+                    .store
+                    .read(|r| crate::store::apps::by_external_id(r, corr))?;
+                let Some(app) = app else {
+                    self.store.write(|tx| {
+                        crate::store::inbox::put(tx, &row("waiting", None, None), &now)
+                    })?;
+                    return Ok(Applied::Waiting);
+                };
+                if app.origin.as_deref() != Some(m.sender.as_str()) {
+                    let detail = format!(
+                        "{} asked to withdraw {} submitted by {}",
+                        m.sender,
+                        app.number,
+                        app.origin.clone().unwrap_or_else(|| "the office".into())
+                    );
+                    self.store.write(|tx| {
+                        crate::store::inbox::add_conflict(
+                            tx,
+                            &m.message_id,
+                            Some(app.id),
+                            "foreign_withdrawal",
+                            &detail,
+                            &now,
+                        )?;
+                        crate::store::inbox::put(
+                            tx,
+                            &row("applied", Some(app.id), Some(detail.clone())),
+                            &now,
+                        )?;
+                        self.audit(
+                            tx,
+                            None,
+                            "gateway_conflict",
+                            "application",
+                            &app.number,
+                            serde_json::json!({"detail": detail}),
+                        )?;
+                        Ok::<_, DeskError>(())
+                    })?;
+                    return Ok(Applied::Conflict { detail });
+                }
+                let reason = m
+                    .data
+                    .get("reason")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("отозвано заявителем на портале")
+                    .to_string();
+                let r = self.store.write(|tx| {
+                    self.withdraw_in(tx, None, super::flow::Target::id(app.id), &reason)?;
+                    crate::store::inbox::put(tx, &row("applied", Some(app.id), None), &now)?;
+                    Ok::<_, DeskError>(())
+                });
+                match r {
+                    Ok(()) => Ok(Applied::Withdrawn { id: app.id }),
+                    Err(DeskError::Lifecycle(e)) => {
+                        // Too late (already signed): the head sees it; the state stands.
+                        let detail = format!("withdrawal of {} refused: {e}", app.number);
+                        self.store.write(|tx| {
+                            crate::store::inbox::add_conflict(
+                                tx,
+                                &m.message_id,
+                                Some(app.id),
+                                "late_withdrawal",
+                                &detail,
+                                &now,
+                            )?;
+                            crate::store::inbox::put(
+                                tx,
+                                &row("applied", Some(app.id), Some(detail.clone())),
+                                &now,
+                            )?;
+                            Ok::<_, DeskError>(())
+                        })?;
+                        Ok(Applied::Conflict { detail })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            ("UPDATE", "crl") => {
+                use base64::Engine;
+                let der = m
+                    .data
+                    .get("der")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
+                let Some(der) = der else {
+                    return reject("malformed revocation list".into());
+                };
+                let trust = crate::signing::Trust {
+                    ca_certs: vec![self.ca_certificate()?],
+                    crl: Some(der.clone()),
+                };
+                let info = match crate::signing::read_crl(&trust) {
+                    Ok(i) => i,
+                    Err(e) => return reject(e.message(Lang::Ru)),
+                };
+                let number = m.data.get("number").and_then(|v| v.as_i64()).unwrap_or(0);
+                self.store.write(|tx| {
+                    let latest = crate::store::signatures::latest_crl(tx)?
+                        .map(|c| c.0)
+                        .unwrap_or(0);
+                    if number > latest {
+                        let t = |s: i64| {
+                            stamp(chrono::DateTime::from_timestamp(s, 0).unwrap_or_default())
+                        };
+                        crate::store::signatures::insert_crl(
+                            tx,
+                            number,
+                            &der,
+                            &t(info.this_update),
+                            &t(info.next_update),
+                            "gateway",
+                        )?;
+                    }
+                    crate::store::inbox::put(tx, &row("applied", None, None), &now)?;
+                    self.audit(
+                        tx,
+                        None,
+                        "crl_received",
+                        "office",
+                        &self.office.code,
+                        serde_json::json!({"number": number}),
+                    )
+                })?;
+                Ok(Applied::Crl)
+            }
+            _ => {
+                self.store
+                    .write(|tx| crate::store::inbox::put(tx, &row("applied", None, None), &now))?;
+                Ok(Applied::Noted)
+            }
+        }
+    }
+
+    /// Applies messages that were waiting for what they refer to.
+    pub fn retry_waiting(&self) -> Result<usize> {
+        let waiting = self.store.read(|r| crate::store::inbox::waiting(r))?;
+        let mut n = 0;
+        for w in waiting {
+            let env: serde_json::Value = serde_json::from_str(&w.envelope).unwrap_or_default();
+            let m = Inbound {
+                message_id: w.message_id.clone(),
+                seq: w.seq,
+                sender: w.sender.clone(),
+                route_id: env["routeId"].as_str().unwrap_or("").to_string(),
+                message_type: w.message_type.clone(),
+                correlation_id: w.correlation_id.clone(),
+                data: env["data"].clone(),
+                envelope: w.envelope.clone(),
+                files: vec![],
+            };
+            if !matches!(self.apply_inbound(&m)?, Applied::Waiting) {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Tells the sender its application was refused (the portal and ЦОН show it).
+    fn queue_rejection(&self, tx: &crate::store::Tx<'_>, m: &Inbound, reason: &str) -> Result<()> {
+        let payload = serde_json::json!({
+            "type": "status_notice",
+            "application": null,
+            "correlationId": m.message_id,
+            "recipient": m.sender,
+            "status": "rejected",
+            "statusText": {"kk": "Қабылданбады", "ru": "Отказано в приеме"},
+            "reason": reason,
+            "at": stamp(self.now()),
+        });
+        crate::store::outbox::push(
+            tx,
+            &uuid::Uuid::now_v7().to_string(),
+            None,
+            "status_notice",
+            &payload,
+            &stamp(self.now()),
+        )?;
+        Ok(())
+    }
+
+    /// Conflicts the head must see.
+    pub fn conflicts(&self, s: &Session) -> Result<Vec<crate::store::inbox::Conflict>> {
+        self.require(s, &[Role::Head, Role::Admin], "report")?;
+        Ok(self
+            .store
+            .read(|r| crate::store::inbox::open_conflicts(r))?)
+    }
+
+    /// The head marks a conflict as dealt with.
+    pub fn resolve_conflict(&self, s: &Session, id: i64) -> Result<()> {
+        self.require(s, &[Role::Head], "report")?;
+        let now = stamp(self.now());
+        self.store.write(|tx| {
+            crate::store::inbox::resolve_conflict(tx, id, s.user_id, &now)?;
+            self.audit(
+                tx,
+                Some(s),
+                "conflict_resolved",
+                "conflict",
+                &id.to_string(),
+                serde_json::json!({}),
+            )
+        })
+    }
+}
+
+const CURSOR: &str = "gateway_cursor";
+
+impl Desk {
+    /// The highest gateway sequence number acknowledged.
+    pub fn gateway_cursor(&self) -> i64 {
+        self.store
+            .read(|r| get_setting(r, CURSOR))
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn set_gateway_cursor(&self, seq: i64) -> Result<()> {
+        self.store.write(|tx| {
+            let cur: i64 = get_setting(tx, CURSOR)?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if seq > cur {
+                set_setting(tx, CURSOR, &seq.to_string())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Outbox messages due for sending now, oldest first.
+    pub fn outbox_due(&self, limit: usize) -> Result<Vec<crate::store::outbox::OutboxRow>> {
+        let now = stamp(self.now());
+        Ok(self
+            .store
+            .read(|r| crate::store::outbox::pending(r, limit))?
+            .into_iter()
+            .filter(|m| {
+                m.next_attempt_at
+                    .as_deref()
+                    .is_none_or(|t| t <= now.as_str())
+            })
+            .collect())
+    }
+
+    /// Records a delivery outcome of an outbox message.
+    pub fn outbox_result(
+        &self,
+        id: i64,
+        outcome: Result<(), (bool, String)>,
+        attempts: i64,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store.write(|tx| match outcome {
+            Ok(()) => crate::store::outbox::mark_delivered(tx, id, &stamp(now)),
+            Err((true, e)) => {
+                // Exponential backoff with jitter: 5 s, 10 s, 20 s … up to 30 minutes.
+                let base = 5i64.saturating_mul(1i64 << attempts.clamp(0, 12)).min(1800);
+                let jitter = (rand::random::<f64>() * 0.4 - 0.2) * base as f64;
+                let next = now + chrono::Duration::seconds((base as f64 + jitter).max(1.0) as i64);
+                crate::store::outbox::mark_retry(tx, id, &e, &stamp(next))
+            }
+            Err((false, e)) => crate::store::outbox::mark_failed(tx, id, &e),
+        })?;
+        Ok(())
+    }
+
+    /// Puts a failed message back in the queue (the clerk's "retry" in the message view).
+    pub fn outbox_retry(&self, s: &Session, id: i64) -> Result<()> {
+        self.require(
+            s,
+            &[Role::Admin, Role::Head, Role::Registrar],
+            "setting_change",
+        )?;
+        let now = stamp(self.now());
+        self.store.write(|tx| {
+            crate::store::outbox::requeue(tx, id, &now)?;
+            self.audit(
+                tx,
+                Some(s),
+                "outbox_retry",
+                "outbox",
+                &id.to_string(),
+                serde_json::json!({}),
+            )
+        })
+    }
+
+    /// The latest outbox messages (the per-message view of what failed and why).
+    pub fn outbox_recent(&self, limit: usize) -> Result<Vec<crate::store::outbox::OutboxRow>> {
+        Ok(self
+            .store
+            .read(|r| crate::store::outbox::recent(r, limit))?)
+    }
+
+    /// Counts of what came in (tests and the sync report).
+    pub fn inbox_counts(&self) -> Result<Vec<(String, i64)>> {
+        Ok(self.store.read(|r| crate::store::inbox::counts(r))?)
+    }
+
+    /// The signed paper of the result an outbox notice announces, if any.
+    pub fn paper_for_notice(&self, payload: &serde_json::Value) -> Result<Option<Vec<u8>>> {
+        match payload["extra"]["document_id"].as_i64() {
+            Some(id) => self.signed_paper(id),
+            None => Ok(None),
+        }
+    }
+
+    /// The service code of an application (for the envelope's serviceId).
+    pub fn service_of(&self, application_id: i64) -> Option<String> {
+        self.store
+            .read(|r| crate::store::apps::by_id(r, application_id))
+            .ok()
+            .flatten()
+            .map(|a| a.service)
     }
 }

@@ -9,6 +9,8 @@
 pub mod apps;
 pub mod audit;
 pub mod files;
+pub mod gateway;
+pub mod inbox;
 pub mod outbox;
 pub mod people;
 pub mod queue;

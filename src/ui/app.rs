@@ -21,6 +21,12 @@ use crate::i18n::tr;
 #[derive(Clone)]
 pub struct DeskHandle(pub Arc<Desk>);
 
+impl std::hash::Hash for DeskHandle {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.root().hash(state);
+    }
+}
+
 impl std::fmt::Debug for DeskHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Desk")
@@ -232,7 +238,17 @@ impl App {
             Event::Window(window::Event::FileDropped(path)) => Some(Message::FileDropped(path)),
             _ => None,
         });
-        Subscription::batch([tick, events])
+        let mut subs = vec![tick, events];
+        // The exchange with the gateway runs in the background while the window is open.
+        if let Some(d) = &self.desk
+            && self.gateway.configured
+        {
+            subs.push(Subscription::run_with(DeskHandle(d.clone()), |h| {
+                use futures::StreamExt;
+                crate::sync::background(h.0.clone()).map(|r| Message::Synced(r.map(|x| x.line())))
+            }));
+        }
+        Subscription::batch(subs)
     }
 
     fn refresh_gateway(&self) -> Task<Message> {
@@ -374,7 +390,7 @@ impl App {
                     return Task::none();
                 };
                 Task::perform(
-                    blocking(move || crate::sync::run_once(&desk)),
+                    async move { crate::sync::run_once(desk).await.map(|r| r.line()) },
                     Message::Synced,
                 )
             }

@@ -1,0 +1,375 @@
+//! The reference gateway's durable store (its own SQLite file, separate from any office):
+//! clients and their token hashes, messages with their delivery state and the stored answer
+//! (so a replayed `messageId` gets the same answer), and blobs uploaded in resumable chunks.
+
+use std::fs::{self, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::Migrations;
+
+use super::files::sha256_hex;
+use super::{Result, StoreError};
+
+static MIGRATIONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/store/gateway_migrations");
+
+/// A stored message as the gateway keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub seq: i64,
+    pub message_id: String,
+    pub sender: String,
+    pub route_id: String,
+    pub state: String,
+    pub envelope: String,
+    pub response: String,
+    pub error: Option<String>,
+}
+
+/// What happened to a sent message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accept {
+    /// Stored now; here is the answer.
+    New(String),
+    /// The same message again: the stored answer.
+    Replay(String),
+    /// The same id with another body.
+    Conflict,
+}
+
+/// Counts by state (tests and monitoring).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub on_delivery: i64,
+    pub delivered: i64,
+    pub not_delivered: i64,
+    pub total: i64,
+}
+
+pub struct GatewayStore {
+    conn: Connection,
+    blobs: PathBuf,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn valid_sha(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl GatewayStore {
+    pub fn open(path: &Path) -> Result<GatewayStore> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Migrations::from_directory(&MIGRATIONS)
+            .expect("gateway migrations embedded")
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let blobs = PathBuf::from(format!("{}.blobs", path.display()));
+        fs::create_dir_all(&blobs)?;
+        Ok(GatewayStore { conn, blobs })
+    }
+
+    /// Registers a client with the SHA-256 of its token (replacing an older token).
+    pub fn set_client(&mut self, name: &str, token_sha256: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO clients(name, token_sha256, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET token_sha256 = excluded.token_sha256",
+            params![name, token_sha256, now()],
+        )?;
+        Ok(())
+    }
+
+    pub fn client_by_token_hash(&self, token_sha256: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name FROM clients WHERE token_sha256 = ?1",
+                [token_sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn client_exists(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM clients WHERE name = ?1", [name], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Stores a message idempotently on its id. `answer(seq)` builds the answer to store.
+    #[allow(clippy::too_many_arguments)]
+    pub fn accept(
+        &mut self,
+        message_id: &str,
+        body_hash: &str,
+        sender: &str,
+        route_id: &str,
+        message_type: &str,
+        correlation_id: Option<&str>,
+        envelope: &str,
+        blob_refs: &[String],
+        answer: impl FnOnce(i64) -> String,
+    ) -> Result<Accept> {
+        let tx = self.conn.transaction()?;
+        let existing: Option<(String, String)> = tx
+            .query_row(
+                "SELECT body_hash, response FROM messages WHERE message_id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((hash, response)) = existing {
+            return Ok(if hash == body_hash {
+                Accept::Replay(response)
+            } else {
+                Accept::Conflict
+            });
+        }
+        tx.execute(
+            "INSERT INTO messages(message_id, body_hash, sender, route_id, message_type, correlation_id, envelope, state, received_at, response)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'ON_DELIVERY', ?8, '')",
+            params![message_id, body_hash, sender, route_id, message_type, correlation_id, envelope, now()],
+        )?;
+        let seq = tx.last_insert_rowid();
+        let response = answer(seq);
+        tx.execute(
+            "UPDATE messages SET response = ?2 WHERE seq = ?1",
+            params![seq, response],
+        )?;
+        for sha in blob_refs {
+            tx.execute(
+                "INSERT OR IGNORE INTO blob_refs(sha256, seq) VALUES (?1, ?2)",
+                params![sha, seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Accept::New(response))
+    }
+
+    fn message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+        Ok(StoredMessage {
+            seq: r.get(0)?,
+            message_id: r.get(1)?,
+            sender: r.get(2)?,
+            route_id: r.get(3)?,
+            state: r.get(4)?,
+            envelope: r.get(5)?,
+            response: r.get(6)?,
+            error: r.get(7)?,
+        })
+    }
+
+    /// Undelivered messages for a recipient after a sequence number, oldest first.
+    pub fn pull(&self, recipient: &str, after: i64, limit: usize) -> Result<Vec<StoredMessage>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, message_id, sender, route_id, state, envelope, response, error FROM messages
+             WHERE route_id = ?1 AND state = 'ON_DELIVERY' AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![recipient, after, limit as i64], Self::message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every message for a recipient (its inbox view), oldest first.
+    pub fn all_for(&self, recipient: &str, after: i64, limit: usize) -> Result<Vec<StoredMessage>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, message_id, sender, route_id, state, envelope, response, error FROM messages
+             WHERE route_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![recipient, after, limit as i64], Self::message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn by_id(&self, message_id: &str) -> Result<Option<StoredMessage>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, message_id, sender, route_id, state, envelope, response, error FROM messages WHERE message_id = ?1",
+                [message_id],
+                Self::message,
+            )
+            .optional()?)
+    }
+
+    /// The recipient acknowledges (or refuses) a message. Acking twice is harmless.
+    pub fn ack(
+        &mut self,
+        recipient: &str,
+        message_id: &str,
+        accepted: bool,
+        error: Option<&str>,
+    ) -> Result<Option<String>> {
+        let state = if accepted {
+            "DELIVERED"
+        } else {
+            "NOT_DELIVERED"
+        };
+        let n = self.conn.execute(
+            "UPDATE messages SET state = ?3, delivered_at = ?4, error = ?5
+             WHERE message_id = ?1 AND route_id = ?2 AND state = 'ON_DELIVERY'",
+            params![message_id, recipient, state, now(), error],
+        )?;
+        if n == 1 {
+            return Ok(Some(state.into()));
+        }
+        // Already acknowledged: report the state it has.
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT state FROM messages WHERE message_id = ?1 AND route_id = ?2",
+                params![message_id, recipient],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn counts(&self) -> Result<Counts> {
+        let mut c = Counts::default();
+        let mut st = self
+            .conn
+            .prepare("SELECT state, count(*) FROM messages GROUP BY state")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let s: String = r.get(0)?;
+            let n: i64 = r.get(1)?;
+            match s.as_str() {
+                "ON_DELIVERY" => c.on_delivery = n,
+                "DELIVERED" => c.delivered = n,
+                "NOT_DELIVERED" => c.not_delivered = n,
+                _ => {}
+            }
+            c.total += n;
+        }
+        Ok(c)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Blobs
+
+    fn blob_path(&self, sha: &str, partial: bool) -> PathBuf {
+        self.blobs.join(if partial {
+            format!("{sha}.part")
+        } else {
+            sha.to_string()
+        })
+    }
+
+    /// (received, total, complete) of a blob.
+    pub fn blob_status(&self, sha: &str) -> Result<Option<(u64, u64, bool)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT received, total, complete FROM blobs WHERE sha256 = ?1",
+                [sha],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? != 0,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// Appends a chunk at `offset` (must be where the upload stands, or a repeat of bytes
+    /// already received). Returns (received, complete).
+    pub fn blob_append(
+        &mut self,
+        sha: &str,
+        offset: u64,
+        total: u64,
+        bytes: &[u8],
+        uploader: &str,
+    ) -> Result<(u64, bool)> {
+        if !valid_sha(sha) {
+            return Err(StoreError::Corrupt("not a SHA-256".into()));
+        }
+        let status = self.blob_status(sha)?;
+        let (received, known_total, complete) = match status {
+            Some(s) => s,
+            None => {
+                self.conn.execute(
+                    "INSERT INTO blobs(sha256, total, uploader, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![sha, total as i64, uploader, now()],
+                )?;
+                (0, total, false)
+            }
+        };
+        if complete {
+            return Ok((known_total, true));
+        }
+        if known_total != total || offset > received || offset + bytes.len() as u64 > total {
+            return Err(StoreError::Conflict);
+        }
+        // Bytes before `received` were already written: skip them.
+        let skip = (received - offset) as usize;
+        let fresh = &bytes[skip.min(bytes.len())..];
+        let part = self.blob_path(sha, true);
+        let mut f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&part)?;
+        f.seek(SeekFrom::Start(received))?;
+        f.write_all(fresh)?;
+        f.sync_all()?;
+        let now_received = received + fresh.len() as u64;
+        let mut done = false;
+        if now_received == total {
+            let data = fs::read(&part)?;
+            if sha256_hex(&data) != sha {
+                // Start over: the bytes do not hash to the name.
+                fs::remove_file(&part)?;
+                self.conn
+                    .execute("UPDATE blobs SET received = 0 WHERE sha256 = ?1", [sha])?;
+                return Err(StoreError::Corrupt(
+                    "uploaded bytes do not match their hash".into(),
+                ));
+            }
+            fs::rename(&part, self.blob_path(sha, false))?;
+            done = true;
+        }
+        self.conn.execute(
+            "UPDATE blobs SET received = ?2, complete = ?3 WHERE sha256 = ?1",
+            params![sha, now_received as i64, done as i64],
+        )?;
+        Ok((now_received, done))
+    }
+
+    /// A complete blob's bytes, if `client` uploaded it or receives a message referencing it.
+    pub fn blob_get(&self, sha: &str, client: &str) -> Result<Option<Vec<u8>>> {
+        if !valid_sha(sha) {
+            return Ok(None);
+        }
+        let allowed: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM blobs b WHERE b.sha256 = ?1 AND b.complete = 1 AND (b.uploader = ?2 OR EXISTS (
+                    SELECT 1 FROM blob_refs r JOIN messages m ON m.seq = r.seq
+                    WHERE r.sha256 = ?1 AND (m.route_id = ?2 OR m.sender = ?2)))",
+                params![sha, client],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if allowed.is_none() {
+            return Ok(None);
+        }
+        let data = fs::read(self.blob_path(sha, false))?;
+        if sha256_hex(&data) != sha {
+            return Err(StoreError::Corrupt(format!("blob {sha} changed on disk")));
+        }
+        Ok(Some(data))
+    }
+}

@@ -1,0 +1,125 @@
+//! What arrived from the gateway (each message applied once) and the conflicts shown to the
+//! head.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Db, Result, Tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InboxRow {
+    pub message_id: String,
+    pub seq: i64,
+    pub sender: String,
+    pub message_type: String,
+    pub correlation_id: Option<String>,
+    pub state: String,
+    pub application_id: Option<i64>,
+    pub error: Option<String>,
+    pub envelope: String,
+    pub received_at: String,
+}
+
+const COLS: &str = "message_id, seq, sender, message_type, correlation_id, state, application_id, error, envelope, received_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxRow> {
+    Ok(InboxRow {
+        message_id: r.get(0)?,
+        seq: r.get(1)?,
+        sender: r.get(2)?,
+        message_type: r.get(3)?,
+        correlation_id: r.get(4)?,
+        state: r.get(5)?,
+        application_id: r.get(6)?,
+        error: r.get(7)?,
+        envelope: r.get(8)?,
+        received_at: r.get(9)?,
+    })
+}
+
+pub fn get(db: &impl Db, message_id: &str) -> Result<Option<InboxRow>> {
+    Ok(db
+        .conn()
+        .prepare_cached(&format!("SELECT {COLS} FROM inbox WHERE message_id = ?1"))?
+        .query_row([message_id], row)
+        .optional()?)
+}
+
+pub fn put(tx: &Tx<'_>, r: &InboxRow, now: &str) -> Result<()> {
+    tx.tx.execute(
+        "INSERT INTO inbox(message_id, seq, sender, message_type, correlation_id, state, application_id, error, envelope, received_at, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?6 = 'applied' THEN ?10 END)
+         ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, application_id = excluded.application_id,
+             error = excluded.error, applied_at = CASE WHEN excluded.state = 'applied' THEN ?11 ELSE applied_at END",
+        params![r.message_id, r.seq, r.sender, r.message_type, r.correlation_id, r.state, r.application_id, r.error, r.envelope, r.received_at, now],
+    )?;
+    Ok(())
+}
+
+/// Messages that arrived before what they refer to.
+pub fn waiting(db: &impl Db) -> Result<Vec<InboxRow>> {
+    let mut st = db.conn().prepare_cached(&format!(
+        "SELECT {COLS} FROM inbox WHERE state = 'waiting' ORDER BY seq"
+    ))?;
+    let rows = st.query_map([], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Counts by state.
+pub fn counts(db: &impl Db) -> Result<Vec<(String, i64)>> {
+    let mut st = db
+        .conn()
+        .prepare("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub id: i64,
+    pub message_id: String,
+    pub application_id: Option<i64>,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: String,
+}
+
+pub fn add_conflict(
+    tx: &Tx<'_>,
+    message_id: &str,
+    application_id: Option<i64>,
+    kind: &str,
+    detail: &str,
+    now: &str,
+) -> Result<()> {
+    tx.tx.execute(
+        "INSERT INTO sync_conflicts(message_id, application_id, kind, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![message_id, application_id, kind, detail, now],
+    )?;
+    Ok(())
+}
+
+pub fn open_conflicts(db: &impl Db) -> Result<Vec<Conflict>> {
+    let mut st = db.conn().prepare(
+        "SELECT id, message_id, application_id, kind, detail, created_at FROM sync_conflicts
+         WHERE resolved_at IS NULL ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Conflict {
+            id: r.get(0)?,
+            message_id: r.get(1)?,
+            application_id: r.get(2)?,
+            kind: r.get(3)?,
+            detail: r.get(4)?,
+            created_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn resolve_conflict(tx: &Tx<'_>, id: i64, user: i64, now: &str) -> Result<bool> {
+    Ok(tx.tx.execute(
+        "UPDATE sync_conflicts SET resolved_at = ?3, resolved_by = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+        params![id, user, now],
+    )? == 1)
+}

@@ -1,0 +1,219 @@
+//! The HTTP client of the gateway protocol (used by the workstation's engine and by the
+//! `gateway submit` / `gateway inbox` tools).
+
+use std::time::Duration;
+
+use super::protocol::{Accepted, Ack, BlobStatus, Delivery, Envelope, ErrorInfo};
+use crate::store::files::sha256_hex;
+
+/// Size of an upload chunk.
+pub const CHUNK: usize = 256 * 1024;
+
+/// A failed call: worth retrying later, or not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    #[error("gateway unreachable: {0}")]
+    Transient(String),
+    #[error("gateway refused ({status}): {message}")]
+    Permanent {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+impl CallError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, CallError::Transient(_))
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+fn transient(e: reqwest::Error) -> CallError {
+    CallError::Transient(e.to_string())
+}
+
+async fn check(resp: reqwest::Response) -> Result<reqwest::Response, CallError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let code = status.as_u16();
+    let body = resp.text().await.unwrap_or_default();
+    let info: Option<ErrorInfo> = serde_json::from_str(&body).ok();
+    let (ecode, message) = info
+        .map(|i| (i.error_code, i.error_message))
+        .unwrap_or_else(|| ("HTTP".into(), body));
+    if status.is_server_error() || code == 408 || code == 429 {
+        Err(CallError::Transient(format!("{code} {message}")))
+    } else {
+        Err(CallError::Permanent {
+            status: code,
+            code: ecode,
+            message,
+        })
+    }
+}
+
+impl Client {
+    pub fn new(base: &str, token: &str) -> Client {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        Client {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a (signed) envelope.
+    pub async fn send(&self, env: &Envelope) -> Result<Accepted, CallError> {
+        let resp = self
+            .http
+            .post(self.url("/v1/messages"))
+            .bearer_auth(&self.token)
+            .json(env)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await?.json().await.map_err(transient)
+    }
+
+    /// Undelivered messages for this client after a sequence number.
+    pub async fn pull(&self, after: i64, limit: usize) -> Result<Vec<Delivery>, CallError> {
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/messages?after={after}&limit={limit}")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await?.json().await.map_err(transient)
+    }
+
+    /// Every message routed to this client (delivered or not).
+    pub async fn inbox(&self, after: i64, limit: usize) -> Result<Vec<Delivery>, CallError> {
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/inbox?after={after}&limit={limit}")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await?.json().await.map_err(transient)
+    }
+
+    pub async fn ack(&self, message_id: &str, ack: &Ack) -> Result<(), CallError> {
+        let resp = self
+            .http
+            .post(self.url(&format!("/v1/messages/{message_id}/ack")))
+            .bearer_auth(&self.token)
+            .json(ack)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await.map(|_| ())
+    }
+
+    /// The delivery state of a message this client sent or receives.
+    pub async fn status(&self, message_id: &str) -> Result<serde_json::Value, CallError> {
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/messages/{message_id}/status")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await?.json().await.map_err(transient)
+    }
+
+    /// Uploads bytes as a blob, resuming where an earlier attempt stopped. Returns the hash.
+    pub async fn upload(&self, bytes: &[u8]) -> Result<String, CallError> {
+        let sha = sha256_hex(bytes);
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/blobs/{sha}/status")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        let st: BlobStatus = check(resp).await?.json().await.map_err(transient)?;
+        if st.complete {
+            return Ok(sha);
+        }
+        let total = bytes.len() as u64;
+        let mut offset = st.received.min(total);
+        while offset < total || total == 0 {
+            let end = (offset as usize + CHUNK).min(bytes.len());
+            let resp = self
+                .http
+                .put(self.url(&format!("/v1/blobs/{sha}?offset={offset}&total={total}")))
+                .bearer_auth(&self.token)
+                .body(bytes[offset as usize..end].to_vec())
+                .send()
+                .await
+                .map_err(transient)?;
+            let st: BlobStatus = check(resp).await?.json().await.map_err(transient)?;
+            if st.complete {
+                break;
+            }
+            offset = st.received;
+            if total == 0 {
+                break;
+            }
+        }
+        Ok(sha)
+    }
+
+    /// Downloads a blob and checks its hash.
+    pub async fn download(&self, sha: &str) -> Result<Vec<u8>, CallError> {
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/blobs/{sha}")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        let bytes = check(resp)
+            .await?
+            .bytes()
+            .await
+            .map_err(transient)?
+            .to_vec();
+        if sha256_hex(&bytes) != sha {
+            return Err(CallError::Transient(format!("blob {sha} arrived damaged")));
+        }
+        Ok(bytes)
+    }
+
+    /// The name this token belongs to.
+    pub async fn whoami(&self) -> Result<String, CallError> {
+        let resp = self
+            .http
+            .get(self.url("/v1/whoami"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        let v: serde_json::Value = check(resp).await?.json().await.map_err(transient)?;
+        Ok(v["client"].as_str().unwrap_or_default().to_string())
+    }
+}
