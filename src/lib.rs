@@ -1,6 +1,7 @@
 //! mio-desk: the workstation (АРМ МИО) of a district Department of Employment and Social
 //! Programmes. Layers, one way: ui / cli → desk → (domain, store, signing, documents, sync).
 
+pub mod bench;
 pub mod cli;
 pub mod desk;
 pub mod documents;

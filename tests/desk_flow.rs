@@ -963,3 +963,57 @@ fn backup_and_restore_round_trip_and_refuse_damage() {
             .is_err()
     );
 }
+
+/// The tab counts kept by triggers agree with counting the table, through every kind of
+/// status change (registration, assignment, draft, signature, issue, withdrawal).
+#[test]
+fn kept_tab_counts_agree_with_the_table() {
+    let o = office();
+    let head = &o.head;
+    let today = o.desk.today().to_string();
+    let check = |what: &str| {
+        let kept = o
+            .desk
+            .queue_counts(
+                head,
+                Query {
+                    today: today.clone(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        // Any filter takes the counting path; this one matches every application.
+        let counted = o
+            .desk
+            .queue_counts(
+                head,
+                Query {
+                    today: today.clone(),
+                    accepted_from: Some("2000-01-01T00:00:00Z".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(kept, counted, "after {what}");
+        kept
+    };
+    let a = to_signature(&o, "900101300017");
+    let b = to_signature(&o, "920202400016");
+    check("two drafts");
+    o.desk.sign(head, Target::id(a), &o.key, PIN).unwrap();
+    let counts = check("a signature");
+    let of = |t: Tab| counts.iter().find(|(x, _)| *x == t).unwrap().1;
+    assert_eq!(of(Tab::ToIssue), 1);
+    assert_eq!(of(Tab::AwaitingSignature), 1);
+    o.desk
+        .issue(&o.registrar, Target::id(a), "900101300017")
+        .unwrap();
+    o.desk
+        .withdraw(Some(&o.registrar), Target::id(b), "По заявлению заявителя")
+        .unwrap();
+    let counts = check("issue and withdrawal");
+    let of = |t: Tab| counts.iter().find(|(x, _)| *x == t).unwrap().1;
+    assert_eq!(of(Tab::Issued), 1);
+    assert_eq!(of(Tab::Withdrawn), 1);
+    assert_eq!(of(Tab::All), 2);
+}

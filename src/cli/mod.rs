@@ -90,6 +90,27 @@ pub enum Command {
     /// The reference regional gateway and the tools that play ЦОН or the portal.
     #[command(subcommand)]
     Gateway(GatewayCmd),
+    /// Performance figures on a synthetic district of the given size (made with `demo` the
+    /// first time, then reused).
+    Bench {
+        #[arg(long, default_value_t = 300_000)]
+        requests: usize,
+        #[arg(long)]
+        json: bool,
+        /// Timed runs of each read operation.
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+        /// Outbox messages to drain to a local gateway.
+        #[arg(long, default_value_t = 10_000)]
+        drain: usize,
+        /// Where the synthetic districts are kept (never the office's data directory).
+        #[arg(long)]
+        bench_dir: Option<PathBuf>,
+        /// Internal: open the desk given by --data-dir, load the first queue page, print
+        /// "ready …" and exit (the bench times this process from start).
+        #[arg(long, hide = true)]
+        probe: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -687,6 +708,43 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             token,
         } => return sync_command(dir, once, gateway, token),
         Command::Gateway(g) => return gateway_command(g),
+        Command::Bench {
+            requests,
+            json,
+            runs,
+            drain,
+            bench_dir,
+            probe,
+        } => {
+            if probe {
+                println!("{}", crate::bench::probe(dir.clone())?);
+                return Ok(0);
+            }
+            let root = bench_dir.unwrap_or_else(|| {
+                directories::ProjectDirs::from("kz", "mio", "mio-desk")
+                    .map(|d| d.cache_dir().join("bench"))
+                    .unwrap_or_else(|| std::env::temp_dir().join("mio-desk-bench"))
+            });
+            let exe = std::env::current_exe()?;
+            let settings = crate::bench::Settings {
+                requests,
+                root,
+                runs: runs.max(20),
+                drain,
+            };
+            let mut last = Instant::now() - std::time::Duration::from_secs(10);
+            let report = crate::bench::run(&settings, &exe, &mut |what| {
+                if last.elapsed().as_secs() >= 2 {
+                    eprintln!("bench: {what}");
+                    last = Instant::now();
+                }
+            })?;
+            if json {
+                json_out(&report)?;
+            } else {
+                print!("{}", crate::bench::table(&report));
+            }
+        }
         Command::Cert(c) => {
             let desk = open(dir)?;
             match c {

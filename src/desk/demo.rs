@@ -409,12 +409,18 @@ pub fn values(
 
 /// A tiny but valid PNG "scan" (grey, with a few lines), made without image libraries.
 pub fn sample_png(seed: u8) -> Vec<u8> {
-    let (w, h) = (120u32, 80u32);
+    scan_png(u32::from(seed), 120, 80)
+}
+
+/// A valid grey PNG "scan" of `w`×`h` pixels (stored uncompressed, so about `w`·`h` bytes),
+/// different for every `seed`.
+pub fn scan_png(seed: u32, w: u32, h: u32) -> Vec<u8> {
     let mut raw = Vec::new();
     for y in 0..h {
         raw.push(0u8);
         for x in 0..w {
-            let ink = (y % 10 == 5 && x > 10 && x < 110) || (x + y + u32::from(seed)) % 97 == 0;
+            let ink = (y % 10 == 5 && x > 10 && x < w.saturating_sub(10))
+                || (x + y * 7 + seed).is_multiple_of(97);
             raw.push(if ink { 60 } else { 235 });
         }
     }
@@ -597,6 +603,19 @@ const DEMO_USERS: &[(Role, &str, &str, u16, &str)] = &[
         "Akim2026",
     ),
 ];
+
+/// The demo accounts (the same every time, so a reused demo database can be logged into).
+pub fn users() -> Vec<DemoUser> {
+    DEMO_USERS
+        .iter()
+        .map(|(role, name, birth, serial, password)| DemoUser {
+            role: *role,
+            iin: demo_iin(birth, *role, *serial).as_string(),
+            name: name.to_string(),
+            password: password.to_string(),
+        })
+        .collect()
+}
 
 fn demo_iin(birth: &str, role: Role, serial: u16) -> Iin {
     let b: NaiveDate = birth.parse().expect("demo birth date");

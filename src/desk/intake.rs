@@ -115,9 +115,8 @@ impl Desk {
                 sha256: sha256_hex(&f.bytes),
             });
         }
-        for f in files {
-            self.attachments.put(&f.bytes)?;
-        }
+        let bytes: Vec<&[u8]> = files.iter().map(|f| f.bytes.as_slice()).collect();
+        self.attachments.put_all(&bytes)?;
         Ok(out)
     }
 

@@ -8,8 +8,8 @@
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfFontHandle, Point, Polygon,
-    PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Color, CurTransMat, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfFontHandle, Point,
+    Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
 pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
@@ -436,11 +436,23 @@ impl Canvas {
     }
 
     /// A QR code of `modules` (true = dark), `size` mm wide, top-left at (x, y): one filled
-    /// polygon with a ring per horizontal run of dark modules, so it stays vector-sharp.
+    /// polygon with a ring per horizontal run of dark modules, so it stays vector-sharp. The
+    /// rings are drawn in module units under a scaling matrix, so every coordinate is a small
+    /// integer (a third of the bytes of millimetre coordinates).
     pub fn qr(&mut self, x: f32, y: f32, size: f32, width: usize, modules: &[bool]) {
-        let m = size / width as f32;
+        let m_pt = size / width as f32 * PT_PER_MM;
+        let origin = pt(x, y + size);
+        let unit = |col: usize, row_up: usize| LinePoint {
+            p: Point {
+                x: Pt(col as f32),
+                y: Pt(row_up as f32),
+            },
+            bezier: false,
+        };
         let mut rings = Vec::new();
         for row in 0..width {
+            // PDF y grows upwards: the top row is the highest.
+            let up = width - 1 - row;
             let mut col = 0;
             while col < width {
                 if !modules[row * width + col] {
@@ -451,20 +463,21 @@ impl Canvas {
                 while col < width && modules[row * width + col] {
                     col += 1;
                 }
-                let (x0, x1) = (x + start as f32 * m, x + col as f32 * m);
-                let (y0, y1) = (y + row as f32 * m, y + (row + 1) as f32 * m);
                 rings.push(PolygonRing {
-                    points: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-                        .into_iter()
-                        .map(|(a, b)| LinePoint {
-                            p: pt(a, b),
-                            bezier: false,
-                        })
-                        .collect(),
+                    points: vec![
+                        unit(start, up),
+                        unit(col, up),
+                        unit(col, up + 1),
+                        unit(start, up + 1),
+                    ],
                 });
             }
         }
         let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        ops.push(Op::SetTransformationMatrix {
+            matrix: CurTransMat::Raw([m_pt, 0.0, 0.0, m_pt, origin.x.0, origin.y.0]),
+        });
         ops.push(Op::SetFillColor { col: rgb(BLACK) });
         ops.push(Op::DrawPolygon {
             polygon: Polygon {
@@ -473,6 +486,7 @@ impl Canvas {
                 winding_order: WindingOrder::NonZero,
             },
         });
+        ops.push(Op::RestoreGraphicsState);
     }
 }
 

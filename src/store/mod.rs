@@ -8,6 +8,7 @@
 
 pub mod apps;
 pub mod audit;
+pub mod bench;
 pub mod files;
 pub mod gateway;
 pub mod inbox;
