@@ -1017,3 +1017,66 @@ fn kept_tab_counts_agree_with_the_table() {
     assert_eq!(of(Tab::Withdrawn), 1);
     assert_eq!(of(Tab::All), 2);
 }
+
+/// A search by name lists the matches in name order, page after page, none lost or repeated
+/// (a short prefix can match thousands: the name index gives each page without sorting them).
+#[test]
+fn name_search_pages_through_every_match_in_name_order() {
+    use mio_desk::domain::iin::{Iin, Sex};
+    let o = office();
+    let names = [
+        ("Қасымова", "Айгүл", Sex::Female),
+        ("Қайратов", "Ерлан", Sex::Male),
+        ("Қалиев", "Нұрлан", Sex::Male),
+        ("Қаныш", "Сәуле", Sex::Female),
+        ("Қарабаев", "Дәурен", Sex::Male),
+        ("Омаров", "Арман", Sex::Male),
+    ];
+    for (k, (surname, given, sex)) in names.iter().enumerate() {
+        let birth = chrono::NaiveDate::from_ymd_opt(1980 + k as i32, 3, 4).unwrap();
+        let iin = (100..200u16)
+            .find_map(|s| Iin::compose(birth, *sex, s))
+            .unwrap()
+            .as_string();
+        let mut r = registration(
+            &o,
+            "unemployed_certificate",
+            Channel::Office,
+            &iin,
+            unemployed_intake(),
+        );
+        r.person.surname = surname.to_string();
+        r.person.given_name = given.to_string();
+        r.person.patronymic = String::new();
+        o.desk.register(Some(&o.registrar), r).unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = o
+            .desk
+            .queue(
+                &o.head,
+                Query {
+                    search: Search::classify("ҚА"),
+                    limit: 2,
+                    after: after.clone(),
+                    today: o.desk.today().to_string(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(page.rows.len() <= 2);
+        seen.extend(page.rows.iter().map(|r| r.applicant.clone()));
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    let mut want: Vec<String> = names[..5]
+        .iter()
+        .map(|(s, g, _)| format!("{s} {g}"))
+        .collect();
+    want.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(seen, want);
+}

@@ -172,6 +172,26 @@ fn dir_bytes(p: &Path) -> u64 {
         .sum()
 }
 
+/// Whether a district keeps the signed papers of its history. About 50 KB each, they would
+/// take 12 GB at 300 000 applications and 42 GB at a million, more than the bench machine's
+/// disk; no measured path reads them (new papers signed by the bench are kept).
+pub fn keep_papers(requests: usize) -> bool {
+    requests <= 50_000
+}
+
+fn drop_papers(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for sub in rd.flatten() {
+        if let Ok(files) = std::fs::read_dir(sub.path()) {
+            for f in files.flatten() {
+                let _ = std::fs::remove_file(f.path());
+            }
+        }
+    }
+}
+
 /// The district of `requests` applications under `root`, made now unless a finished one is
 /// there. Returns its folder and, when made now, how long that took.
 pub fn district(
@@ -190,7 +210,15 @@ pub fn district(
     }
     std::fs::create_dir_all(&folder).map_err(crate::store::StoreError::from)?;
     let t = Instant::now();
-    demo::run(dir.clone(), requests, 2026, Options::default(), progress)?;
+    let papers = dir.documents();
+    let keep = keep_papers(requests);
+    let mut on_batch = |done: usize, total: usize| {
+        if !keep {
+            drop_papers(&papers);
+        }
+        progress(done, total);
+    };
+    demo::run(dir.clone(), requests, 2026, Options::default(), &mut on_batch)?;
     let secs = t.elapsed().as_secs_f64();
     std::fs::write(&done, format!("{requests} {secs:.1}\n"))
         .map_err(crate::store::StoreError::from)?;
@@ -583,7 +611,12 @@ fn writes(
 
 /// Drains `n` real outbox messages (the newest delivered ones, put back) to a gateway on
 /// loopback. Returns (messages, messages per second).
-fn drain(desk: Arc<Desk>, scratch: &Path, n: usize) -> Result<(usize, f64), DeskError> {
+fn drain(
+    desk: Arc<Desk>,
+    scratch: &Path,
+    n: usize,
+    requests: usize,
+) -> Result<(usize, f64), DeskError> {
     let gw_db = scratch.join("gateway.sqlite");
     for p in [gw_db.clone(), gw_db.with_extension("sqlite-wal")] {
         let _ = std::fs::remove_file(p);
@@ -600,7 +633,7 @@ fn drain(desk: Arc<Desk>, scratch: &Path, n: usize) -> Result<(usize, f64), Desk
     let now = crate::desk::stamp(desk.now());
     let queued = desk
         .store()
-        .write(|tx| floor::requeue_delivered(tx, n, &now))?;
+        .write(|tx| floor::requeue_delivered(tx, n, &now, keep_papers(requests)))?;
     let rt = tokio::runtime::Runtime::new().map_err(crate::store::StoreError::from)?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -742,7 +775,7 @@ pub fn run(
         &mut lines,
     )?;
     progress("gateway drain");
-    let (drained, per_s) = drain(desk.clone(), &scratch, settings.drain)?;
+    let (drained, per_s) = drain(desk.clone(), &scratch, settings.drain, settings.requests)?;
 
     let applications = desk
         .queue_counts(&who.head, Query::default())?
@@ -786,11 +819,16 @@ fn mark(met: Option<bool>) -> &'static str {
 pub fn table(r: &Report) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "{} applications, {} persons; database {:.0} MB, signed papers {:.0} MB{}\n",
+        "{} applications, {} persons; database {:.0} MB, signed papers {:.0} MB{}{}\n",
         r.applications,
         r.persons,
         r.database_mb,
         r.documents_mb,
+        if keep_papers(r.requests) {
+            ""
+        } else {
+            " (papers of the history not kept, see bench::keep_papers)"
+        },
         r.built_in_s
             .map(|b| format!("; district made in {b:.0} s"))
             .unwrap_or_default()

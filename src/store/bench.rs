@@ -125,7 +125,7 @@ impl Floor {
     /// Applications whose folded applicant name starts with `prefix`.
     pub fn by_name(&self, prefix: &str) -> Result<usize> {
         let mut st = self.conn.prepare_cached(&format!(
-            "{LINE} WHERE applicant_fold >= ?1 AND applicant_fold < ?2 ORDER BY due_date, id LIMIT 50"
+            "{LINE} WHERE applicant_fold >= ?1 AND applicant_fold < ?2 ORDER BY applicant_fold, id LIMIT 50"
         ))?;
         let n = st
             .query_map(params![prefix, format!("{prefix}\u{10FFFF}")], line)?
@@ -271,11 +271,19 @@ pub fn cursor_at(
 
 /// Puts the newest `n` delivered outbox messages back to pending, so the bench can time a
 /// drain of real messages. Returns how many.
-pub fn requeue_delivered(tx: &super::Tx<'_>, n: usize, now: &str) -> Result<usize> {
+/// With `with_papers` false, only notices that carry no signed paper are taken.
+pub fn requeue_delivered(
+    tx: &super::Tx<'_>,
+    n: usize,
+    now: &str,
+    with_papers: bool,
+) -> Result<usize> {
     Ok(tx.tx.execute(
         "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, last_error = NULL
-         WHERE id IN (SELECT id FROM outbox WHERE state = 'delivered' ORDER BY id DESC LIMIT ?1)",
-        params![n as i64, now],
+         WHERE id IN (SELECT id FROM outbox WHERE state = 'delivered'
+                      AND (?3 OR json_extract(payload, '$.extra.document_id') IS NULL)
+                      ORDER BY id DESC LIMIT ?1)",
+        params![n as i64, now, with_papers],
     )?)
 }
 

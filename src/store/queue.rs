@@ -102,7 +102,10 @@ impl Search {
     }
 }
 
-/// Where the previous page ended.
+/// Where the previous page ended: the sort key of its last row and its id. Pages are sorted
+/// by due date, except a search by name, which is sorted by name (the name index gives the
+/// first 50 matches of a short prefix without sorting thousands); then `due_date` carries the
+/// folded name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub due_date: String,
@@ -208,29 +211,33 @@ fn filters(q: &Query, sql: &mut String, vals: &mut Vec<V>, with_tab: bool) {
     }
 }
 
-/// One page of the queue, ordered by due date then id.
+/// One page of the queue, ordered by due date then id (by name then id for a name search).
 pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
     let limit = q.limit.clamp(1, 500);
-    let mut sql = String::from(
+    let key = match q.search {
+        Some(Search::Name(_)) => "a.applicant_fold",
+        _ => "a.due_date",
+    };
+    let mut sql = format!(
         "SELECT a.id, a.number, a.service, a.channel, a.status, a.applicant_name, a.applicant_iin,
-                a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name
+                a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name, {key}
          FROM applications a LEFT JOIN users u ON u.id = a.executor_id WHERE 1 = 1",
     );
     let mut vals = Vec::new();
     filters(q, &mut sql, &mut vals, true);
     if let Some(c) = &q.after {
-        sql.push_str(" AND (a.due_date, a.id) > (?, ?)");
+        sql.push_str(&format!(" AND ({key}, a.id) > (?, ?)"));
         vals.push(V::Text(c.due_date.clone()));
         vals.push(V::Integer(c.id));
     }
-    sql.push_str(" ORDER BY a.due_date, a.id LIMIT ?");
+    sql.push_str(&format!(" ORDER BY {key}, a.id LIMIT ?"));
     vals.push(V::Integer(limit as i64 + 1));
     let mut st = db.conn().prepare_cached(&sql)?;
     let mut rows = st
         .query_map(params_from_iter(vals.iter()), |r| {
             let channel: String = r.get(3)?;
             let status: String = r.get(4)?;
-            Ok(Row {
+            let row = Row {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 service: r.get(2)?,
@@ -243,19 +250,23 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
                 due_at: r.get(9)?,
                 extended: r.get::<_, i64>(10)? != 0,
                 executor: r.get(11)?,
-            })
+            };
+            Ok((row, r.get::<_, String>(12)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|r| Cursor {
-            due_date: r.due_date.clone(),
+        rows.last().map(|(r, key)| Cursor {
+            due_date: key.clone(),
             id: r.id,
         })
     } else {
         None
     };
-    Ok(Page { rows, next })
+    Ok(Page {
+        rows: rows.into_iter().map(|(r, _)| r).collect(),
+        next,
+    })
 }
 
 /// Counts per tab under the same filters (the live counts on the tabs).
