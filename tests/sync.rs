@@ -1464,3 +1464,162 @@ async fn an_application_from_con_goes_round_to_a_verified_signed_result() {
     );
     assert_agree(&s, &n);
 }
+
+// ---------------------------------------------------------------------------------------
+// Measurements (not checks): `cargo test --release --test sync -- --ignored --nocapture`
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run with --release -- --ignored --nocapture"]
+async fn measure_draining_ten_thousand_outbox_messages() {
+    const N: usize = 10_000;
+    let s = site();
+    let n = Net::start().await;
+    for i in 0..20 {
+        con_submit(&n, &iin(200 + i)).await;
+    }
+    sync(&s, &n).await;
+    // Ten thousand notices as the desk writes them (the «Поступившие» ones as the model).
+    let model = s.desk().outbox_due(100).unwrap();
+    assert_eq!(model.len(), 20);
+    let t = std::time::Instant::now();
+    s.desk()
+        .store()
+        .write(|tx| {
+            for k in 0..N - model.len() {
+                let m = &model[k % model.len()];
+                let payload: Value = serde_json::from_str(&m.payload).unwrap();
+                mio_desk::store::outbox::push(
+                    tx,
+                    &uuid::Uuid::now_v7().to_string(),
+                    m.application_id,
+                    "status_notice",
+                    &payload,
+                    &m.created_at,
+                )?;
+            }
+            Ok::<_, mio_desk::store::StoreError>(())
+        })
+        .unwrap();
+    let queued = t.elapsed();
+    assert_eq!(s.desk().gateway_status().pending as usize, N);
+    // Straight to the gateway, no proxy.
+    let client = Client::new(&n.gw.url(), &n.tokens[OFFICE]);
+    let t = std::time::Instant::now();
+    let r = exchange(s.desk().clone(), &client, &Options::default()).await;
+    let took = t.elapsed();
+    assert_eq!((r.sent, r.failed), (N, 0), "{:?}", r.errors.first());
+    println!(
+        "queued {N} notices in {queued:.2?}; drained {N} to the gateway in {took:.2?}: {:.0} messages/s, {:.2} ms each",
+        N as f64 / took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / N as f64
+    );
+    assert_agree(&s, &n);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run with --release -- --ignored --nocapture"]
+async fn measure_bytes_on_the_wire_per_application() {
+    let s = site();
+    let n = Net::start().await;
+    let req = con_submit(&n, &iin(300)).await;
+    let sub_log = n.side.log();
+    sync(&s, &n).await;
+    let id = s.app_of_request(&req).unwrap().id;
+    sync(&s, &n).await;
+    s.desk()
+        .assign(&s.head, Target::id(id), s.executor.user_id, "Қарау")
+        .unwrap();
+    sync(&s, &n).await;
+    s.desk()
+        .submit_draft(&s.executor, Target::id(id), &unemployed_decision())
+        .unwrap();
+    s.desk().sign(&s.head, Target::id(id), &s.key, PIN).unwrap();
+    sync(&s, &n).await;
+    n.side.clear_log();
+    let back = inbox_of(&n, CON).await;
+    assert_eq!(back.len(), 3);
+    let inbox_log = n.side.log();
+    let line = n.line.log();
+
+    let row = |what: &str, xs: Vec<&net::Seen>| {
+        let body: usize = xs.iter().map(|x| x.request_body.len()).sum();
+        let resp_body: usize = xs.iter().map(|x| x.response_body.len()).sum();
+        let wire: usize = xs.iter().map(|x| x.request_bytes + x.response_bytes).sum();
+        println!(
+            "{what:<48} {:>3} req  {body:>7} B sent body  {resp_body:>7} B answer body  {wire:>7} B on the wire",
+            xs.len()
+        );
+        wire
+    };
+    let is = |m: &str, p: &str| {
+        let (m, p) = (m.to_string(), p.to_string());
+        move |x: &&net::Seen| x.method == m && x.path.split('?').next() == Some(p.as_str())
+    };
+    println!("one application without scans, ЦОН → office → ЦОН:");
+    let mut total = 0;
+    total += row("ЦОН: whoami + REQUEST envelope", sub_log.iter().collect());
+    let pulls: Vec<&net::Seen> = line.iter().filter(is("GET", "/v1/messages")).collect();
+    let with_data: Vec<&net::Seen> = pulls
+        .iter()
+        .copied()
+        .filter(|x| x.response_body.len() > 2)
+        .collect();
+    total += row("office: pull that brought the request", with_data);
+    total += row(
+        "office: ack",
+        line.iter().filter(|x| x.path.ends_with("/ack")).collect(),
+    );
+    let posts: Vec<&net::Seen> = line.iter().filter(is("POST", "/v1/messages")).collect();
+    for (p, name) in posts.iter().zip([
+        "office: NOTIFICATION Поступившие",
+        "office: NOTIFICATION В работе",
+        "office: RESPONSE Исполнено (envelope)",
+    ]) {
+        total += row(name, vec![p]);
+    }
+    let blob = row(
+        "office: signed PDF upload (status + PUT)",
+        line.iter()
+            .filter(|x| x.path.starts_with("/v1/blobs/"))
+            .collect(),
+    );
+    total += row("ЦОН: inbox (3 notices)", inbox_log.iter().collect());
+    let empty = row(
+        "office: empty pulls (one per exchange)",
+        pulls
+            .iter()
+            .copied()
+            .filter(|x| x.response_body.len() <= 2)
+            .collect(),
+    );
+    println!(
+        "total without the PDF and the empty pulls: {total} B; the PDF adds {blob} B; each idle exchange costs {} B",
+        empty
+            / pulls
+                .iter()
+                .filter(|x| x.response_body.len() <= 2)
+                .count()
+                .max(1)
+    );
+    for d in &back {
+        println!(
+            "  envelope as delivered to ЦОН: {:?} {} B",
+            d.envelope.message_type,
+            serde_json::to_vec(&d.envelope).unwrap().len()
+        );
+    }
+    println!(
+        "the result as ЦОН pulls it:\n{}",
+        serde_json::to_string_pretty(&back[2]).unwrap()
+    );
+    for x in line.iter().filter(|x| x.path.starts_with("/v1/blobs/")) {
+        println!(
+            "{} {} ({} B) -> {:?} {}",
+            x.method,
+            x.path,
+            x.request_body.len(),
+            x.status,
+            String::from_utf8_lossy(&x.response_body)
+        );
+    }
+}

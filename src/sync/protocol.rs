@@ -186,7 +186,7 @@ impl Envelope {
 /// Writes `v` as compact JSON with the keys of every object sorted by their UTF-8 bytes, so
 /// the bytes do not depend on the order fields were written or parsed in (nor on whether
 /// serde_json keeps insertion order). Strings and numbers are written as serde_json writes
-/// them: UTF-8, only `"`, `\\` and control characters escaped; integers in decimal.
+/// them: UTF-8, only `"`, `\` and control characters escaped; integers in decimal.
 pub fn canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
     use serde_json::Value;
     match v {
