@@ -476,3 +476,119 @@ impl GatewayStore {
         Ok(Some(data))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i * 7 % 251) as u8).collect()
+    }
+
+    #[test]
+    fn the_migrations_are_valid() {
+        assert!(
+            Migrations::from_directory(&MIGRATIONS)
+                .unwrap()
+                .validate()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_gateway_of_the_first_schema_upgrades_and_keeps_its_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.sqlite");
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        {
+            let mut conn = Connection::open(&db).unwrap();
+            Migrations::from_directory(&MIGRATIONS)
+                .unwrap()
+                .to_version(&mut conn, 1)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO blobs(sha256, total, received, complete, uploader, created_at)
+                 VALUES (?1, 1000, 1000, 1, 'con-0412', '2026-11-16T05:00:00Z')",
+                [&sha],
+            )
+            .unwrap();
+            fs::create_dir_all(format!("{}.blobs", db.display())).unwrap();
+            fs::write(format!("{}.blobs/{sha}", db.display()), &data).unwrap();
+        }
+        let s = GatewayStore::open(&db).unwrap();
+        assert!(s.may_read(&sha, "con-0412").unwrap());
+        assert!(!s.may_read(&sha, "0413").unwrap());
+        assert_eq!(s.blob_get(&sha, "con-0412").unwrap(), Some(data));
+    }
+
+    #[test]
+    fn holding_a_blob_is_proved_chunk_by_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = GatewayStore::open(&dir.path().join("gw.sqlite")).unwrap();
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..400], "a").unwrap(),
+            Ok((400, false))
+        );
+        // Someone else while it is being uploaded.
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..400], "b").unwrap(),
+            Err(BlobError::Busy)
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 400, 1000, &data[400..], "a").unwrap(),
+            Ok((1000, true))
+        );
+        // b proves it holds the same bytes; a wrong chunk starts it over.
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..300], "b").unwrap(),
+            Ok((300, false))
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), Some((300, 1000, false)));
+        assert!(!s.may_read(&sha, "b").unwrap());
+        let mut wrong = data[300..600].to_vec();
+        wrong[0] ^= 1;
+        assert_eq!(
+            s.blob_append(&sha, 300, 1000, &wrong, "b").unwrap(),
+            Err(BlobError::Hash)
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 500, 1000, &data[500..], "b").unwrap(),
+            Err(BlobError::Offset)
+        );
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data, "b").unwrap(),
+            Ok((1000, true))
+        );
+        assert!(s.may_read(&sha, "b").unwrap());
+        assert_eq!(s.blob_get(&sha, "b").unwrap(), Some(data));
+        assert_eq!(s.blob_get(&sha, "c").unwrap(), None);
+    }
+
+    #[test]
+    fn what_an_interrupted_write_left_behind_is_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.sqlite");
+        let mut s = GatewayStore::open(&db).unwrap();
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        s.blob_append(&sha, 0, 1000, &data[..600], "a")
+            .unwrap()
+            .unwrap();
+        // The process died after writing more bytes than it recorded.
+        let part = format!("{}.blobs/{sha}.part", db.display());
+        let mut f = OpenOptions::new().append(true).open(&part).unwrap();
+        f.write_all(&[0xee; 700]).unwrap();
+        drop(f);
+        assert_eq!(
+            s.blob_append(&sha, 600, 1000, &data[600..], "a").unwrap(),
+            Ok((1000, true))
+        );
+        assert_eq!(s.blob_get(&sha, "a").unwrap(), Some(data));
+    }
+}
