@@ -279,3 +279,18 @@ cli-bad-user-lang = Пайдаланушы тілі «{ $value }»: kk неме�
 cli-cannot-read = { $file } файлын оқу мүмкін болмады: { $error }
 cli-sync-both = --gateway пен --token екеуін де көрсетіңіз (немесе сақталғандарын алу үшін ешқайсысын көрсетпеңіз).
 cli-submit-channel = «{ $channel }» арнасы «{ $client }» клиентінің кілтіне сәйкес келмейді (ХҚКО үшін con-… кілті, портал үшін portal керек).
+
+## Өңірлік шлюзбен алмасу: бас тарту себептері мен қайшылықтар (журналға жазылады, жіберушіге кетеді)
+sync-reject-route = Хабар { $route } адресатына жіберілген, ал бұл бөлім — { $office }.
+sync-reject-sender = { $sender } өтініш бере алмайды.
+sync-reject-malformed = Өтініш үлгіге сай толтырылмаған: { $error }
+# «correlationId» хаттама өрісінің атауы, аударылмайды. unverified
+sync-reject-no-correlation = Кері қайтарып алу туралы хабарда қай өтініш екені көрсетілмеген (correlationId).
+sync-reject-crl = Кері қайтарып алынған куәліктер тізімі бүлінген.
+# «скан» сөзі тексерілмеген. unverified
+sync-reject-scan = «{ $name }» сканын шлюзден алу мүмкін болмады: { $error }
+# «алмасу хаттамасы» тексерілмеген. unverified
+sync-reject-envelope = Хабар алмасу хаттамасына сәйкес келмейді: { $error }
+sync-conflict-foreign = { $sender } { $origin } берген { $number } өтінішін кері қайтарып алуды сұрайды; өтініш кері қайтарып алынбады.
+sync-conflict-foreign-office = { $sender } бөлімнің өзінде қабылданған { $number } өтінішін кері қайтарып алуды сұрайды; өтініш кері қайтарып алынбады.
+sync-conflict-late = { $number } өтінішін кері қайтарып алу қабылданбады: { $error }

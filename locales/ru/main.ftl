@@ -278,3 +278,15 @@ cli-bad-user-lang = Язык пользователя «{ $value }»: kk или 
 cli-cannot-read = Не удалось прочитать файл { $file }: { $error }
 cli-sync-both = Укажите и --gateway, и --token (или ни одного, чтобы взять сохраненные).
 cli-submit-channel = Канал «{ $channel }» не соответствует ключу клиента «{ $client }» (для ЦОН нужен ключ con-…, для портала — portal).
+
+## Обмен с региональным шлюзом: причины отказа и конфликты (записываются в журнал и уходят отправителю)
+sync-reject-route = Сообщение адресовано { $route }, а этот отдел — { $office }.
+sync-reject-sender = { $sender } не может подавать заявления.
+sync-reject-malformed = Заявление заполнено не по форме: { $error }
+sync-reject-no-correlation = В отзыве не указано, какое заявление отозвать (correlationId).
+sync-reject-crl = Список отозванных сертификатов поврежден.
+sync-reject-scan = Скан «{ $name }» не удалось получить со шлюза: { $error }
+sync-reject-envelope = Сообщение не соответствует протоколу обмена: { $error }
+sync-conflict-foreign = { $sender } просит отозвать заявление { $number }, которое подал { $origin }; заявление не отозвано.
+sync-conflict-foreign-office = { $sender } просит отозвать заявление { $number }, принятое в самом отделе; заявление не отозвано.
+sync-conflict-late = Отзыв заявления { $number } не принят: { $error }

@@ -160,52 +160,34 @@ struct GatewayApplication {
     missing_reason: Option<String>,
 }
 
+/// A reason or a detail in the office's record language (Russian, like the desk's other
+/// stored reasons).
+fn ta(key: &str, args: &[(&str, &str)]) -> String {
+    let args: Vec<(&str, crate::i18n::Arg<'_>)> = args
+        .iter()
+        .map(|(k, v)| (*k, crate::i18n::Arg::from(*v)))
+        .collect();
+    crate::i18n::tra(Lang::Ru, key, &args)
+}
+
 impl Desk {
     /// Applies a message from the gateway exactly once (by its id, in the same transaction as
     /// its effect). Ownership: only the office the message is routed to applies it, and only
     /// the sender that submitted an application may withdraw it.
     pub fn apply_inbound(&self, m: &Inbound) -> Result<Applied> {
-        if let Some(prev) = self
-            .store
-            .read(|r| crate::store::inbox::get(r, &m.message_id))?
-            && prev.state != "waiting"
-        {
+        if self.seen(m)? {
             return Ok(Applied::Duplicate);
         }
         let now = stamp(self.now());
-        let row =
-            |state: &str, app: Option<i64>, error: Option<String>| crate::store::inbox::InboxRow {
-                message_id: m.message_id.clone(),
-                seq: m.seq,
-                sender: m.sender.clone(),
-                message_type: m.message_type.clone(),
-                correlation_id: m.correlation_id.clone(),
-                state: state.into(),
-                application_id: app,
-                error,
-                envelope: m.envelope.clone(),
-                received_at: now.clone(),
-            };
-        let reject = |reason: String| -> Result<Applied> {
-            self.store.write(|tx| {
-                crate::store::inbox::put(tx, &row("rejected", None, Some(reason.clone())), &now)?;
-                self.audit(
-                    tx,
-                    None,
-                    "gateway_reject",
-                    "message",
-                    &m.message_id,
-                    serde_json::json!({"reason": reason, "sender": m.sender}),
-                )?;
-                Ok::<_, DeskError>(())
-            })?;
-            Ok(Applied::Rejected { reason })
+        let row = |state: &str, app: Option<i64>, error: Option<String>| {
+            Self::inbox_row(m, state, app, error, &now)
         };
         if m.route_id != self.office.code {
-            return reject(format!(
-                "routed to {}, this office is {}",
-                m.route_id, self.office.code
-            ));
+            let reason = ta(
+                "sync-reject-route",
+                &[("route", &m.route_id), ("office", &self.office.code)],
+            );
+            return self.reject(m, reason, false);
         }
         let kind = m.data.get("type").and_then(|v| v.as_str()).unwrap_or("");
         match (m.message_type.as_str(), kind) {
@@ -215,11 +197,15 @@ impl Desk {
                 } else if m.sender == "portal" {
                     crate::domain::model::Channel::Portal
                 } else {
-                    return reject(format!("{} may not send applications", m.sender));
+                    let reason = ta("sync-reject-sender", &[("sender", &m.sender)]);
+                    return self.reject(m, reason, true);
                 };
                 let app: GatewayApplication = match serde_json::from_value(m.data.clone()) {
                     Ok(a) => a,
-                    Err(e) => return reject(format!("malformed application: {e}")),
+                    Err(e) => {
+                        let reason = ta("sync-reject-malformed", &[("error", &e.to_string())]);
+                        return self.reject(m, reason, true);
+                    }
                 };
                 let reg = super::intake::Registration {
                     service: app.service.clone(),
@@ -247,12 +233,7 @@ impl Desk {
                     });
                 let (svc, prepared, files) = match checked {
                     Ok(x) => x,
-                    Err(e) => {
-                        let reason = e.message(Lang::Ru);
-                        self.store
-                            .write(|tx| self.queue_rejection(tx, m, &reason))?;
-                        return reject(reason);
-                    }
+                    Err(e) => return self.reject(m, e.message(Lang::Ru), true),
                 };
                 let result = self.store.write(|tx| {
                     let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
@@ -268,11 +249,8 @@ impl Desk {
                             number: r.number,
                         })
                     }
-                    Err(DeskError::DuplicateOpen { number }) => {
-                        let reason = DeskError::DuplicateOpen { number }.message(Lang::Ru);
-                        self.store
-                            .write(|tx| self.queue_rejection(tx, m, &reason))?;
-                        reject(reason)
+                    Err(e @ DeskError::DuplicateOpen { .. }) => {
+                        self.reject(m, e.message(Lang::Ru), true)
                     }
                     Err(DeskError::Store(crate::store::StoreError::Duplicate { .. })) => {
                         Ok(Applied::Duplicate)
@@ -282,11 +260,18 @@ impl Desk {
             }
             ("UPDATE", "withdraw") => {
                 let Some(corr) = &m.correlation_id else {
-                    return reject("withdrawal without correlationId".into());
+                    return self.reject(m, ta("sync-reject-no-correlation", &[]), false);
                 };
-                let app = self
-                    .store
-                    .read(|r| crate::store::apps::by_external_id(r, corr))?;
+                // An application is named by the messageId of its request (ЦОН, portal) or
+                // by its registration number (the citizen's receipt).
+                let app = self.store.read(|r| {
+                    Ok::<_, crate::store::StoreError>(
+                        match crate::store::apps::by_external_id(r, corr)? {
+                            Some(a) => Some(a),
+                            None => crate::store::apps::by_number(r, corr)?,
+                        },
+                    )
+                })?;
                 let Some(app) = app else {
                     self.store.write(|tx| {
                         crate::store::inbox::put(tx, &row("waiting", None, None), &now)
@@ -294,12 +279,20 @@ impl Desk {
                     return Ok(Applied::Waiting);
                 };
                 if app.origin.as_deref() != Some(m.sender.as_str()) {
-                    let detail = format!(
-                        "{} asked to withdraw {} submitted by {}",
-                        m.sender,
-                        app.number,
-                        app.origin.clone().unwrap_or_else(|| "the office".into())
-                    );
+                    let detail = match &app.origin {
+                        Some(origin) => ta(
+                            "sync-conflict-foreign",
+                            &[
+                                ("sender", &m.sender),
+                                ("number", &app.number),
+                                ("origin", origin),
+                            ],
+                        ),
+                        None => ta(
+                            "sync-conflict-foreign-office",
+                            &[("sender", &m.sender), ("number", &app.number)],
+                        ),
+                    };
                     self.store.write(|tx| {
                         crate::store::inbox::add_conflict(
                             tx,
@@ -341,7 +334,13 @@ impl Desk {
                     Ok(()) => Ok(Applied::Withdrawn { id: app.id }),
                     Err(DeskError::Lifecycle(e)) => {
                         // Too late (already signed): the head sees it; the state stands.
-                        let detail = format!("withdrawal of {} refused: {e}", app.number);
+                        let detail = ta(
+                            "sync-conflict-late",
+                            &[
+                                ("number", &app.number),
+                                ("error", &DeskError::Lifecycle(e).message(Lang::Ru)),
+                            ],
+                        );
                         self.store.write(|tx| {
                             crate::store::inbox::add_conflict(
                                 tx,
@@ -371,7 +370,7 @@ impl Desk {
                     .and_then(|v| v.as_str())
                     .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
                 let Some(der) = der else {
-                    return reject("malformed revocation list".into());
+                    return self.reject(m, ta("sync-reject-crl", &[]), false);
                 };
                 let trust = crate::signing::Trust {
                     ca_certs: vec![self.ca_certificate()?],
@@ -379,7 +378,7 @@ impl Desk {
                 };
                 let info = match crate::signing::read_crl(&trust) {
                     Ok(i) => i,
-                    Err(e) => return reject(e.message(Lang::Ru)),
+                    Err(e) => return self.reject(m, e.message(Lang::Ru), false),
                 };
                 let number = m.data.get("number").and_then(|v| v.as_i64()).unwrap_or(0);
                 self.store.write(|tx| {
@@ -417,6 +416,71 @@ impl Desk {
                 Ok(Applied::Noted)
             }
         }
+    }
+
+    /// Refuses a message the engine could not take (an envelope not by the protocol, scans
+    /// the gateway will not give): recorded once, and the sender of an application is told
+    /// why, in one transaction.
+    pub fn reject_inbound(&self, m: &Inbound, reason: &str) -> Result<Applied> {
+        if self.seen(m)? {
+            return Ok(Applied::Duplicate);
+        }
+        self.reject(m, reason.to_string(), m.message_type == "REQUEST")
+    }
+
+    /// Whether a message was applied or refused before (a waiting one is tried again).
+    fn seen(&self, m: &Inbound) -> Result<bool> {
+        Ok(self
+            .store
+            .read(|r| crate::store::inbox::get(r, &m.message_id))?
+            .is_some_and(|prev| prev.state != "waiting"))
+    }
+
+    fn inbox_row(
+        m: &Inbound,
+        state: &str,
+        app: Option<i64>,
+        error: Option<String>,
+        now: &str,
+    ) -> crate::store::inbox::InboxRow {
+        crate::store::inbox::InboxRow {
+            message_id: m.message_id.clone(),
+            seq: m.seq,
+            sender: m.sender.clone(),
+            message_type: m.message_type.clone(),
+            correlation_id: m.correlation_id.clone(),
+            state: state.into(),
+            application_id: app,
+            error,
+            envelope: m.envelope.clone(),
+            received_at: now.to_string(),
+        }
+    }
+
+    /// Records a refused message, and for an application the notice to its sender, in one
+    /// transaction (a crash cannot leave a notice without its record, or the reverse).
+    fn reject(&self, m: &Inbound, reason: String, notify: bool) -> Result<Applied> {
+        let now = stamp(self.now());
+        self.store.write(|tx| {
+            if notify {
+                self.queue_rejection(tx, m, &reason)?;
+            }
+            crate::store::inbox::put(
+                tx,
+                &Self::inbox_row(m, "rejected", None, Some(reason.clone()), &now),
+                &now,
+            )?;
+            self.audit(
+                tx,
+                None,
+                "gateway_reject",
+                "message",
+                &m.message_id,
+                serde_json::json!({"reason": reason, "sender": m.sender}),
+            )?;
+            Ok::<_, DeskError>(())
+        })?;
+        Ok(Applied::Rejected { reason })
     }
 
     /// Applies messages that were waiting for what they refer to.
@@ -524,7 +588,9 @@ impl Desk {
             .store
             .read(|r| crate::store::outbox::pending(r, limit))?
             .into_iter()
-            .filter(|m| {
+            // In order: a message waiting out its backoff holds back the ones after it, so
+            // notices about an application never overtake each other.
+            .take_while(|m| {
                 m.next_attempt_at
                     .as_deref()
                     .is_none_or(|t| t <= now.as_str())

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::store::StoreError;
-use crate::store::gateway::{Accept, GatewayStore};
+use crate::store::gateway::{Accept, BlobError, GatewayStore};
 use crate::sync::protocol::{
     Accepted, Ack, BlobStatus, Delivery, DeliveryState, Envelope, ErrorInfo, MAX_BLOB, MAX_ENVELOPE,
 };
@@ -135,10 +136,30 @@ fn blob_refs(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-async fn send(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+/// The refusal of a request body that could not be read (too large, cut short), in the ШЭП
+/// error shape.
+fn body_refused(e: BytesRejection) -> Response {
+    let status = e.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "TOO_LARGE"
+    } else {
+        "MALFORMED"
+    };
+    error(status, code, e.body_text())
+}
+
+async fn send(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let (name, token) = match client(&s, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_refused(e),
     };
     if body.len() > MAX_ENVELOPE {
         return error(
@@ -182,6 +203,29 @@ async fn send(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Respo
     }
     let mut refs = Vec::new();
     blob_refs(&env.data, &mut refs);
+    // A message may refer only to blobs that are whole and that its sender may read: the
+    // recipient must be able to fetch them, and nobody gets another's blob by naming it.
+    let (check, who) = (refs.clone(), name.clone());
+    let unusable = match with_store(&s, move |st| {
+        for sha in &check {
+            if !st.may_read(sha, &who)? {
+                return Ok(Some(sha.clone()));
+            }
+        }
+        Ok(None)
+    })
+    .await
+    {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Some(sha) = unusable {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BLOB",
+            format!("blob {sha} is not uploaded whole by this client"),
+        );
+    }
     let text = String::from_utf8_lossy(&body).to_string();
     let message_id = env.message_id.clone();
     let hash = env.body_hash();
@@ -283,11 +327,15 @@ async fn ack(
     State(s): State<Shared>,
     headers: HeaderMap,
     UrlPath(id): UrlPath<String>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let (name, _) = match client(&s, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_refused(e),
     };
     let a: Ack = match serde_json::from_slice(&body) {
         Ok(a) => a,
@@ -342,11 +390,15 @@ async fn blob_put(
     headers: HeaderMap,
     UrlPath(sha): UrlPath<String>,
     Query(q): Query<ChunkQuery>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let (name, _) = match client(&s, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_refused(e),
     };
     if q.total > MAX_BLOB {
         return error(
@@ -356,21 +408,25 @@ async fn blob_put(
         );
     }
     match with_store(&s, move |st| {
-        match st.blob_append(&sha, q.offset, q.total, &body, &name) {
-            Err(StoreError::Conflict) => Ok(Err("offset or size does not match the upload")),
-            Err(StoreError::Corrupt(m)) => Ok(Err(if m.contains("hash") {
-                "the bytes do not match their SHA-256"
-            } else {
-                "not a SHA-256"
-            })),
-            Err(e) => Err(e),
-            Ok((received, complete)) => Ok(Ok(BlobStatus { received, complete })),
-        }
+        st.blob_append(&sha, q.offset, q.total, &body, &name)
     })
     .await
     {
-        Ok(Ok(st)) => Json(st).into_response(),
-        Ok(Err(m)) => error(StatusCode::CONFLICT, "BLOB", m),
+        Ok(Ok((received, complete))) => Json(BlobStatus { received, complete }).into_response(),
+        Ok(Err(BlobError::Busy)) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "BLOB_BUSY",
+            "another client is uploading the same blob; try again later",
+        ),
+        Ok(Err(e)) => error(
+            StatusCode::CONFLICT,
+            "BLOB",
+            match e {
+                BlobError::NotSha => "not a SHA-256",
+                BlobError::Hash => "the bytes do not match their SHA-256",
+                _ => "offset or size does not match the upload",
+            },
+        ),
         Err(r) => r,
     }
 }
@@ -380,10 +436,11 @@ async fn blob_status(
     headers: HeaderMap,
     UrlPath(sha): UrlPath<String>,
 ) -> Response {
-    if let Err(r) = client(&s, &headers).await {
-        return r;
-    }
-    match with_store(&s, move |st| st.blob_status(&sha)).await {
+    let (name, _) = match client(&s, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match with_store(&s, move |st| st.blob_status(&sha, &name)).await {
         Ok(Some((received, _, complete))) => {
             Json(BlobStatus { received, complete }).into_response()
         }

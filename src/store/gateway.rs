@@ -39,6 +39,19 @@ pub enum Accept {
     Conflict,
 }
 
+/// Why a blob chunk is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobError {
+    /// The name is not a SHA-256 in lower-case hex.
+    NotSha,
+    /// The offset or the total size does not match the upload so far.
+    Offset,
+    /// The bytes do not match their SHA-256 (the upload starts over).
+    Hash,
+    /// Another client is uploading the same blob right now.
+    Busy,
+}
+
 /// Counts by state (tests and monitoring).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -191,6 +204,16 @@ impl GatewayStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every message a client sent, oldest first.
+    pub fn sent_by(&self, sender: &str) -> Result<Vec<StoredMessage>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, message_id, sender, route_id, state, envelope, response, error FROM messages
+             WHERE sender = ?1 ORDER BY seq",
+        )?;
+        let rows = st.query_map([sender], Self::message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn by_id(&self, message_id: &str) -> Result<Option<StoredMessage>> {
         Ok(self
             .conn
@@ -265,26 +288,80 @@ impl GatewayStore {
         })
     }
 
-    /// (received, total, complete) of a blob.
-    pub fn blob_status(&self, sha: &str) -> Result<Option<(u64, u64, bool)>> {
+    fn blob_row(&self, sha: &str) -> Result<Option<(u64, u64, bool, String)>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT received, total, complete FROM blobs WHERE sha256 = ?1",
+                "SELECT received, total, complete, uploader FROM blobs WHERE sha256 = ?1",
                 [sha],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)? as u64,
                         r.get::<_, i64>(1)? as u64,
                         r.get::<_, i64>(2)? != 0,
+                        r.get(3)?,
                     ))
                 },
             )
             .optional()?)
     }
 
+    /// How far `client` has got with a blob of another uploader (proving it holds the bytes).
+    fn holder_received(&self, sha: &str, client: &str) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT received FROM blob_holders WHERE sha256 = ?1 AND client = ?2",
+                params![sha, client],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .unwrap_or(0) as u64)
+    }
+
+    /// Whether `client` may read a complete blob: it uploaded it, proved it holds the same
+    /// bytes, or sends or receives a message that refers to it.
+    pub fn may_read(&self, sha: &str, client: &str) -> Result<bool> {
+        if !valid_sha(sha) {
+            return Ok(false);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM blobs b WHERE b.sha256 = ?1 AND b.complete = 1 AND (b.uploader = ?2
+                    OR EXISTS (SELECT 1 FROM blob_holders h
+                               WHERE h.sha256 = ?1 AND h.client = ?2 AND h.received = b.total)
+                    OR EXISTS (SELECT 1 FROM blob_refs r JOIN messages m ON m.seq = r.seq
+                               WHERE r.sha256 = ?1 AND (m.route_id = ?2 OR m.sender = ?2)))",
+                params![sha, client],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// (received, total, complete) of a blob as `client` sees it: the whole blob when it may
+    /// read it, its own progress otherwise (another client's upload is not its business).
+    pub fn blob_status(&self, sha: &str, client: &str) -> Result<Option<(u64, u64, bool)>> {
+        let Some((received, total, complete, uploader)) = self.blob_row(sha)? else {
+            return Ok(None);
+        };
+        if self.may_read(sha, client)? || (uploader == client && !complete) {
+            return Ok(Some((received, total, complete)));
+        }
+        if complete {
+            let h = self.holder_received(sha, client)?;
+            if h > 0 {
+                return Ok(Some((h, total, false)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Appends a chunk at `offset` (must be where the upload stands, or a repeat of bytes
-    /// already received). Returns (received, complete).
+    /// already received). Returns (received, complete) as `uploader` sees it. A client
+    /// uploading a blob that another client already stored proves, chunk by chunk, that it
+    /// holds the same bytes.
     pub fn blob_append(
         &mut self,
         sha: &str,
@@ -292,26 +369,31 @@ impl GatewayStore {
         total: u64,
         bytes: &[u8],
         uploader: &str,
-    ) -> Result<(u64, bool)> {
+    ) -> Result<std::result::Result<(u64, bool), BlobError>> {
         if !valid_sha(sha) {
-            return Err(StoreError::Corrupt("not a SHA-256".into()));
+            return Ok(Err(BlobError::NotSha));
         }
-        let status = self.blob_status(sha)?;
-        let (received, known_total, complete) = match status {
-            Some(s) => s,
+        let (received, known_total) = match self.blob_row(sha)? {
+            Some((_, t, true, _)) if self.may_read(sha, uploader)? => {
+                return Ok(Ok((t, true)));
+            }
+            Some((_, t, true, _)) => {
+                return self.prove_holding(sha, offset, total, t, bytes, uploader);
+            }
+            Some((_, _, false, owner)) if owner != uploader => {
+                return Ok(Err(BlobError::Busy));
+            }
+            Some((r, t, _, _)) => (r, t),
             None => {
                 self.conn.execute(
                     "INSERT INTO blobs(sha256, total, uploader, created_at) VALUES (?1, ?2, ?3, ?4)",
                     params![sha, total as i64, uploader, now()],
                 )?;
-                (0, total, false)
+                (0, total)
             }
         };
-        if complete {
-            return Ok((known_total, true));
-        }
         if known_total != total || offset > received || offset + bytes.len() as u64 > total {
-            return Err(StoreError::Conflict);
+            return Ok(Err(BlobError::Offset));
         }
         // Bytes before `received` were already written: skip them.
         let skip = (received - offset) as usize;
@@ -322,6 +404,8 @@ impl GatewayStore {
             .truncate(false)
             .write(true)
             .open(&part)?;
+        // Whatever lies past `received` is left over from an interrupted write.
+        f.set_len(received)?;
         f.seek(SeekFrom::Start(received))?;
         f.write_all(fresh)?;
         f.sync_all()?;
@@ -334,9 +418,7 @@ impl GatewayStore {
                 fs::remove_file(&part)?;
                 self.conn
                     .execute("UPDATE blobs SET received = 0 WHERE sha256 = ?1", [sha])?;
-                return Err(StoreError::Corrupt(
-                    "uploaded bytes do not match their hash".into(),
-                ));
+                return Ok(Err(BlobError::Hash));
             }
             fs::rename(&part, self.blob_path(sha, false))?;
             done = true;
@@ -345,25 +427,46 @@ impl GatewayStore {
             "UPDATE blobs SET received = ?2, complete = ?3 WHERE sha256 = ?1",
             params![sha, now_received as i64, done as i64],
         )?;
-        Ok((now_received, done))
+        Ok(Ok((now_received, done)))
     }
 
-    /// A complete blob's bytes, if `client` uploaded it or receives a message referencing it.
-    pub fn blob_get(&self, sha: &str, client: &str) -> Result<Option<Vec<u8>>> {
-        if !valid_sha(sha) {
-            return Ok(None);
+    /// A chunk of a blob another client stored: compared with the stored bytes.
+    fn prove_holding(
+        &mut self,
+        sha: &str,
+        offset: u64,
+        total: u64,
+        known_total: u64,
+        bytes: &[u8],
+        client: &str,
+    ) -> Result<std::result::Result<(u64, bool), BlobError>> {
+        let held = self.holder_received(sha, client)?;
+        if known_total != total || offset > held || offset + bytes.len() as u64 > total {
+            return Ok(Err(BlobError::Offset));
         }
-        let allowed: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM blobs b WHERE b.sha256 = ?1 AND b.complete = 1 AND (b.uploader = ?2 OR EXISTS (
-                    SELECT 1 FROM blob_refs r JOIN messages m ON m.seq = r.seq
-                    WHERE r.sha256 = ?1 AND (m.route_id = ?2 OR m.sender = ?2)))",
+        let mut f = fs::File::open(self.blob_path(sha, false))?;
+        f.seek(SeekFrom::Start(offset))?;
+        let mut stored = vec![0u8; bytes.len()];
+        std::io::Read::read_exact(&mut f, &mut stored)?;
+        if stored != bytes {
+            self.conn.execute(
+                "DELETE FROM blob_holders WHERE sha256 = ?1 AND client = ?2",
                 params![sha, client],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if allowed.is_none() {
+            )?;
+            return Ok(Err(BlobError::Hash));
+        }
+        let now_held = held.max(offset + bytes.len() as u64);
+        self.conn.execute(
+            "INSERT INTO blob_holders(sha256, client, received) VALUES (?1, ?2, ?3)
+             ON CONFLICT(sha256, client) DO UPDATE SET received = excluded.received",
+            params![sha, client, now_held as i64],
+        )?;
+        Ok(Ok((now_held, now_held == total)))
+    }
+
+    /// A complete blob's bytes, if `client` may read it.
+    pub fn blob_get(&self, sha: &str, client: &str) -> Result<Option<Vec<u8>>> {
+        if !self.may_read(sha, client)? {
             return Ok(None);
         }
         let data = fs::read(self.blob_path(sha, false))?;
@@ -371,5 +474,121 @@ impl GatewayStore {
             return Err(StoreError::Corrupt(format!("blob {sha} changed on disk")));
         }
         Ok(Some(data))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i * 7 % 251) as u8).collect()
+    }
+
+    #[test]
+    fn the_migrations_are_valid() {
+        assert!(
+            Migrations::from_directory(&MIGRATIONS)
+                .unwrap()
+                .validate()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_gateway_of_the_first_schema_upgrades_and_keeps_its_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.sqlite");
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        {
+            let mut conn = Connection::open(&db).unwrap();
+            Migrations::from_directory(&MIGRATIONS)
+                .unwrap()
+                .to_version(&mut conn, 1)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO blobs(sha256, total, received, complete, uploader, created_at)
+                 VALUES (?1, 1000, 1000, 1, 'con-0412', '2026-11-16T05:00:00Z')",
+                [&sha],
+            )
+            .unwrap();
+            fs::create_dir_all(format!("{}.blobs", db.display())).unwrap();
+            fs::write(format!("{}.blobs/{sha}", db.display()), &data).unwrap();
+        }
+        let s = GatewayStore::open(&db).unwrap();
+        assert!(s.may_read(&sha, "con-0412").unwrap());
+        assert!(!s.may_read(&sha, "0413").unwrap());
+        assert_eq!(s.blob_get(&sha, "con-0412").unwrap(), Some(data));
+    }
+
+    #[test]
+    fn holding_a_blob_is_proved_chunk_by_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = GatewayStore::open(&dir.path().join("gw.sqlite")).unwrap();
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..400], "a").unwrap(),
+            Ok((400, false))
+        );
+        // Someone else while it is being uploaded.
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..400], "b").unwrap(),
+            Err(BlobError::Busy)
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 400, 1000, &data[400..], "a").unwrap(),
+            Ok((1000, true))
+        );
+        // b proves it holds the same bytes; a wrong chunk starts it over.
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data[..300], "b").unwrap(),
+            Ok((300, false))
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), Some((300, 1000, false)));
+        assert!(!s.may_read(&sha, "b").unwrap());
+        let mut wrong = data[300..600].to_vec();
+        wrong[0] ^= 1;
+        assert_eq!(
+            s.blob_append(&sha, 300, 1000, &wrong, "b").unwrap(),
+            Err(BlobError::Hash)
+        );
+        assert_eq!(s.blob_status(&sha, "b").unwrap(), None);
+        assert_eq!(
+            s.blob_append(&sha, 500, 1000, &data[500..], "b").unwrap(),
+            Err(BlobError::Offset)
+        );
+        assert_eq!(
+            s.blob_append(&sha, 0, 1000, &data, "b").unwrap(),
+            Ok((1000, true))
+        );
+        assert!(s.may_read(&sha, "b").unwrap());
+        assert_eq!(s.blob_get(&sha, "b").unwrap(), Some(data));
+        assert_eq!(s.blob_get(&sha, "c").unwrap(), None);
+    }
+
+    #[test]
+    fn what_an_interrupted_write_left_behind_is_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gw.sqlite");
+        let mut s = GatewayStore::open(&db).unwrap();
+        let data = bytes(1000);
+        let sha = sha256_hex(&data);
+        s.blob_append(&sha, 0, 1000, &data[..600], "a")
+            .unwrap()
+            .unwrap();
+        // The process died after writing more bytes than it recorded.
+        let part = format!("{}.blobs/{sha}.part", db.display());
+        let mut f = OpenOptions::new().append(true).open(&part).unwrap();
+        f.write_all(&[0xee; 700]).unwrap();
+        drop(f);
+        assert_eq!(
+            s.blob_append(&sha, 600, 1000, &data[600..], "a").unwrap(),
+            Ok((1000, true))
+        );
+        assert_eq!(s.blob_get(&sha, "a").unwrap(), Some(data));
     }
 }

@@ -26,6 +26,19 @@ impl CallError {
     pub fn is_transient(&self) -> bool {
         matches!(self, CallError::Transient(_))
     }
+
+    /// The gateway refuses this workstation, not the message: the token is unknown (401) or
+    /// belongs to another client than the office code (403 SENDER). Every message would be
+    /// refused alike, so they stay queued until the settings are fixed.
+    pub fn is_config(&self) -> bool {
+        matches!(self, CallError::Permanent { status: 401, .. })
+            || matches!(self, CallError::Permanent { status: 403, code, .. } if code == "SENDER")
+    }
+
+    /// Worth sending again later (the gateway is away, or refuses every message alike).
+    pub fn retry_later(&self) -> bool {
+        self.is_transient() || self.is_config()
+    }
 }
 
 #[derive(Clone)]

@@ -12,6 +12,7 @@ use super::protocol::{Ack, BlobRef, Envelope, MessageType, Sender, VERSION};
 use crate::desk::Desk;
 use crate::desk::exchange::{Applied, Inbound};
 use crate::desk::intake::NewFile;
+use crate::domain::model::Lang;
 
 /// What one exchange did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -62,8 +63,12 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     }
 }
 
-fn message_date(desk: &Desk) -> String {
-    desk.now()
+/// When the message was made (the outbox row's creation), in the office's time zone. Fixed
+/// for the life of the message: a retry must send the very same body, or the gateway would
+/// take it for another message under a used id.
+fn message_date(desk: &Desk, row: &crate::store::outbox::OutboxRow) -> String {
+    crate::desk::parse_stamp(&row.created_at)
+        .unwrap_or_else(|| desk.now())
         .with_timezone(&desk.tz())
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
@@ -117,7 +122,7 @@ async fn envelope_of(
             .unwrap_or_default()
             .to_string(),
         message_type,
-        message_date: message_date(desk),
+        message_date: message_date(desk, row),
         sender: Sender {
             sender_id: desk.office().code.clone(),
             workstation: Some(desk.office().workstation.clone()),
@@ -160,10 +165,10 @@ async fn drain(
                 Err(e) => Err(e),
             };
             let (id, attempts) = (row.id, row.attempts);
-            let stop = matches!(&outcome, Err(e) if e.is_transient());
+            let stop = matches!(&outcome, Err(e) if e.retry_later());
             match &outcome {
                 Ok(()) => report.sent += 1,
-                Err(e) if e.is_transient() => {
+                Err(e) if e.retry_later() => {
                     report.retry_later += 1;
                     report.errors.push(e.to_string());
                 }
@@ -172,15 +177,16 @@ async fn drain(
                     report.errors.push(e.to_string());
                 }
             }
-            let result = outcome.map_err(|e| (e.is_transient(), e.to_string()));
+            let result = outcome
+                .as_ref()
+                .map(|_| ())
+                .map_err(|e| (e.retry_later(), e.to_string()));
             let d = desk.clone();
             blocking(move || d.outbox_result(id, result, attempts))
                 .await
                 .map_err(|e| CallError::Transient(e.to_string()))?;
             if stop {
-                return Err(CallError::Transient(
-                    report.errors.last().cloned().unwrap_or_default(),
-                ));
+                return outcome;
             }
         }
     }
@@ -193,6 +199,12 @@ async fn receive(
     opts: &Options,
     report: &mut Report,
 ) -> Result<(), CallError> {
+    // Messages that waited for an application: it may have arrived in an exchange that was
+    // cut short before they were tried again.
+    let d = desk.clone();
+    blocking(move || d.retry_waiting())
+        .await
+        .map_err(|e| CallError::Transient(e.to_string()))?;
     loop {
         let d = desk.clone();
         let after = blocking(move || d.gateway_cursor()).await;
@@ -203,8 +215,10 @@ async fn receive(
         for delivery in batch {
             report.received += 1;
             let env = delivery.envelope;
-            // Fetch the scans a request refers to (checked by hash).
+            // Fetch the scans a request refers to (checked by hash). A scan the gateway
+            // refuses for good makes the application unacceptable, not the queue stuck.
             let mut files = Vec::new();
+            let mut refused = None;
             if env.message_type == MessageType::Request
                 && let Some(list) = env.data["attachments"].as_array()
             {
@@ -212,12 +226,25 @@ async fn receive(
                     let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
                         continue;
                     };
-                    let bytes = client.download(&r.sha256).await?;
-                    files.push(NewFile {
-                        checklist_item: r.checklist_item,
-                        file_name: r.name,
-                        bytes,
-                    });
+                    match client.download(&r.sha256).await {
+                        Ok(bytes) => files.push(NewFile {
+                            checklist_item: r.checklist_item,
+                            file_name: r.name,
+                            bytes,
+                        }),
+                        Err(e) if e.retry_later() => return Err(e),
+                        Err(e) => {
+                            refused = Some(crate::i18n::tra(
+                                Lang::Ru,
+                                "sync-reject-scan",
+                                &[
+                                    ("name", r.name.as_str().into()),
+                                    ("error", e.to_string().into()),
+                                ],
+                            ));
+                            break;
+                        }
+                    }
                 }
             }
             let inbound = Inbound {
@@ -236,14 +263,19 @@ async fn receive(
             };
             // The sender's claim is checked by the gateway (its token); here the envelope
             // must still be well formed.
-            let applied = if env.check().is_err() {
-                Ok(Applied::Rejected {
-                    reason: "malformed envelope".into(),
-                })
-            } else {
-                let d = desk.clone();
-                blocking(move || d.apply_inbound(&inbound)).await
-            };
+            if let Err(e) = env.check() {
+                refused = Some(crate::i18n::tra(
+                    Lang::Ru,
+                    "sync-reject-envelope",
+                    &[("error", e.to_string().into())],
+                ));
+            }
+            let d = desk.clone();
+            let applied = blocking(move || match refused {
+                Some(reason) => d.reject_inbound(&inbound, &reason),
+                None => d.apply_inbound(&inbound),
+            })
+            .await;
             let applied = applied.map_err(|e| CallError::Transient(e.to_string()))?;
             let ack = match &applied {
                 Applied::Rejected { reason } => {
@@ -289,7 +321,7 @@ pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Repor
     {
         report.errors.push(e.to_string());
     }
-    let online = !matches!(&error, Some(e) if e.is_transient());
+    let online = !matches!(&error, Some(e) if e.retry_later());
     let d = desk.clone();
     let last = report.errors.last().cloned();
     let _ = blocking(move || d.record_gateway_contact(online, last.as_deref())).await;

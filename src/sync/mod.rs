@@ -22,16 +22,25 @@ use protocol::{BlobRef, Delivery, Envelope, MessageType, Sender, VERSION};
 /// failures, up to five minutes), yielding each report.
 pub fn background(desk: Arc<Desk>) -> impl Stream<Item = Result<Report, String>> {
     futures::stream::unfold((desk, 0u32), |(desk, failures)| async move {
-        let wait = 30u64.saturating_mul(1 << failures.min(3));
-        tokio::time::sleep(Duration::from_secs(wait)).await;
+        tokio::time::sleep(background_wait(failures)).await;
         let r = run_once(desk.clone()).await;
-        let failed = match &r {
-            Ok(rep) => rep.errors.is_empty(),
-            Err(_) => true,
-        };
-        let failures = if failed { failures + 1 } else { 0 };
+        let failures = if exchange_failed(&r) { failures + 1 } else { 0 };
         Some((r, (desk, failures)))
     })
+}
+
+/// The pause before the next background exchange after `failures` failed ones in a row:
+/// 30 s, then 1, 2 and at most 4 minutes.
+pub fn background_wait(failures: u32) -> Duration {
+    Duration::from_secs(30u64.saturating_mul(1 << failures.min(3)))
+}
+
+/// Whether an exchange failed (the next one waits longer).
+pub fn exchange_failed(r: &Result<Report, String>) -> bool {
+    match r {
+        Ok(rep) => !rep.errors.is_empty(),
+        Err(_) => true,
+    }
 }
 
 /// An application sent by ЦОН or the portal.
@@ -50,6 +59,14 @@ pub struct Submission {
 /// Sends an application as the client of the token (a `con-…` ЦОН or `portal`); returns its
 /// message id.
 pub async fn submit(client: &client::Client, sub: Submission) -> Result<String, String> {
+    let env = prepare(client, sub).await?;
+    client.send(&env).await.map_err(|e| e.to_string())?;
+    Ok(env.message_id)
+}
+
+/// Uploads the scans of an application and returns its signed envelope, not yet sent (its
+/// `messageId` is known before it is sent: a withdrawal may refer to it).
+pub async fn prepare(client: &client::Client, sub: Submission) -> Result<Envelope, String> {
     let me = client.whoami().await.map_err(|e| e.to_string())?;
     let cat = Catalog::builtin();
     let svc = cat
@@ -76,10 +93,17 @@ pub async fn submit(client: &client::Client, sub: Submission) -> Result<String, 
         .intake
         .clone()
         .unwrap_or_else(|| crate::desk::demo::values(&mut rng, svc, &[FieldStage::Intake], today));
+    // A bare file takes the next mandatory item that no file is tagged with.
+    let tagged: Vec<&str> = sub
+        .attach
+        .iter()
+        .filter_map(|a| a.split_once('=').map(|(i, _)| i))
+        .filter(|i| svc.document(i).is_some())
+        .collect();
     let mut mandatory = svc
         .documents
         .iter()
-        .filter(|d| d.mandatory)
+        .filter(|d| d.mandatory && !tagged.contains(&d.key.as_str()))
         .map(|d| d.key.clone());
     let mut attachments = Vec::new();
     for a in &sub.attach {
@@ -121,8 +145,7 @@ pub async fn submit(client: &client::Client, sub: Submission) -> Result<String, 
         signature: None,
     };
     env.sign(client.token());
-    client.send(&env).await.map_err(|e| e.to_string())?;
-    Ok(env.message_id)
+    Ok(env)
 }
 
 /// Asks the gateway to let an application be withdrawn (as the portal that submitted it).
@@ -165,5 +188,24 @@ pub async fn inbox(client: &client::Client) -> Result<Vec<Delivery>, String> {
         }
         after = page.last().map(|d| d.seq).unwrap_or(after);
         all.extend(page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn background_exchanges_slow_down_only_after_failures() {
+        let clean = Ok(Report::default());
+        let failed = Ok(Report {
+            errors: vec!["gateway unreachable".into()],
+            ..Report::default()
+        });
+        assert!(!exchange_failed(&clean));
+        assert!(exchange_failed(&failed));
+        assert!(exchange_failed(&Err("no gateway".into())));
+        let waits: Vec<u64> = (0..6).map(|f| background_wait(f).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 240, 240]);
     }
 }

@@ -118,11 +118,16 @@ pub enum EnvelopeError {
 }
 
 impl Envelope {
-    /// The bytes the signature covers: the envelope without its signature, as JSON.
+    /// The bytes the signature covers: the envelope without its signature, as compact JSON
+    /// with the keys of every object sorted (see [`canonical_json`]). Fields that are absent,
+    /// `null` (`correlationId`, `sender.workstation`) or empty (`properties`) are left out.
     pub fn canonical(&self) -> Vec<u8> {
         let mut e = self.clone();
         e.signature = None;
-        serde_json::to_vec(&e).expect("envelope serialises")
+        let v = serde_json::to_value(&e).expect("envelope serialises");
+        let mut out = Vec::with_capacity(512);
+        canonical_json(&v, &mut out);
+        out
     }
 
     /// SHA-256 of the canonical body (idempotency: same id, same body).
@@ -175,6 +180,41 @@ impl Envelope {
             return Err(EnvelopeError::Date);
         }
         Ok(())
+    }
+}
+
+/// Writes `v` as compact JSON with the keys of every object sorted by their UTF-8 bytes, so
+/// the bytes do not depend on the order fields were written or parsed in (nor on whether
+/// serde_json keeps insertion order). Strings and numbers are written as serde_json writes
+/// them: UTF-8, only `"`, `\` and control characters escaped; integers in decimal.
+pub fn canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend(serde_json::to_vec(k).expect("a string serialises"));
+                out.push(b':');
+                canonical_json(&m[k], out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(x, out);
+            }
+            out.push(b']');
+        }
+        scalar => out.extend(serde_json::to_vec(scalar).expect("a scalar serialises")),
     }
 }
 
@@ -267,6 +307,51 @@ mod tests {
         let j = serde_json::to_string(&env()).unwrap();
         assert!(
             j.contains("\"messageId\"") && j.contains("\"routeId\"") && j.contains("\"REQUEST\"")
+        );
+    }
+
+    #[test]
+    fn the_canonical_form_does_not_depend_on_field_order() {
+        let mut e = env();
+        e.data = serde_json::json!({"type": "status_notice", "status": "received", "n": [2, {"b": 1, "a": "Ә"}]});
+        let shuffled: Envelope = serde_json::from_str(
+            r#"{"data":{"n":[2,{"a":"Ә","b":1}],"status":"received","type":"status_notice"},
+                "sender":{"senderId":"con-0412"},"messageDate":"2026-11-22T10:00:00+05:00",
+                "messageType":"REQUEST","routeId":"0412","serviceId":"asp",
+                "messageId":"MID","version":"mio-shep/1","correlationId":null}"#
+                .replace("MID", &e.message_id)
+                .as_str(),
+        )
+        .unwrap();
+        assert_eq!(e.canonical(), shuffled.canonical());
+        let text = String::from_utf8(e.canonical()).unwrap();
+        assert!(
+            text.starts_with(r#"{"data":{"n":[2,{"a":"Ә","b":1}],"status":"received""#),
+            "{text}"
+        );
+        assert!(!text.contains("correlationId") && !text.contains("signature"));
+    }
+
+    /// The worked example of docs/gateway-protocol.md (checked there with jq and openssl).
+    #[test]
+    fn the_documented_signature_example() {
+        let e: Envelope = serde_json::from_str(
+            r#"{"version":"mio-shep/1","messageId":"01930000-0000-7000-8000-000000000001",
+                "correlationId":"01930000-0000-7000-8000-0000000000aa","serviceId":"unemployed_certificate",
+                "routeId":"con-0412","messageType":"NOTIFICATION","messageDate":"2026-11-16T10:00:00+05:00",
+                "sender":{"senderId":"0413","workstation":"01"},
+                "data":{"type":"status_notice","status":"received","statusText":{"kk":"Түскен","ru":"Поступившие"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(e.canonical()).unwrap(),
+            r#"{"correlationId":"01930000-0000-7000-8000-0000000000aa","data":{"status":"received","statusText":{"kk":"Түскен","ru":"Поступившие"},"type":"status_notice"},"messageDate":"2026-11-16T10:00:00+05:00","messageId":"01930000-0000-7000-8000-000000000001","messageType":"NOTIFICATION","routeId":"con-0412","sender":{"senderId":"0413","workstation":"01"},"serviceId":"unemployed_certificate","version":"mio-shep/1"}"#
+        );
+        let mut signed = e.clone();
+        signed.sign("example-token-of-0413");
+        assert_eq!(
+            signed.signature.unwrap().value,
+            "2dKXxpATHcrbwv4mrSAjuKbB4064fRXZE0XjDAILQlA="
         );
     }
 
