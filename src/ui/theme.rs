@@ -33,6 +33,9 @@ pub const SMALL: f32 = 12.0;
 
 pub const RADIUS: f32 = 6.0;
 
+/// The login card's width: narrow enough to read as one form at 1366×768.
+pub const LOGIN_WIDTH: f32 = 400.0;
+
 const fn rgb(r: u8, g: u8, b: u8) -> Color {
     Color::from_rgb8(r, g, b)
 }
@@ -49,6 +52,8 @@ pub const DANGER: Color = rgb(0xB4, 0x23, 0x18);
 pub const WARNING: Color = rgb(0xB2, 0x6B, 0x00);
 pub const SUCCESS: Color = rgb(0x2E, 0x7D, 0x32);
 pub const INFO: Color = rgb(0x1F, 0x6F, 0xB4);
+/// An error written on the dark header (the plain danger red is unreadable there).
+pub const ERROR_ON_DARK: Color = rgb(0xFF, 0xB4, 0xAB);
 
 /// The application theme.
 pub fn theme() -> Theme {
@@ -257,6 +262,26 @@ pub fn tab(active: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
             shadow: Shadow::default(),
             snap: true,
         }
+    }
+}
+
+/// A tab that needs attention (open conflicts): amber until it is opened.
+pub fn warning_tab(_: &Theme, s: button::Status) -> button::Style {
+    let bg = if s == button::Status::Hovered {
+        tint(WARNING, 0.22)
+    } else {
+        tint(WARNING, 0.14)
+    };
+    button::Style {
+        background: Some(Background::Color(bg)),
+        text_color: rgb(0x7A, 0x49, 0x00),
+        border: Border {
+            color: WARNING,
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+        shadow: Shadow::default(),
+        snap: true,
     }
 }
 

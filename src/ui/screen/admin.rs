@@ -18,7 +18,7 @@ use crate::desk::settings::{ExecutorVisibility, SettingChange, Settings};
 use crate::desk::{DataDir, Desk, Options, SystemClock};
 use crate::domain::calendar::{Moved, YearFile};
 use crate::domain::catalog::{Term, TermUnit};
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Role;
 use crate::i18n::Arg;
 use crate::store::people::UserRow;
 use crate::store::signatures::CertRow;
@@ -561,7 +561,7 @@ impl State {
             Message::Poll => {
                 if self.progress.is_some() {
                     Task::perform(
-                        tokio::time::sleep(std::time::Duration::from_millis(200)),
+                        async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
                         |_| Message::Poll,
                     )
                 } else {
@@ -985,8 +985,7 @@ impl State {
                     )
                 };
                 let mut line = format!(
-                    "{}{} · {} — {} · {}",
-                    if v.id == chosen { "▶ " } else { "" },
+                    "{} · {} — {} · {}",
                     v.id,
                     crate::i18n::date_short(v.effective_from),
                     v.effective_to
@@ -1004,6 +1003,9 @@ impl State {
                 }
                 if v.unverified {
                     line.push_str(&format!(" ({})", ctx.t("ui-unverified")));
+                }
+                if v.id == chosen {
+                    line.push_str(&format!(" · {}", ctx.t("ui-term-current")));
                 }
                 c = c.push(text(line).size(theme::SMALL));
                 c = c.push(w::muted(v.source.clone()));
@@ -1238,7 +1240,6 @@ impl State {
             Section::Settings => self.settings_view(ctx),
             Section::Backup => self.backup_view(ctx),
         };
-        let _ = Lang::Kk;
         page.push(scrollable(body).height(Length::Fill)).into()
     }
 }

@@ -17,7 +17,7 @@ use super::queues::Choice;
 use crate::desk::intake::{NewFile, Registered, Registration};
 use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, Service};
 use crate::domain::iin::Iin;
-use crate::domain::model::{Channel, Lang, Role};
+use crate::domain::model::{Channel, Role};
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
 use crate::i18n::Arg;
 use crate::ui::platform::{Printed, blocking};
@@ -31,6 +31,10 @@ pub enum Input {
     Flag(bool),
     Rows(Vec<BTreeMap<String, String>>),
 }
+
+/// The ids of the service and channel lists (for focus and for tests).
+pub const SERVICE_ID: &str = "intake-service";
+pub const CHANNEL_ID: &str = "intake-channel";
 
 /// A scan waiting to be registered with the application.
 #[derive(Debug, Clone)]
@@ -221,12 +225,7 @@ impl State {
         })
     }
 
-    fn add_scans(
-        &mut self,
-        item: Option<String>,
-        files: Vec<Result<(String, Vec<u8>), String>>,
-        l: Lang,
-    ) {
+    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), String>>) {
         for f in files {
             match f {
                 Ok((name, bytes)) => {
@@ -259,7 +258,6 @@ impl State {
                 }
             }
         }
-        let _ = l;
     }
 
     pub fn update(&mut self, m: Message, ctx: &Ctx) -> Outcome {
@@ -412,7 +410,7 @@ impl State {
             }
             Message::Read(item, files) => {
                 self.error = None;
-                self.add_scans(item, files, ctx.lang);
+                self.add_scans(item, files);
                 Task::none()
             }
             Message::Dropped(path) => {
@@ -564,7 +562,9 @@ impl State {
 
     fn scalar<'a>(&'a self, ctx: &Ctx, f: &'a FieldSpec) -> Element<'a, Message> {
         let l = ctx.lang;
-        let label = format!("{}{}", f.label.get(l), if f.required { " *" } else { "" });
+        // A yes/no box always has an answer (unticked is "no"): no "required" star on it.
+        let star = f.required && f.kind != FieldKind::YesNo;
+        let label = format!("{}{}", f.label.get(l), if star { " *" } else { "" });
         let err = self.error.as_ref().and_then(|e| e.for_field(&f.key, l));
         let key = f.key.clone();
         match f.kind {
@@ -620,6 +620,8 @@ impl State {
                         move |s| Message::Field(key.clone(), s),
                         err.is_some(),
                     )
+                    .id(format!("intake-f-{}", f.key))
+                    .on_submit(Message::Submit)
                     .into(),
                     err,
                 )
@@ -760,7 +762,7 @@ impl State {
                     &self.iin,
                     "000000000000",
                     Message::Iin,
-                    None,
+                    Some(Message::Submit),
                     iin_err.as_deref()
                 ),
                 container(
@@ -804,7 +806,7 @@ impl State {
                     &self.surname,
                     "",
                     Message::Surname,
-                    None,
+                    Some(Message::Submit),
                     err("surname")
                 ),
                 w::text_field(
@@ -813,7 +815,7 @@ impl State {
                     &self.given_name,
                     "",
                     Message::GivenName,
-                    None,
+                    Some(Message::Submit),
                     err("given_name")
                 ),
                 w::text_field(
@@ -822,7 +824,7 @@ impl State {
                     &self.patronymic,
                     "",
                     Message::Patronymic,
-                    None,
+                    Some(Message::Submit),
                     err("patronymic")
                 ),
             ]
@@ -836,7 +838,7 @@ impl State {
                     &self.address,
                     "",
                     Message::Address,
-                    None,
+                    Some(Message::Submit),
                     err("address")
                 ),
                 w::text_field(
@@ -845,7 +847,7 @@ impl State {
                     &self.phone,
                     "+7",
                     Message::Phone,
-                    None,
+                    Some(Message::Submit),
                     err("phone")
                 ),
             ]
@@ -859,7 +861,7 @@ impl State {
                     &self.doc_number,
                     "",
                     Message::DocNumber,
-                    None,
+                    Some(Message::Submit),
                     err("id_document")
                 ),
                 w::text_field(
@@ -868,7 +870,7 @@ impl State {
                     &self.doc_issued_by,
                     "",
                     Message::DocIssuedBy,
-                    None,
+                    Some(Message::Submit),
                     None
                 ),
                 w::text_field(
@@ -877,7 +879,7 @@ impl State {
                     &self.doc_issued_on,
                     &ctx.t("ui-hint-date"),
                     Message::DocIssuedOn,
-                    None,
+                    Some(Message::Submit),
                     None
                 ),
             ]
@@ -917,16 +919,24 @@ impl State {
             row![
                 w::field(
                     ctx.t("field-service"),
-                    pick_list(services, sel, Message::Service)
-                        .width(Length::Fill)
-                        .into(),
+                    container(
+                        pick_list(services, sel, Message::Service)
+                            .placeholder(ctx.t("ui-choose-service"))
+                            .width(Length::Fill)
+                    )
+                    .id(SERVICE_ID)
+                    .into(),
                     err("service")
                 ),
                 w::field(
                     ctx.t("field-channel"),
-                    pick_list(channels, ch_sel, Message::Channel)
-                        .width(Length::Fill)
-                        .into(),
+                    container(
+                        pick_list(channels, ch_sel, Message::Channel)
+                            .placeholder(ctx.t("ui-choose-channel"))
+                            .width(Length::Fill)
+                    )
+                    .id(CHANNEL_ID)
+                    .into(),
                     err("channel")
                 ),
             ]
@@ -965,13 +975,9 @@ impl State {
                     .filter(|s| s.item.as_deref() == Some(d.key.as_str()))
                     .count();
                 let active = self.active_item.as_deref() == Some(d.key.as_str());
-                let mark = if n > 0 {
-                    "✓"
-                } else if d.mandatory {
-                    "•"
-                } else {
-                    "○"
-                };
+                // Noto Sans has "•" (a ✓ would fall back to whatever font the PC has); the
+                // colour says attached / missing and the scan count says it in words.
+                let mark = "•";
                 let color = if n > 0 {
                     theme::SUCCESS
                 } else if d.mandatory {
@@ -1003,10 +1009,11 @@ impl State {
                         })
                         .size(theme::SMALL)
                         .color(theme::MUTED),
-                        w::secondary(
+                        container(w::secondary(
                             ctx.t("ui-attach"),
                             Some(Message::Attach(Some(d.key.clone())))
-                        ),
+                        ))
+                        .id(format!("attach-{}", d.key)),
                     ]
                     .spacing(theme::S)
                     .align_y(Alignment::Center),

@@ -225,7 +225,7 @@ impl State {
                 self.generation += 1;
                 let g = self.generation;
                 Task::perform(
-                    tokio::time::sleep(std::time::Duration::from_millis(250)),
+                    async { tokio::time::sleep(std::time::Duration::from_millis(250)).await },
                     move |_| Message::SearchFire(g),
                 )
             }
