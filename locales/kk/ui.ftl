@@ -14,6 +14,9 @@ ui-hint-date = КК.АА.ЖЖЖЖ
 ui-bad-date = Күн КК.АА.ЖЖЖЖ пішімінде болуы керек.
 ui-bad-number = Бүтін оң сан керек.
 ui-bad-period = Кезең: «бастап» және «дейін» күндері КК.АА.ЖЖЖЖ пішімінде.
+ui-fix-fields = Қызылмен белгіленген өрістерді түзетіңіз: әрқайсысының астында не дұрыс емес екені жазылған.
+ui-print-failed = Басып шығару мүмкін болмады: { $detail }
+ui-file-unreadable = Файлды оқу мүмкін болмады: { $detail }
 ui-unverified = дереккөзбен салыстырылмаған
 
 ## Навигация
@@ -89,7 +92,7 @@ ui-due-days = { $n } жұм. күн қалды
 
 ## Өтінішті қабылдау
 ui-intake-title = Жаңа өтініш
-ui-intake-shortcuts = Tab — келесі өріс, Enter — сақтау, Ctrl+N — жаңа
+ui-intake-shortcuts = Tab — келесі өріс, Ctrl+O — скан қосу, Enter — тіркеу, Ctrl+N — жаңа
 ui-intake-applicant = Өтініш беруші
 ui-intake-service = Қызмет
 ui-intake-documents = Құжаттар
@@ -104,6 +107,7 @@ ui-unit = Бірлік
 ui-unit-working_days = жұм. күн
 ui-unit-calendar_days = күнтізб. күн
 ui-unit-minutes = мин.
+ui-row-n = { $n }-жол
 ui-add-row = Жол қосу
 ui-drop-hint = Тізімнен құжатты таңдап, «Скан қосу» батырмасын басыңыз немесе скан файлын терезеге сүйреп әкеліңіз.
 ui-attach = Скан қосу
@@ -111,6 +115,9 @@ ui-attach-title = Құжаттардың сканерлік көшірмелер
 ui-scans-n = скан: { $n }
 ui-untagged = құжатқа байланыстырылмаған
 ui-register = Тіркеу
+ui-service-search = Қызметті іздеу
+ui-service-search-hint = Атауын теріңіз, Enter — таңдау
+ui-service-none-found = Каталогта мұндай қызмет жоқ.
 ui-choose-service = Қызметті таңдаңыз.
 ui-choose-channel = Өтініш беру тәсілін таңдаңыз.
 ui-registered-title = Өтініш тіркелді

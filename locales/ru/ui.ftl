@@ -14,6 +14,9 @@ ui-hint-date = ДД.ММ.ГГГГ
 ui-bad-date = Дата должна быть в формате ДД.ММ.ГГГГ.
 ui-bad-number = Нужно целое положительное число.
 ui-bad-period = Период: даты «с» и «по» в формате ДД.ММ.ГГГГ.
+ui-fix-fields = Исправьте поля, отмеченные красным: под каждым написано, что не так.
+ui-print-failed = Не удалось напечатать: { $detail }
+ui-file-unreadable = Не удалось прочитать файл: { $detail }
 ui-unverified = не сверено с источником
 
 ## Навигация
@@ -89,7 +92,7 @@ ui-due-days = осталось { $n } раб. дн.
 
 ## Прием заявления
 ui-intake-title = Новое заявление
-ui-intake-shortcuts = Tab — следующее поле, Enter — сохранить, Ctrl+N — новое
+ui-intake-shortcuts = Tab — следующее поле, Ctrl+O — прикрепить скан, Enter — зарегистрировать, Ctrl+N — новое
 ui-intake-applicant = Заявитель
 ui-intake-service = Услуга
 ui-intake-documents = Документы
@@ -104,6 +107,7 @@ ui-unit = Единица
 ui-unit-working_days = раб. дн.
 ui-unit-calendar_days = календ. дн.
 ui-unit-minutes = мин.
+ui-row-n = строка { $n }
 ui-add-row = Добавить строку
 ui-drop-hint = Выберите документ в списке и нажмите «Прикрепить» или перетащите файл скана в окно.
 ui-attach = Прикрепить
@@ -111,6 +115,9 @@ ui-attach-title = Сканы документов
 ui-scans-n = сканов: { $n }
 ui-untagged = без привязки к документу
 ui-register = Зарегистрировать
+ui-service-search = Найти услугу
+ui-service-search-hint = Начните вводить название, Enter — выбрать
+ui-service-none-found = Такой услуги нет в каталоге.
 ui-choose-service = Выберите услугу.
 ui-choose-channel = Выберите способ подачи.
 ui-registered-title = Заявление зарегистрировано

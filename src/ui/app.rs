@@ -99,6 +99,8 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
     NewApplication,
+    /// Ctrl+O: attach a scan (intake).
+    Attach,
     Search,
     Escape,
     Next,
@@ -230,6 +232,11 @@ impl App {
                         if modifiers.command() =>
                     {
                         Some(Message::Shortcut(Shortcut::Search))
+                    }
+                    keyboard::Key::Character("o") | keyboard::Key::Character("щ")
+                        if modifiers.command() =>
+                    {
+                        Some(Message::Shortcut(Shortcut::Attach))
                     }
                     keyboard::Key::Named(Named::Escape) => {
                         Some(Message::Shortcut(Shortcut::Escape))
@@ -469,6 +476,15 @@ impl App {
                     }
                     iced::widget::operation::focus(queues::SEARCH_ID)
                 }
+                Shortcut::Attach => match (&mut self.screen, ctx_now.clone()) {
+                    (Screen::Intake(s), Some(ctx)) => {
+                        match s.update(intake::Message::AttachNext, &ctx) {
+                            intake::Outcome::Run(t) => t.map(Message::Intake),
+                            _ => Task::none(),
+                        }
+                    }
+                    _ => Task::none(),
+                },
                 Shortcut::Escape => match (&mut self.screen, ctx_now.clone()) {
                     (Screen::Application(s), Some(ctx)) => {
                         if s.escape() {

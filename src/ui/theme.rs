@@ -2,7 +2,7 @@
 //! the screens use. A calm, professional palette readable at 1366×768; status colours always
 //! come with text.
 
-use iced::widget::{button, container, text_input};
+use iced::widget::{button, container, overlay, pick_list, text_input};
 use iced::{Background, Border, Color, Shadow, Theme, Vector};
 
 use crate::domain::deadline::TimeLeft;
@@ -299,6 +299,42 @@ pub fn table_row(odd: bool) -> impl Fn(&Theme, button::Status) -> button::Style 
             shadow: Shadow::default(),
             snap: true,
         }
+    }
+}
+
+/// A drop-down list: white with a border like the text inputs.
+pub fn pick(_: &Theme, s: pick_list::Status) -> pick_list::Style {
+    let active = !matches!(s, pick_list::Status::Active);
+    pick_list::Style {
+        text_color: TEXT,
+        placeholder_color: rgb(0x9A, 0xA4, 0xB1),
+        handle_color: if active { PRIMARY } else { MUTED },
+        background: Background::Color(SURFACE),
+        border: Border {
+            color: if active { PRIMARY } else { BORDER },
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+    }
+}
+
+/// The open list of a drop-down.
+pub fn menu(_: &Theme) -> overlay::menu::Style {
+    overlay::menu::Style {
+        background: Background::Color(SURFACE),
+        border: Border {
+            color: BORDER,
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+        text_color: TEXT,
+        selected_text_color: Color::WHITE,
+        selected_background: Background::Color(PRIMARY),
+        shadow: Shadow {
+            color: tint(Color::BLACK, 0.12),
+            offset: Vector::new(0.0, 2.0),
+            blur_radius: 6.0,
+        },
     }
 }
 

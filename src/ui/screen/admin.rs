@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use iced::widget::{
-    button, checkbox, column, container, pick_list, progress_bar, row, scrollable, text,
+    button, checkbox, column, container, progress_bar, row, scrollable, text,
 };
 use iced::{Alignment, Element, Length, Task};
 
@@ -826,7 +826,7 @@ impl State {
                 column![
                     w::section(ctx.t("ui-issue-cert")),
                     w::muted(ctx.t("ui-issue-cert-hint")),
-                    pick_list(users, sel, Message::CertUser).width(Length::Fill),
+                    w::pick(users, sel, Message::CertUser).width(Length::Fill),
                     row![
                         w::field(
                             ctx.t("ui-sign-pin"),
@@ -971,7 +971,7 @@ impl State {
         let sel = services.iter().find(|c| c.value == self.service).cloned();
         let mut c = column![
             w::section(ctx.t("ui-catalogue")),
-            pick_list(services, sel, Message::Service).width(Length::Fill)
+            w::pick(services, sel, Message::Service).width(Length::Fill)
         ]
         .spacing(theme::S);
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
@@ -1050,7 +1050,7 @@ impl State {
                     ),
                     w::field(
                         ctx.t("ui-unit"),
-                        pick_list(units, usel, Message::TermUnit)
+                        w::pick(units, usel, Message::TermUnit)
                             .width(Length::Fill)
                             .into(),
                         None
@@ -1121,7 +1121,7 @@ impl State {
                     w::primary(ctx.t("ui-save"), Some(Message::SaveSettings)),
                     w::field(
                         ctx.t("ui-executor-visibility"),
-                        pick_list(vis, vsel, Message::Visibility)
+                        w::pick(vis, vsel, Message::Visibility)
                             .width(Length::Fill)
                             .into(),
                         None

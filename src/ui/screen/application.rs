@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use iced::widget::{
-    checkbox, column, container, image, pick_list, radio, row, scrollable, text, text_editor,
+    checkbox, column, container, image, radio, row, scrollable, text, text_editor,
 };
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
@@ -321,12 +321,7 @@ impl State {
                 printer
                     .print(pdf, format!("{kind}-{id}"))
                     .await
-                    .map_err(|e| Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "print".into(),
-                    })
+                    .map_err(|e| Failure::detail("ui-print-failed", &e))
             },
             Message::Printed,
         )
@@ -702,7 +697,7 @@ impl State {
                 };
                 w::field(
                     label,
-                    pick_list(opts, sel, move |c: Choice<String>| {
+                    w::pick(opts, sel, move |c: Choice<String>| {
                         Message::Field(key.clone(), c.value.unwrap_or_default())
                     })
                     .width(Length::Fill)
@@ -750,11 +745,9 @@ impl State {
                     ));
                     c = c.push(line);
                 }
-                if let Some(e) =
-                    err.filter(|e| e.field.as_ref().is_some_and(|p| p.starts_with(&f.key)))
-                {
+                if let Some(e) = err.and_then(|e| crate::ui::table_errors(e, f, l)) {
                     c = c.push(
-                        text(e.text(l).to_string())
+                        text(e)
                             .size(theme::SMALL)
                             .color(theme::DANGER),
                     );
@@ -824,7 +817,7 @@ impl State {
                     w::field(
                         ctx.t("field-executor"),
                         container(
-                            pick_list(opts, sel, Message::Executor)
+                            w::pick(opts, sel, Message::Executor)
                                 .placeholder(ctx.t("ui-choose-executor"))
                                 .width(Length::Fill)
                         )

@@ -152,12 +152,7 @@ impl State {
                 printer
                     .print(pdf, format!("{what}-{from}-{to}"))
                     .await
-                    .map_err(|e| Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "print".into(),
-                    })
+                    .map_err(|e| Failure::detail("ui-print-failed", &e))
             },
             Message::Printed,
         )

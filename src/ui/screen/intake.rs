@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use iced::widget::{
-    checkbox, column, container, image, pick_list, row, scrollable, text, text_editor,
+    checkbox, column, container, image, row, scrollable, text, text_editor,
 };
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
@@ -35,6 +35,29 @@ pub enum Input {
 /// The ids of the service and channel lists (for focus and for tests).
 pub const SERVICE_ID: &str = "intake-service";
 pub const CHANNEL_ID: &str = "intake-channel";
+pub const SERVICE_SEARCH_ID: &str = "intake-service-search";
+
+/// Services whose name (in either language, or the short name) contains every word typed.
+pub fn find_services<'a>(cat: &'a crate::domain::catalog::Catalog, query: &str) -> Vec<&'a Service> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    cat.services
+        .iter()
+        .filter(|s| {
+            let hay = format!(
+                "{} {} {} {}",
+                s.name.kk, s.name.ru, s.short_name.kk, s.short_name.ru
+            )
+            .to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
+}
 
 /// A scan waiting to be registered with the application.
 #[derive(Debug, Clone)]
@@ -60,6 +83,8 @@ pub struct State {
     pub doc_issued_on: String,
     found: Option<Person>,
     pub service: Option<String>,
+    /// What is typed into the service search (choosing a service without the mouse).
+    pub service_query: String,
     pub channel: Option<Channel>,
     pub inputs: BTreeMap<String, Input>,
     pub scans: Vec<Scan>,
@@ -87,6 +112,10 @@ pub enum Message {
     DocIssuedBy(String),
     DocIssuedOn(String),
     Service(Choice<String>),
+    /// Typing in the service search.
+    ServiceQuery(String),
+    /// Enter in the service search: take the first service found.
+    ServiceQuerySubmit,
     Channel(Choice<Channel>),
     Field(String, String),
     Flag(String, bool),
@@ -95,6 +124,9 @@ pub enum Message {
     RemoveRow(String, usize),
     /// Open the file dialog for a checklist item.
     Attach(Option<String>),
+    /// Ctrl+O: the file dialog for the first mandatory document without a scan (or the
+    /// selected one).
+    AttachNext,
     Picked(Option<String>, Vec<PathBuf>),
     Read(Option<String>, Vec<Result<(String, Vec<u8>), String>>),
     Dropped(PathBuf),
@@ -249,12 +281,36 @@ impl State {
                     }
                 }
                 Err(e) => {
-                    self.error = Some(Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "io".into(),
-                    })
+                    self.error = Some(Failure::detail("ui-file-unreadable", &e))
+                }
+            }
+        }
+    }
+
+    /// Takes a service: its fields start empty, scans keep their file but lose their tag.
+    fn choose_service(&mut self, code: Option<String>, ctx: &Ctx) {
+        if self.service == code {
+            return;
+        }
+        self.service = code;
+        self.inputs.clear();
+        self.active_item = None;
+        // Scans keep their file but lose their checklist tag.
+        for s in &mut self.scans {
+            s.item = None;
+        }
+        let cat = ctx.desk.catalog();
+        if let Some(svc) = self.service(&cat) {
+            if let Some(ch) = self.channel
+                && !svc.channels.contains(&ch)
+            {
+                self.channel = None;
+            }
+            for f in svc.fields_for(FieldStage::Intake) {
+                if f.kind == FieldKind::Table {
+                    let n = f.min_rows.unwrap_or(0).max(1) as usize;
+                    self.inputs
+                        .insert(f.key.clone(), Input::Rows(vec![BTreeMap::new(); n]));
                 }
             }
         }
@@ -330,31 +386,42 @@ impl State {
                 self.doc_issued_on = v;
                 Task::none()
             }
-            Message::Service(c) => {
-                if self.service != c.value {
-                    self.service = c.value;
-                    self.inputs.clear();
-                    self.active_item = None;
-                    // Scans keep their file but lose their checklist tag.
-                    for s in &mut self.scans {
-                        s.item = None;
-                    }
-                    let cat = ctx.desk.catalog();
-                    if let Some(svc) = self.service(&cat) {
-                        if let Some(ch) = self.channel
-                            && !svc.channels.contains(&ch)
-                        {
-                            self.channel = None;
-                        }
-                        for f in svc.fields_for(FieldStage::Intake) {
-                            if f.kind == FieldKind::Table {
-                                let n = f.min_rows.unwrap_or(0).max(1) as usize;
-                                self.inputs
-                                    .insert(f.key.clone(), Input::Rows(vec![BTreeMap::new(); n]));
-                            }
-                        }
-                    }
+            Message::ServiceQuery(q) => {
+                self.service_query = q;
+                Task::none()
+            }
+            Message::ServiceQuerySubmit => {
+                let cat = ctx.desk.catalog();
+                let Some(code) = find_services(&cat, &self.service_query)
+                    .first()
+                    .map(|s| s.code.clone())
+                else {
+                    return Outcome::Run(Task::none());
+                };
+                self.service_query.clear();
+                self.choose_service(Some(code), ctx);
+                // Straight on to the service's first field, or to the next field.
+                let first = self
+                    .service(&cat)
+                    .and_then(|svc| {
+                        svc.fields_for(FieldStage::Intake)
+                            .into_iter()
+                            .find(|f| {
+                                !matches!(
+                                    f.kind,
+                                    FieldKind::Table | FieldKind::YesNo | FieldKind::Choice
+                                )
+                            })
+                            .map(|f| format!("intake-f-{}", f.key))
+                    });
+                match first {
+                    Some(id) => iced::widget::operation::focus(id),
+                    None => iced::widget::operation::focus_next(),
                 }
+            }
+            Message::Service(c) => {
+                self.service_query.clear();
+                self.choose_service(c.value, ctx);
                 Task::none()
             }
             Message::Channel(c) => {
@@ -398,6 +465,27 @@ impl State {
                 Task::perform(async move { picker.pick_scans(title).await }, move |p| {
                     Message::Picked(item.clone(), p)
                 })
+            }
+            Message::AttachNext => {
+                let cat = ctx.desk.catalog();
+                let Some(svc) = self.service(&cat) else {
+                    return Outcome::Run(Task::none());
+                };
+                let missing = svc
+                    .documents
+                    .iter()
+                    .find(|d| {
+                        d.mandatory
+                            && !self
+                                .scans
+                                .iter()
+                                .any(|s| s.item.as_deref() == Some(d.key.as_str()))
+                    })
+                    .map(|d| d.key.clone());
+                let item = missing
+                    .or_else(|| self.active_item.clone())
+                    .or_else(|| svc.documents.first().map(|d| d.key.clone()));
+                return self.update(Message::Attach(item), ctx);
             }
             Message::Picked(item, paths) => {
                 if paths.is_empty() {
@@ -478,12 +566,7 @@ impl State {
                         printer
                             .print(pdf, format!("receipt-{number}"))
                             .await
-                            .map_err(|e| Failure {
-                                kk: e.clone(),
-                                ru: e,
-                                field: None,
-                                key: "print".into(),
-                            })
+                            .map_err(|e| Failure::detail("ui-print-failed", &e))
                     },
                     Message::Printed,
                 )
@@ -593,7 +676,7 @@ impl State {
                 };
                 w::field(
                     label,
-                    pick_list(opts, sel, move |c: Choice<String>| {
+                    w::pick(opts, sel, move |c: Choice<String>| {
                         Message::Field(key.clone(), c.value.unwrap_or_default())
                     })
                     .width(Length::Fill)
@@ -677,7 +760,7 @@ impl State {
                         .collect();
                     let sel = opts.iter().find(|o| o.value.as_deref() == Some(v)).cloned();
                     line = line.push(
-                        pick_list(opts, sel, move |c: Choice<String>| {
+                        w::pick(opts, sel, move |c: Choice<String>| {
                             Message::Cell(key.clone(), i, ck.clone(), c.value.unwrap_or_default())
                         })
                         .text_size(theme::SMALL)
@@ -703,12 +786,11 @@ impl State {
             ));
             c = c.push(line);
         }
-        if let Some(e) = self.error.as_ref().and_then(|e| {
-            e.field
-                .as_ref()
-                .filter(|p| p.starts_with(&format!("{}[", f.key)) || **p == f.key)
-                .map(|_| e.text(l))
-        }) {
+        if let Some(e) = self
+            .error
+            .as_ref()
+            .and_then(|e| crate::ui::table_errors(e, f, l))
+        {
             c = c.push(text(e.to_string()).size(theme::SMALL).color(theme::DANGER));
         }
         c = c.push(w::secondary(
@@ -914,13 +996,23 @@ impl State {
             })
             .collect();
         let ch_sel = channels.iter().find(|c| c.value == self.channel).cloned();
+        let found = find_services(cat, &self.service_query);
         let mut what = column![
             w::section(ctx.t("ui-intake-service")),
             row![
+                w::text_field(
+                    ctx.t("ui-service-search"),
+                    SERVICE_SEARCH_ID,
+                    &self.service_query,
+                    &ctx.t("ui-service-search-hint"),
+                    Message::ServiceQuery,
+                    Some(Message::ServiceQuerySubmit),
+                    None
+                ),
                 w::field(
                     ctx.t("field-service"),
                     container(
-                        pick_list(services, sel, Message::Service)
+                        w::pick(services, sel, Message::Service)
                             .placeholder(ctx.t("ui-choose-service"))
                             .width(Length::Fill)
                     )
@@ -931,7 +1023,7 @@ impl State {
                 w::field(
                     ctx.t("field-channel"),
                     container(
-                        pick_list(channels, ch_sel, Message::Channel)
+                        w::pick(channels, ch_sel, Message::Channel)
                             .placeholder(ctx.t("ui-choose-channel"))
                             .width(Length::Fill)
                     )
@@ -943,6 +1035,32 @@ impl State {
             .spacing(theme::M),
         ]
         .spacing(theme::S);
+        // What the search finds: Enter takes the first, a click any of them.
+        if !self.service_query.trim().is_empty() {
+            let mut list = column![].spacing(2);
+            if found.is_empty() {
+                list = list.push(w::muted(ctx.t("ui-service-none-found")));
+            }
+            for (i, f) in found.iter().take(6).enumerate() {
+                let label = f.name.get(l).to_string();
+                let line = if i == 0 {
+                    format!("{label} — Enter")
+                } else {
+                    label.clone()
+                };
+                list = list.push(
+                    iced::widget::button(text(line).size(theme::SMALL))
+                        .width(Length::Fill)
+                        .padding([4, 8])
+                        .style(theme::table_row(i == 0))
+                        .on_press(Message::Service(Choice {
+                            value: Some(f.code.clone()),
+                            label,
+                        })),
+                );
+            }
+            what = what.push(container(list).padding(2).style(theme::card));
+        }
         let mut checklist = column![].spacing(theme::S);
         if let Some(svc) = svc {
             if let Some(v) = svc.versions.iter().max_by_key(|v| v.effective_from) {

@@ -38,6 +38,24 @@ pub fn input<'a, M: Clone + 'a>(
         .style(theme::input(has_error))
 }
 
+/// A drop-down list in the design system's style (white like the inputs, not the theme's
+/// grey).
+pub fn pick<'a, T, L, V, M>(
+    options: L,
+    selected: Option<V>,
+    on_selected: impl Fn(T) -> M + 'a,
+) -> iced::widget::PickList<'a, T, L, V, M>
+where
+    T: ToString + PartialEq + Clone + 'a,
+    L: std::borrow::Borrow<[T]> + 'a,
+    V: std::borrow::Borrow<T> + 'a,
+    M: Clone,
+{
+    iced::widget::pick_list(options, selected, on_selected)
+        .style(theme::pick)
+        .menu_style(theme::menu)
+}
+
 /// A labelled text input with an id (for focus) and an error.
 #[allow(clippy::too_many_arguments)]
 pub fn text_field<'a, M: Clone + 'a>(
