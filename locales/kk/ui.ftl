@@ -14,6 +14,9 @@ ui-hint-date = КК.АА.ЖЖЖЖ
 ui-bad-date = Күн КК.АА.ЖЖЖЖ пішімінде болуы керек.
 ui-bad-number = Бүтін оң сан керек.
 ui-bad-period = Кезең: «бастап» және «дейін» күндері КК.АА.ЖЖЖЖ пішімінде.
+ui-fix-fields = Қызылмен белгіленген өрістерді түзетіңіз: әрқайсысының астында не дұрыс емес екені жазылған.
+ui-print-failed = Басып шығару мүмкін болмады: { $detail }
+ui-file-unreadable = Файлды оқу мүмкін болмады: { $detail }
 ui-unverified = дереккөзбен салыстырылмаған
 
 ## Навигация
@@ -89,7 +92,7 @@ ui-due-days = { $n } жұм. күн қалды
 
 ## Өтінішті қабылдау
 ui-intake-title = Жаңа өтініш
-ui-intake-shortcuts = Tab — келесі өріс, Enter — сақтау, Ctrl+N — жаңа
+ui-intake-shortcuts = Tab — келесі өріс, Ctrl+O — скан қосу, Enter — тіркеу, Ctrl+N — жаңа
 ui-intake-applicant = Өтініш беруші
 ui-intake-service = Қызмет
 ui-intake-documents = Құжаттар
@@ -104,13 +107,17 @@ ui-unit = Бірлік
 ui-unit-working_days = жұм. күн
 ui-unit-calendar_days = күнтізб. күн
 ui-unit-minutes = мин.
+ui-row-n = { $n }-жол
 ui-add-row = Жол қосу
-ui-drop-hint = Тізімнен құжатты таңдап, «Тіркеу» батырмасын басыңыз немесе скан файлын терезеге сүйреп әкеліңіз.
-ui-attach = Тіркеу
+ui-drop-hint = Тізімнен құжатты таңдап, «Скан қосу» батырмасын басыңыз немесе скан файлын терезеге сүйреп әкеліңіз.
+ui-attach = Скан қосу
 ui-attach-title = Құжаттардың сканерлік көшірмелері
 ui-scans-n = скан: { $n }
 ui-untagged = құжатқа байланыстырылмаған
 ui-register = Тіркеу
+ui-service-search = Қызметті іздеу
+ui-service-search-hint = Атауын теріңіз, Enter — таңдау
+ui-service-none-found = Каталогта мұндай қызмет жоқ.
 ui-choose-service = Қызметті таңдаңыз.
 ui-choose-channel = Өтініш беру тәсілін таңдаңыз.
 ui-registered-title = Өтініш тіркелді
@@ -183,6 +190,7 @@ history-extend = Мерзім ұзартылды
 history-withdraw = Кері қайтарылды
 history-questionnaire = Сапа сауалнамасы
 history-attach = Сканерлік көшірмелер тіркелді
+history-gateway_conflict = Шлюзбен алмасу қайшылығы
 history-print = Басып шығару
 
 ## Бастық
@@ -228,13 +236,14 @@ ui-calendar-edit = Жыл деректері
 ui-year = Жыл
 ui-kurban = Құрбан айт (бірінші күні)
 ui-moved-hint = Үкімет қаулысымен ауыстыру: жұмыс сенбісі және оның орнына демалыс күні.
-ui-moved-line = жұмыс күні { $work } → демалыс { $off }
+ui-moved-line = жұмыс күні { $work }, демалыс { $off }
 ui-moved-work = Жұмыс күні
 ui-moved-off = Демалыс күні
 ui-catalogue = Қызметтер каталогы
 ui-documents-list = Құжаттар тізбесі
 ui-term-override = Өңірлік регламент бойынша мерзім
 ui-first-day-counts = Қабылдау күні мерзімге кіреді
+ui-term-current = бөлімде қолданылады
 ui-term-reset = Мерзімді каталогтан қайтару
 ui-settings = Баптаулар
 ui-executor-visibility = Орындаушы көреді
@@ -275,3 +284,58 @@ ui-verify-signed-at = Қол қойылған уақыты
 ui-verify-kind = Құжат
 ui-verify-in-register = Құжат бөлім журналында табылды.
 ui-verify-not-in-register = Бұл жұмыс орнының журналында құжат жоқ.
+
+## Шлюзбен алмасу
+ui-nav-gateway = Шлюз
+ui-gw-oldest = { $age } күтуде
+ui-gw-last-error = қате: { $error }
+ui-age-minutes = { $m } мин
+ui-age-hours = { $h } сағ { $m } мин
+ui-age-days = { $d } күн { $h } сағ
+ui-gateway-title = Өңірлік шлюзбен алмасу
+ui-outbox-pending = Жіберуді күтуде
+ui-outbox-failed-count = Жеткізілмеді
+ui-outbox-oldest = Ең ұзақ күтуде
+ui-outbox-last-contact = Соңғы байланыс
+ui-outbox-last-error = Соңғы қате
+ui-never = бірде-бір рет
+ui-refresh = Жаңарту
+ui-gw-configure-hint = Шлюз мекенжайы мен қатынау кілтін әкімші береді («Әкімшілік» ішіндегі «Баптаулар» бөлімі). Шлюз болмаса, хабарламалар жинақталып, кейін жіберіледі.
+ui-outbox-col-created = Құрылды
+ui-outbox-col-message = Хабарлама
+ui-outbox-col-state = Күйі
+ui-outbox-col-attempts = Әрекет саны
+ui-outbox-col-error = Қате
+ui-outbox-kind-status_notice = Мәртебе туралы хабарлама
+ui-outbox-to = кімге: { $who }
+ui-outbox-state-pending = жіберуді күтуде
+ui-outbox-state-retrying = қайталау
+ui-outbox-state-delivered = жеткізілді
+ui-outbox-state-failed = жеткізілмеді
+ui-outbox-state-stopped = тоқтатылды
+ui-outbox-next = келесі әрекет { $at }
+ui-outbox-retry = Қайталау
+ui-outbox-retried = Хабарлама жіберу кезегіне қайта қойылды.
+ui-outbox-empty = Хабарламалар жоқ.
+ui-outbox-problems-only = Тек жіберілмегендер
+
+## Алмасу қайшылықтары (бастықтың жұмыс үстелі)
+# unverified: «қайшылық» for a sync conflict is not attested in the seeds.
+ui-head-conflicts = Алмасу қайшылықтары
+ui-conflicts-banner = Шлюзбен алмасу қайшылықтары: { $n }. Өтініштер өзгертілмеді; оларды қарау керек.
+ui-conflicts-review = Қарау
+ui-conflicts-none = Алмасу қайшылықтары жоқ.
+ui-conflicts-hint = Шлюз бөлім өзі орындамаған сұраулар жіберді: өтініштер өзгертілмеді. Әрқайсысын қарап, қаралды деп белгілеңіз.
+ui-conflict-foreign_withdrawal = Өтінішті кері қайтарып алуды оны бермеген тарап сұрады
+ui-conflict-foreign_withdrawal-hint = Өтініш кері қайтарылмады. Кім және неге сұрайтынын тексеріңіз; қажет болса, ХҚКО-мен немесе өтініш берушімен байланысыңыз.
+ui-conflict-late_withdrawal = Кері қайтарып алу сұрауы нәтижеге қол қойылғаннан кейін келді
+ui-conflict-late_withdrawal-hint = Өтініш кері қайтарылмады: нәтижеге қол қойылған. Өтініш берушіге нәтижені алуға болатынын хабарлаңыз.
+# unverified
+ui-conflict-other = Шлюзбен алмасу қайшылығы
+ui-conflict-other-hint = Бөлім деректері өзгертілмеді. Толығырақ төменде.
+ui-conflict-sender = Сұрау жіберген
+ui-conflict-origin = Өтінішті берген
+ui-conflict-origin-office = осы бөлім
+ui-conflict-detail = Алмасу мәліметтері
+ui-conflict-resolve = Қаралды
+ui-conflict-resolved = Қайшылық қаралды деп белгіленді.

@@ -218,3 +218,132 @@ impl Desk {
             .read(|r| self.result_content(r, &preview, "—", self.today(), None))
     }
 }
+
+/// One outgoing gateway message as the window's message view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxLine {
+    pub id: i64,
+    /// `status_notice`, …
+    pub kind: String,
+    /// pending, delivered, failed, stopped.
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// Local time, "dd.mm.yyyy hh:mm".
+    pub created: String,
+    pub next_attempt: Option<String>,
+    pub delivered: Option<String>,
+    /// The application's journal number, when the message is about one.
+    pub number: Option<String>,
+    /// Who it goes to (a ЦОН operator workstation, the portal).
+    pub recipient: Option<String>,
+    /// The public status it announces (Поступившие / В работе / Исполнено), in both languages.
+    pub status_text: Option<crate::domain::model::Text>,
+}
+
+/// A sync conflict as the head's desk shows it: what the gateway asked, about which
+/// application, from whom, and where the application stands now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictLine {
+    pub id: i64,
+    /// `foreign_withdrawal` (someone else asked to withdraw), `late_withdrawal` (too late).
+    pub kind: String,
+    pub application_id: Option<i64>,
+    pub number: Option<String>,
+    pub applicant: Option<String>,
+    pub status: Option<crate::domain::model::Status>,
+    /// Who sent the message.
+    pub sender: Option<String>,
+    /// Who submitted the application (empty: this office).
+    pub origin: Option<String>,
+    /// The engine's own words (technical detail).
+    pub detail: String,
+    /// Local time, "dd.mm.yyyy hh:mm".
+    pub received: String,
+}
+
+impl Desk {
+    fn local_stamp(&self, s: &str) -> String {
+        super::parse_stamp(s)
+            .map(|t| crate::i18n::datetime_short(self.local(t)))
+            .unwrap_or_default()
+    }
+
+    /// The latest outgoing gateway messages, newest first (admin, head, registrar): the
+    /// per-message view of what was sent, what waits and what failed and why.
+    pub fn outbox_lines(&self, s: &Session, limit: usize) -> Result<Vec<OutboxLine>> {
+        self.require(
+            s,
+            &[Role::Admin, Role::Head, Role::Registrar],
+            "gateway_view",
+        )?;
+        let rows = self.outbox_recent(limit)?;
+        self.store.read(|r| {
+            let mut out = Vec::with_capacity(rows.len());
+            for m in rows {
+                let payload: serde_json::Value =
+                    serde_json::from_str(&m.payload).unwrap_or_default();
+                let number = match m.application_id {
+                    Some(id) => apps::by_id(r, id)?.map(|a| a.number),
+                    None => payload["application"].as_str().map(str::to_string),
+                };
+                let status_text = match (
+                    payload["statusText"]["kk"].as_str(),
+                    payload["statusText"]["ru"].as_str(),
+                ) {
+                    (Some(kk), Some(ru)) => Some(crate::domain::model::Text::new(kk, ru)),
+                    _ => None,
+                };
+                out.push(OutboxLine {
+                    id: m.id,
+                    kind: m.kind,
+                    state: m.state,
+                    attempts: m.attempts,
+                    last_error: m.last_error.filter(|e| !e.is_empty()),
+                    created: self.local_stamp(&m.created_at),
+                    next_attempt: m.next_attempt_at.as_deref().map(|t| self.local_stamp(t)),
+                    delivered: m.delivered_at.as_deref().map(|t| self.local_stamp(t)),
+                    number,
+                    recipient: payload["recipient"].as_str().map(str::to_string),
+                    status_text,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// How long the oldest message not yet delivered has been waiting.
+    pub fn outbox_oldest_pending_age(&self) -> Option<chrono::Duration> {
+        let stats = self.store.read(|r| crate::store::outbox::stats(r)).ok()?;
+        let at = super::parse_stamp(&stats.oldest_pending?)?;
+        Some((self.now() - at).max(chrono::Duration::zero()))
+    }
+
+    /// The open sync conflicts with what the head needs to judge them (head, admin).
+    pub fn conflict_lines(&self, s: &Session) -> Result<Vec<ConflictLine>> {
+        let conflicts = self.conflicts(s)?;
+        self.store.read(|r| {
+            let mut out = Vec::with_capacity(conflicts.len());
+            for c in conflicts {
+                let app = match c.application_id {
+                    Some(id) => apps::by_id(r, id)?,
+                    None => None,
+                };
+                let sender = crate::store::inbox::get(r, &c.message_id)?.map(|m| m.sender);
+                out.push(ConflictLine {
+                    id: c.id,
+                    kind: c.kind,
+                    application_id: c.application_id,
+                    number: app.as_ref().map(|a| a.number.clone()),
+                    applicant: app.as_ref().map(|a| a.applicant_name.clone()),
+                    status: app.as_ref().map(|a| a.status),
+                    sender,
+                    origin: app.and_then(|a| a.origin),
+                    detail: c.detail,
+                    received: self.local_stamp(&c.created_at),
+                });
+            }
+            Ok(out)
+        })
+    }
+}

@@ -329,6 +329,91 @@ mod tests {
         ] {
             want.push(format!("doc-statement-{}", k.code()));
         }
+        // The window's own families (keys it builds with `format!`).
+        for t in crate::store::queue::Tab::ALL {
+            want.push(format!("ui-tab-{}", t.code()));
+        }
+        for c in Channel::ALL {
+            want.push(format!("ui-channel-short-{}", c.code()));
+        }
+        for u in [
+            crate::domain::catalog::TermUnit::WorkingDays,
+            crate::domain::catalog::TermUnit::CalendarDays,
+            crate::domain::catalog::TermUnit::Minutes,
+        ] {
+            want.push(format!("ui-unit-{}", u.code()));
+        }
+        for s in [
+            crate::domain::iin::Sex::Male,
+            crate::domain::iin::Sex::Female,
+        ] {
+            want.push(format!("sex-{}", s.code()));
+        }
+        for k in ["all", "today", "week", "month", "quarter"] {
+            want.push(format!("ui-period-{k}"));
+        }
+        for n in 1..=2 {
+            want.push(format!("q-question-{n}"));
+        }
+        for n in 1..=3 {
+            want.push(format!("q-answer-{n}"));
+        }
+        // What the application screen says after each action.
+        for k in [
+            "assign",
+            "save_draft",
+            "submit_draft",
+            "return",
+            "sign",
+            "extend",
+            "withdraw",
+            "issue",
+            "questionnaire",
+        ] {
+            want.push(format!("ui-done-{k}"));
+        }
+        for k in [
+            "user_add",
+            "password_reset",
+            "user_disable",
+            "cert_issue",
+            "cert_revoke",
+            "calendar",
+            "term",
+            "settings",
+            "gateway",
+            "backup",
+        ] {
+            want.push(format!("ui-admin-done-{k}"));
+        }
+        // Every action the desk writes to an application's audit (its history timeline).
+        for k in [
+            "register",
+            "attach",
+            "gateway_conflict",
+            "print",
+            "assign",
+            "reassign",
+            "save_draft",
+            "submit_draft",
+            "return",
+            "sign",
+            "issue",
+            "extend",
+            "withdraw",
+            "questionnaire",
+        ] {
+            want.push(format!("history-{k}"));
+        }
+        // The gateway view: outbox states and kinds, and the conflicts shown to the head.
+        for k in ["pending", "retrying", "delivered", "failed", "stopped"] {
+            want.push(format!("ui-outbox-state-{k}"));
+        }
+        want.push("ui-outbox-kind-status_notice".into());
+        for k in ["foreign_withdrawal", "late_withdrawal", "other"] {
+            want.push(format!("ui-conflict-{k}"));
+            want.push(format!("ui-conflict-{k}-hint"));
+        }
         let missing: Vec<_> = want.iter().filter(|k| !kk.contains_key(*k)).collect();
         assert!(missing.is_empty(), "{missing:?}");
     }

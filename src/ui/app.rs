@@ -4,18 +4,20 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Element, Event, Length, Subscription, Task, event, keyboard, window};
 
 use super::platform::{Platform, blocking};
-use super::screen::{admin, application, first_run, head, intake, login, queues, verify};
+use super::screen::{admin, application, first_run, gateway, head, intake, login, queues, verify};
 use super::widget as w;
 use super::{Ctx, theme};
 use crate::desk::{DataDir, Desk, Options, Session, SystemClock};
 use crate::domain::model::{Lang, Role};
-use crate::i18n::tr;
+use crate::i18n::{Arg, tr, tra};
 
 /// A shared desk that can travel in messages.
 #[derive(Clone)]
@@ -41,6 +43,8 @@ pub enum Nav {
     Head,
     Admin,
     Verify,
+    /// The exchange with the gateway, message by message.
+    Gateway,
     Application(i64),
 }
 
@@ -52,6 +56,8 @@ pub struct GatewayLine {
     pub pending: i64,
     pub failed: i64,
     pub oldest_pending: Option<String>,
+    /// How long the oldest undelivered message has been waiting, in minutes.
+    pub oldest_age_minutes: Option<i64>,
     pub last_contact: Option<String>,
     pub last_error: Option<String>,
 }
@@ -67,6 +73,7 @@ pub enum Message {
     Head(head::Message),
     Admin(admin::Message),
     Verify(verify::Message),
+    GatewayView(gateway::Message),
     /// Go to a screen.
     Nav(Nav),
     /// Switch the language of the window.
@@ -83,7 +90,7 @@ pub enum Message {
     /// A file was dropped onto the window.
     FileDropped(PathBuf),
     /// The header's gateway line was refreshed.
-    Gateway(GatewayLine),
+    GatewayStatus(GatewayLine),
     /// Ask the sync engine to run now.
     SyncNow,
     Synced(Result<String, String>),
@@ -92,6 +99,8 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
     NewApplication,
+    /// Ctrl+O: attach a scan (intake).
+    Attach,
     Search,
     Escape,
     Next,
@@ -109,6 +118,7 @@ pub enum Screen {
     Head(Box<head::State>),
     Admin(Box<admin::State>),
     Verify(verify::State),
+    Gateway(gateway::State),
 }
 
 pub struct App {
@@ -120,7 +130,8 @@ pub struct App {
     screen: Screen,
     /// A screen kept while the window is locked, for the same user.
     parked: Option<(String, Screen)>,
-    last_activity: Instant,
+    /// The last key press or click, by the desk's clock (the idle lock counts from it).
+    last_activity: DateTime<Utc>,
     gateway: GatewayLine,
 }
 
@@ -158,7 +169,7 @@ impl App {
             session: None,
             screen,
             parked: None,
-            last_activity: Instant::now(),
+            last_activity: Utc::now(),
             gateway: GatewayLine::default(),
         }
     }
@@ -169,6 +180,7 @@ impl App {
         if !desk.has_users().unwrap_or(true) {
             app.screen = Screen::FirstRun(first_run::State::admin_only());
         }
+        app.last_activity = desk.now();
         app.desk = Some(desk);
         (app, Task::none())
     }
@@ -221,6 +233,11 @@ impl App {
                     {
                         Some(Message::Shortcut(Shortcut::Search))
                     }
+                    keyboard::Key::Character("o") | keyboard::Key::Character("щ")
+                        if modifiers.command() =>
+                    {
+                        Some(Message::Shortcut(Shortcut::Attach))
+                    }
                     keyboard::Key::Named(Named::Escape) => {
                         Some(Message::Shortcut(Shortcut::Escape))
                     }
@@ -258,18 +275,25 @@ impl App {
         Task::perform(
             blocking(move || {
                 let s = desk.gateway_status();
+                let age = desk.outbox_oldest_pending_age();
                 GatewayLine {
                     configured: s.configured,
                     online: s.online,
                     pending: s.pending,
                     failed: s.failed,
                     oldest_pending: s.oldest_pending,
+                    oldest_age_minutes: age.map(|a| a.num_minutes()),
                     last_contact: s.last_contact,
                     last_error: s.last_error,
                 }
             }),
-            Message::Gateway,
+            Message::GatewayStatus,
         )
+    }
+
+    /// The desk's time (a manual clock in tests), or the computer's before there is a desk.
+    fn now(&self) -> DateTime<Utc> {
+        self.desk.as_ref().map(|d| d.now()).unwrap_or_else(Utc::now)
     }
 
     fn go(&mut self, nav: Nav) -> Task<Message> {
@@ -304,6 +328,14 @@ impl App {
                 self.screen = Screen::Verify(verify::State::default());
                 Task::none()
             }
+            Nav::Gateway => {
+                if !may_see_gateway(&ctx.session) {
+                    return Task::none();
+                }
+                let (s, t) = gateway::State::new(&ctx);
+                self.screen = Screen::Gateway(s);
+                Task::batch([t.map(Message::GatewayView), self.refresh_gateway()])
+            }
             Nav::Application(id) => {
                 let (s, t) = application::State::new(&ctx, id);
                 self.screen = Screen::Application(Box::new(s));
@@ -334,7 +366,7 @@ impl App {
             .as_ref()
             .is_some_and(|(iin, _)| *iin == session.iin);
         self.session = Some(session);
-        self.last_activity = Instant::now();
+        self.last_activity = self.now();
         let gw = self.refresh_gateway();
         if same && let Some((_, screen)) = self.parked.take() {
             self.screen = screen;
@@ -359,8 +391,10 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let ctx_now = self.ctx();
-        if !matches!(message, Message::Tick | Message::Gateway(_)) {
-            self.last_activity = Instant::now();
+        // Only what the user does keeps the window open: background refreshes, sync reports
+        // and the results of tasks do not (they arrive while nobody is at the desk).
+        if user_input(&message) {
+            self.last_activity = self.now();
         }
         match message {
             Message::Activity => Task::none(),
@@ -368,7 +402,8 @@ impl App {
                 if let (Some(desk), Some(_)) = (&self.desk, &self.session) {
                     let idle = desk.settings().map(|s| s.idle_lock_minutes).unwrap_or(10);
                     if idle > 0
-                        && self.last_activity.elapsed() >= Duration::from_secs(u64::from(idle) * 60)
+                        && self.now() - self.last_activity
+                            >= chrono::Duration::minutes(i64::from(idle))
                     {
                         self.lock();
                         return Task::none();
@@ -381,7 +416,7 @@ impl App {
                 };
                 Task::batch([gw, screen])
             }
-            Message::Gateway(g) => {
+            Message::GatewayStatus(g) => {
                 self.gateway = g;
                 Task::none()
             }
@@ -394,7 +429,13 @@ impl App {
                     Message::Synced,
                 )
             }
-            Message::Synced(_) => self.refresh_gateway(),
+            Message::Synced(_) => {
+                let reload = match (&self.screen, ctx_now.clone()) {
+                    (Screen::Gateway(s), Some(ctx)) => s.load(&ctx).map(Message::GatewayView),
+                    _ => Task::none(),
+                };
+                Task::batch([self.refresh_gateway(), reload])
+            }
             Message::SetLang(l) => {
                 self.lang = l;
                 match (&self.desk, &self.session) {
@@ -435,6 +476,15 @@ impl App {
                     }
                     iced::widget::operation::focus(queues::SEARCH_ID)
                 }
+                Shortcut::Attach => match (&mut self.screen, ctx_now.clone()) {
+                    (Screen::Intake(s), Some(ctx)) => {
+                        match s.update(intake::Message::AttachNext, &ctx) {
+                            intake::Outcome::Run(t) => t.map(Message::Intake),
+                            _ => Task::none(),
+                        }
+                    }
+                    _ => Task::none(),
+                },
                 Shortcut::Escape => match (&mut self.screen, ctx_now.clone()) {
                     (Screen::Application(s), Some(ctx)) => {
                         if s.escape() {
@@ -568,6 +618,15 @@ impl App {
                 };
                 s.update(m, &ctx).map(Message::Verify)
             }
+            Message::GatewayView(m) => {
+                let (Screen::Gateway(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    return Task::none();
+                };
+                match s.update(m, &ctx) {
+                    gateway::Action::Run(t) => t.map(Message::GatewayView),
+                    gateway::Action::SyncNow => Task::done(Message::SyncNow),
+                }
+            }
         }
     }
 
@@ -591,6 +650,7 @@ impl App {
                         | (Screen::Head(_), Nav::Head)
                         | (Screen::Admin(_), Nav::Admin)
                         | (Screen::Verify(_), Nav::Verify)
+                        | (Screen::Gateway(_), Nav::Gateway)
                 )
             };
             let mut items: Vec<(Nav, &str)> = Vec::new();
@@ -610,6 +670,9 @@ impl App {
             if s.has(Role::Admin) {
                 items.push((Nav::Admin, "ui-nav-admin"));
             }
+            if may_see_gateway(s) {
+                items.push((Nav::Gateway, "ui-nav-gateway"));
+            }
             items.push((Nav::Verify, "ui-nav-verify"));
             for (n, key) in items {
                 let is = active(&n);
@@ -620,6 +683,8 @@ impl App {
                         .on_press(Message::Nav(n)),
                 );
             }
+            nav = nav.push(w::hfill());
+            nav = nav.push(self.gateway_line());
         }
         let lang_button = |lang: Lang, label: &str| {
             button(text(label.to_string()).size(theme::SMALL))
@@ -628,7 +693,6 @@ impl App {
                 .on_press(Message::SetLang(lang))
         };
         let mut right = row![
-            self.gateway_line(),
             lang_button(Lang::Kk, "Қазақша"),
             lang_button(Lang::Ru, "Русский"),
         ]
@@ -665,42 +729,59 @@ impl App {
         .into()
     }
 
+    /// The gateway in the header: online or not, what waits and for how long, the last
+    /// contact, failures and the last error; a click opens the message view.
     fn gateway_line(&self) -> Element<'_, Message> {
         let l = self.lang;
         let g = &self.gateway;
-        let label = if !g.configured {
-            tr(l, "ui-gw-none")
+        let mut parts: Vec<String> = Vec::new();
+        if !g.configured {
+            parts.push(tr(l, "ui-gw-none"));
         } else {
-            let state = tr(
+            parts.push(tr(
                 l,
                 if g.online {
                     "ui-gw-online"
                 } else {
                     "ui-gw-offline"
                 },
+            ));
+        }
+        if g.configured || g.pending > 0 {
+            parts.push(tra(l, "ui-gw-pending", &[("n", Arg::Num(g.pending))]));
+        }
+        if let Some(m) = g.oldest_age_minutes {
+            parts.push(tra(l, "ui-gw-oldest", &[("age", Arg::from(w::age(l, m)))]));
+        }
+        if let Some(c) = &g.last_contact {
+            parts.push(format!("{} {c}", tr(l, "ui-gw-last")));
+        }
+        if g.failed > 0 {
+            parts.push(tra(l, "ui-gw-failed", &[("n", Arg::Num(g.failed))]));
+        }
+        let mut lines = column![text(parts.join(" · ")).size(theme::SMALL)];
+        if let Some(e) = &g.last_error {
+            let short: String = e.chars().take(70).collect();
+            let short = if short.len() < e.len() {
+                format!("{short}…")
+            } else {
+                short
+            };
+            lines = lines.push(
+                text(tra(l, "ui-gw-last-error", &[("error", Arg::from(short))]))
+                    .size(theme::SMALL)
+                    .color(theme::ERROR_ON_DARK),
             );
-            let mut s = format!(
-                "{state} · {}",
-                crate::i18n::tra(
-                    l,
-                    "ui-gw-pending",
-                    &[("n", crate::i18n::Arg::Num(g.pending))]
-                )
-            );
-            if let Some(c) = &g.last_contact {
-                s.push_str(&format!(" · {} {c}", tr(l, "ui-gw-last")));
-            }
-            if g.failed > 0 {
-                s.push_str(&format!(
-                    " · {}",
-                    crate::i18n::tra(l, "ui-gw-failed", &[("n", crate::i18n::Arg::Num(g.failed))])
-                ));
-            }
-            s
+        }
+        let status: Element<'_, Message> = match &self.session {
+            Some(s) if may_see_gateway(s) => button(lines)
+                .padding([3, 8])
+                .style(theme::nav(matches!(self.screen, Screen::Gateway(_))))
+                .on_press(Message::Nav(Nav::Gateway))
+                .into(),
+            _ => container(lines).padding([3, 8]).into(),
         };
-        let mut r = row![text(label).size(theme::SMALL)]
-            .spacing(theme::XS)
-            .align_y(Alignment::Center);
+        let mut r = row![status].spacing(theme::XS).align_y(Alignment::Center);
         if g.configured && self.session.is_some() {
             r = r.push(
                 button(text(tr(l, "ui-gw-sync-now")).size(theme::SMALL))
@@ -726,6 +807,9 @@ impl App {
             (Screen::Head(s), Some(ctx)) => s.view(&ctx).map(Message::Head),
             (Screen::Admin(s), Some(ctx)) => s.view(&ctx).map(Message::Admin),
             (Screen::Verify(s), Some(ctx)) => s.view(&ctx).map(Message::Verify),
+            (Screen::Gateway(s), Some(ctx)) => {
+                s.view(&ctx, &self.gateway).map(Message::GatewayView)
+            }
             _ => text("").into(),
         };
         column![
@@ -738,4 +822,24 @@ impl App {
         ]
         .into()
     }
+}
+
+/// Whether a message comes from the user's own hands (a key, a click, a dropped file) rather
+/// than from a timer, the background exchange or a finished task.
+fn user_input(m: &Message) -> bool {
+    matches!(
+        m,
+        Message::Activity
+            | Message::Shortcut(_)
+            | Message::FileDropped(_)
+            | Message::Nav(_)
+            | Message::SetLang(_)
+            | Message::SyncNow
+            | Message::Logout
+    )
+}
+
+/// Who sees the per-message gateway view (and may retry a failed message).
+fn may_see_gateway(s: &Session) -> bool {
+    s.has(Role::Admin) || s.has(Role::Head) || s.has(Role::Registrar)
 }

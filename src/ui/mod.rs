@@ -48,6 +48,27 @@ pub struct Failure {
     pub ru: String,
     pub field: Option<String>,
     pub key: String,
+    /// One message per form field when a form was refused, shown next to each field.
+    pub fields: Vec<FieldMessage>,
+}
+
+/// What is wrong with one field, in both languages (without the field's name: it stands
+/// next to its label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMessage {
+    /// The field's path: `reason`, `period_from`, `family[1].name`.
+    pub path: String,
+    pub kk: String,
+    pub ru: String,
+}
+
+impl FieldMessage {
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Kk => &self.kk,
+            Lang::Ru => &self.ru,
+        }
+    }
 }
 
 impl Failure {
@@ -59,7 +80,27 @@ impl Failure {
     }
     /// The message when it belongs to `field`.
     pub fn for_field(&self, field: &str, lang: Lang) -> Option<&str> {
+        if let Some(m) = self.fields.iter().find(|m| m.path == field) {
+            return Some(m.text(lang));
+        }
         (self.field.as_deref() == Some(field)).then(|| self.text(lang))
+    }
+    /// The messages of the fields under `prefix` (the cells of a table), joined.
+    pub fn under(&self, prefix: &str, lang: Lang) -> Option<String> {
+        let inside = |p: &str| p == prefix || p.starts_with(&format!("{prefix}["));
+        let list: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|m| inside(&m.path))
+            .map(|m| m.text(lang))
+            .collect();
+        if !list.is_empty() {
+            return Some(list.join("; "));
+        }
+        self.field
+            .as_deref()
+            .filter(|p| inside(p))
+            .map(|_| self.text(lang).to_string())
     }
     pub fn plain(key: &str) -> Failure {
         Failure {
@@ -67,17 +108,94 @@ impl Failure {
             ru: tr(Lang::Ru, key),
             field: None,
             key: key.into(),
+            fields: Vec::new(),
         }
+    }
+    /// A failure whose cause comes from outside in its own words (the printer, a file):
+    /// the sentence is the user's language, the detail is kept as it came.
+    pub fn detail(key: &str, detail: &str) -> Failure {
+        Failure {
+            kk: tra(Lang::Kk, key, &[("detail", Arg::from(detail))]),
+            ru: tra(Lang::Ru, key, &[("detail", Arg::from(detail))]),
+            field: None,
+            key: key.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// The messages of a table field's cells: "row 2, Name: required", joined.
+pub fn table_errors(e: &Failure, f: &crate::domain::catalog::FieldSpec, lang: Lang) -> Option<String> {
+    let mut out = Vec::new();
+    for m in &e.fields {
+        let Some(rest) = m.path.strip_prefix(f.key.as_str()) else {
+            continue;
+        };
+        if rest.is_empty() {
+            out.push(m.text(lang).to_string());
+            continue;
+        }
+        let Some(cell) = rest.strip_prefix('[') else {
+            continue;
+        };
+        let (row, col) = cell.split_once(']').unwrap_or((cell, ""));
+        let row: i64 = row.parse::<i64>().map(|r| r + 1).unwrap_or(0);
+        let col = col.trim_start_matches('.');
+        let col_label = f
+            .columns
+            .iter()
+            .find(|c| c.key == col)
+            .map(|c| c.label.get(lang).to_string())
+            .unwrap_or_default();
+        let place = tra(lang, "ui-row-n", &[("n", Arg::Num(row))]);
+        out.push(if col_label.is_empty() {
+            format!("{place}: {}", m.text(lang))
+        } else {
+            format!("{place}, {col_label}: {}", m.text(lang))
+        });
+    }
+    if out.is_empty() {
+        e.under(&f.key, lang)
+    } else {
+        Some(out.join("; "))
     }
 }
 
 impl From<DeskError> for Failure {
     fn from(e: DeskError) -> Self {
+        // A refused form: each field gets its own message next to it, and the banner says
+        // where to look (the desk's one-line list names fields by their internal paths).
+        let fields: Vec<FieldMessage> = match &e {
+            DeskError::Fields(list) => list
+                .iter()
+                .map(|f| {
+                    let problem = |l: Lang| {
+                        let whole = crate::desk::error::field_error_message(l, f);
+                        whole
+                            .strip_prefix(&format!("{}: ", f.path))
+                            .map(str::to_string)
+                            .unwrap_or(whole)
+                    };
+                    FieldMessage {
+                        path: f.path.clone(),
+                        kk: problem(Lang::Kk),
+                        ru: problem(Lang::Ru),
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (kk, ru) = if fields.is_empty() {
+            (e.message(Lang::Kk), e.message(Lang::Ru))
+        } else {
+            (tr(Lang::Kk, "ui-fix-fields"), tr(Lang::Ru, "ui-fix-fields"))
+        };
         Failure {
-            kk: e.message(Lang::Kk),
-            ru: e.message(Lang::Ru),
+            kk,
+            ru,
             field: e.field(),
             key: e.key(),
+            fields,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the screens use. A calm, professional palette readable at 1366×768; status colours always
 //! come with text.
 
-use iced::widget::{button, container, text_input};
+use iced::widget::{button, container, overlay, pick_list, text_input};
 use iced::{Background, Border, Color, Shadow, Theme, Vector};
 
 use crate::domain::deadline::TimeLeft;
@@ -33,6 +33,9 @@ pub const SMALL: f32 = 12.0;
 
 pub const RADIUS: f32 = 6.0;
 
+/// The login card's width: narrow enough to read as one form at 1366×768.
+pub const LOGIN_WIDTH: f32 = 400.0;
+
 const fn rgb(r: u8, g: u8, b: u8) -> Color {
     Color::from_rgb8(r, g, b)
 }
@@ -49,6 +52,8 @@ pub const DANGER: Color = rgb(0xB4, 0x23, 0x18);
 pub const WARNING: Color = rgb(0xB2, 0x6B, 0x00);
 pub const SUCCESS: Color = rgb(0x2E, 0x7D, 0x32);
 pub const INFO: Color = rgb(0x1F, 0x6F, 0xB4);
+/// An error written on the dark header (the plain danger red is unreadable there).
+pub const ERROR_ON_DARK: Color = rgb(0xFF, 0xB4, 0xAB);
 
 /// The application theme.
 pub fn theme() -> Theme {
@@ -260,6 +265,26 @@ pub fn tab(active: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
     }
 }
 
+/// A tab that needs attention (open conflicts): amber until it is opened.
+pub fn warning_tab(_: &Theme, s: button::Status) -> button::Style {
+    let bg = if s == button::Status::Hovered {
+        tint(WARNING, 0.22)
+    } else {
+        tint(WARNING, 0.14)
+    };
+    button::Style {
+        background: Some(Background::Color(bg)),
+        text_color: rgb(0x7A, 0x49, 0x00),
+        border: Border {
+            color: WARNING,
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+        shadow: Shadow::default(),
+        snap: true,
+    }
+}
+
 /// A clickable table row.
 pub fn table_row(odd: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
     move |_, s| {
@@ -274,6 +299,42 @@ pub fn table_row(odd: bool) -> impl Fn(&Theme, button::Status) -> button::Style 
             shadow: Shadow::default(),
             snap: true,
         }
+    }
+}
+
+/// A drop-down list: white with a border like the text inputs.
+pub fn pick(_: &Theme, s: pick_list::Status) -> pick_list::Style {
+    let active = !matches!(s, pick_list::Status::Active);
+    pick_list::Style {
+        text_color: TEXT,
+        placeholder_color: rgb(0x9A, 0xA4, 0xB1),
+        handle_color: if active { PRIMARY } else { MUTED },
+        background: Background::Color(SURFACE),
+        border: Border {
+            color: if active { PRIMARY } else { BORDER },
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+    }
+}
+
+/// The open list of a drop-down.
+pub fn menu(_: &Theme) -> overlay::menu::Style {
+    overlay::menu::Style {
+        background: Background::Color(SURFACE),
+        border: Border {
+            color: BORDER,
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+        text_color: TEXT,
+        selected_text_color: Color::WHITE,
+        selected_background: Background::Color(PRIMARY),
+        shadow: Shadow {
+            color: tint(Color::BLACK, 0.12),
+            offset: Vector::new(0.0, 2.0),
+            blur_radius: 6.0,
+        },
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use iced::widget::{
-    button, checkbox, column, container, pick_list, progress_bar, row, scrollable, text,
+    button, checkbox, column, container, progress_bar, row, scrollable, text,
 };
 use iced::{Alignment, Element, Length, Task};
 
@@ -18,7 +18,7 @@ use crate::desk::settings::{ExecutorVisibility, SettingChange, Settings};
 use crate::desk::{DataDir, Desk, Options, SystemClock};
 use crate::domain::calendar::{Moved, YearFile};
 use crate::domain::catalog::{Term, TermUnit};
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Role;
 use crate::i18n::Arg;
 use crate::store::people::UserRow;
 use crate::store::signatures::CertRow;
@@ -561,7 +561,7 @@ impl State {
             Message::Poll => {
                 if self.progress.is_some() {
                     Task::perform(
-                        tokio::time::sleep(std::time::Duration::from_millis(200)),
+                        async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
                         |_| Message::Poll,
                     )
                 } else {
@@ -826,7 +826,7 @@ impl State {
                 column![
                     w::section(ctx.t("ui-issue-cert")),
                     w::muted(ctx.t("ui-issue-cert-hint")),
-                    pick_list(users, sel, Message::CertUser).width(Length::Fill),
+                    w::pick(users, sel, Message::CertUser).width(Length::Fill),
                     row![
                         w::field(
                             ctx.t("ui-sign-pin"),
@@ -971,7 +971,7 @@ impl State {
         let sel = services.iter().find(|c| c.value == self.service).cloned();
         let mut c = column![
             w::section(ctx.t("ui-catalogue")),
-            pick_list(services, sel, Message::Service).width(Length::Fill)
+            w::pick(services, sel, Message::Service).width(Length::Fill)
         ]
         .spacing(theme::S);
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
@@ -985,8 +985,7 @@ impl State {
                     )
                 };
                 let mut line = format!(
-                    "{}{} · {} — {} · {}",
-                    if v.id == chosen { "▶ " } else { "" },
+                    "{} · {} — {} · {}",
                     v.id,
                     crate::i18n::date_short(v.effective_from),
                     v.effective_to
@@ -1004,6 +1003,9 @@ impl State {
                 }
                 if v.unverified {
                     line.push_str(&format!(" ({})", ctx.t("ui-unverified")));
+                }
+                if v.id == chosen {
+                    line.push_str(&format!(" · {}", ctx.t("ui-term-current")));
                 }
                 c = c.push(text(line).size(theme::SMALL));
                 c = c.push(w::muted(v.source.clone()));
@@ -1048,7 +1050,7 @@ impl State {
                     ),
                     w::field(
                         ctx.t("ui-unit"),
-                        pick_list(units, usel, Message::TermUnit)
+                        w::pick(units, usel, Message::TermUnit)
                             .width(Length::Fill)
                             .into(),
                         None
@@ -1119,7 +1121,7 @@ impl State {
                     w::primary(ctx.t("ui-save"), Some(Message::SaveSettings)),
                     w::field(
                         ctx.t("ui-executor-visibility"),
-                        pick_list(vis, vsel, Message::Visibility)
+                        w::pick(vis, vsel, Message::Visibility)
                             .width(Length::Fill)
                             .into(),
                         None
@@ -1238,7 +1240,6 @@ impl State {
             Section::Settings => self.settings_view(ctx),
             Section::Backup => self.backup_view(ctx),
         };
-        let _ = Lang::Kk;
         page.push(scrollable(body).height(Length::Fill)).into()
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use iced::widget::{
-    checkbox, column, container, image, pick_list, radio, row, scrollable, text, text_editor,
+    checkbox, column, container, image, radio, row, scrollable, text, text_editor,
 };
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
@@ -25,6 +25,9 @@ use crate::i18n::Arg;
 use crate::ui::platform::{Printed, blocking};
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
+
+/// The id of the executor list (for focus and for tests).
+pub const EXECUTOR_ID: &str = "app-executor";
 
 /// The dialog open over the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,8 @@ pub struct State {
     busy: bool,
     pub error: Option<Failure>,
     pub notice: Option<String>,
+    /// What printing did (kept apart from `notice`, so "issued" is not replaced by it).
+    pub printed: Option<String>,
 }
 
 /// Application screen events.
@@ -147,6 +152,7 @@ impl State {
             busy: false,
             error: None,
             notice: None,
+            printed: None,
         };
         let mut tasks = vec![s.load(ctx)];
         if ctx.session.has(Role::Head) {
@@ -262,7 +268,7 @@ impl State {
         self.preview_gen += 1;
         let g = self.preview_gen;
         Task::perform(
-            tokio::time::sleep(std::time::Duration::from_millis(300)),
+            async { tokio::time::sleep(std::time::Duration::from_millis(300)).await },
             move |_| Message::PreviewTick(g),
         )
     }
@@ -315,12 +321,7 @@ impl State {
                 printer
                     .print(pdf, format!("{kind}-{id}"))
                     .await
-                    .map_err(|e| Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "print".into(),
-                    })
+                    .map_err(|e| Failure::detail("ui-print-failed", &e))
             },
             Message::Printed,
         )
@@ -576,6 +577,7 @@ impl State {
                     Ok(()) => {
                         self.dialog = None;
                         self.notice = Some(ctx.t(&format!("ui-done-{what}")));
+                        self.printed = None;
                         let reload = self.load(ctx);
                         // Issuing prints the signed result for the citizen.
                         if what == "issue" {
@@ -591,10 +593,10 @@ impl State {
             Message::Printed(r) => {
                 match r {
                     Ok(Printed::Printer(p)) => {
-                        self.notice = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
+                        self.printed = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
                     }
                     Ok(Printed::Opened(p)) => {
-                        self.notice = Some(ctx.ta(
+                        self.printed = Some(ctx.ta(
                             "ui-printed-opened",
                             &[("file", Arg::from(p.display().to_string()))],
                         ))
@@ -664,7 +666,9 @@ impl State {
         err: Option<&'a Failure>,
     ) -> Element<'a, Message> {
         let l = ctx.lang;
-        let label = format!("{}{}", f.label.get(l), if f.required { " *" } else { "" });
+        // A yes/no box always has an answer (unticked is "no"): no "required" star on it.
+        let star = f.required && f.kind != FieldKind::YesNo;
+        let label = format!("{}{}", f.label.get(l), if star { " *" } else { "" });
         let key = f.key.clone();
         let e = err.and_then(|e| e.for_field(&f.key, l));
         match f.kind {
@@ -693,7 +697,7 @@ impl State {
                 };
                 w::field(
                     label,
-                    pick_list(opts, sel, move |c: Choice<String>| {
+                    w::pick(opts, sel, move |c: Choice<String>| {
                         Message::Field(key.clone(), c.value.unwrap_or_default())
                     })
                     .width(Length::Fill)
@@ -741,11 +745,9 @@ impl State {
                     ));
                     c = c.push(line);
                 }
-                if let Some(e) =
-                    err.filter(|e| e.field.as_ref().is_some_and(|p| p.starts_with(&f.key)))
-                {
+                if let Some(e) = err.and_then(|e| crate::ui::table_errors(e, f, l)) {
                     c = c.push(
-                        text(e.text(l).to_string())
+                        text(e)
                             .size(theme::SMALL)
                             .color(theme::DANGER),
                     );
@@ -774,6 +776,7 @@ impl State {
                         move |s| Message::Field(key.clone(), s),
                         e.is_some(),
                     )
+                    .id(format!("dec-{}", f.key))
                     .into(),
                     e,
                 )
@@ -813,9 +816,13 @@ impl State {
                     })),
                     w::field(
                         ctx.t("field-executor"),
-                        pick_list(opts, sel, Message::Executor)
-                            .width(Length::Fill)
-                            .into(),
+                        container(
+                            w::pick(opts, sel, Message::Executor)
+                                .placeholder(ctx.t("ui-choose-executor"))
+                                .width(Length::Fill)
+                        )
+                        .id(EXECUTOR_ID)
+                        .into(),
                         err.and_then(|e| e.for_field("executor", l))
                     ),
                     w::text_field(
@@ -839,13 +846,14 @@ impl State {
             let mut form = column![
                 w::section(ctx.t("ui-decision-title")),
                 row![
-                    radio(
+                    container(radio(
                         ctx.t("ui-approve"),
                         Outcome::Approve,
                         Some(self.outcome),
                         Message::Outcome
-                    ),
-                    radio(
+                    ))
+                    .id("app-approve"),
+                    container(radio(
                         ctx.t(if svc.results.negative_is_refusal {
                             "ui-refuse"
                         } else {
@@ -854,7 +862,8 @@ impl State {
                         Outcome::Refuse,
                         Some(self.outcome),
                         Message::Outcome
-                    ),
+                    ))
+                    .id("app-refuse"),
                 ]
                 .spacing(theme::L),
             ]
@@ -869,6 +878,7 @@ impl State {
                 form = form.push(w::field(
                     ctx.t("doc-refusal-reason"),
                     text_editor(&self.reason)
+                        .id("app-reason")
                         .on_action(Message::Reason)
                         .height(Length::Fixed(90.0))
                         .into(),
@@ -1308,6 +1318,9 @@ impl State {
         let mut right = column![].spacing(theme::M);
         if let Some(n) = &self.notice {
             right = right.push(w::notice(n, theme::SUCCESS));
+        }
+        if let Some(n) = &self.printed {
+            right = right.push(w::notice(n, theme::INFO));
         }
         if let Some(e) = &self.error
             && self.dialog.is_none()

@@ -7,6 +7,7 @@ use iced::{Alignment, Element, Length, Task};
 
 use super::application;
 use crate::desk::papers::Dashboard;
+use crate::desk::query::ConflictLine;
 use crate::i18n::Arg;
 use crate::store::queue::{Query, Row, Tab};
 use crate::ui::platform::{Printed, blocking};
@@ -18,6 +19,8 @@ pub enum Section {
     Signing,
     Dashboard,
     Reports,
+    /// What the gateway asked that this office must not do by itself (never silent).
+    Conflicts,
 }
 
 pub struct State {
@@ -25,6 +28,7 @@ pub struct State {
     pub waiting: Vec<Row>,
     pub current: Option<Box<application::State>>,
     dashboard: Option<Dashboard>,
+    pub conflicts: Vec<ConflictLine>,
     pub from: String,
     pub to: String,
     error: Option<Failure>,
@@ -45,6 +49,11 @@ pub enum Message {
     PrintReport,
     PrintJournal(&'static str),
     Printed(Result<Printed, Failure>),
+    /// The open sync conflicts were read.
+    Conflicts(Result<Vec<ConflictLine>, Failure>),
+    /// The head has dealt with a conflict.
+    Resolve(i64),
+    Resolved(Result<(), Failure>),
 }
 
 pub enum Action {
@@ -61,13 +70,21 @@ impl State {
             waiting: Vec::new(),
             current: None,
             dashboard: None,
+            conflicts: Vec::new(),
             from: crate::i18n::date_short(first),
             to: crate::i18n::date_short(today),
             error: None,
             notice: None,
         };
-        let t = s.load_waiting(ctx);
+        let t = Task::batch([s.load_waiting(ctx), s.load_conflicts(ctx)]);
         (s, t)
+    }
+
+    fn load_conflicts(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(blocking(move || desk.conflict_lines(&sess)), |r| {
+            Message::Conflicts(r.map_err(Failure::from))
+        })
     }
 
     pub fn escape(&mut self) {
@@ -135,12 +152,7 @@ impl State {
                 printer
                     .print(pdf, format!("{what}-{from}-{to}"))
                     .await
-                    .map_err(|e| Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "print".into(),
-                    })
+                    .map_err(|e| Failure::detail("ui-print-failed", &e))
             },
             Message::Printed,
         )
@@ -159,6 +171,7 @@ impl State {
                         })
                     }
                     Section::Reports => Task::none(),
+                    Section::Conflicts => self.load_conflicts(ctx),
                 }
             }
             Message::Waiting(r) => match r {
@@ -215,6 +228,30 @@ impl State {
             }
             Message::PrintReport => self.print(ctx, "report"),
             Message::PrintJournal(j) => self.print(ctx, j),
+            Message::Conflicts(r) => {
+                match r {
+                    Ok(c) => self.conflicts = c,
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::Resolve(id) => {
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+                Task::perform(blocking(move || desk.resolve_conflict(&sess, id)), |r| {
+                    Message::Resolved(r.map_err(Failure::from))
+                })
+            }
+            Message::Resolved(r) => match r {
+                Ok(()) => {
+                    self.notice = Some(ctx.t("ui-conflict-resolved"));
+                    self.error = None;
+                    self.load_conflicts(ctx)
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
             Message::Printed(r) => {
                 match r {
                     Ok(Printed::Printer(p)) => {
@@ -325,6 +362,23 @@ impl State {
                 .style(theme::tab(self.section == s))
                 .on_press(Message::Section(s))
         };
+        let conflicts_label = if self.conflicts.is_empty() {
+            ctx.t("ui-head-conflicts")
+        } else {
+            format!("{} · {}", ctx.t("ui-head-conflicts"), self.conflicts.len())
+        };
+        let on_conflicts = self.section == Section::Conflicts;
+        let warn = !self.conflicts.is_empty() && !on_conflicts;
+        let conflicts_tab = button(text(conflicts_label).size(theme::BODY))
+            .padding([6, 12])
+            .style(move |t, st| {
+                if warn {
+                    theme::warning_tab(t, st)
+                } else {
+                    theme::tab(on_conflicts)(t, st)
+                }
+            })
+            .on_press(Message::Section(Section::Conflicts));
         let mut page = column![
             row![
                 w::title(ctx.t("ui-head-title")),
@@ -332,6 +386,7 @@ impl State {
                 tab(Section::Signing, "ui-head-signing"),
                 tab(Section::Dashboard, "ui-head-dashboard"),
                 tab(Section::Reports, "ui-head-reports"),
+                conflicts_tab,
             ]
             .spacing(theme::S)
             .align_y(Alignment::Center),
@@ -342,6 +397,30 @@ impl State {
         }
         if let Some(e) = &self.error {
             page = page.push(w::error_banner(e.text(l)));
+        }
+        // Conflicts are never silent: every section of the desk says they are there.
+        if !self.conflicts.is_empty() && self.section != Section::Conflicts {
+            page = page.push(
+                container(
+                    row![
+                        text(ctx.ta(
+                            "ui-conflicts-banner",
+                            &[("n", Arg::from(self.conflicts.len()))]
+                        ))
+                        .size(theme::BODY)
+                        .width(Length::Fill),
+                        w::secondary(
+                            ctx.t("ui-conflicts-review"),
+                            Some(Message::Section(Section::Conflicts))
+                        ),
+                    ]
+                    .spacing(theme::M)
+                    .align_y(Alignment::Center),
+                )
+                .padding(theme::M)
+                .width(Length::Fill)
+                .style(theme::banner(theme::WARNING)),
+            );
         }
         let body: Element<'_, Message> = match self.section {
             Section::Signing => match &self.current {
@@ -407,7 +486,73 @@ impl State {
                 ]
                 .spacing(theme::M),
             ),
+            Section::Conflicts => scrollable(self.conflicts_view(ctx))
+                .height(Length::Fill)
+                .into(),
         };
         page.push(body).into()
+    }
+
+    fn conflicts_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        if self.conflicts.is_empty() {
+            return w::card(w::muted(ctx.t("ui-conflicts-none")));
+        }
+        let mut c = column![w::muted(ctx.t("ui-conflicts-hint"))].spacing(theme::M);
+        for k in &self.conflicts {
+            let known = matches!(k.kind.as_str(), "foreign_withdrawal" | "late_withdrawal");
+            let kind = if known { k.kind.as_str() } else { "other" };
+            let mut card = column![
+                row![
+                    text(ctx.t(&format!("ui-conflict-{kind}")))
+                        .size(theme::H3)
+                        .font(theme::BOLD)
+                        .color(theme::WARNING)
+                        .width(Length::Fill),
+                    w::muted(k.received.clone()),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+                text(ctx.t(&format!("ui-conflict-{kind}-hint"))).size(theme::BODY),
+            ]
+            .spacing(theme::XS);
+            if let Some(n) = &k.number {
+                let mut line = row![w::pair(
+                    ctx.t("ui-col-number"),
+                    format!("{n} — {}", k.applicant.clone().unwrap_or_default())
+                )]
+                .spacing(theme::S)
+                .align_y(Alignment::Center);
+                if let Some(st) = k.status {
+                    line = line.push(w::status_chip(l, st));
+                }
+                card = card.push(line);
+            }
+            card = card.push(w::pair(
+                ctx.t("ui-conflict-sender"),
+                k.sender.clone().unwrap_or_else(|| "—".into()),
+            ));
+            card = card.push(w::pair(
+                ctx.t("ui-conflict-origin"),
+                k.origin
+                    .clone()
+                    .unwrap_or_else(|| ctx.t("ui-conflict-origin-office")),
+            ));
+            card = card.push(w::pair(ctx.t("ui-conflict-detail"), k.detail.clone()));
+            let mut actions = row![].spacing(theme::S);
+            if let Some(id) = k.application_id {
+                actions = actions.push(w::secondary(
+                    ctx.t("ui-open-application"),
+                    Some(Message::Open(id)),
+                ));
+            }
+            actions = actions.push(w::primary(
+                ctx.t("ui-conflict-resolve"),
+                Some(Message::Resolve(k.id)),
+            ));
+            card = card.push(actions);
+            c = c.push(w::card(card));
+        }
+        c.into()
     }
 }

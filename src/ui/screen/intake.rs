@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use iced::widget::{
-    checkbox, column, container, image, pick_list, row, scrollable, text, text_editor,
+    checkbox, column, container, image, row, scrollable, text, text_editor,
 };
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
@@ -17,7 +17,7 @@ use super::queues::Choice;
 use crate::desk::intake::{NewFile, Registered, Registration};
 use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, Service};
 use crate::domain::iin::Iin;
-use crate::domain::model::{Channel, Lang, Role};
+use crate::domain::model::{Channel, Role};
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
 use crate::i18n::Arg;
 use crate::ui::platform::{Printed, blocking};
@@ -30,6 +30,33 @@ pub enum Input {
     Text(String),
     Flag(bool),
     Rows(Vec<BTreeMap<String, String>>),
+}
+
+/// The ids of the service and channel lists (for focus and for tests).
+pub const SERVICE_ID: &str = "intake-service";
+pub const CHANNEL_ID: &str = "intake-channel";
+pub const SERVICE_SEARCH_ID: &str = "intake-service-search";
+
+/// Services whose name (in either language, or the short name) contains every word typed.
+pub fn find_services<'a>(cat: &'a crate::domain::catalog::Catalog, query: &str) -> Vec<&'a Service> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    cat.services
+        .iter()
+        .filter(|s| {
+            let hay = format!(
+                "{} {} {} {}",
+                s.name.kk, s.name.ru, s.short_name.kk, s.short_name.ru
+            )
+            .to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
 }
 
 /// A scan waiting to be registered with the application.
@@ -56,6 +83,8 @@ pub struct State {
     pub doc_issued_on: String,
     found: Option<Person>,
     pub service: Option<String>,
+    /// What is typed into the service search (choosing a service without the mouse).
+    pub service_query: String,
     pub channel: Option<Channel>,
     pub inputs: BTreeMap<String, Input>,
     pub scans: Vec<Scan>,
@@ -83,6 +112,10 @@ pub enum Message {
     DocIssuedBy(String),
     DocIssuedOn(String),
     Service(Choice<String>),
+    /// Typing in the service search.
+    ServiceQuery(String),
+    /// Enter in the service search: take the first service found.
+    ServiceQuerySubmit,
     Channel(Choice<Channel>),
     Field(String, String),
     Flag(String, bool),
@@ -91,6 +124,9 @@ pub enum Message {
     RemoveRow(String, usize),
     /// Open the file dialog for a checklist item.
     Attach(Option<String>),
+    /// Ctrl+O: the file dialog for the first mandatory document without a scan (or the
+    /// selected one).
+    AttachNext,
     Picked(Option<String>, Vec<PathBuf>),
     Read(Option<String>, Vec<Result<(String, Vec<u8>), String>>),
     Dropped(PathBuf),
@@ -221,12 +257,7 @@ impl State {
         })
     }
 
-    fn add_scans(
-        &mut self,
-        item: Option<String>,
-        files: Vec<Result<(String, Vec<u8>), String>>,
-        l: Lang,
-    ) {
+    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), String>>) {
         for f in files {
             match f {
                 Ok((name, bytes)) => {
@@ -250,16 +281,39 @@ impl State {
                     }
                 }
                 Err(e) => {
-                    self.error = Some(Failure {
-                        kk: e.clone(),
-                        ru: e,
-                        field: None,
-                        key: "io".into(),
-                    })
+                    self.error = Some(Failure::detail("ui-file-unreadable", &e))
                 }
             }
         }
-        let _ = l;
+    }
+
+    /// Takes a service: its fields start empty, scans keep their file but lose their tag.
+    fn choose_service(&mut self, code: Option<String>, ctx: &Ctx) {
+        if self.service == code {
+            return;
+        }
+        self.service = code;
+        self.inputs.clear();
+        self.active_item = None;
+        // Scans keep their file but lose their checklist tag.
+        for s in &mut self.scans {
+            s.item = None;
+        }
+        let cat = ctx.desk.catalog();
+        if let Some(svc) = self.service(&cat) {
+            if let Some(ch) = self.channel
+                && !svc.channels.contains(&ch)
+            {
+                self.channel = None;
+            }
+            for f in svc.fields_for(FieldStage::Intake) {
+                if f.kind == FieldKind::Table {
+                    let n = f.min_rows.unwrap_or(0).max(1) as usize;
+                    self.inputs
+                        .insert(f.key.clone(), Input::Rows(vec![BTreeMap::new(); n]));
+                }
+            }
+        }
     }
 
     pub fn update(&mut self, m: Message, ctx: &Ctx) -> Outcome {
@@ -332,31 +386,42 @@ impl State {
                 self.doc_issued_on = v;
                 Task::none()
             }
-            Message::Service(c) => {
-                if self.service != c.value {
-                    self.service = c.value;
-                    self.inputs.clear();
-                    self.active_item = None;
-                    // Scans keep their file but lose their checklist tag.
-                    for s in &mut self.scans {
-                        s.item = None;
-                    }
-                    let cat = ctx.desk.catalog();
-                    if let Some(svc) = self.service(&cat) {
-                        if let Some(ch) = self.channel
-                            && !svc.channels.contains(&ch)
-                        {
-                            self.channel = None;
-                        }
-                        for f in svc.fields_for(FieldStage::Intake) {
-                            if f.kind == FieldKind::Table {
-                                let n = f.min_rows.unwrap_or(0).max(1) as usize;
-                                self.inputs
-                                    .insert(f.key.clone(), Input::Rows(vec![BTreeMap::new(); n]));
-                            }
-                        }
-                    }
+            Message::ServiceQuery(q) => {
+                self.service_query = q;
+                Task::none()
+            }
+            Message::ServiceQuerySubmit => {
+                let cat = ctx.desk.catalog();
+                let Some(code) = find_services(&cat, &self.service_query)
+                    .first()
+                    .map(|s| s.code.clone())
+                else {
+                    return Outcome::Run(Task::none());
+                };
+                self.service_query.clear();
+                self.choose_service(Some(code), ctx);
+                // Straight on to the service's first field, or to the next field.
+                let first = self
+                    .service(&cat)
+                    .and_then(|svc| {
+                        svc.fields_for(FieldStage::Intake)
+                            .into_iter()
+                            .find(|f| {
+                                !matches!(
+                                    f.kind,
+                                    FieldKind::Table | FieldKind::YesNo | FieldKind::Choice
+                                )
+                            })
+                            .map(|f| format!("intake-f-{}", f.key))
+                    });
+                match first {
+                    Some(id) => iced::widget::operation::focus(id),
+                    None => iced::widget::operation::focus_next(),
                 }
+            }
+            Message::Service(c) => {
+                self.service_query.clear();
+                self.choose_service(c.value, ctx);
                 Task::none()
             }
             Message::Channel(c) => {
@@ -401,6 +466,27 @@ impl State {
                     Message::Picked(item.clone(), p)
                 })
             }
+            Message::AttachNext => {
+                let cat = ctx.desk.catalog();
+                let Some(svc) = self.service(&cat) else {
+                    return Outcome::Run(Task::none());
+                };
+                let missing = svc
+                    .documents
+                    .iter()
+                    .find(|d| {
+                        d.mandatory
+                            && !self
+                                .scans
+                                .iter()
+                                .any(|s| s.item.as_deref() == Some(d.key.as_str()))
+                    })
+                    .map(|d| d.key.clone());
+                let item = missing
+                    .or_else(|| self.active_item.clone())
+                    .or_else(|| svc.documents.first().map(|d| d.key.clone()));
+                return self.update(Message::Attach(item), ctx);
+            }
             Message::Picked(item, paths) => {
                 if paths.is_empty() {
                     Task::none()
@@ -412,7 +498,7 @@ impl State {
             }
             Message::Read(item, files) => {
                 self.error = None;
-                self.add_scans(item, files, ctx.lang);
+                self.add_scans(item, files);
                 Task::none()
             }
             Message::Dropped(path) => {
@@ -480,12 +566,7 @@ impl State {
                         printer
                             .print(pdf, format!("receipt-{number}"))
                             .await
-                            .map_err(|e| Failure {
-                                kk: e.clone(),
-                                ru: e,
-                                field: None,
-                                key: "print".into(),
-                            })
+                            .map_err(|e| Failure::detail("ui-print-failed", &e))
                     },
                     Message::Printed,
                 )
@@ -564,7 +645,9 @@ impl State {
 
     fn scalar<'a>(&'a self, ctx: &Ctx, f: &'a FieldSpec) -> Element<'a, Message> {
         let l = ctx.lang;
-        let label = format!("{}{}", f.label.get(l), if f.required { " *" } else { "" });
+        // A yes/no box always has an answer (unticked is "no"): no "required" star on it.
+        let star = f.required && f.kind != FieldKind::YesNo;
+        let label = format!("{}{}", f.label.get(l), if star { " *" } else { "" });
         let err = self.error.as_ref().and_then(|e| e.for_field(&f.key, l));
         let key = f.key.clone();
         match f.kind {
@@ -593,7 +676,7 @@ impl State {
                 };
                 w::field(
                     label,
-                    pick_list(opts, sel, move |c: Choice<String>| {
+                    w::pick(opts, sel, move |c: Choice<String>| {
                         Message::Field(key.clone(), c.value.unwrap_or_default())
                     })
                     .width(Length::Fill)
@@ -620,6 +703,8 @@ impl State {
                         move |s| Message::Field(key.clone(), s),
                         err.is_some(),
                     )
+                    .id(format!("intake-f-{}", f.key))
+                    .on_submit(Message::Submit)
                     .into(),
                     err,
                 )
@@ -675,7 +760,7 @@ impl State {
                         .collect();
                     let sel = opts.iter().find(|o| o.value.as_deref() == Some(v)).cloned();
                     line = line.push(
-                        pick_list(opts, sel, move |c: Choice<String>| {
+                        w::pick(opts, sel, move |c: Choice<String>| {
                             Message::Cell(key.clone(), i, ck.clone(), c.value.unwrap_or_default())
                         })
                         .text_size(theme::SMALL)
@@ -701,12 +786,11 @@ impl State {
             ));
             c = c.push(line);
         }
-        if let Some(e) = self.error.as_ref().and_then(|e| {
-            e.field
-                .as_ref()
-                .filter(|p| p.starts_with(&format!("{}[", f.key)) || **p == f.key)
-                .map(|_| e.text(l))
-        }) {
+        if let Some(e) = self
+            .error
+            .as_ref()
+            .and_then(|e| crate::ui::table_errors(e, f, l))
+        {
             c = c.push(text(e.to_string()).size(theme::SMALL).color(theme::DANGER));
         }
         c = c.push(w::secondary(
@@ -760,7 +844,7 @@ impl State {
                     &self.iin,
                     "000000000000",
                     Message::Iin,
-                    None,
+                    Some(Message::Submit),
                     iin_err.as_deref()
                 ),
                 container(
@@ -804,7 +888,7 @@ impl State {
                     &self.surname,
                     "",
                     Message::Surname,
-                    None,
+                    Some(Message::Submit),
                     err("surname")
                 ),
                 w::text_field(
@@ -813,7 +897,7 @@ impl State {
                     &self.given_name,
                     "",
                     Message::GivenName,
-                    None,
+                    Some(Message::Submit),
                     err("given_name")
                 ),
                 w::text_field(
@@ -822,7 +906,7 @@ impl State {
                     &self.patronymic,
                     "",
                     Message::Patronymic,
-                    None,
+                    Some(Message::Submit),
                     err("patronymic")
                 ),
             ]
@@ -836,7 +920,7 @@ impl State {
                     &self.address,
                     "",
                     Message::Address,
-                    None,
+                    Some(Message::Submit),
                     err("address")
                 ),
                 w::text_field(
@@ -845,7 +929,7 @@ impl State {
                     &self.phone,
                     "+7",
                     Message::Phone,
-                    None,
+                    Some(Message::Submit),
                     err("phone")
                 ),
             ]
@@ -859,7 +943,7 @@ impl State {
                     &self.doc_number,
                     "",
                     Message::DocNumber,
-                    None,
+                    Some(Message::Submit),
                     err("id_document")
                 ),
                 w::text_field(
@@ -868,7 +952,7 @@ impl State {
                     &self.doc_issued_by,
                     "",
                     Message::DocIssuedBy,
-                    None,
+                    Some(Message::Submit),
                     None
                 ),
                 w::text_field(
@@ -877,7 +961,7 @@ impl State {
                     &self.doc_issued_on,
                     &ctx.t("ui-hint-date"),
                     Message::DocIssuedOn,
-                    None,
+                    Some(Message::Submit),
                     None
                 ),
             ]
@@ -912,27 +996,71 @@ impl State {
             })
             .collect();
         let ch_sel = channels.iter().find(|c| c.value == self.channel).cloned();
+        let found = find_services(cat, &self.service_query);
         let mut what = column![
             w::section(ctx.t("ui-intake-service")),
             row![
+                w::text_field(
+                    ctx.t("ui-service-search"),
+                    SERVICE_SEARCH_ID,
+                    &self.service_query,
+                    &ctx.t("ui-service-search-hint"),
+                    Message::ServiceQuery,
+                    Some(Message::ServiceQuerySubmit),
+                    None
+                ),
                 w::field(
                     ctx.t("field-service"),
-                    pick_list(services, sel, Message::Service)
-                        .width(Length::Fill)
-                        .into(),
+                    container(
+                        w::pick(services, sel, Message::Service)
+                            .placeholder(ctx.t("ui-choose-service"))
+                            .width(Length::Fill)
+                    )
+                    .id(SERVICE_ID)
+                    .into(),
                     err("service")
                 ),
                 w::field(
                     ctx.t("field-channel"),
-                    pick_list(channels, ch_sel, Message::Channel)
-                        .width(Length::Fill)
-                        .into(),
+                    container(
+                        w::pick(channels, ch_sel, Message::Channel)
+                            .placeholder(ctx.t("ui-choose-channel"))
+                            .width(Length::Fill)
+                    )
+                    .id(CHANNEL_ID)
+                    .into(),
                     err("channel")
                 ),
             ]
             .spacing(theme::M),
         ]
         .spacing(theme::S);
+        // What the search finds: Enter takes the first, a click any of them.
+        if !self.service_query.trim().is_empty() {
+            let mut list = column![].spacing(2);
+            if found.is_empty() {
+                list = list.push(w::muted(ctx.t("ui-service-none-found")));
+            }
+            for (i, f) in found.iter().take(6).enumerate() {
+                let label = f.name.get(l).to_string();
+                let line = if i == 0 {
+                    format!("{label} — Enter")
+                } else {
+                    label.clone()
+                };
+                list = list.push(
+                    iced::widget::button(text(line).size(theme::SMALL))
+                        .width(Length::Fill)
+                        .padding([4, 8])
+                        .style(theme::table_row(i == 0))
+                        .on_press(Message::Service(Choice {
+                            value: Some(f.code.clone()),
+                            label,
+                        })),
+                );
+            }
+            what = what.push(container(list).padding(2).style(theme::card));
+        }
         let mut checklist = column![].spacing(theme::S);
         if let Some(svc) = svc {
             if let Some(v) = svc.versions.iter().max_by_key(|v| v.effective_from) {
@@ -965,13 +1093,9 @@ impl State {
                     .filter(|s| s.item.as_deref() == Some(d.key.as_str()))
                     .count();
                 let active = self.active_item.as_deref() == Some(d.key.as_str());
-                let mark = if n > 0 {
-                    "✓"
-                } else if d.mandatory {
-                    "•"
-                } else {
-                    "○"
-                };
+                // Noto Sans has "•" (a ✓ would fall back to whatever font the PC has); the
+                // colour says attached / missing and the scan count says it in words.
+                let mark = "•";
                 let color = if n > 0 {
                     theme::SUCCESS
                 } else if d.mandatory {
@@ -1003,10 +1127,11 @@ impl State {
                         })
                         .size(theme::SMALL)
                         .color(theme::MUTED),
-                        w::secondary(
+                        container(w::secondary(
                             ctx.t("ui-attach"),
                             Some(Message::Attach(Some(d.key.clone())))
-                        ),
+                        ))
+                        .id(format!("attach-{}", d.key)),
                     ]
                     .spacing(theme::S)
                     .align_y(Alignment::Center),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use iced::widget::{center, column, row, text};
+use iced::widget::{column, row, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::{Desk, Session};
@@ -257,6 +257,7 @@ impl State {
                 can.then_some(Message::Submit),
             ));
         }
-        center(w::card(form.width(Length::Fixed(380.0)))).into()
+        // A narrow card in the middle of the window, whatever its size.
+        w::narrow_card(form.width(Length::Fill), theme::LOGIN_WIDTH)
     }
 }

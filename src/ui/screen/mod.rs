@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod application;
 pub mod first_run;
+pub mod gateway;
 pub mod head;
 pub mod intake;
 pub mod login;

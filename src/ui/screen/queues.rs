@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use iced::widget::{button, column, container, pick_list, row, scrollable, text};
+use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::deadline::TimeLeft;
@@ -225,7 +225,7 @@ impl State {
                 self.generation += 1;
                 let g = self.generation;
                 Task::perform(
-                    tokio::time::sleep(std::time::Duration::from_millis(250)),
+                    async { tokio::time::sleep(std::time::Duration::from_millis(250)).await },
                     move |_| Message::SearchFire(g),
                 )
             }
@@ -379,10 +379,10 @@ impl State {
             )
             .id(SEARCH_ID)
             .width(Length::FillPortion(3)),
-            pick_list(services, service_sel, Message::Service)
+            w::pick(services, service_sel, Message::Service)
                 .text_size(theme::SMALL)
                 .width(Length::FillPortion(2)),
-            pick_list(channels, channel_sel, Message::Channel)
+            w::pick(channels, channel_sel, Message::Channel)
                 .text_size(theme::SMALL)
                 .width(Length::FillPortion(2)),
         ]
@@ -390,13 +390,13 @@ impl State {
         .align_y(Alignment::Center);
         if !self.executors.is_empty() {
             filters = filters.push(
-                pick_list(execs, exec_sel, Message::Executor)
+                w::pick(execs, exec_sel, Message::Executor)
                     .text_size(theme::SMALL)
                     .width(Length::FillPortion(2)),
             );
         }
         filters = filters.push(
-            pick_list(periods, period_sel, Message::Period)
+            w::pick(periods, period_sel, Message::Period)
                 .text_size(theme::SMALL)
                 .width(Length::FillPortion(2)),
         );

@@ -7,7 +7,6 @@ use iced::widget::{column, row, text};
 use iced::{Element, Task};
 
 use crate::desk::signature::Verdict;
-use crate::i18n::Arg;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
@@ -56,7 +55,11 @@ impl State {
             Message::Picked(Some(p)) => {
                 self.busy = true;
                 let desk = ctx.desk.clone();
-                let name = p.display().to_string();
+                // The file's name is enough to say which paper was checked.
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| p.display().to_string());
                 Task::perform(
                     blocking(move || {
                         let bytes = std::fs::read(&p)
@@ -156,24 +159,32 @@ impl State {
                 } else {
                     "ui-verify-not-in-register"
                 })));
-                c = c.push(w::notice("", theme::SUCCESS));
-                c = c.push(w::card(d));
+                c = c.push(
+                    iced::widget::container(d)
+                        .padding(theme::M)
+                        .width(iced::Length::Fill)
+                        .style(theme::banner(theme::SUCCESS)),
+                );
             }
             Some(Verdict::Invalid { problem }) => {
-                c = c.push(w::card(
-                    column![
-                        text(ctx.t("ui-verify-invalid"))
-                            .size(theme::H2)
-                            .font(theme::BOLD)
-                            .color(theme::DANGER),
-                        text(problem.message(l)).size(theme::BODY),
-                    ]
-                    .spacing(theme::S),
-                ));
+                c = c.push(
+                    iced::widget::container(
+                        column![
+                            text(ctx.t("ui-verify-invalid"))
+                                .size(theme::H2)
+                                .font(theme::BOLD)
+                                .color(theme::DANGER),
+                            text(problem.message(l)).size(theme::BODY),
+                        ]
+                        .spacing(theme::S),
+                    )
+                    .padding(theme::M)
+                    .width(iced::Length::Fill)
+                    .style(theme::banner(theme::DANGER)),
+                );
             }
             None => {}
         }
-        let _ = Arg::Num(0);
         w::card(c)
     }
 }

@@ -38,11 +38,29 @@ pub fn input<'a, M: Clone + 'a>(
         .style(theme::input(has_error))
 }
 
+/// A drop-down list in the design system's style (white like the inputs, not the theme's
+/// grey).
+pub fn pick<'a, T, L, V, M>(
+    options: L,
+    selected: Option<V>,
+    on_selected: impl Fn(T) -> M + 'a,
+) -> iced::widget::PickList<'a, T, L, V, M>
+where
+    T: ToString + PartialEq + Clone + 'a,
+    L: std::borrow::Borrow<[T]> + 'a,
+    V: std::borrow::Borrow<T> + 'a,
+    M: Clone,
+{
+    iced::widget::pick_list(options, selected, on_selected)
+        .style(theme::pick)
+        .menu_style(theme::menu)
+}
+
 /// A labelled text input with an id (for focus) and an error.
 #[allow(clippy::too_many_arguments)]
 pub fn text_field<'a, M: Clone + 'a>(
     label: String,
-    id: &'static str,
+    id: impl Into<iced::widget::Id>,
     value: &str,
     placeholder: &str,
     on_input: impl Fn(String) -> M + 'a,
@@ -79,7 +97,19 @@ pub fn card<'a, M: 'a>(content: impl Into<Element<'a, M>>) -> Element<'a, M> {
         .into()
 }
 
-fn chip<'a, M: 'a>(label: String, color: Color) -> Element<'a, M> {
+/// A card of a fixed width, centred in the space it is given (login, dialogs on a page).
+pub fn narrow_card<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> Element<'a, M> {
+    center(
+        container(content)
+            .padding(theme::XL)
+            .width(Length::Fixed(width))
+            .style(theme::card),
+    )
+    .into()
+}
+
+/// A small coloured label; the colour always comes with words.
+pub fn chip<'a, M: 'a>(label: String, color: Color) -> Element<'a, M> {
     container(text(label).size(theme::SMALL).font(theme::BOLD))
         .padding([2, 8])
         .style(theme::chip(color))
@@ -109,6 +139,26 @@ pub fn due_chip<'a, M: 'a>(lang: Lang, t: TimeLeft) -> Element<'a, M> {
         }
     };
     chip(label, theme::due_color(t))
+}
+
+/// A waiting time in words: "3 мин", "2 ч 15 мин", "3 дн. 4 ч".
+pub fn age(lang: Lang, minutes: i64) -> String {
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    if d > 0 {
+        tra(
+            lang,
+            "ui-age-days",
+            &[("d", Arg::Num(d)), ("h", Arg::Num(h))],
+        )
+    } else if h > 0 {
+        tra(
+            lang,
+            "ui-age-hours",
+            &[("h", Arg::Num(h)), ("m", Arg::Num(m))],
+        )
+    } else {
+        tra(lang, "ui-age-minutes", &[("m", Arg::Num(m))])
+    }
 }
 
 /// A button; disabled when `on_press` is `None`.

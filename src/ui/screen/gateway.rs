@@ -1,0 +1,308 @@
+//! The exchange with the regional gateway, message by message: what was sent, what is waiting
+//! and what failed and why, with "retry" for a failed message and "sync now" for all.
+
+use iced::widget::{column, container, row, scrollable, text};
+use iced::{Alignment, Element, Length, Task};
+
+use crate::desk::query::OutboxLine;
+use crate::domain::model::Role;
+use crate::i18n::Arg;
+use crate::ui::app::GatewayLine;
+use crate::ui::platform::blocking;
+use crate::ui::widget as w;
+use crate::ui::{Ctx, Failure, theme};
+
+/// How many of the latest messages the view lists.
+const LIMIT: usize = 200;
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub lines: Vec<OutboxLine>,
+    loaded: bool,
+    /// Only what is waiting or failed.
+    pub problems_only: bool,
+    busy: bool,
+    error: Option<Failure>,
+    notice: Option<String>,
+}
+
+/// Gateway view events.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The messages were read.
+    Loaded(Result<Vec<OutboxLine>, Failure>),
+    /// Show everything, or only what waits or failed.
+    ProblemsOnly(bool),
+    /// Put a failed message back in the queue.
+    Retry(i64),
+    Retried(Result<(), Failure>),
+    /// Exchange with the gateway now.
+    SyncNow,
+    /// Read the list again.
+    Reload,
+}
+
+pub enum Action {
+    Run(Task<Message>),
+    /// The window runs the exchange (and refreshes the header).
+    SyncNow,
+}
+
+impl State {
+    pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
+        let s = State::default();
+        let t = s.load(ctx);
+        (s, t)
+    }
+
+    pub fn load(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(blocking(move || desk.outbox_lines(&sess, LIMIT)), |r| {
+            Message::Loaded(r.map_err(Failure::from))
+        })
+    }
+
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
+        let t = match m {
+            Message::Loaded(r) => {
+                self.busy = false;
+                self.loaded = true;
+                match r {
+                    Ok(l) => {
+                        self.lines = l;
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::ProblemsOnly(b) => {
+                self.problems_only = b;
+                Task::none()
+            }
+            Message::Retry(id) => {
+                if self.busy {
+                    return Action::Run(Task::none());
+                }
+                self.busy = true;
+                self.notice = None;
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+                Task::perform(blocking(move || desk.outbox_retry(&sess, id)), |r| {
+                    Message::Retried(r.map_err(Failure::from))
+                })
+            }
+            Message::Retried(r) => {
+                self.busy = false;
+                match r {
+                    Ok(()) => {
+                        self.notice = Some(ctx.t("ui-outbox-retried"));
+                        self.error = None;
+                        return Action::Run(self.load(ctx));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::SyncNow => return Action::SyncNow,
+            Message::Reload => self.load(ctx),
+        };
+        Action::Run(t)
+    }
+
+    fn summary<'a>(&self, ctx: &Ctx, g: &GatewayLine) -> Element<'a, Message> {
+        let state = if !g.configured {
+            ctx.t("ui-gw-none")
+        } else if g.online {
+            ctx.t("ui-gw-online")
+        } else {
+            ctx.t("ui-gw-offline")
+        };
+        let mut c = column![
+            text(state)
+                .size(theme::H3)
+                .font(theme::BOLD)
+                .color(if g.configured && g.online {
+                    theme::SUCCESS
+                } else {
+                    theme::WARNING
+                }),
+            w::pair(ctx.t("ui-outbox-pending"), g.pending.to_string()),
+            w::pair(ctx.t("ui-outbox-failed-count"), g.failed.to_string()),
+            w::pair(
+                ctx.t("ui-outbox-oldest"),
+                g.oldest_age_minutes
+                    .map(|m| w::age(ctx.lang, m))
+                    .unwrap_or_else(|| "—".into())
+            ),
+            w::pair(
+                ctx.t("ui-outbox-last-contact"),
+                g.last_contact.clone().unwrap_or_else(|| ctx.t("ui-never"))
+            ),
+        ]
+        .spacing(theme::XS);
+        if let Some(e) = &g.last_error {
+            c = c.push(w::pair(ctx.t("ui-outbox-last-error"), e.clone()));
+        }
+        let may_sync = g.configured && !self.busy;
+        c = c.push(
+            row![
+                w::primary(
+                    ctx.t("ui-gw-sync-now"),
+                    may_sync.then_some(Message::SyncNow)
+                ),
+                w::secondary(ctx.t("ui-refresh"), Some(Message::Reload)),
+            ]
+            .spacing(theme::S),
+        );
+        if !g.configured {
+            c = c.push(w::muted(ctx.t("ui-gw-configure-hint")));
+        }
+        w::card(c)
+    }
+
+    pub fn view<'a>(&'a self, ctx: &Ctx, g: &GatewayLine) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let may_retry = ctx.session.has(Role::Admin)
+            || ctx.session.has(Role::Head)
+            || ctx.session.has(Role::Registrar);
+        let head = |k: &str, p: u16| {
+            text(ctx.t(k))
+                .size(theme::SMALL)
+                .font(theme::BOLD)
+                .color(theme::MUTED)
+                .width(Length::FillPortion(p))
+        };
+        let header = container(
+            row![
+                head("ui-outbox-col-created", 3),
+                head("ui-col-number", 4),
+                head("ui-outbox-col-message", 5),
+                head("ui-outbox-col-state", 3),
+                head("ui-outbox-col-attempts", 2),
+                head("ui-outbox-col-error", 6),
+                text("").width(Length::Fixed(110.0)),
+            ]
+            .spacing(theme::S)
+            .padding([6, 10]),
+        )
+        .style(theme::row_odd);
+        let mut list = column![].spacing(0);
+        let shown: Vec<&OutboxLine> = self
+            .lines
+            .iter()
+            .filter(|m| !self.problems_only || m.state != "delivered")
+            .collect();
+        for (i, m) in shown.iter().enumerate() {
+            let kind = {
+                let key = format!("ui-outbox-kind-{}", m.kind);
+                let t = ctx.t(&key);
+                if t == key { m.kind.clone() } else { t }
+            };
+            let what = match &m.status_text {
+                Some(s) => format!("{kind}: {}", s.get(l)),
+                None => kind,
+            };
+            let recipient = m
+                .recipient
+                .as_ref()
+                .map(|r| ctx.ta("ui-outbox-to", &[("who", Arg::from(r.as_str()))]))
+                .unwrap_or_default();
+            let (state_color, state_key) = match m.state.as_str() {
+                "delivered" => (theme::SUCCESS, "ui-outbox-state-delivered"),
+                "failed" => (theme::DANGER, "ui-outbox-state-failed"),
+                "stopped" => (theme::MUTED, "ui-outbox-state-stopped"),
+                _ if m.last_error.is_some() => (theme::WARNING, "ui-outbox-state-retrying"),
+                _ => (theme::INFO, "ui-outbox-state-pending"),
+            };
+            let mut state = column![w::chip(ctx.t(state_key), state_color)].spacing(2);
+            if m.state == "pending"
+                && let Some(n) = &m.next_attempt
+                && m.attempts > 0
+            {
+                state = state.push(w::muted(
+                    ctx.ta("ui-outbox-next", &[("at", Arg::from(n.as_str()))]),
+                ));
+            }
+            if let Some(d) = &m.delivered {
+                state = state.push(w::muted(d.clone()));
+            }
+            let action: Element<'_, Message> = if m.state == "failed" && may_retry {
+                w::secondary(
+                    ctx.t("ui-outbox-retry"),
+                    (!self.busy).then_some(Message::Retry(m.id)),
+                )
+            } else {
+                text("").into()
+            };
+            list = list.push(
+                container(
+                    row![
+                        text(m.created.clone())
+                            .size(theme::SMALL)
+                            .width(Length::FillPortion(3)),
+                        text(m.number.clone().unwrap_or_else(|| "—".into()))
+                            .size(theme::SMALL)
+                            .width(Length::FillPortion(4)),
+                        column![
+                            text(what).size(theme::SMALL),
+                            text(recipient).size(theme::SMALL).color(theme::MUTED)
+                        ]
+                        .width(Length::FillPortion(5)),
+                        container(state).width(Length::FillPortion(3)),
+                        text(m.attempts.to_string())
+                            .size(theme::SMALL)
+                            .width(Length::FillPortion(2)),
+                        text(m.last_error.clone().unwrap_or_default())
+                            .size(theme::SMALL)
+                            .color(theme::DANGER)
+                            .width(Length::FillPortion(6)),
+                        container(action).width(Length::Fixed(110.0)),
+                    ]
+                    .spacing(theme::S)
+                    .align_y(Alignment::Center)
+                    .padding([6, 10]),
+                )
+                .style(if i % 2 == 1 {
+                    theme::row_odd
+                } else {
+                    theme::row_even
+                }),
+            );
+        }
+        if shown.is_empty() && self.loaded {
+            list = list.push(container(w::muted(ctx.t("ui-outbox-empty"))).padding(theme::L));
+        }
+        let mut page = column![
+            row![
+                w::title(ctx.t("ui-gateway-title")),
+                w::hfill(),
+                iced::widget::checkbox(self.problems_only)
+                    .label(ctx.t("ui-outbox-problems-only"))
+                    .on_toggle(Message::ProblemsOnly),
+            ]
+            .spacing(theme::M)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(theme::M);
+        if let Some(n) = &self.notice {
+            page = page.push(w::notice(n, theme::SUCCESS));
+        }
+        if let Some(e) = &self.error {
+            page = page.push(w::error_banner(e.text(l)));
+        }
+        page = page.push(
+            row![
+                container(self.summary(ctx, g)).width(Length::Fixed(330.0)),
+                container(column![
+                    header,
+                    scrollable(list).height(Length::Fill).width(Length::Fill)
+                ])
+                .style(theme::card)
+                .width(Length::Fill)
+                .height(Length::Fill),
+            ]
+            .spacing(theme::M),
+        );
+        page.into()
+    }
+}
