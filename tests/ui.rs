@@ -1,7 +1,8 @@
 //! The clerk's window as a clerk uses it: iced_test Simulator tests that type and click through
 //! the screens in Kazakh and in Russian (login → intake with a scan → assign → decide → sign →
-//! issue), a refusal, a forbidden action, a wrong PIN, the keyboard, the idle lock, and the
-//! gateway views. Every step checks what the user sees on screen and what the database holds.
+//! issue), a refused login and a refused intake, a motivated refusal, a draft returned to the
+//! executor, the buttons a role does not get, a wrong PIN, the keyboard and the idle lock.
+//! Every step checks what the user sees on screen and what the database holds.
 //! The main screens are compared with the snapshot baselines in `tests/snapshots/`.
 //!
 //! Run with `ICED_TEST_BACKEND=tiny-skia` (the pictures are rendered on the CPU). A missing
@@ -140,16 +141,7 @@ impl Ui {
 
     /// Every text on screen, in order (for failure messages and "is it there" checks).
     fn texts(&mut self) -> Vec<String> {
-        self.with(|s| texts(s))
-    }
-
-    fn sees(&mut self, text: &str) -> bool {
-        self.with(|s| s.find(text).is_ok())
-    }
-
-    /// Some text on screen contains `part`.
-    fn sees_part(&mut self, part: &str) -> bool {
-        self.texts().iter().any(|t| t.contains(part))
+        self.with(texts)
     }
 
     #[track_caller]
@@ -229,6 +221,47 @@ impl Ui {
             true
         });
         assert!(ok, "no input {id:?} on screen");
+    }
+
+    /// Empties the input with this id (End, then Backspace over what it holds) and types.
+    #[track_caller]
+    fn retype(&mut self, id: &'static str, text: &str) {
+        let ok = self.with(|s| {
+            let want = iced::widget::Id::from(id);
+            let len = s
+                .find(|c: Candidate<'_>| match c {
+                    Candidate::TextInput {
+                        id: Some(i), state, ..
+                    } if *i == want => Some(state.text().chars().count()),
+                    _ => None,
+                })
+                .unwrap_or(0);
+            if s.click(selector::id(id)).is_err() {
+                return false;
+            }
+            let _ = s.tap_key(Named::End);
+            for _ in 0..len {
+                let _ = s.tap_key(Named::Backspace);
+            }
+            let _ = s.typewrite(text);
+            true
+        });
+        assert!(ok, "no input {id:?} on screen");
+    }
+
+    /// `message` stands right under the field labelled `label` (its input in between).
+    #[track_caller]
+    fn assert_under(&mut self, label: &str, message: &str) {
+        let all = self.texts();
+        let Some(i) = all.iter().position(|t| t == label) else {
+            panic!("no field {label:?} on screen; it shows:\n{all:#?}");
+        };
+        assert!(
+            all[i + 1..(i + 3).min(all.len())]
+                .iter()
+                .any(|t| t == message),
+            "{message:?} is not under {label:?}; the screen shows:\n{all:#?}"
+        );
     }
 
     /// Opens the pick list inside the container `id` and chooses its `index`th option.
@@ -681,4 +714,616 @@ fn the_whole_path_in_kazakh() {
 #[test]
 fn the_whole_path_in_russian() {
     whole_path(Lang::Ru);
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals, permissions and the keyboard.
+
+/// An application registered and assigned through the desk, for the screens that follow.
+fn registered_and_assigned(ui: &Ui) -> (i64, String) {
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(APPLICANT),
+                intake: common::unemployed_intake(),
+                files: common::scans(&ui.desk, "unemployed_certificate"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    ui.desk
+        .assign(
+            &ui.head,
+            mio_desk::desk::flow::Target::id(r.id),
+            ui.executor.user_id,
+            "Қарау",
+        )
+        .unwrap();
+    (r.id, r.number)
+}
+
+/// An application whose approval the executor has sent for the head's signature.
+fn awaiting_signature(ui: &Ui) -> String {
+    let (id, number) = registered_and_assigned(ui);
+    ui.desk
+        .submit_draft(
+            &ui.executor,
+            mio_desk::desk::flow::Target::id(id),
+            &common::unemployed_decision(),
+        )
+        .unwrap();
+    assert_eq!(ui.status_of(&number), Status::AwaitingSignature);
+    number
+}
+
+/// How many applications the office holds.
+fn applications(ui: &Ui) -> usize {
+    ui.desk
+        .queue(&ui.registrar, mio_desk::store::queue::Query::default())
+        .unwrap()
+        .rows
+        .len()
+}
+
+/// The login screen in `lang`, as the window opens.
+fn login_screen(lang: Lang) -> Ui {
+    let mut ui = Ui::new();
+    if lang == Lang::Ru {
+        ui.click("Русский");
+    }
+    ui
+}
+
+/// Types the ИИН on the login screen (over what is there) and keeps the screen in `lang`:
+/// a complete ИИН brings up its user's remembered language.
+fn login_iin(ui: &mut Ui, iin: &str, lang: Lang) {
+    ui.retype("login-iin", iin);
+    if ui.lang() != lang {
+        ui.click(k(lang, "Қазақша", "Русский"));
+    }
+}
+
+/// Enter in the password field with `password` typed over what is there.
+fn try_password(ui: &mut Ui, password: &str) {
+    ui.retype("login-password", password);
+    ui.key_in("login-password", Named::Enter);
+}
+
+fn login_refused(lang: Lang) {
+    let mut ui = login_screen(lang);
+    let hint = k(
+        lang,
+        "ЖСН мен құпиясөзді енгізіңіз.",
+        "Введите ИИН и пароль.",
+    );
+    let wrong = k(
+        lang,
+        "ЖСН немесе құпиясөз қате.",
+        "Неверный ИИН или пароль.",
+    );
+
+    // A wrong password: refused without saying which half was wrong, still on the login
+    // screen, the password emptied for the next try.
+    login_iin(&mut ui, REGISTRAR, lang);
+    try_password(&mut ui, "Wrong2026");
+    assert!(ui.app.session().is_none());
+    ui.assert_sees(wrong);
+    ui.assert_sees(hint);
+    ui.assert_sees(REGISTRAR);
+    ui.assert_not_sees("Wrong2026");
+
+    // A mistyped check digit is said while typing, under the ИИН, and Enter does not try it.
+    login_iin(&mut ui, "850315300129", lang);
+    ui.assert_not_sees(wrong);
+    let check = k(
+        lang,
+        "ЖСН-нің бақылау цифры дұрыс емес: 8 болуы керек, 9 енгізілді. Енгізгенде қате \
+         кетпегенін тексеріңіз.",
+        "Контрольная цифра ИИН неверна: должна быть 8, введено 9. Проверьте, не ошиблись ли \
+         при вводе.",
+    );
+    ui.assert_under(k(lang, "ЖСН", "ИИН"), check);
+    try_password(&mut ui, PASSWORD);
+    assert!(ui.app.session().is_none());
+    ui.assert_under(k(lang, "ЖСН", "ИИН"), check);
+    ui.assert_not_sees(wrong);
+
+    // A short ИИН is not an error while it is being typed; Enter says what is wrong with it.
+    login_iin(&mut ui, "85031530012", lang);
+    let short = k(
+        lang,
+        "ЖСН 12 цифрдан тұрады, 11 цифр енгізілді.",
+        "ИИН состоит из 12 цифр, введено 11.",
+    );
+    ui.assert_not_sees(short);
+    try_password(&mut ui, PASSWORD);
+    assert!(ui.app.session().is_none());
+    ui.assert_under(k(lang, "ЖСН", "ИИН"), short);
+    ui.assert_not_sees(wrong);
+    // Typing on clears it.
+    ui.type_in("login-iin", "8");
+    ui.assert_not_sees(short);
+
+    // An account the admin switched off.
+    ui.desk
+        .set_user_disabled(&ui.admin, EXECUTOR, true)
+        .unwrap();
+    login_iin(&mut ui, EXECUTOR, lang);
+    try_password(&mut ui, PASSWORD);
+    assert!(ui.app.session().is_none());
+    ui.assert_sees(k(
+        lang,
+        "Тіркелгі өшірілген. Әкімшіге хабарласыңыз.",
+        "Учетная запись отключена. Обратитесь к администратору.",
+    ));
+
+    // Five wrong passwords lock the account for 15 minutes (the office's clock says
+    // 16.11.2026 10:00), even against the right one; afterwards the right one works.
+    login_iin(&mut ui, HEAD, lang);
+    for _ in 0..4 {
+        try_password(&mut ui, "Wrong2026");
+        ui.assert_sees(wrong);
+    }
+    try_password(&mut ui, "Wrong2026");
+    let locked = k(
+        lang,
+        "Бірнеше рет сәтсіз кіру әрекетінен кейін тіркелгі 16.11.2026 10:15 дейін бұғатталды.",
+        "Учетная запись заблокирована до 16.11.2026 10:15 после нескольких неудачных попыток \
+         входа.",
+    );
+    ui.assert_sees(locked);
+    ui.clock.advance(chrono::Duration::minutes(14));
+    try_password(&mut ui, PASSWORD);
+    assert!(ui.app.session().is_none());
+    ui.assert_sees(locked);
+    ui.clock.advance(chrono::Duration::minutes(2));
+    try_password(&mut ui, PASSWORD);
+    assert_eq!(
+        ui.app.session().map(|s| s.iin.clone()),
+        Some(HEAD.to_string()),
+        "{:#?}",
+        ui.texts()
+    );
+    ui.assert_sees(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
+}
+
+#[test]
+fn login_refused_in_kazakh() {
+    login_refused(Lang::Kk);
+}
+
+#[test]
+fn login_refused_in_russian() {
+    login_refused(Lang::Ru);
+}
+
+fn intake_refused(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    // Everything but the surname, the end of the period and the scans.
+    ui.type_in("intake-iin", APPLICANT);
+    ui.type_in("intake-given", "Гүлшат");
+    ui.type_in("intake-patronymic", "Зиналбекқызы");
+    ui.type_in("intake-address", "Ақсу ауылы, Абай көшесі, 12");
+    ui.type_in("intake-phone", "+7 701 123 45 67");
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    ui.type_in("intake-f-period_from", "2025");
+    let register = k(lang, "Тіркеу", "Зарегистрировать");
+    let typed = [
+        APPLICANT,
+        "Гүлшат",
+        "Зиналбекқызы",
+        "Ақсу ауылы, Абай көшесі, 12",
+        "+7 701 123 45 67",
+        "2025",
+    ];
+
+    // The surname: said under it; nothing registered; the form as typed.
+    ui.click(register);
+    ui.assert_under(
+        k(lang, "Тегі", "Фамилия"),
+        k(
+            lang,
+            "«Тегі» өрісі толтырылмаған.",
+            "Не заполнено поле «Фамилия».",
+        ),
+    );
+    assert_eq!(applications(&ui), 0);
+    for t in typed {
+        ui.assert_sees(t);
+    }
+
+    // The end of the period: the field's own message under it, and the banner says where
+    // to look.
+    ui.type_in("intake-surname", "Әбілқасымова");
+    ui.click(register);
+    ui.assert_under(
+        k(lang, "Жылға дейін *", "По (год) *"),
+        k(
+            lang,
+            "міндетті өріс толтырылмаған",
+            "обязательное поле не заполнено",
+        ),
+    );
+    ui.assert_sees(k(
+        lang,
+        "Қызылмен белгіленген өрістерді түзетіңіз: әрқайсысының астында не дұрыс емес екені \
+         жазылған.",
+        "Исправьте поля, отмеченные красным: под каждым написано, что не так.",
+    ));
+    ui.assert_not_sees(k(
+        lang,
+        "«Тегі» өрісі толтырылмаған.",
+        "Не заполнено поле «Фамилия».",
+    ));
+    assert_eq!(applications(&ui), 0);
+    ui.assert_sees("Әбілқасымова");
+    for t in typed {
+        ui.assert_sees(t);
+    }
+
+    // No scans of the mandatory documents and no reason why.
+    ui.type_in("intake-f-period_to", "2026");
+    ui.click(register);
+    let missing = k(
+        lang,
+        "Міндетті құжаттар тіркелмеген: Жеке басын куәландыратын құжат, Өтініш. Сканерлік \
+         көшірмелерін тіркеңіз немесе себебін көрсетіңіз.",
+        "Не приложены обязательные документы: Документ, удостоверяющий личность, Заявление. \
+         Приложите сканы или укажите причину.",
+    );
+    ui.assert_under(
+        k(
+            lang,
+            "Құжаттардың жоқ болу себебі",
+            "Причина отсутствия документов",
+        ),
+        missing,
+    );
+    assert_eq!(applications(&ui), 0);
+    for t in typed.iter().chain(&["Әбілқасымова", "2026"]) {
+        ui.assert_sees(t);
+    }
+
+    // With the scans the same form goes through, as it was typed.
+    let id_scan = ui.scan_file("udostoverenie.png");
+    *ui.fake.scans.lock().unwrap() = vec![id_scan];
+    ui.click_id("attach-identity_document");
+    let app_scan = ui.scan_file("zayavlenie.png");
+    *ui.fake.scans.lock().unwrap() = vec![app_scan];
+    ui.click_id("attach-application");
+    ui.click(register);
+    ui.assert_sees(k(lang, "Өтініш тіркелді", "Заявление зарегистрировано"));
+    assert_eq!(applications(&ui), 1);
+    let number = ui
+        .texts()
+        .into_iter()
+        .find(|t| t.starts_with("0412-02-2026-"))
+        .expect("the journal number is shown");
+    let v = ui.desk.application(&ui.registrar, &number).unwrap();
+    assert_eq!(v.person.full_name(), "Әбілқасымова Гүлшат Зиналбекқызы");
+    assert_eq!(v.person.address, "Ақсу ауылы, Абай көшесі, 12");
+    assert_eq!(v.app.intake["period_from"], serde_json::json!(2025));
+    assert_eq!(v.app.intake["period_to"], serde_json::json!(2026));
+}
+
+#[test]
+fn intake_refused_in_kazakh() {
+    intake_refused(Lang::Kk);
+}
+
+#[test]
+fn intake_refused_in_russian() {
+    intake_refused(Lang::Ru);
+}
+
+/// The reason of the refusal, as the executor types it.
+const REFUSAL: &str = "Өтініш беруші жұмыспен қамту органында тіркелмеген";
+
+fn refusal(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, number) = registered_and_assigned(&ui);
+
+    // The executor chooses a motivated refusal and writes why.
+    ui.login(EXECUTOR, lang);
+    ui.click(&number);
+    // (A radio's label is drawn by the radio itself: it is clicked by its id.)
+    ui.click_id("app-refuse");
+    ui.assert_sees(k(lang, "Бас тартудың себебі", "Причина отказа"));
+    // The approval's own fields are gone.
+    ui.assert_not_sees(k(
+        lang,
+        "Қоғамдық, әлеуметтік жұмыстарға қатысуы",
+        "Участие в общественных, социальных работах",
+    ));
+    ui.type_in("app-reason", REFUSAL);
+    ui.click(k(lang, "Қол қоюға жіберу", "Направить на подпись"));
+    ui.assert_sees(k(
+        lang,
+        "Жоба қол қоюға жіберілді.",
+        "Проект направлен на подпись.",
+    ));
+    let v = ui.desk.application(&ui.executor, &number).unwrap();
+    assert_eq!(v.app.status, Status::AwaitingSignature);
+    let d = v.app.decision.unwrap();
+    assert_eq!(d["outcome"], serde_json::json!("refuse"));
+    assert_eq!(d["reason"], serde_json::json!(REFUSAL));
+    ui.logout();
+
+    // The head reads the reason in the paper to be signed, and signs.
+    ui.login(HEAD, lang);
+    ui.assert_sees(&number);
+    ui.assert_sees_part(REFUSAL);
+    ui.click(k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП"));
+    ui.type_in("app-pin", common::PIN);
+    ui.key_in("app-pin", Named::Enter);
+    ui.assert_sees(k(
+        lang,
+        "Құжатқа ЭЦҚ арқылы қол қойылды.",
+        "Документ подписан ЭЦП.",
+    ));
+    let v = ui.desk.application(&ui.head, &number).unwrap();
+    assert_eq!(v.app.status, Status::Signed);
+    assert!(v.app.outgoing_number.is_some());
+    let d = v.app.decision.unwrap();
+    assert_eq!(d["outcome"], serde_json::json!("refuse"));
+    assert_eq!(d["reason"], serde_json::json!(REFUSAL));
+    ui.logout();
+
+    // The registrar who hands it over sees the status and why it was refused.
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
+    ui.click(&number);
+    ui.assert_sees(k(lang, "Қол қойылды, беруге дайын", "Подписано, к выдаче"));
+    ui.assert_under(
+        k(lang, "Шешім", "Решение"),
+        k(lang, "Дәлелді бас тарту", "Мотивированный отказ"),
+    );
+    ui.assert_under(k(lang, "Бас тартудың себебі", "Причина отказа"), REFUSAL);
+}
+
+#[test]
+fn refusal_signed_as_written_in_kazakh() {
+    refusal(Lang::Kk);
+}
+
+#[test]
+fn refusal_signed_as_written_in_russian() {
+    refusal(Lang::Ru);
+}
+
+fn wrong_pin(lang: Lang) {
+    let mut ui = Ui::new();
+    let number = awaiting_signature(&ui);
+    ui.login(HEAD, lang);
+    ui.assert_sees(&number);
+    ui.click(k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП"));
+    ui.type_in("app-pin", "000000");
+    ui.key_in("app-pin", Named::Enter);
+    ui.assert_sees(k(lang, "Кілттің PIN-коды қате.", "Неверный PIN-код ключа."));
+    ui.assert_not_sees(k(
+        lang,
+        "Құжатқа ЭЦҚ арқылы қол қойылды.",
+        "Документ подписан ЭЦП.",
+    ));
+    assert_eq!(ui.status_of(&number), Status::AwaitingSignature);
+    let v = ui.desk.application(&ui.head, &number).unwrap();
+    assert!(v.app.outgoing_number.is_none());
+    // The dialog stays open with the PIN emptied; the right one signs.
+    ui.type_in("app-pin", common::PIN);
+    ui.key_in("app-pin", Named::Enter);
+    ui.assert_sees(k(
+        lang,
+        "Құжатқа ЭЦҚ арқылы қол қойылды.",
+        "Документ подписан ЭЦП.",
+    ));
+    assert_eq!(ui.status_of(&number), Status::Signed);
+}
+
+#[test]
+fn wrong_pin_in_kazakh() {
+    wrong_pin(Lang::Kk);
+}
+
+#[test]
+fn wrong_pin_in_russian() {
+    wrong_pin(Lang::Ru);
+}
+
+/// The head's comment on a returned draft.
+const COMMENT: &str = "Тіркелген күнін анықтамадағы күнмен тексеріңіз";
+
+fn returned(lang: Lang) {
+    let mut ui = Ui::new();
+    let number = awaiting_signature(&ui);
+    ui.login(HEAD, lang);
+    ui.assert_sees(&number);
+    ui.click(k(lang, "Пысықтауға қайтару", "Вернуть на доработку"));
+    ui.assert_sees(k(lang, "Орындаушыға қайтару", "Возврат исполнителю"));
+    // Without a comment it is refused, next to the comment field.
+    ui.key_in("app-comment", Named::Enter);
+    ui.assert_under(
+        k(lang, "Түсініктеме", "Комментарий"),
+        k(
+            lang,
+            "Толтырылмаған: «Түсініктеме».",
+            "Не заполнено: «Комментарий».",
+        ),
+    );
+    assert_eq!(ui.status_of(&number), Status::AwaitingSignature);
+    ui.type_in("app-comment", COMMENT);
+    ui.key_in("app-comment", Named::Enter);
+    ui.assert_sees(k(
+        lang,
+        "Пысықтауға қайтарылды.",
+        "Возвращено на доработку.",
+    ));
+    let v = ui.desk.application(&ui.head, &number).unwrap();
+    assert_eq!(v.app.status, Status::InWork);
+    assert_eq!(v.app.return_comment.as_deref(), Some(COMMENT));
+    ui.logout();
+
+    // The executor finds it back in work with the head's comment over the decision form.
+    ui.login(EXECUTOR, lang);
+    ui.click(&number);
+    ui.assert_sees(k(lang, "Жұмыста", "В работе"));
+    ui.assert_sees(&format!(
+        "{}{COMMENT}",
+        k(lang, "Пысықтауға қайтарылды: ", "Возвращено на доработку: ")
+    ));
+    ui.assert_sees(k(lang, "Қол қоюға жіберу", "Направить на подпись"));
+}
+
+#[test]
+fn returned_to_executor_in_kazakh() {
+    returned(Lang::Kk);
+}
+
+#[test]
+fn returned_to_executor_in_russian() {
+    returned(Lang::Ru);
+}
+
+fn no_buttons_for_others(lang: Lang) {
+    let mut ui = Ui::new();
+    let number = awaiting_signature(&ui);
+    let sign = k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП");
+    let give_back = k(lang, "Пысықтауға қайтару", "Вернуть на доработку");
+    let admin_tab = k(lang, "Әкімшілік", "Администрирование");
+    let new_tab = k(lang, "Жаңа өтініш", "Новое заявление");
+    let head_tab = k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника");
+
+    // The registrar sees the application awaiting signature but cannot sign or return it.
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Барлығы ·", "Все ·"));
+    ui.click(&number);
+    ui.assert_sees(k(lang, "Қол қоюда", "На подписи"));
+    ui.assert_not_sees(sign);
+    ui.assert_not_sees(give_back);
+    ui.assert_not_sees(k(lang, "Орындаушыны тағайындау", "Назначить исполнителя"));
+    ui.assert_not_sees(admin_tab);
+    ui.assert_not_sees(head_tab);
+    ui.assert_sees(new_tab);
+    ui.logout();
+
+    // The executor: neither signing, nor the admin's or the head's screens, nor intake.
+    ui.login(EXECUTOR, lang);
+    ui.click_part(k(lang, "Қол қоюда ·", "На подписи ·"));
+    ui.click(&number);
+    ui.assert_sees(k(lang, "Қол қоюда", "На подписи"));
+    ui.assert_not_sees(sign);
+    ui.assert_not_sees(give_back);
+    ui.assert_not_sees(k(lang, "Қол қоюға жіберу", "Направить на подпись"));
+    ui.assert_not_sees(admin_tab);
+    ui.assert_not_sees(head_tab);
+    ui.assert_not_sees(new_tab);
+    ui.logout();
+
+    // The admin manages users but takes no applications and signs nothing.
+    ui.login(ADMIN, lang);
+    ui.assert_sees(admin_tab);
+    ui.assert_not_sees(new_tab);
+    ui.assert_not_sees(head_tab);
+    ui.assert_not_sees(k(lang, "Кезектер", "Очереди"));
+    ui.logout();
+
+    // The head does sign.
+    ui.login(HEAD, lang);
+    ui.assert_sees(sign);
+    ui.assert_sees(give_back);
+    ui.assert_not_sees(admin_tab);
+    ui.assert_not_sees(new_tab);
+}
+
+#[test]
+fn no_buttons_for_others_in_kazakh() {
+    no_buttons_for_others(Lang::Kk);
+}
+
+#[test]
+fn no_buttons_for_others_in_russian() {
+    no_buttons_for_others(Lang::Ru);
+}
+
+#[test]
+fn intake_tab_order_follows_the_form() {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, Lang::Kk);
+    ui.click("Жаңа өтініш");
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    let order = ui.tab_order();
+    let at = |id: &str| {
+        order
+            .iter()
+            .position(|o| o.contains(&format!("{id:?}")))
+            .unwrap_or_else(|| panic!("{id} is not reached by Tab: {order:#?}"))
+    };
+    let visual = [
+        "intake-iin",
+        "intake-surname",
+        "intake-given",
+        "intake-patronymic",
+        "intake-address",
+        "intake-phone",
+        "intake-doc",
+        "intake-doc-by",
+        "intake-doc-on",
+        mio_desk::ui::screen::intake::SERVICE_SEARCH_ID,
+        "intake-f-period_from",
+        "intake-f-period_to",
+    ];
+    let got: Vec<usize> = visual.iter().map(|id| at(id)).collect();
+    let mut sorted = got.clone();
+    sorted.sort();
+    assert_eq!(
+        got, sorted,
+        "Tab does not follow the form's order {visual:?}: {order:#?}"
+    );
+}
+
+fn idle_lock(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    ui.type_in("intake-iin", APPLICANT);
+    ui.type_in("intake-surname", "Әбілқасымова");
+    // Nine minutes away from the desk (by the office's clock) keep the window open; ten
+    // (the office's setting) lock it.
+    ui.clock.advance(chrono::Duration::minutes(9));
+    ui.send(Message::Tick);
+    assert!(ui.app.session().is_some());
+    ui.clock.advance(chrono::Duration::minutes(1));
+    ui.send(Message::Tick);
+    assert!(ui.app.session().is_none());
+    ui.assert_sees(k(
+        lang,
+        "Әрекетсіздікке байланысты терезе бұғатталды. Қайта кіріңіз: енгізілген деректер \
+         сақталды.",
+        "Окно заблокировано из-за бездействия. Войдите снова: введенные данные сохранены.",
+    ));
+    ui.assert_not_sees("Әбілқасымова");
+    // The same clerk comes back to the form as it was left.
+    ui.login(REGISTRAR, lang);
+    ui.assert_sees(k(lang, "Өтініш беруші", "Заявитель"));
+    ui.assert_sees(APPLICANT);
+    ui.assert_sees("Әбілқасымова");
+}
+
+#[test]
+fn idle_lock_keeps_the_form_in_kazakh() {
+    idle_lock(Lang::Kk);
+}
+
+#[test]
+fn idle_lock_keeps_the_form_in_russian() {
+    idle_lock(Lang::Ru);
 }

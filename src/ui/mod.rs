@@ -125,7 +125,11 @@ impl Failure {
 }
 
 /// The messages of a table field's cells: "row 2, Name: required", joined.
-pub fn table_errors(e: &Failure, f: &crate::domain::catalog::FieldSpec, lang: Lang) -> Option<String> {
+pub fn table_errors(
+    e: &Failure,
+    f: &crate::domain::catalog::FieldSpec,
+    lang: Lang,
+) -> Option<String> {
     let mut out = Vec::new();
     for m in &e.fields {
         let Some(rest) = m.path.strip_prefix(f.key.as_str()) else {

@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use iced::widget::{
-    button, checkbox, column, container, progress_bar, row, scrollable, text,
-};
+use iced::widget::{button, checkbox, column, container, progress_bar, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use super::queues::Choice;

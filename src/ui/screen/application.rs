@@ -6,9 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use iced::widget::{
-    checkbox, column, container, image, radio, row, scrollable, text, text_editor,
-};
+use iced::widget::{checkbox, column, container, image, radio, row, scrollable, text, text_editor};
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
 
@@ -746,11 +744,7 @@ impl State {
                     c = c.push(line);
                 }
                 if let Some(e) = err.and_then(|e| crate::ui::table_errors(e, f, l)) {
-                    c = c.push(
-                        text(e)
-                            .size(theme::SMALL)
-                            .color(theme::DANGER),
-                    );
+                    c = c.push(text(e).size(theme::SMALL).color(theme::DANGER));
                 }
                 c.push(w::secondary(
                     ctx.t("ui-add-row"),
@@ -1192,6 +1186,24 @@ impl State {
             && !r.is_empty()
         {
             left = left.push(w::pair(ctx.t("field-resolution"), r.clone()));
+        }
+        // The signed decision: whoever hands the result over must know it is a refusal and
+        // why (the live preview is only there while the draft is being written and signed).
+        if matches!(a.status, Status::Signed | Status::Issued)
+            && let Some(d) = a
+                .decision
+                .as_ref()
+                .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok())
+        {
+            let what = match d.outcome {
+                Outcome::Approve => "ui-approve",
+                Outcome::Refuse if svc.is_none_or(|s| s.results.negative_is_refusal) => "ui-refuse",
+                Outcome::Refuse => "ui-negative-answer",
+            };
+            left = left.push(w::pair(ctx.t("ui-decision-title"), ctx.t(what)));
+            if let Some(r) = d.reason.filter(|r| !r.trim().is_empty()) {
+                left = left.push(w::pair(ctx.t("doc-refusal-reason"), r));
+            }
         }
         if let Some(r) = &a.missing_docs_reason {
             left = left.push(w::pair(ctx.t("field-missing_reason"), r.clone()));

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use iced::widget::{
-    checkbox, column, container, image, row, scrollable, text, text_editor,
-};
+use iced::widget::{checkbox, column, container, image, row, scrollable, text, text_editor};
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
 
@@ -38,11 +36,11 @@ pub const CHANNEL_ID: &str = "intake-channel";
 pub const SERVICE_SEARCH_ID: &str = "intake-service-search";
 
 /// Services whose name (in either language, or the short name) contains every word typed.
-pub fn find_services<'a>(cat: &'a crate::domain::catalog::Catalog, query: &str) -> Vec<&'a Service> {
-    let words: Vec<String> = query
-        .split_whitespace()
-        .map(|w| w.to_lowercase())
-        .collect();
+pub fn find_services<'a>(
+    cat: &'a crate::domain::catalog::Catalog,
+    query: &str,
+) -> Vec<&'a Service> {
+    let words: Vec<String> = query.split_whitespace().map(|w| w.to_lowercase()).collect();
     if words.is_empty() {
         return Vec::new();
     }
@@ -280,9 +278,7 @@ impl State {
                         }
                     }
                 }
-                Err(e) => {
-                    self.error = Some(Failure::detail("ui-file-unreadable", &e))
-                }
+                Err(e) => self.error = Some(Failure::detail("ui-file-unreadable", &e)),
             }
         }
     }
@@ -401,19 +397,17 @@ impl State {
                 self.service_query.clear();
                 self.choose_service(Some(code), ctx);
                 // Straight on to the service's first field, or to the next field.
-                let first = self
-                    .service(&cat)
-                    .and_then(|svc| {
-                        svc.fields_for(FieldStage::Intake)
-                            .into_iter()
-                            .find(|f| {
-                                !matches!(
-                                    f.kind,
-                                    FieldKind::Table | FieldKind::YesNo | FieldKind::Choice
-                                )
-                            })
-                            .map(|f| format!("intake-f-{}", f.key))
-                    });
+                let first = self.service(&cat).and_then(|svc| {
+                    svc.fields_for(FieldStage::Intake)
+                        .into_iter()
+                        .find(|f| {
+                            !matches!(
+                                f.kind,
+                                FieldKind::Table | FieldKind::YesNo | FieldKind::Choice
+                            )
+                        })
+                        .map(|f| format!("intake-f-{}", f.key))
+                });
                 match first {
                     Some(id) => iced::widget::operation::focus(id),
                     None => iced::widget::operation::focus_next(),

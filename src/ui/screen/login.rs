@@ -95,6 +95,12 @@ impl State {
                 if self.busy {
                     return Action::None;
                 }
+                // A mistyped or short ИИН is said as such, next to the field: asking the
+                // desk would only answer "wrong ИИН or password".
+                if let Err(e) = Iin::parse(&self.iin) {
+                    self.error = Some(Failure::from(crate::desk::DeskError::from(e)));
+                    return Action::None;
+                }
                 self.busy = true;
                 self.error = None;
                 let (desk, iin, pw) = (desk.clone(), self.iin.clone(), self.password.clone());
@@ -229,7 +235,13 @@ impl State {
                 (!self.busy).then_some(Message::SubmitChange),
             ));
         } else {
-            let iin_err = self.iin_error(l);
+            // Checked as it is typed; a short ИИН only once the user tried to log in with it.
+            let iin_err = self.iin_error(l).or_else(|| {
+                self.error
+                    .as_ref()
+                    .and_then(|e| e.for_field("iin", l))
+                    .map(str::to_string)
+            });
             form = form.push(w::text_field(
                 tr(l, "field-iin"),
                 IIN_ID,
@@ -248,7 +260,9 @@ impl State {
                     .into(),
                 None,
             ));
-            if let Some(e) = &self.error {
+            if let Some(e) = &self.error
+                && e.field.as_deref() != Some("iin")
+            {
                 form = form.push(w::error_banner(e.text(l)));
             }
             let can = !self.busy && self.iin.len() == 12 && !self.password.is_empty();
