@@ -684,8 +684,10 @@ async fn a_workstation_killed_mid_sync_loses_and_doubles_nothing() {
     assert_eq!((r.duplicates, r.applied), (1, 2), "{r:?}");
     assert_eq!(s.apps().len(), 3);
 
-    // Killed while sending: the gateway took the second notice, the office never heard.
-    n.line.fault("POST", "/v1/messages", 2, Fault::HoldResponse);
+    // Killed while sending: the gateway took the two notices still queued (one batch), the
+    // office never heard.
+    n.line
+        .fault("POST", "/v1/messages/batch", 1, Fault::HoldResponse);
     let task = spawn_sync(&s, &n);
     let held = n.line.held().await;
     task.abort();
@@ -695,9 +697,9 @@ async fn a_workstation_killed_mid_sync_loses_and_doubles_nothing() {
     s.kill_and_reopen();
     s.clock.advance(Duration::minutes(3));
     let st = s.desk().gateway_status();
-    assert_eq!((st.pending, st.delivered), (1, 2), "{st:?}");
+    assert_eq!((st.pending, st.delivered), (2, 1), "{st:?}");
     let r = sync(&s, &n).await;
-    assert_eq!((r.sent, r.failed), (1, 0), "{r:?}");
+    assert_eq!((r.sent, r.failed), (2, 0), "{r:?}");
     assert_eq!(n.gw.store().sent_by(OFFICE).unwrap().len(), 3);
     let got = statuses(&inbox_of(&n, CON).await);
     assert!(got.values().all(|v| v == &["received"]), "{got:?}");
@@ -792,6 +794,150 @@ fn envelope(sender: &str, route: &str) -> Envelope {
         data: json!({"type": "status_notice", "status": "received"}),
         signature: None,
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_answers_each_message_as_a_single_send_would() {
+    let n = Net::start().await;
+    let url = n.gw.url();
+    let tok = n.tokens[CON].clone();
+    Client::new(&url, &tok); // installs the TLS provider the raw requests need
+    let signed = |mut e: Envelope| {
+        e.sign(&tok);
+        serde_json::to_value(&e).unwrap()
+    };
+    let first = envelope(CON, OFFICE);
+    let mut same_id = envelope(CON, OFFICE);
+    same_id.message_id = first.message_id.clone();
+    same_id.data = json!({"type": "status_notice", "status": "completed"});
+    let mut unsigned = envelope(CON, OFFICE);
+    unsigned.sign("another client's token");
+    let batch = json!([
+        signed(first.clone()),
+        signed(envelope(CON, "nobody")),
+        signed(same_id),
+        signed(first.clone()),
+        serde_json::to_value(&unsigned).unwrap(),
+        {"version": "mio-shep/1"},
+        signed(envelope(CON, PORTAL)),
+    ]);
+    let (status, body) = raw(
+        &url,
+        reqwest::Method::POST,
+        "/v1/messages/batch",
+        Some(&tok),
+        serde_json::to_vec(&batch).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let answers = body.as_array().unwrap();
+    let got: Vec<(u64, &str)> = answers
+        .iter()
+        .map(|a| {
+            (
+                a["status"].as_u64().unwrap(),
+                a["error"]["errorCode"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (200, ""),
+            (422, "ROUTE"),
+            (409, "DUPLICATE_ID"),
+            (200, ""),
+            (403, "SIGNATURE"),
+            (400, "MALFORMED"),
+            (200, ""),
+        ]
+    );
+    // The repeat got the first answer; two messages were stored, in order.
+    assert_eq!(answers[0]["accepted"], answers[3]["accepted"]);
+    assert_eq!(answers[0]["accepted"]["messageId"], json!(first.message_id));
+    let stored = n.gw.store().sent_by(CON).unwrap();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert!(answers[6]["accepted"]["seq"].as_i64() > answers[0]["accepted"]["seq"].as_i64());
+
+    // Another's token, an array too long, and not an array: the whole request is refused.
+    let other = raw(
+        &url,
+        reqwest::Method::POST,
+        "/v1/messages/batch",
+        Some(&n.tokens[OTHER]),
+        serde_json::to_vec(&json!([signed(envelope(CON, OFFICE))])).unwrap(),
+    )
+    .await;
+    assert_eq!(other.0, 200);
+    assert_eq!(other.1[0]["error"]["errorCode"], json!("SENDER"));
+    let many: Vec<Value> = (0..mio_desk::sync::protocol::MAX_BATCH + 1)
+        .map(|_| signed(envelope(CON, OFFICE)))
+        .collect();
+    let too_many = raw(
+        &url,
+        reqwest::Method::POST,
+        "/v1/messages/batch",
+        Some(&tok),
+        serde_json::to_vec(&many).unwrap(),
+    )
+    .await;
+    assert_eq!(too_many.0, 413, "{}", too_many.1);
+    let not_list = raw(
+        &url,
+        reqwest::Method::POST,
+        "/v1/messages/batch",
+        Some(&tok),
+        serde_json::to_vec(&signed(envelope(CON, OFFICE))).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (not_list.0, &not_list.1["errorCode"]),
+        (400, &json!("MALFORMED"))
+    );
+    assert_eq!(n.gw.store().sent_by(CON).unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_batch_endpoint_the_outbox_goes_one_by_one_in_order() {
+    let s = site();
+    let n = Net::start().await;
+    let mut requests = Vec::new();
+    for i in 0..4 {
+        requests.push(con_submit(&n, &iin(70 + i)).await);
+    }
+    let r = sync(&s, &n).await;
+    assert_eq!((r.received, r.applied), (4, 4), "{r:?}");
+    assert_eq!(s.desk().gateway_status().pending, 4);
+    // The four «Поступившие» notices: the gateway says it has no batch endpoint.
+    n.line.clear_log();
+    n.line
+        .fault("POST", "/v1/messages/batch", 1, Fault::NotFound);
+    let r = sync(&s, &n).await;
+    assert_eq!((r.sent, r.failed, r.retry_later), (4, 0, 0), "{r:?}");
+    assert_eq!(n.line.pending_faults(), 0);
+    let posts: Vec<String> = n
+        .line
+        .log()
+        .into_iter()
+        .filter(|x| x.method == "POST")
+        .map(|x| x.path)
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            "/v1/messages/batch",
+            "/v1/messages",
+            "/v1/messages",
+            "/v1/messages",
+            "/v1/messages"
+        ]
+    );
+    let got = statuses(&inbox_of(&n, CON).await);
+    for r in &requests {
+        assert_eq!(got[r], ["received"]);
+    }
+    assert_eq!(s.desk().gateway_status().pending, 0);
+    assert_agree(&s, &n);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

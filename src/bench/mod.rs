@@ -218,7 +218,13 @@ pub fn district(
         }
         progress(done, total);
     };
-    demo::run(dir.clone(), requests, 2026, Options::default(), &mut on_batch)?;
+    demo::run(
+        dir.clone(),
+        requests,
+        2026,
+        Options::default(),
+        &mut on_batch,
+    )?;
     let secs = t.elapsed().as_secs_f64();
     std::fs::write(&done, format!("{requests} {secs:.1}\n"))
         .map_err(crate::store::StoreError::from)?;

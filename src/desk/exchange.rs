@@ -14,6 +14,16 @@ pub struct GatewayConfig {
     pub token: String,
 }
 
+/// The delivery outcome of one outbox message: delivered, to retry later (`(true, why)`),
+/// or refused for good (`(false, why)`).
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub id: i64,
+    pub outcome: std::result::Result<(), (bool, String)>,
+    /// The attempts before this one (for the backoff).
+    pub attempts: i64,
+}
+
 /// The header's gateway line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GatewayStatus {
@@ -605,17 +615,39 @@ impl Desk {
         outcome: Result<(), (bool, String)>,
         attempts: i64,
     ) -> Result<()> {
+        self.outbox_results(vec![Delivered {
+            id,
+            outcome,
+            attempts,
+        }])
+    }
+
+    /// Records the delivery outcomes of a batch of outbox messages in one transaction. A
+    /// crash before it commits leaves them queued; sending them again is safe (the gateway
+    /// answers a repeated message id with its first answer).
+    pub fn outbox_results(&self, outcomes: Vec<Delivered>) -> Result<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
         let now = self.now();
-        self.store.write(|tx| match outcome {
-            Ok(()) => crate::store::outbox::mark_delivered(tx, id, &stamp(now)),
-            Err((true, e)) => {
-                // Exponential backoff with jitter: 5 s, 10 s, 20 s … up to 30 minutes.
-                let base = 5i64.saturating_mul(1i64 << attempts.clamp(0, 12)).min(1800);
-                let jitter = (rand::random::<f64>() * 0.4 - 0.2) * base as f64;
-                let next = now + chrono::Duration::seconds((base as f64 + jitter).max(1.0) as i64);
-                crate::store::outbox::mark_retry(tx, id, &e, &stamp(next))
+        self.store.write(|tx| {
+            for d in &outcomes {
+                match &d.outcome {
+                    Ok(()) => crate::store::outbox::mark_delivered(tx, d.id, &stamp(now))?,
+                    Err((true, e)) => {
+                        // Exponential backoff with jitter: 5 s, 10 s, 20 s … up to 30 minutes.
+                        let base = 5i64
+                            .saturating_mul(1i64 << d.attempts.clamp(0, 12))
+                            .min(1800);
+                        let jitter = (rand::random::<f64>() * 0.4 - 0.2) * base as f64;
+                        let next =
+                            now + chrono::Duration::seconds((base as f64 + jitter).max(1.0) as i64);
+                        crate::store::outbox::mark_retry(tx, d.id, e, &stamp(next))?
+                    }
+                    Err((false, e)) => crate::store::outbox::mark_failed(tx, d.id, e)?,
+                }
             }
-            Err((false, e)) => crate::store::outbox::mark_failed(tx, id, &e),
+            Ok::<_, crate::store::StoreError>(())
         })?;
         Ok(())
     }

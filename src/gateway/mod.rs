@@ -19,9 +19,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::store::StoreError;
-use crate::store::gateway::{Accept, BlobError, GatewayStore};
+use crate::store::gateway::{Accept, BlobError, GatewayStore, Incoming};
 use crate::sync::protocol::{
-    Accepted, Ack, BlobStatus, Delivery, DeliveryState, Envelope, ErrorInfo, MAX_BLOB, MAX_ENVELOPE,
+    Accepted, Ack, BatchResult, BlobStatus, Delivery, DeliveryState, Envelope, ErrorInfo,
+    MAX_BATCH, MAX_BLOB, MAX_ENVELOPE,
 };
 
 /// The largest chunk of a blob upload.
@@ -148,6 +149,172 @@ fn body_refused(e: BytesRejection) -> Response {
     error(status, code, e.body_text())
 }
 
+/// Why the gateway refuses one message.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn response(self) -> Response {
+        error(self.status, self.code, self.message)
+    }
+
+    fn result(self) -> BatchResult {
+        BatchResult {
+            status: self.status.as_u16(),
+            accepted: None,
+            error: Some(ErrorInfo {
+                error_code: self.code.into(),
+                error_message: self.message,
+            }),
+        }
+    }
+}
+
+/// A message that passed every check and may be stored.
+struct Checked {
+    message_id: String,
+    hash: String,
+    route: String,
+    message_type: String,
+    correlation_id: Option<String>,
+    text: String,
+    refs: Vec<String>,
+}
+
+/// Checks one envelope (its text as sent) from the authenticated client `name`: shape, the
+/// sender and its signature, a known recipient, and blobs the sender may name.
+fn check_message(
+    st: &GatewayStore,
+    name: &str,
+    token: &str,
+    text: String,
+) -> Result<Result<Checked, Refusal>, StoreError> {
+    if text.len() > MAX_ENVELOPE {
+        return Ok(Err(Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+            format!("an envelope is at most {MAX_ENVELOPE} bytes"),
+        )));
+    }
+    let env: Envelope = match serde_json::from_str(&text) {
+        Ok(e) => e,
+        Err(e) => {
+            return Ok(Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED",
+                e.to_string(),
+            )));
+        }
+    };
+    if let Err(e) = env.check() {
+        return Ok(Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            e.to_string(),
+        )));
+    }
+    if env.sender.sender_id != name {
+        return Ok(Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "SENDER",
+            format!("this token belongs to {name}, not {}", env.sender.sender_id),
+        )));
+    }
+    if env.verify(token).is_err() {
+        return Ok(Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "SIGNATURE",
+            "the sender's signature does not match",
+        )));
+    }
+    if !st.client_exists(&env.route_id)? {
+        return Ok(Err(Refusal::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ROUTE",
+            format!("no recipient {}", env.route_id),
+        )));
+    }
+    let mut refs = Vec::new();
+    blob_refs(&env.data, &mut refs);
+    // A message may refer only to blobs that are whole and that its sender may read: the
+    // recipient must be able to fetch them, and nobody gets another's blob by naming it.
+    for sha in &refs {
+        if !st.may_read(sha, name)? {
+            return Ok(Err(Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "BLOB",
+                format!("blob {sha} is not uploaded whole by this client"),
+            )));
+        }
+    }
+    Ok(Ok(Checked {
+        hash: env.body_hash(),
+        message_type: serde_json::to_value(env.message_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        message_id: env.message_id,
+        route: env.route_id,
+        correlation_id: env.correlation_id,
+        text,
+        refs,
+    }))
+}
+
+/// Stores checked messages from `sender` in one transaction and answers each (a refusal for
+/// an id already used for another body).
+fn store_checked(
+    st: &mut GatewayStore,
+    sender: &str,
+    checked: &[Checked],
+) -> Result<Vec<Result<String, Refusal>>, StoreError> {
+    let items: Vec<Incoming<'_>> = checked
+        .iter()
+        .map(|c| Incoming {
+            message_id: &c.message_id,
+            body_hash: &c.hash,
+            sender,
+            route_id: &c.route,
+            message_type: &c.message_type,
+            correlation_id: c.correlation_id.as_deref(),
+            envelope: &c.text,
+            blob_refs: &c.refs,
+        })
+        .collect();
+    let answers = st.accept_many(&items, |message_id, seq| {
+        serde_json::to_string(&Accepted {
+            message_id: message_id.to_string(),
+            seq,
+            state: DeliveryState::OnDelivery,
+            response_date: chrono::Utc::now().to_rfc3339(),
+        })
+        .expect("answer")
+    })?;
+    Ok(answers
+        .into_iter()
+        .map(|a| match a {
+            Accept::New(a) | Accept::Replay(a) => Ok(a),
+            Accept::Conflict => Err(Refusal::new(
+                StatusCode::CONFLICT,
+                "DUPLICATE_ID",
+                "this messageId was used for another message",
+            )),
+        })
+        .collect())
+}
+
 async fn send(
     State(s): State<Shared>,
     headers: HeaderMap,
@@ -161,112 +328,92 @@ async fn send(
         Ok(b) => b,
         Err(e) => return body_refused(e),
     };
-    if body.len() > MAX_ENVELOPE {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "TOO_LARGE",
-            format!("an envelope is at most {MAX_ENVELOPE} bytes"),
-        );
-    }
-    let env: Envelope = match serde_json::from_slice(&body) {
-        Ok(e) => e,
+    let text = match String::from_utf8(body.to_vec()) {
+        Ok(t) => t,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string()),
     };
-    if let Err(e) = env.check() {
-        return error(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string());
-    }
-    if env.sender.sender_id != name {
-        return error(
-            StatusCode::FORBIDDEN,
-            "SENDER",
-            format!("this token belongs to {name}, not {}", env.sender.sender_id),
-        );
-    }
-    if env.verify(&token).is_err() {
-        return error(
-            StatusCode::FORBIDDEN,
-            "SIGNATURE",
-            "the sender's signature does not match",
-        );
-    }
-    let route = env.route_id.clone();
-    let known = match with_store(&s, move |st| st.client_exists(&route)).await {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
-    if !known {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "ROUTE",
-            format!("no recipient {}", env.route_id),
-        );
-    }
-    let mut refs = Vec::new();
-    blob_refs(&env.data, &mut refs);
-    // A message may refer only to blobs that are whole and that its sender may read: the
-    // recipient must be able to fetch them, and nobody gets another's blob by naming it.
-    let (check, who) = (refs.clone(), name.clone());
-    let unusable = match with_store(&s, move |st| {
-        for sha in &check {
-            if !st.may_read(sha, &who)? {
-                return Ok(Some(sha.clone()));
-            }
-        }
-        Ok(None)
-    })
-    .await
-    {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if let Some(sha) = unusable {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "BLOB",
-            format!("blob {sha} is not uploaded whole by this client"),
-        );
-    }
-    let text = String::from_utf8_lossy(&body).to_string();
-    let message_id = env.message_id.clone();
-    let hash = env.body_hash();
-    let sender = name.clone();
-    let route = env.route_id.clone();
-    let mtype = serde_json::to_value(env.message_type)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let corr = env.correlation_id.clone();
     let r = with_store(&s, move |st| {
-        st.accept(
-            &message_id,
-            &hash,
-            &sender,
-            &route,
-            &mtype,
-            corr.as_deref(),
-            &text,
-            &refs,
-            |seq| {
-                serde_json::to_string(&Accepted {
-                    message_id: message_id.clone(),
-                    seq,
-                    state: DeliveryState::OnDelivery,
-                    response_date: chrono::Utc::now().to_rfc3339(),
-                })
-                .expect("answer")
-            },
-        )
+        Ok(match check_message(st, &name, &token, text)? {
+            Err(refusal) => Err(refusal),
+            Ok(checked) => store_checked(st, &name, &[checked])?.remove(0),
+        })
     })
     .await;
     match r {
-        Ok(Accept::New(a)) | Ok(Accept::Replay(a)) => {
-            (StatusCode::OK, [("content-type", "application/json")], a).into_response()
+        Ok(Ok(a)) => (StatusCode::OK, [("content-type", "application/json")], a).into_response(),
+        Ok(Err(refusal)) => refusal.response(),
+        Err(r) => r,
+    }
+}
+
+/// Many messages in one request (a JSON array of envelopes, at most `MAX_BATCH`), stored in
+/// one transaction, in order. Each gets the answer the single send would give it: an
+/// `Accepted`, or an error with the status it would have had.
+async fn send_batch(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let (name, token) = match client(&s, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_refused(e),
+    };
+    let list: Vec<serde_json::Value> = match serde_json::from_slice(&body) {
+        Ok(l) => l,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED",
+                format!("a batch is a JSON array of envelopes: {e}"),
+            );
         }
-        Ok(Accept::Conflict) => error(
-            StatusCode::CONFLICT,
-            "DUPLICATE_ID",
-            "this messageId was used for another message",
-        ),
+    };
+    if list.len() > MAX_BATCH {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+            format!("a batch is at most {MAX_BATCH} envelopes"),
+        );
+    }
+    let r = with_store(&s, move |st| {
+        let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(list.len());
+        let mut checked = Vec::new();
+        for v in list {
+            let text = serde_json::to_string(&v).unwrap_or_default();
+            match check_message(st, &name, &token, text)? {
+                Ok(c) => {
+                    checked.push(c);
+                    results.push(None);
+                }
+                Err(refusal) => results.push(Some(refusal.result())),
+            }
+        }
+        let mut stored = store_checked(st, &name, &checked)?.into_iter();
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| match stored.next() {
+                    Some(Ok(a)) => BatchResult {
+                        status: 200,
+                        accepted: serde_json::from_str(&a).ok(),
+                        error: None,
+                    },
+                    Some(Err(refusal)) => refusal.result(),
+                    None => {
+                        Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "lost answer")
+                            .result()
+                    }
+                })
+            })
+            .collect::<Vec<_>>())
+    })
+    .await;
+    match r {
+        Ok(results) => Json(results).into_response(),
         Err(r) => r,
     }
 }
@@ -492,6 +639,7 @@ pub fn router(store: GatewayStore) -> Router {
     });
     Router::new()
         .route("/v1/messages", post(send).get(pull))
+        .route("/v1/messages/batch", post(send_batch))
         .route("/v1/inbox", get(inbox))
         .route("/v1/whoami", get(whoami))
         .route("/v1/messages/{id}/ack", post(ack))

@@ -39,6 +39,19 @@ pub enum Accept {
     Conflict,
 }
 
+/// A checked message to store.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub message_id: &'a str,
+    pub body_hash: &'a str,
+    pub sender: &'a str,
+    pub route_id: &'a str,
+    pub message_type: &'a str,
+    pub correlation_id: Option<&'a str>,
+    pub envelope: &'a str,
+    pub blob_refs: &'a [String],
+}
+
 /// Why a blob chunk is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlobError {
@@ -121,54 +134,62 @@ impl GatewayStore {
             .is_some())
     }
 
-    /// Stores a message idempotently on its id. `answer(seq)` builds the answer to store.
-    #[allow(clippy::too_many_arguments)]
-    pub fn accept(
+    /// Stores messages idempotently on their ids, all in one transaction (one disk sync for
+    /// a whole batch), in the order given. `answer(message_id, seq)` builds the answer to
+    /// store for a new message.
+    pub fn accept_many(
         &mut self,
-        message_id: &str,
-        body_hash: &str,
-        sender: &str,
-        route_id: &str,
-        message_type: &str,
-        correlation_id: Option<&str>,
-        envelope: &str,
-        blob_refs: &[String],
-        answer: impl FnOnce(i64) -> String,
-    ) -> Result<Accept> {
+        items: &[Incoming<'_>],
+        answer: impl Fn(&str, i64) -> String,
+    ) -> Result<Vec<Accept>> {
         let tx = self.conn.transaction()?;
-        let existing: Option<(String, String)> = tx
-            .query_row(
-                "SELECT body_hash, response FROM messages WHERE message_id = ?1",
-                [message_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((hash, response)) = existing {
-            return Ok(if hash == body_hash {
-                Accept::Replay(response)
-            } else {
-                Accept::Conflict
-            });
-        }
-        tx.execute(
-            "INSERT INTO messages(message_id, body_hash, sender, route_id, message_type, correlation_id, envelope, state, received_at, response)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'ON_DELIVERY', ?8, '')",
-            params![message_id, body_hash, sender, route_id, message_type, correlation_id, envelope, now()],
-        )?;
-        let seq = tx.last_insert_rowid();
-        let response = answer(seq);
-        tx.execute(
-            "UPDATE messages SET response = ?2 WHERE seq = ?1",
-            params![seq, response],
-        )?;
-        for sha in blob_refs {
+        let mut out = Vec::with_capacity(items.len());
+        for m in items {
+            let existing: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT body_hash, response FROM messages WHERE message_id = ?1",
+                    [m.message_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((hash, response)) = existing {
+                out.push(if hash == m.body_hash {
+                    Accept::Replay(response)
+                } else {
+                    Accept::Conflict
+                });
+                continue;
+            }
             tx.execute(
-                "INSERT OR IGNORE INTO blob_refs(sha256, seq) VALUES (?1, ?2)",
-                params![sha, seq],
+                "INSERT INTO messages(message_id, body_hash, sender, route_id, message_type, correlation_id, envelope, state, received_at, response)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'ON_DELIVERY', ?8, '')",
+                params![
+                    m.message_id,
+                    m.body_hash,
+                    m.sender,
+                    m.route_id,
+                    m.message_type,
+                    m.correlation_id,
+                    m.envelope,
+                    now()
+                ],
             )?;
+            let seq = tx.last_insert_rowid();
+            let response = answer(m.message_id, seq);
+            tx.execute(
+                "UPDATE messages SET response = ?2 WHERE seq = ?1",
+                params![seq, response],
+            )?;
+            for sha in m.blob_refs {
+                tx.execute(
+                    "INSERT OR IGNORE INTO blob_refs(sha256, seq) VALUES (?1, ?2)",
+                    params![sha, seq],
+                )?;
+            }
+            out.push(Accept::New(response));
         }
         tx.commit()?;
-        Ok(Accept::New(response))
+        Ok(out)
     }
 
     fn message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {

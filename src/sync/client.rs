@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::protocol::{Accepted, Ack, BlobStatus, Delivery, Envelope, ErrorInfo};
+use super::protocol::{Accepted, Ack, BatchResult, BlobStatus, Delivery, Envelope, ErrorInfo};
 use crate::store::files::sha256_hex;
 
 /// Size of an upload chunk.
@@ -60,17 +60,25 @@ async fn check(resp: reqwest::Response) -> Result<reqwest::Response, CallError> 
     let code = status.as_u16();
     let body = resp.text().await.unwrap_or_default();
     let info: Option<ErrorInfo> = serde_json::from_str(&body).ok();
-    let (ecode, message) = info
-        .map(|i| (i.error_code, i.error_message))
-        .unwrap_or_else(|| ("HTTP".into(), body));
-    if status.is_server_error() || code == 408 || code == 429 {
-        Err(CallError::Transient(format!("{code} {message}")))
+    Err(classify(
+        code,
+        info.unwrap_or(ErrorInfo {
+            error_code: "HTTP".into(),
+            error_message: body,
+        }),
+    ))
+}
+
+/// A refusal with this status: worth retrying (the gateway's trouble) or not.
+fn classify(status: u16, info: ErrorInfo) -> CallError {
+    if (500..600).contains(&status) || status == 408 || status == 429 {
+        CallError::Transient(format!("{status} {}", info.error_message))
     } else {
-        Err(CallError::Permanent {
-            status: code,
-            code: ecode,
-            message,
-        })
+        CallError::Permanent {
+            status,
+            code: info.error_code,
+            message: info.error_message,
+        }
     }
 }
 
@@ -108,6 +116,49 @@ impl Client {
             .await
             .map_err(transient)?;
         check(resp).await?.json().await.map_err(transient)
+    }
+
+    /// Sends signed envelopes in one request (`POST /v1/messages/batch`): one answer per
+    /// envelope, in order. `Ok(None)` when the gateway has no batch endpoint (404/405): send
+    /// them one by one.
+    pub async fn send_batch(
+        &self,
+        envs: &[Envelope],
+    ) -> Result<Option<Vec<Result<Accepted, CallError>>>, CallError> {
+        let resp = self
+            .http
+            .post(self.url("/v1/messages/batch"))
+            .bearer_auth(&self.token)
+            .json(envs)
+            .send()
+            .await
+            .map_err(transient)?;
+        if matches!(resp.status().as_u16(), 404 | 405) {
+            return Ok(None);
+        }
+        let results: Vec<BatchResult> = check(resp).await?.json().await.map_err(transient)?;
+        if results.len() != envs.len() {
+            return Err(CallError::Transient(format!(
+                "the gateway answered {} of {} messages",
+                results.len(),
+                envs.len()
+            )));
+        }
+        Ok(Some(
+            results
+                .into_iter()
+                .map(|r| match (r.status, r.accepted, r.error) {
+                    (200, Some(a), _) => Ok(a),
+                    (status, _, error) => Err(classify(
+                        status,
+                        error.unwrap_or(ErrorInfo {
+                            error_code: "HTTP".into(),
+                            error_message: format!("status {status}"),
+                        }),
+                    )),
+                })
+                .collect(),
+        ))
     }
 
     /// Undelivered messages for this client after a sequence number.

@@ -8,11 +8,14 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::client::{CallError, Client};
-use super::protocol::{Ack, BlobRef, Envelope, MessageType, Sender, VERSION};
+use super::protocol::{
+    Ack, BlobRef, Envelope, MAX_BATCH, MAX_BATCH_BYTES, MessageType, Sender, VERSION,
+};
 use crate::desk::Desk;
-use crate::desk::exchange::{Applied, Inbound};
+use crate::desk::exchange::{Applied, Delivered, Inbound};
 use crate::desk::intake::NewFile;
 use crate::domain::model::Lang;
+use crate::store::outbox::OutboxRow;
 
 /// What one exchange did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -135,14 +138,70 @@ async fn envelope_of(
     Ok(env)
 }
 
-/// Sends the outbox in order. Stops at the first message that must wait (the gateway is
-/// unreachable), so notices about one application never overtake each other.
+/// Sends messages in order and returns the outcome of each one it tried. Many go in one
+/// request when the gateway has the batch endpoint (`batches` is cleared when it has not);
+/// one by one they stop at the first that must wait, leaving the rest untried.
+async fn send_in_order(
+    client: &Client,
+    batch: Vec<(OutboxRow, Envelope)>,
+    batches: &mut bool,
+) -> Vec<(OutboxRow, Result<(), CallError>)> {
+    if batch.is_empty() {
+        return Vec::new();
+    }
+    if *batches && batch.len() > 1 {
+        let envs: Vec<Envelope> = batch.iter().map(|(_, e)| e.clone()).collect();
+        match client.send_batch(&envs).await {
+            Ok(Some(results)) => {
+                // After the first message that must wait (the gateway refuses this
+                // workstation), the others refused alike wait untried behind it; those the
+                // gateway did take are delivered.
+                let mut waiting = false;
+                return batch
+                    .into_iter()
+                    .zip(results)
+                    .filter_map(|((row, _), r)| {
+                        let wait = matches!(&r, Err(e) if e.retry_later());
+                        let keep = !(waiting && wait);
+                        waiting |= wait;
+                        keep.then(|| (row, r.map(|_| ())))
+                    })
+                    .collect();
+            }
+            // The whole request could not be made: the first message takes the attempt (and
+            // its backoff), the others wait behind it untried.
+            Err(e) if e.retry_later() => {
+                let first = batch.into_iter().next().map(|(row, _)| row);
+                return first.into_iter().map(|row| (row, Err(e.clone()))).collect();
+            }
+            // No batch endpoint, or the batch itself refused: one by one.
+            Ok(None) | Err(_) => *batches = false,
+        }
+    }
+    let mut out = Vec::with_capacity(batch.len());
+    for (row, env) in batch {
+        let r = client.send(&env).await.map(|_| ());
+        let stop = matches!(&r, Err(e) if e.retry_later());
+        out.push((row, r));
+        if stop {
+            break;
+        }
+    }
+    out
+}
+
+/// Sends the outbox in order: up to `MAX_BATCH` messages per request and one local
+/// transaction recording their outcomes. Stops at the first message that must wait (the
+/// gateway is unreachable), so notices about one application never overtake each other.
+/// A crash between the gateway's answer and the local record sends the batch again; the
+/// gateway answers a repeated message id with its first answer.
 async fn drain(
     desk: &Arc<Desk>,
     client: &Client,
     opts: &Options,
     report: &mut Report,
 ) -> Result<(), CallError> {
+    let mut batches = true;
     loop {
         let d = desk.clone();
         let due = blocking(move || d.outbox_due(200))
@@ -151,43 +210,89 @@ async fn drain(
         if due.is_empty() {
             return Ok(());
         }
-        for row in due {
-            if opts.max_send > 0 && report.sent >= opts.max_send {
-                return Ok(());
-            }
-            let outcome = match envelope_of(desk, client, &row).await {
-                Ok(env) if env.route_id.is_empty() => Err(CallError::Permanent {
-                    status: 0,
-                    code: "ROUTE".into(),
-                    message: "the notice has no recipient".into(),
-                }),
-                Ok(env) => client.send(&env).await.map(|_| ()),
-                Err(e) => Err(e),
-            };
-            let (id, attempts) = (row.id, row.attempts);
-            let stop = matches!(&outcome, Err(e) if e.retry_later());
-            match &outcome {
-                Ok(()) => report.sent += 1,
-                Err(e) if e.retry_later() => {
-                    report.retry_later += 1;
-                    report.errors.push(e.to_string());
+        let mut rows = due.into_iter();
+        let mut stop: Option<CallError> = None;
+        let mut limit_reached = false;
+        while stop.is_none() && !limit_reached {
+            // The next batch: envelopes in order, and outcomes known before sending.
+            let mut batch: Vec<(OutboxRow, Envelope)> = Vec::new();
+            let mut outcomes: Vec<(OutboxRow, Result<(), CallError>)> = Vec::new();
+            let mut bytes = 0usize;
+            let mut exhausted = true;
+            for row in rows.by_ref() {
+                if opts.max_send > 0 && report.sent + batch.len() >= opts.max_send {
+                    limit_reached = true;
+                    break;
                 }
-                Err(e) => {
-                    report.failed += 1;
-                    report.errors.push(e.to_string());
+                match envelope_of(desk, client, &row).await {
+                    Ok(env) if env.route_id.is_empty() => outcomes.push((
+                        row,
+                        Err(CallError::Permanent {
+                            status: 0,
+                            code: "ROUTE".into(),
+                            message: "the notice has no recipient".into(),
+                        }),
+                    )),
+                    Ok(env) => {
+                        bytes += serde_json::to_vec(&env).map(|v| v.len()).unwrap_or(0);
+                        batch.push((row, env));
+                    }
+                    Err(e) => {
+                        if e.retry_later() {
+                            stop = Some(e.clone());
+                        }
+                        outcomes.push((row, Err(e)));
+                    }
+                }
+                if stop.is_some() || batch.len() >= MAX_BATCH || bytes >= MAX_BATCH_BYTES {
+                    exhausted = false;
+                    break;
                 }
             }
-            let result = outcome
-                .as_ref()
-                .map(|_| ())
-                .map_err(|e| (e.retry_later(), e.to_string()));
+            let sent = send_in_order(client, batch, &mut batches).await;
+            if let Some(e) = sent
+                .iter()
+                .find_map(|(_, r)| r.as_ref().err().filter(|e| e.retry_later()))
+            {
+                // The gateway is away: a message prepared after the batch stays untried.
+                stop = Some(e.clone());
+                outcomes.retain(|(_, r)| !matches!(r, Err(e) if e.retry_later()));
+            }
+            // The batch's messages come before the one whose preparation stopped us.
+            let mut all = sent;
+            all.append(&mut outcomes);
+            let mut delivered = Vec::with_capacity(all.len());
+            for (row, r) in all {
+                match &r {
+                    Ok(()) => report.sent += 1,
+                    Err(e) if e.retry_later() => {
+                        report.retry_later += 1;
+                        report.errors.push(e.to_string());
+                    }
+                    Err(e) => {
+                        report.failed += 1;
+                        report.errors.push(e.to_string());
+                    }
+                }
+                delivered.push(Delivered {
+                    id: row.id,
+                    outcome: r.map_err(|e| (e.retry_later(), e.to_string())),
+                    attempts: row.attempts,
+                });
+            }
             let d = desk.clone();
-            blocking(move || d.outbox_result(id, result, attempts))
+            blocking(move || d.outbox_results(delivered))
                 .await
                 .map_err(|e| CallError::Transient(e.to_string()))?;
-            if stop {
-                return outcome;
+            if exhausted {
+                break;
             }
+        }
+        if let Some(e) = stop {
+            return Err(e);
+        }
+        if limit_reached {
+            return Ok(());
         }
     }
 }

@@ -11,6 +11,10 @@ use sha2::{Digest, Sha256};
 pub const VERSION: &str = "mio-shep/1";
 /// Largest envelope accepted (scans travel separately as blobs).
 pub const MAX_ENVELOPE: usize = 256 * 1024;
+/// Most envelopes in one `POST /v1/messages/batch`.
+pub const MAX_BATCH: usize = 100;
+/// Largest body of a batch the workstation sends (the gateway takes up to about 1 MiB).
+pub const MAX_BATCH_BYTES: usize = 768 * 1024;
 /// Largest blob (one scan or signed paper).
 pub const MAX_BLOB: u64 = 20 * 1024 * 1024;
 
@@ -244,6 +248,18 @@ pub struct Ack {
     pub accepted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// The answer to one envelope of a batch: what `POST /v1/messages` would have answered it,
+/// its HTTP status and either the `Accepted` or the `ErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchResult {
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Accepted>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
 }
 
 /// The ШЭП ErrorInfo shape.

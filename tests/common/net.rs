@@ -77,6 +77,8 @@ pub enum Fault {
     CutResponse,
     /// Pass the request on (the gateway does its work), then close without any answer.
     LoseResponse,
+    /// Answer 404 without passing the request on (a gateway that lacks this endpoint).
+    NotFound,
     /// Stop before passing the request on and tell the test; go on when it says so.
     HoldRequest,
     /// Pass the request on, take the answer, then stop and tell the test before handing the
@@ -378,6 +380,14 @@ async fn connection(inner: Arc<Inner>, client: TcpStream) -> std::io::Result<()>
         if fault == Some(Fault::Refuse) {
             inner.log.lock().unwrap().push(seen);
             return Ok(());
+        }
+        if fault == Some(Fault::NotFound) {
+            seen.status = Some(404);
+            inner.log.lock().unwrap().push(seen);
+            cw.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                .await?;
+            cw.flush().await?;
+            continue;
         }
         if fault == Some(Fault::HoldRequest) {
             let (go, wait) = oneshot::channel();
