@@ -315,18 +315,25 @@ fn store_checked(
         .collect())
 }
 
+/// The authenticated sender (name, token) and the body of a send.
+async fn sender_and_body(
+    s: &Shared,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(String, String, Bytes), Response> {
+    let (name, token) = client(s, headers).await?;
+    let body = body.map_err(body_refused)?;
+    Ok((name, token, body))
+}
+
 async fn send(
     State(s): State<Shared>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (name, token) = match client(&s, &headers).await {
-        Ok(c) => c,
+    let (name, token, body) = match sender_and_body(&s, &headers, body).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return body_refused(e),
     };
     let text = match String::from_utf8(body.to_vec()) {
         Ok(t) => t,
@@ -354,13 +361,9 @@ async fn send_batch(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (name, token) = match client(&s, &headers).await {
-        Ok(c) => c,
+    let (name, token, body) = match sender_and_body(&s, &headers, body).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return body_refused(e),
     };
     let list: Vec<serde_json::Value> = match serde_json::from_slice(&body) {
         Ok(l) => l,
