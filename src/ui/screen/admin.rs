@@ -710,7 +710,7 @@ impl State {
                 checkbox(on)
                     .label(ctx.t(&format!("role-{}", r.code())))
                     .on_toggle(move |b| Message::NewRole(r, b))
-                    .size(14),
+                    .text_size(theme::BODY),
             );
         }
         column![
@@ -1059,6 +1059,7 @@ impl State {
             c = c.push(
                 checkbox(self.term_first_day)
                     .label(ctx.t("ui-first-day-counts"))
+                    .text_size(theme::BODY)
                     .on_toggle(Message::TermFirstDay),
             );
             c = c.push(
@@ -1126,6 +1127,7 @@ impl State {
                     ),
                     checkbox(s.allow_self_sign)
                         .label(ctx.t("ui-allow-self-sign"))
+                        .text_size(theme::BODY)
                         .on_toggle(Message::SelfSign),
                 ]
                 .spacing(theme::S)

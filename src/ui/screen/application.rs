@@ -674,6 +674,7 @@ impl State {
                 let on = matches!(self.inputs.get(&f.key), Some(Input::Flag(true)));
                 checkbox(on)
                     .label(label)
+                    .text_size(theme::BODY)
                     .on_toggle(move |b| Message::Flag(key.clone(), b))
                     .into()
             }
@@ -840,23 +841,29 @@ impl State {
             let mut form = column![
                 w::section(ctx.t("ui-decision-title")),
                 row![
-                    container(radio(
-                        ctx.t("ui-approve"),
-                        Outcome::Approve,
-                        Some(self.outcome),
-                        Message::Outcome
-                    ))
+                    container(
+                        radio(
+                            ctx.t("ui-approve"),
+                            Outcome::Approve,
+                            Some(self.outcome),
+                            Message::Outcome
+                        )
+                        .text_size(theme::BODY)
+                    )
                     .id("app-approve"),
-                    container(radio(
-                        ctx.t(if svc.results.negative_is_refusal {
-                            "ui-refuse"
-                        } else {
-                            "ui-negative-answer"
-                        }),
-                        Outcome::Refuse,
-                        Some(self.outcome),
-                        Message::Outcome
-                    ))
+                    container(
+                        radio(
+                            ctx.t(if svc.results.negative_is_refusal {
+                                "ui-refuse"
+                            } else {
+                                "ui-negative-answer"
+                            }),
+                            Outcome::Refuse,
+                            Some(self.outcome),
+                            Message::Outcome
+                        )
+                        .text_size(theme::BODY)
+                    )
                     .id("app-refuse"),
                 ]
                 .spacing(theme::L),
@@ -969,9 +976,9 @@ impl State {
                 column![
                     text(ctx.t(&format!("q-question-{n}"))).size(theme::SMALL),
                     row![
-                        radio(ctx.t("q-answer-3"), 3u8, sel, f),
-                        radio(ctx.t("q-answer-2"), 2u8, sel, f),
-                        radio(ctx.t("q-answer-1"), 1u8, sel, f),
+                        radio(ctx.t("q-answer-3"), 3u8, sel, f).text_size(theme::BODY),
+                        radio(ctx.t("q-answer-2"), 2u8, sel, f).text_size(theme::BODY),
+                        radio(ctx.t("q-answer-1"), 1u8, sel, f).text_size(theme::BODY),
                     ]
                     .spacing(theme::M)
                 ]

@@ -278,6 +278,7 @@ impl State {
                 w::hfill(),
                 iced::widget::checkbox(self.problems_only)
                     .label(ctx.t("ui-outbox-problems-only"))
+                    .text_size(theme::BODY)
                     .on_toggle(Message::ProblemsOnly),
             ]
             .spacing(theme::M)

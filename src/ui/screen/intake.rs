@@ -649,6 +649,7 @@ impl State {
                 let on = matches!(self.inputs.get(&f.key), Some(Input::Flag(true)));
                 checkbox(on)
                     .label(label)
+                    .text_size(theme::BODY)
                     .on_toggle(move |b| Message::Flag(key.clone(), b))
                     .into()
             }
@@ -844,9 +845,11 @@ impl State {
                 container(
                     checkbox(self.no_iin)
                         .label(ctx.t("ui-no-iin"))
+                        .text_size(theme::BODY)
                         .on_toggle(Message::NoIin)
                 )
-                .padding([22, 0]),
+                // Centred on the input beside it (under its label).
+                .padding(iced::padding::top(25).bottom(19)),
             ]
             .spacing(theme::M),
         );

@@ -17,6 +17,20 @@ use crate::ui::{Ctx, Failure, theme};
 pub const SEARCH_ID: &str = "queue-search";
 const PAGE: usize = 50;
 
+// The table's columns, shared by the header and the rows. The number, the channel and the two
+// chips have a known longest text, so they get fixed widths that hold it on one line (a chip
+// never wraps); the rest of the width goes to the columns of free text, the service name
+// first: at 1366 px it takes at most two lines and an executor's name fits on one.
+const COL_NUMBER: Length = Length::Fixed(128.0);
+const COL_APPLICANT: Length = Length::FillPortion(3);
+const COL_SERVICE: Length = Length::FillPortion(3);
+const COL_CHANNEL: Length = Length::Fixed(60.0);
+/// Holds the longest status chip, «Қол қойылды, беруге дайын».
+const COL_STATUS: Length = Length::Fixed(200.0);
+/// Holds «просрочено на 120 раб. дн.».
+const COL_DUE: Length = Length::Fixed(185.0);
+const COL_EXECUTOR: Length = Length::FillPortion(2);
+
 /// An option of a filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice<T> {
@@ -401,22 +415,22 @@ impl State {
                 .width(Length::FillPortion(2)),
         );
 
-        let head = |k: &str, p: u16| {
+        let head = |k: &str, width: Length| {
             text(ctx.t(k))
                 .size(theme::SMALL)
                 .font(theme::BOLD)
                 .color(theme::MUTED)
-                .width(Length::FillPortion(p))
+                .width(width)
         };
         let header = container(
             row![
-                head("ui-col-number", 4),
-                head("ui-col-applicant", 5),
-                head("ui-col-service", 3),
-                head("ui-col-channel", 2),
-                head("ui-col-status", 3),
-                head("ui-col-due", 3),
-                head("ui-col-executor", 3),
+                head("ui-col-number", COL_NUMBER),
+                head("ui-col-applicant", COL_APPLICANT),
+                head("ui-col-service", COL_SERVICE),
+                head("ui-col-channel", COL_CHANNEL),
+                head("ui-col-status", COL_STATUS),
+                head("ui-col-due", COL_DUE),
+                head("ui-col-executor", COL_EXECUTOR),
             ]
             .spacing(theme::S)
             .padding([6, 10]),
@@ -435,34 +449,29 @@ impl State {
                     .size(theme::SMALL)
                     .color(theme::MUTED),
             ];
-            let due = column![
+            // A closed application has no chip: its date alone, centred like the other cells.
+            let mut due = column![
                 text(crate::i18n::date_short(
                     r.due_date.parse().unwrap_or_default()
                 ))
                 .size(theme::SMALL),
-                if r.status.is_open() {
-                    w::due_chip(l, line.left)
-                } else {
-                    text("").into()
-                },
             ]
             .spacing(2);
+            if r.status.is_open() {
+                due = due.push(w::due_chip(l, line.left));
+            }
             let cells = row![
-                text(r.number.clone())
-                    .size(theme::SMALL)
-                    .width(Length::FillPortion(4)),
-                container(applicant).width(Length::FillPortion(5)),
-                text(service)
-                    .size(theme::SMALL)
-                    .width(Length::FillPortion(3)),
+                text(r.number.clone()).size(theme::SMALL).width(COL_NUMBER),
+                container(applicant).width(COL_APPLICANT),
+                text(service).size(theme::SMALL).width(COL_SERVICE),
                 text(ctx.t(&format!("ui-channel-short-{}", r.channel.code())))
                     .size(theme::SMALL)
-                    .width(Length::FillPortion(2)),
-                container(w::status_chip(l, r.status)).width(Length::FillPortion(3)),
-                container(due).width(Length::FillPortion(3)),
+                    .width(COL_CHANNEL),
+                container(w::status_chip(l, r.status)).width(COL_STATUS),
+                container(due).width(COL_DUE),
                 text(r.executor.clone().unwrap_or_default())
                     .size(theme::SMALL)
-                    .width(Length::FillPortion(3)),
+                    .width(COL_EXECUTOR),
             ]
             .spacing(theme::S)
             .align_y(Alignment::Center);

@@ -1,5 +1,6 @@
 //! Reusable pieces of the window, built only from the design system in `theme.rs`.
 
+use iced::widget::text::Wrapping;
 use iced::widget::{
     Space, button, center, column, container, mouse_area, opaque, row, stack, text, text_input,
 };
@@ -108,12 +109,18 @@ pub fn narrow_card<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) ->
     .into()
 }
 
-/// A small coloured label; the colour always comes with words.
+/// A small coloured label; the colour always comes with words. It never wraps: a chip is
+/// one line, and the tables give its column room for the longest one.
 pub fn chip<'a, M: 'a>(label: String, color: Color) -> Element<'a, M> {
-    container(text(label).size(theme::SMALL).font(theme::BOLD))
-        .padding([2, 8])
-        .style(theme::chip(color))
-        .into()
+    container(
+        text(label)
+            .size(theme::SMALL)
+            .font(theme::BOLD)
+            .wrapping(Wrapping::None),
+    )
+    .padding([2, 8])
+    .style(theme::chip(color))
+    .into()
 }
 
 /// A status shown as a coloured label with its name.
