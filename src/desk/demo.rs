@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -17,6 +17,7 @@ use super::auth::{Actor, NewUserInput};
 use super::flow::Target;
 use super::intake::{CheckedFile, Registration};
 use super::{DataDir, Desk, DeskError, ManualClock, NewOffice, Options, Result, Session, stamp};
+use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, Service, TermUnit};
 use crate::domain::decision::{DecisionInput, Outcome};
 use crate::domain::iin::{Iin, Sex};
@@ -504,16 +505,40 @@ pub fn sample_pdf(title: &str) -> Vec<u8> {
     out
 }
 
-fn working_moment(desk: &Desk, day: NaiveDate, rng: &mut StdRng) -> DateTime<Utc> {
-    let cal = desk.calendar();
+fn working_moment(
+    cal: &Calendar,
+    tz: FixedOffset,
+    day: NaiveDate,
+    rng: &mut StdRng,
+) -> DateTime<Utc> {
     let day = cal.next_working_day_from(day);
     let local =
         day.and_hms_opt(9, 0, 0).expect("9:00") + Duration::minutes(rng.random_range(0..8 * 60));
-    desk.tz()
-        .from_local_datetime(&local)
+    tz.from_local_datetime(&local)
         .single()
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| local.and_utc())
+}
+
+/// When an application `age_days` old was accepted: a moment in office hours on or after that
+/// day, but never after `now` (on a weekend or before 9:00 the next working morning would be
+/// in the future; then an earlier day is taken).
+fn accepted_moment(
+    cal: &Calendar,
+    tz: FixedOffset,
+    now: DateTime<Utc>,
+    age_days: i64,
+    rng: &mut StdRng,
+) -> DateTime<Utc> {
+    let today = now.with_timezone(&tz).date_naive();
+    let mut back = age_days.max(0);
+    loop {
+        let t = working_moment(cal, tz, today - Duration::days(back), rng);
+        if t <= now {
+            return t;
+        }
+        back += 1;
+    }
 }
 
 /// The same moment if it falls in office hours (09:00–18:00 of a working day), else the next
@@ -742,6 +767,7 @@ pub fn run(
     let persons: Vec<PersonInput> = (0..n_persons).map(|_| person(&mut rng, today)).collect();
 
     // Plan every application's history, then apply all steps in time order.
+    let cal_now = desk.calendar();
     let mut plans = Vec::with_capacity(requests);
     let n_services = cat.services.len();
     for k in 0..requests {
@@ -785,7 +811,7 @@ pub fn run(
         } else {
             (rng.random::<f64>().powf(1.6) * 240.0) as i64
         };
-        let accepted = working_moment(&desk, today - Duration::days(age_days), &mut rng);
+        let accepted = accepted_moment(&cal_now, desk.tz(), real_now, age_days, &mut rng);
         let version = svc.latest_version();
         let term = version.term_for(channel);
         let term_days = match term.unit {
@@ -1077,4 +1103,35 @@ pub fn run(
         by_status,
         persons: persons_count,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sunday 22 November 2026, 14:57 in Almaty (UTC+5): a demo made then must not date
+    /// applications on Monday morning, nor later today.
+    #[test]
+    fn applications_are_never_accepted_after_the_demo_is_made() {
+        let cal = Calendar::builtin();
+        let tz = FixedOffset::east_opt(5 * 3600).unwrap();
+        let mut rng = StdRng::seed_from_u64(7);
+        for now in [
+            "2026-11-22T09:57:00Z", // Sunday
+            "2026-11-23T03:30:00Z", // Monday 08:30, before office hours
+            "2026-11-23T05:10:00Z", // Monday 10:10
+        ] {
+            let now: DateTime<Utc> = now.parse().unwrap();
+            for age in [0, 1, 2, 5] {
+                for _ in 0..50 {
+                    let t = accepted_moment(&cal, tz, now, age, &mut rng);
+                    assert!(t <= now, "{t} after {now} (age {age})");
+                    let local = t.with_timezone(&tz);
+                    assert!(cal.is_working_day(local.date_naive()), "{local}");
+                    assert!((9..17).contains(&chrono::Timelike::hour(&local)), "{local}");
+                    assert!(now - t < Duration::days(age + 7), "{t} too early for {now}");
+                }
+            }
+        }
+    }
 }
