@@ -1,5 +1,7 @@
 # Бағдарлама терезесі.
 ui-app-title = ЖАО АЖО
+# The name of this language, in itself, for the language switch.
+ui-lang-name = Қазақша
 ui-failed = Деректерді ашу мүмкін болмады
 ui-loading = Жүктелуде…
 ui-logout = Шығу

@@ -31,6 +31,12 @@ fn id(lang: Lang) -> &'static LanguageIdentifier {
 
 /// The message `key` in `lang`. A missing key shows as the key itself (tests make sure none
 /// is missing).
+/// The name of a language in that language (Қазақша, Русский), for the language switch: the
+/// same in whichever language the window is.
+pub fn lang_name(lang: Lang) -> String {
+    tr(lang, "ui-lang-name")
+}
+
 pub fn tr(lang: Lang, key: &str) -> String {
     LOCALES
         .try_lookup(id(lang), key)

@@ -219,42 +219,7 @@ impl App {
 
     pub fn subscription(&self) -> Subscription<Message> {
         let tick = iced::time::every(Duration::from_secs(20)).map(|_| Message::Tick);
-        let events = event::listen_with(|e, status, _window| match e {
-            Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => {
-                use keyboard::key::Named;
-                match key.as_ref() {
-                    keyboard::Key::Character("n") | keyboard::Key::Character("т")
-                        if modifiers.command() =>
-                    {
-                        Some(Message::Shortcut(Shortcut::NewApplication))
-                    }
-                    keyboard::Key::Character("f") | keyboard::Key::Character("а")
-                        if modifiers.command() =>
-                    {
-                        Some(Message::Shortcut(Shortcut::Search))
-                    }
-                    keyboard::Key::Character("o") | keyboard::Key::Character("щ")
-                        if modifiers.command() =>
-                    {
-                        Some(Message::Shortcut(Shortcut::Attach))
-                    }
-                    keyboard::Key::Named(Named::Escape) => {
-                        Some(Message::Shortcut(Shortcut::Escape))
-                    }
-                    keyboard::Key::Named(Named::Tab) if status == event::Status::Ignored => {
-                        Some(Message::Shortcut(if modifiers.shift() {
-                            Shortcut::Previous
-                        } else {
-                            Shortcut::Next
-                        }))
-                    }
-                    _ => Some(Message::Activity),
-                }
-            }
-            Event::Mouse(iced::mouse::Event::ButtonPressed(_)) => Some(Message::Activity),
-            Event::Window(window::Event::FileDropped(path)) => Some(Message::FileDropped(path)),
-            _ => None,
-        });
+        let events = event::listen_with(|e, status, _window| event_message(e, status));
         let mut subs = vec![tick, events];
         // The exchange with the gateway runs in the background while the window is open.
         if let Some(d) = &self.desk
@@ -686,18 +651,15 @@ impl App {
             nav = nav.push(w::hfill());
             nav = nav.push(self.gateway_line());
         }
-        let lang_button = |lang: Lang, label: &str| {
-            button(text(label.to_string()).size(theme::SMALL))
+        let lang_button = |lang: Lang| {
+            button(text(crate::i18n::lang_name(lang)).size(theme::SMALL))
                 .padding([4, 8])
                 .style(theme::nav(self.lang == lang))
                 .on_press(Message::SetLang(lang))
         };
-        let mut right = row![
-            lang_button(Lang::Kk, "Қазақша"),
-            lang_button(Lang::Ru, "Русский"),
-        ]
-        .spacing(theme::S)
-        .align_y(Alignment::Center);
+        let mut right = row![lang_button(Lang::Kk), lang_button(Lang::Ru),]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
         if let Some(s) = &self.session {
             right = right.push(text(s.full_name.clone()).size(theme::SMALL));
             right = right.push(
@@ -842,4 +804,91 @@ fn user_input(m: &Message) -> bool {
 /// Who sees the per-message gateway view (and may retry a failed message).
 fn may_see_gateway(s: &Session) -> bool {
     s.has(Role::Admin) || s.has(Role::Head) || s.has(Role::Registrar)
+}
+
+/// What a window event means to the app: a shortcut, activity (for the idle lock), a dropped
+/// file, or nothing.
+fn event_message(e: Event, status: event::Status) -> Option<Message> {
+    match e {
+        Event::Keyboard(keyboard::Event::KeyPressed {
+            key,
+            physical_key,
+            modifiers,
+            ..
+        }) => {
+            use keyboard::key::Named;
+            // Shortcuts by the key's place, whatever the layout: Ctrl+N is the same key on
+            // the Russian and Kazakh layouts.
+            let latin = key.to_latin(physical_key);
+            match key.as_ref() {
+                _ if latin == Some('n') && modifiers.command() => {
+                    Some(Message::Shortcut(Shortcut::NewApplication))
+                }
+                _ if latin == Some('f') && modifiers.command() => {
+                    Some(Message::Shortcut(Shortcut::Search))
+                }
+                _ if latin == Some('o') && modifiers.command() => {
+                    Some(Message::Shortcut(Shortcut::Attach))
+                }
+                keyboard::Key::Named(Named::Escape) => Some(Message::Shortcut(Shortcut::Escape)),
+                keyboard::Key::Named(Named::Tab) if status == event::Status::Ignored => {
+                    Some(Message::Shortcut(if modifiers.shift() {
+                        Shortcut::Previous
+                    } else {
+                        Shortcut::Next
+                    }))
+                }
+                _ => Some(Message::Activity),
+            }
+        }
+        Event::Mouse(iced::mouse::Event::ButtonPressed(_)) => Some(Message::Activity),
+        Event::Window(window::Event::FileDropped(path)) => Some(Message::FileDropped(path)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyboard::key::{Code, Physical};
+
+    fn press(ch: &str, code: Code, modifiers: keyboard::Modifiers) -> Option<Message> {
+        let key = keyboard::Key::Character(ch.into());
+        event_message(
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                key: key.clone(),
+                modified_key: key,
+                physical_key: Physical::Code(code),
+                location: keyboard::Location::Standard,
+                modifiers,
+                text: None,
+                repeat: false,
+            }),
+            event::Status::Ignored,
+        )
+    }
+
+    #[test]
+    fn shortcuts_work_on_latin_and_cyrillic_layouts() {
+        let ctrl = keyboard::Modifiers::CTRL;
+        for (latin, cyrillic, code, want) in [
+            // The Cyrillic letters on the same keys of the Russian/Kazakh layout.
+            ("n", "\u{442}", Code::KeyN, Shortcut::NewApplication),
+            ("f", "\u{430}", Code::KeyF, Shortcut::Search),
+            ("o", "\u{449}", Code::KeyO, Shortcut::Attach),
+        ] {
+            for ch in [latin, cyrillic] {
+                let got = press(ch, code, ctrl);
+                assert!(
+                    matches!(&got, Some(Message::Shortcut(s)) if *s == want),
+                    "Ctrl+{ch}: {got:?}"
+                );
+            }
+            // Without Ctrl it is typing, not a shortcut.
+            assert!(matches!(
+                press(cyrillic, code, keyboard::Modifiers::empty()),
+                Some(Message::Activity)
+            ));
+        }
+    }
 }

@@ -8,7 +8,7 @@ use iced::{Element, Length, Task};
 use crate::desk::auth::{Actor, NewUserInput};
 use crate::desk::{DataDir, Desk, NewOffice, Options, SystemClock};
 use crate::domain::model::{Lang, Role};
-use crate::i18n::tr;
+use crate::i18n::{lang_name, tr};
 use crate::ui::app::DeskHandle;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
@@ -147,8 +147,8 @@ impl State {
             w::title(tr(l, "ui-first-run-title")),
             w::muted(tr(l, "ui-first-run-hint")),
             row![
-                w::secondary("Қазақша".into(), Some(Message::Lang(Lang::Kk))),
-                w::secondary("Русский".into(), Some(Message::Lang(Lang::Ru))),
+                w::secondary(lang_name(Lang::Kk), Some(Message::Lang(Lang::Kk))),
+                w::secondary(lang_name(Lang::Ru), Some(Message::Lang(Lang::Ru))),
             ]
             .spacing(theme::S),
         ]

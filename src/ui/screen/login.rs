@@ -9,7 +9,7 @@ use iced::{Alignment, Element, Length, Task};
 use crate::desk::{Desk, Session};
 use crate::domain::iin::Iin;
 use crate::domain::model::Lang;
-use crate::i18n::tr;
+use crate::i18n::{lang_name, tr};
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Failure, theme};
@@ -177,7 +177,7 @@ impl State {
     pub fn view(&self, l: Lang) -> Element<'_, Message> {
         let lang_row = row![
             w::button_with(
-                "Қазақша".into(),
+                lang_name(Lang::Kk),
                 Some(Message::Lang(Lang::Kk)),
                 if l == Lang::Kk {
                     theme::primary
@@ -186,7 +186,7 @@ impl State {
                 }
             ),
             w::button_with(
-                "Русский".into(),
+                lang_name(Lang::Ru),
                 Some(Message::Lang(Lang::Ru)),
                 if l == Lang::Ru {
                     theme::primary
