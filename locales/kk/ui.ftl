@@ -40,6 +40,9 @@ ui-gw-sync-now = Алмасу
 ## Алғашқы іске қосу
 ui-first-run-title = Жұмыс орнын баптау
 ui-first-run-hint = Деректер қалтасы бос. Бөлімді, жұмыс орнының кодын және алғашқы әкімшіні көрсетіңіз.
+# Examples for the office name fields: each in the language of its field.
+ui-first-run-example-kk = «… жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ
+ui-first-run-example-ru = ГУ «Отдел занятости и социальных программ …»
 ui-first-run-office = Бөлім
 ui-first-run-admin = Әкімші
 ui-first-run-submit = Баптау

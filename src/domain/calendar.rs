@@ -91,6 +91,8 @@ pub struct Calendar {
     working_weekends: BTreeSet<NaiveDate>,
     /// Years for which days off were generated.
     years: BTreeSet<i32>,
+    /// Kurban ait per year, as the year files give it (the rules cannot know it).
+    kurban_ait: BTreeMap<i32, NaiveDate>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -224,6 +226,7 @@ impl Calendar {
         self.years.insert(year);
         let mut list = rule_holidays(year);
         if let Some(k) = file.and_then(|f| f.kurban_ait) {
+            self.kurban_ait.insert(year, k);
             list.push((
                 k,
                 Text::new("Құрбан айт", "Курбан айт"),
@@ -296,6 +299,7 @@ impl Calendar {
         let mut cal = self.clone();
         cal.days_off.retain(|k, _| k.year() != file.year);
         cal.working_weekends.retain(|k| k.year() != file.year);
+        cal.kurban_ait.remove(&file.year);
         cal.add_year(file.year, Some(file));
         cal
     }
@@ -325,6 +329,11 @@ impl Calendar {
             .range(d(year, 1, 1)..=d(year, 12, 31))
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// Kurban ait of that year, when its year file gives it.
+    pub fn kurban_ait(&self, year: i32) -> Option<NaiveDate> {
+        self.kurban_ait.get(&year).copied()
     }
 
     /// Saturdays and Sundays made working days by decree in that year.
@@ -490,6 +499,7 @@ mod tests {
         });
         assert!(!edited.is_working_day(d(2022, 10, 22)));
         assert!(edited.is_working_day(d(2022, 10, 24)));
+        assert_eq!(edited.kurban_ait(2022), Some(d(2022, 7, 9)));
     }
 
     #[test]
@@ -497,8 +507,11 @@ mod tests {
         let c = Calendar::builtin();
         for year in FIRST_YEAR..=LAST_YEAR {
             let hs = c.holidays(year);
+            let k = c.kurban_ait(year);
+            assert!(k.is_some(), "no Kurban ait date for {year}");
             assert!(
-                hs.iter().any(|h| h.name.ru == "Курбан айт"),
+                hs.iter()
+                    .any(|h| h.name.ru == "Курбан айт" && Some(h.date) == k),
                 "no Kurban ait in {year}"
             );
         }

@@ -231,13 +231,9 @@ impl State {
             year: self.year,
             ..Default::default()
         });
-        let holidays = ctx.desk.calendar().holidays(self.year);
-        let kurban = file.kurban_ait.or_else(|| {
-            holidays
-                .iter()
-                .find(|h| h.name.ru == "Курбан айт")
-                .map(|h| h.date)
-        });
+        let kurban = file
+            .kurban_ait
+            .or_else(|| ctx.desk.calendar().kurban_ait(self.year));
         self.kurban = kurban.map(crate::i18n::date_short).unwrap_or_default();
         self.year_file = Some(file);
     }
