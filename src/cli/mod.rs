@@ -113,6 +113,21 @@ pub enum Command {
     },
 }
 
+/// Where the gateway is and this client's token.
+#[derive(Args, Debug)]
+pub struct GatewayArgs {
+    #[arg(long)]
+    pub gateway: String,
+    #[arg(long)]
+    pub token: String,
+}
+
+impl GatewayArgs {
+    fn client(&self) -> crate::sync::client::Client {
+        crate::sync::client::Client::new(&self.gateway, &self.token)
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum GatewayCmd {
     /// Run the gateway.
@@ -131,10 +146,8 @@ pub enum GatewayCmd {
     },
     /// Send an application as ЦОН or the portal; prints its messageId.
     Submit {
-        #[arg(long)]
-        gateway: String,
-        #[arg(long)]
-        token: String,
+        #[command(flatten)]
+        gw: GatewayArgs,
         #[arg(long)]
         office: String,
         /// con or portal (must match the token's client).
@@ -156,10 +169,8 @@ pub enum GatewayCmd {
     },
     /// Withdraw an application submitted through the portal.
     Withdraw {
-        #[arg(long)]
-        gateway: String,
-        #[arg(long)]
-        token: String,
+        #[command(flatten)]
+        gw: GatewayArgs,
         #[arg(long)]
         office: String,
         #[arg(long)]
@@ -169,10 +180,8 @@ pub enum GatewayCmd {
     },
     /// The notices and results that came back to this client.
     Inbox {
-        #[arg(long)]
-        gateway: String,
-        #[arg(long)]
-        token: String,
+        #[command(flatten)]
+        gw: GatewayArgs,
         #[arg(long)]
         json: bool,
         /// Save the signed results (PDF) into this folder.
@@ -907,8 +916,7 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             println!("{t}");
         }
         GatewayCmd::Submit {
-            gateway,
-            token,
+            gw,
             office,
             channel,
             service,
@@ -917,7 +925,7 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             fields_json,
             attach,
         } => {
-            let client = crate::sync::client::Client::new(&gateway, &token);
+            let client = gw.client();
             let rt = runtime()?;
             let me = rt
                 .block_on(client.whoami())
@@ -960,13 +968,12 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             println!("{id}");
         }
         GatewayCmd::Withdraw {
-            gateway,
-            token,
+            gw,
             office,
             message_id,
             reason,
         } => {
-            let client = crate::sync::client::Client::new(&gateway, &token);
+            let client = gw.client();
             let id = runtime()?
                 .block_on(crate::sync::withdraw(
                     &client,
@@ -977,13 +984,8 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
                 .map_err(Failure)?;
             println!("{id}");
         }
-        GatewayCmd::Inbox {
-            gateway,
-            token,
-            json,
-            save,
-        } => {
-            let client = crate::sync::client::Client::new(&gateway, &token);
+        GatewayCmd::Inbox { gw, json, save } => {
+            let client = gw.client();
             let rt = runtime()?;
             let items = rt.block_on(crate::sync::inbox(&client)).map_err(Failure)?;
             if json {

@@ -288,6 +288,33 @@ impl Desk {
                     })?;
                     return Ok(Applied::Waiting);
                 };
+                // A withdrawal that may not be applied: the head sees it, the state stands.
+                let record_conflict = |kind: &str, detail: String| {
+                    self.store.write(|tx| {
+                        crate::store::inbox::add_conflict(
+                            tx,
+                            &m.message_id,
+                            Some(app.id),
+                            kind,
+                            &detail,
+                            &now,
+                        )?;
+                        crate::store::inbox::put(
+                            tx,
+                            &row("applied", Some(app.id), Some(detail.clone())),
+                            &now,
+                        )?;
+                        self.audit(
+                            tx,
+                            None,
+                            "gateway_conflict",
+                            "application",
+                            &app.number,
+                            serde_json::json!({"kind": kind, "detail": detail}),
+                        )
+                    })?;
+                    Ok(Applied::Conflict { detail })
+                };
                 if app.origin.as_deref() != Some(m.sender.as_str()) {
                     let detail = match &app.origin {
                         Some(origin) => ta(
@@ -303,31 +330,7 @@ impl Desk {
                             &[("sender", &m.sender), ("number", &app.number)],
                         ),
                     };
-                    self.store.write(|tx| {
-                        crate::store::inbox::add_conflict(
-                            tx,
-                            &m.message_id,
-                            Some(app.id),
-                            "foreign_withdrawal",
-                            &detail,
-                            &now,
-                        )?;
-                        crate::store::inbox::put(
-                            tx,
-                            &row("applied", Some(app.id), Some(detail.clone())),
-                            &now,
-                        )?;
-                        self.audit(
-                            tx,
-                            None,
-                            "gateway_conflict",
-                            "application",
-                            &app.number,
-                            serde_json::json!({"detail": detail}),
-                        )?;
-                        Ok::<_, DeskError>(())
-                    })?;
-                    return Ok(Applied::Conflict { detail });
+                    return record_conflict("foreign_withdrawal", detail);
                 }
                 let reason = m
                     .data
@@ -351,23 +354,7 @@ impl Desk {
                                 ("error", &DeskError::Lifecycle(e).message(Lang::Ru)),
                             ],
                         );
-                        self.store.write(|tx| {
-                            crate::store::inbox::add_conflict(
-                                tx,
-                                &m.message_id,
-                                Some(app.id),
-                                "late_withdrawal",
-                                &detail,
-                                &now,
-                            )?;
-                            crate::store::inbox::put(
-                                tx,
-                                &row("applied", Some(app.id), Some(detail.clone())),
-                                &now,
-                            )?;
-                            Ok::<_, DeskError>(())
-                        })?;
-                        Ok(Applied::Conflict { detail })
+                        record_conflict("late_withdrawal", detail)
                     }
                     Err(e) => Err(e),
                 }

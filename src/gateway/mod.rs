@@ -445,16 +445,34 @@ fn deliveries(rows: Vec<crate::store::gateway::StoredMessage>) -> Vec<Delivery> 
         .collect()
 }
 
-async fn pull(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
-    let (name, _) = match client(&s, &headers).await {
+/// A page of the messages routed to the caller: those still to deliver (`pull`) or all of
+/// them (`inbox`).
+async fn messages_for(
+    s: &Shared,
+    headers: &HeaderMap,
+    q: PullQuery,
+    undelivered_only: bool,
+) -> Response {
+    let (name, _) = match client(s, headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let limit = q.limit.clamp(1, 500);
-    match with_store(&s, move |st| st.pull(&name, q.after, limit)).await {
+    let rows = with_store(s, move |st| {
+        if undelivered_only {
+            st.pull(&name, q.after, limit)
+        } else {
+            st.all_for(&name, q.after, limit)
+        }
+    });
+    match rows.await {
         Ok(rows) => Json(deliveries(rows)).into_response(),
         Err(r) => r,
     }
+}
+
+async fn pull(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
+    messages_for(&s, &headers, q, true).await
 }
 
 async fn inbox(
@@ -462,15 +480,7 @@ async fn inbox(
     headers: HeaderMap,
     Query(q): Query<PullQuery>,
 ) -> Response {
-    let (name, _) = match client(&s, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let limit = q.limit.clamp(1, 500);
-    match with_store(&s, move |st| st.all_for(&name, q.after, limit)).await {
-        Ok(rows) => Json(deliveries(rows)).into_response(),
-        Err(r) => r,
-    }
+    messages_for(&s, &headers, q, false).await
 }
 
 async fn ack(

@@ -285,12 +285,11 @@ impl State {
             .align_y(Alignment::Center),
         ]
         .spacing(theme::M);
-        if let Some(n) = &self.notice {
-            page = page.push(w::notice(n, theme::SUCCESS));
-        }
-        if let Some(e) = &self.error {
-            page = page.push(w::error_banner(e.text(l)));
-        }
+        page = w::with_outcome(
+            page,
+            self.notice.as_deref(),
+            self.error.as_ref().map(|e| e.text(l)),
+        );
         page = page.push(
             row![
                 container(self.summary(ctx, g)).width(Length::Fixed(330.0)),

@@ -392,12 +392,11 @@ impl State {
             .align_y(Alignment::Center),
         ]
         .spacing(theme::M);
-        if let Some(n) = &self.notice {
-            page = page.push(w::notice(n, theme::SUCCESS));
-        }
-        if let Some(e) = &self.error {
-            page = page.push(w::error_banner(e.text(l)));
-        }
+        page = w::with_outcome(
+            page,
+            self.notice.as_deref(),
+            self.error.as_ref().map(|e| e.text(l)),
+        );
         // Conflicts are never silent: every section of the desk says they are there.
         if !self.conflicts.is_empty() && self.section != Section::Conflicts {
             page = page.push(

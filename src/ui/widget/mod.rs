@@ -195,11 +195,22 @@ pub fn danger<'a, M: Clone + 'a>(label: String, on_press: Option<M>) -> Element<
 
 /// An error panel.
 pub fn error_banner<'a, M: 'a>(msg: &str) -> Element<'a, M> {
-    container(text(msg.to_string()).size(theme::BODY))
-        .padding(theme::M)
-        .width(Length::Fill)
-        .style(theme::banner(theme::DANGER))
-        .into()
+    notice(msg, theme::DANGER)
+}
+
+/// Under a screen's title: the last action's success notice, then its error, when there are.
+pub fn with_outcome<'a, M: 'a>(
+    mut page: iced::widget::Column<'a, M>,
+    notice_text: Option<&str>,
+    error: Option<&str>,
+) -> iced::widget::Column<'a, M> {
+    if let Some(n) = notice_text {
+        page = page.push(notice(n, theme::SUCCESS));
+    }
+    if let Some(e) = error {
+        page = page.push(error_banner(e));
+    }
+    page
 }
 
 /// A success or information panel.
