@@ -469,7 +469,43 @@ fn parse_cert(der: &[u8]) -> Result<X509Certificate<'_>, SigError> {
     if !rest.is_empty() {
         return Err(malformed("trailing bytes after the certificate"));
     }
+    if der != canonical_cert(cert.tbs_certificate.as_ref(), &cert.signature_value.data) {
+        return Err(malformed("the certificate is not in canonical DER form"));
+    }
     Ok(cert)
+}
+
+/// The one DER encoding of an Ed25519 certificate with these signed bytes and signature.
+/// Only the to-be-signed part is covered by the issuer's signature, and the parser forgives
+/// e.g. a wrong tag in the outer algorithm, so a certificate is accepted only in this form:
+/// otherwise its bytes could change while it still verified.
+fn canonical_cert(tbs: &[u8], signature: &[u8]) -> Vec<u8> {
+    const ED25519_ALGORITHM: [u8; 7] = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+    let mut body = tbs.to_vec();
+    body.extend_from_slice(&ED25519_ALGORITHM);
+    body.push(0x03);
+    body.extend(der_length(signature.len() + 1));
+    body.push(0x00);
+    body.extend_from_slice(signature);
+    let mut out = vec![0x30];
+    out.extend(der_length(body.len()));
+    out.extend(body);
+    out
+}
+
+/// A DER length: short form below 128, else the big-endian bytes after 0x80 | their count.
+fn der_length(n: usize) -> Vec<u8> {
+    if n < 0x80 {
+        return vec![n as u8];
+    }
+    let bytes: Vec<u8> = n
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
+    let mut out = vec![0x80 | bytes.len() as u8];
+    out.extend(bytes);
+    out
 }
 
 /// Reads the fields of a certificate.

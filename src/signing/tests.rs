@@ -205,3 +205,35 @@ fn messages_name_the_reason_in_both_languages() {
         assert_ne!(kk, ru);
     }
 }
+
+#[test]
+fn a_certificate_changed_outside_its_signed_part_is_refused() {
+    let w = world();
+    let der = &w.user.cert_der;
+    assert_eq!(
+        canonical_cert(
+            parse_cert(der).unwrap().tbs_certificate.as_ref(),
+            &parse_cert(der).unwrap().signature_value.data
+        ),
+        *der
+    );
+    // The outer algorithm identifier sits after the signed part; x509-parser reads an OID
+    // whose tag says INTEGER all the same, and the CA's signature does not cover it.
+    let alg = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+    let at = der.windows(7).rposition(|w| w == alg).unwrap();
+    let mut bad = der.clone();
+    bad[at + 2] = 0x02;
+    assert!(matches!(
+        check_certificate(&w.trust, &bad, NOW, NOW, None),
+        Err(SigError::Malformed(_))
+    ));
+    assert!(matches!(cert_info(&bad), Err(SigError::Malformed(_))));
+}
+
+#[test]
+fn der_lengths_take_the_shortest_form() {
+    assert_eq!(der_length(0x41), vec![0x41]);
+    assert_eq!(der_length(0x7f), vec![0x7f]);
+    assert_eq!(der_length(0x80), vec![0x81, 0x80]);
+    assert_eq!(der_length(0x2b1), vec![0x82, 0x02, 0xb1]);
+}
