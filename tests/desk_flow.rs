@@ -367,6 +367,77 @@ fn tampered_papers_are_caught() {
     );
 }
 
+/// The paper re-rendered with its verification record changed by `edit`: a forgery made with
+/// the office's own renderer, consistent in every byte except what `edit` changed.
+fn forge_record(
+    paper: &[u8],
+    edit: impl FnOnce(&mut mio_desk::domain::document::VerificationRecord),
+) -> Vec<u8> {
+    use mio_desk::documents::{Langs, SealLine, Stamp, extract, render};
+    let doc = extract::load(paper).unwrap();
+    let text = extract::info_entry(&doc, b"Identifier").unwrap();
+    let mut record = mio_desk::domain::document::VerificationRecord::parse(&text).unwrap();
+    edit(&mut record);
+    let stamp = Stamp {
+        qr: record.qr.clone(),
+        seal: Some(SealLine {
+            signer: record.signer.clone(),
+            signed_at: record.signed_at_local,
+            cert_serial: record.cert_serial.clone(),
+        }),
+        record: Some(record.encode()),
+    };
+    render(&record.content, Langs::Both, &stamp).unwrap()
+}
+
+#[test]
+fn a_paper_with_another_signing_time_printed_is_not_valid() {
+    let o = office();
+    let t = Target::id(to_signature(&o, "850315300128"));
+    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
+    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    // Unchanged, the forging path gives back the very same paper.
+    assert_eq!(forge_record(&paper, |_| {}), paper);
+    for shift in [Duration::minutes(-90), Duration::seconds(1)] {
+        let forged = forge_record(&paper, |r| r.signed_at_local += shift);
+        let v = o.desk.verify_pdf(&forged).unwrap();
+        assert!(!v.is_valid(), "printed time moved by {shift} but {v:?}");
+        assert!(
+            v.line(Lang::Ru).contains("время подписания"),
+            "{}",
+            v.line(Lang::Ru)
+        );
+        assert!(
+            v.line(Lang::Kk).contains("қол қою уақыты"),
+            "{}",
+            v.line(Lang::Kk)
+        );
+    }
+}
+
+/// Every byte of the verification record flipped in turn: none is VALID. The sampled flips
+/// above once hit the printed signing time (not itself signed) and this found the
+/// certificate's outer algorithm (not covered by the issuer's signature).
+#[test]
+fn no_byte_of_the_record_can_change() {
+    let o = office();
+    let t = Target::id(to_signature(&o, "850315300128"));
+    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
+    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let doc = mio_desk::documents::extract::load(&paper).unwrap();
+    let text = mio_desk::documents::extract::info_entry(&doc, b"Identifier").unwrap();
+    let at = paper
+        .windows(text.len())
+        .position(|w| w == text.as_bytes())
+        .unwrap();
+    for pos in at..at + text.len() {
+        let mut bad = paper.clone();
+        bad[pos] ^= 0x01;
+        let v = o.desk.verify_pdf(&bad).unwrap();
+        assert!(!v.is_valid(), "byte {pos} changed but still {v:?}");
+    }
+}
+
 /// The first paper with the verification record (Identifier) of the second spliced in.
 fn swap_info(a: &[u8], b: &[u8]) -> Vec<u8> {
     let get = |x: &[u8]| {

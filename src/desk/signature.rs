@@ -79,6 +79,7 @@ pub enum Problem {
     PdfMismatch,
     SerialMismatch,
     SignerMismatch,
+    SignedTimeMismatch,
     FileChanged,
     UnknownCertificate,
     RegisterMismatch,
@@ -100,6 +101,7 @@ impl Problem {
                     Problem::PdfMismatch => "pdf-mismatch",
                     Problem::SerialMismatch => "serial-mismatch",
                     Problem::SignerMismatch => "signer-mismatch",
+                    Problem::SignedTimeMismatch => "signed-time-mismatch",
                     Problem::FileChanged => "file-changed",
                     Problem::UnknownCertificate => "unknown-certificate",
                     Problem::RegisterMismatch => "register-mismatch",
@@ -463,7 +465,9 @@ impl Desk {
             }
             .into());
         }
-        let local_now = self.local(now);
+        // The printed time is the signed instant (whole seconds) in office time, so that a
+        // verifier can recompute it from the seal and nothing on the paper goes unchecked.
+        let local_now = self.local(DateTime::from_timestamp(unix(now), 0).unwrap_or(now));
         let docs = &self.documents;
         let info = &u.info;
         let signer = &u.signer;
@@ -570,6 +574,12 @@ impl Desk {
         }
         if !verdict.is_valid() {
             return Ok(verdict);
+        }
+        // The signing time printed on the paper is not itself signed: it must be the sealed
+        // instant in office time (Kazakhstan keeps one zone, UTC+5, since March 2024).
+        let sealed_local = DateTime::from_timestamp(seal.signed_at, 0).map(|t| self.local(t));
+        if sealed_local != Some(record.signed_at_local) {
+            return Ok(Verdict::invalid(Problem::SignedTimeMismatch));
         }
         // Every byte: the file must be exactly the paper this record renders to.
         let again = documents::render(&record.content, Langs::Both, &signed_stamp(&record))
