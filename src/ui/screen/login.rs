@@ -95,8 +95,8 @@ impl State {
                 if self.busy {
                     return Action::None;
                 }
-                // A mistyped or short ИИН is said as such, next to the field: asking the
-                // desk would only answer "wrong ИИН or password".
+                // A mistyped or short IIN is said as such, next to the field: asking the
+                // desk would only answer with the generic `error-bad-credentials`.
                 if let Err(e) = Iin::parse(&self.iin) {
                     self.error = Some(Failure::from(crate::desk::DeskError::from(e)));
                     return Action::None;

@@ -25,9 +25,9 @@ const COL_NUMBER: Length = Length::Fixed(128.0);
 const COL_APPLICANT: Length = Length::FillPortion(3);
 const COL_SERVICE: Length = Length::FillPortion(3);
 const COL_CHANNEL: Length = Length::Fixed(60.0);
-/// Holds the longest status chip, «Қол қойылды, беруге дайын».
+/// Holds the longest status chip, Kazakh `status-signed`.
 const COL_STATUS: Length = Length::Fixed(200.0);
-/// Holds «просрочено на 120 раб. дн.».
+/// Holds a three-digit Russian overdue chip (`ui-due-overdue-days` with 120).
 const COL_DUE: Length = Length::Fixed(185.0);
 const COL_EXECUTOR: Length = Length::FillPortion(2);
 

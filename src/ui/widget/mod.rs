@@ -148,7 +148,8 @@ pub fn due_chip<'a, M: 'a>(lang: Lang, t: TimeLeft) -> Element<'a, M> {
     chip(label, theme::due_color(t))
 }
 
-/// A waiting time in words: "3 мин", "2 ч 15 мин", "3 дн. 4 ч".
+/// A waiting time in words (`ui-age-minutes`, `ui-age-hours` or `ui-age-days`): the largest
+/// unit and the one below it.
 pub fn age(lang: Lang, minutes: i64) -> String {
     let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
     if d > 0 {
