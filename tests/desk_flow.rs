@@ -10,7 +10,9 @@ use mio_desk::desk::DeskError;
 use mio_desk::desk::flow::Target;
 use mio_desk::desk::intake::NewFile;
 use mio_desk::desk::settings::{ExecutorVisibility, SettingChange};
+use mio_desk::documents::{Langs, Stamp, extract, render};
 use mio_desk::domain::decision::{DecisionInput, Outcome};
+use mio_desk::domain::document::VerificationRecord;
 use mio_desk::domain::model::{Channel, Lang, Status};
 use mio_desk::store::queue::{Query, Search, Tab};
 use serde_json::json;
@@ -118,8 +120,8 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     o.desk.submit_draft(&o.executor, t, &refuse).unwrap();
     let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
     let pdf = o.desk.signed_paper(s.document_id).unwrap().unwrap();
-    let doc = mio_desk::documents::extract::load(&pdf).unwrap();
-    let text = mio_desk::documents::extract::page_texts(&doc).join(" ");
+    let doc = extract::load(&pdf).unwrap();
+    let text = extract::page_texts(&doc).join(" ");
     assert!(text.contains("трудоустроен"), "{text}");
     assert!(
         text.contains("ДӘЛЕЛДІ БАС ТАРТУ") || text.contains("МОТИВИРОВАННЫЙ ОТКАЗ"),
@@ -316,12 +318,7 @@ fn a_foreign_authority_is_not_trusted() {
     let e = o.desk.sign(&o.head, t, &other.key, PIN).unwrap_err();
     assert_eq!(e.key(), "signature-untrusted");
     // A paper signed by the other office does not verify here.
-    let id = to_signature(&other, "850315300128");
-    let s = other
-        .desk
-        .sign(&other.head, Target::id(id), &other.key, PIN)
-        .unwrap();
-    let paper = other.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let paper = signed_paper(&other, "850315300128");
     assert!(other.desk.verify_pdf(&paper).unwrap().is_valid());
     let v = o.desk.verify_pdf(&paper).unwrap();
     assert!(!v.is_valid());
@@ -335,9 +332,7 @@ fn a_foreign_authority_is_not_trusted() {
 #[test]
 fn tampered_papers_are_caught() {
     let o = office();
-    let t = Target::id(to_signature(&o, "850315300128"));
-    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let paper = signed_paper(&o, "850315300128");
     assert!(o.desk.verify_pdf(&paper).unwrap().is_valid());
     // One changed byte anywhere: never VALID.
     let step = paper.len() / 37;
@@ -348,9 +343,7 @@ fn tampered_papers_are_caught() {
         assert!(!v.is_valid(), "byte {pos} changed but still {v:?}");
     }
     // A QR swapped in from another paper.
-    let t2 = Target::id(to_signature(&o, "791028302728"));
-    let s2 = o.desk.sign(&o.head, t2, &o.key, PIN).unwrap();
-    let other = o.desk.signed_paper(s2.document_id).unwrap().unwrap();
+    let other = signed_paper(&o, "791028302728");
     let swapped = swap_info(&paper, &other);
     let v = o.desk.verify_pdf(&swapped).unwrap();
     assert!(!v.is_valid(), "{v:?}");
@@ -369,33 +362,29 @@ fn tampered_papers_are_caught() {
 
 /// The paper re-rendered with its verification record changed by `edit`: a forgery made with
 /// the office's own renderer, consistent in every byte except what `edit` changed.
-fn forge_record(
-    paper: &[u8],
-    edit: impl FnOnce(&mut mio_desk::domain::document::VerificationRecord),
-) -> Vec<u8> {
-    use mio_desk::documents::{Langs, SealLine, Stamp, extract, render};
-    let doc = extract::load(paper).unwrap();
-    let text = extract::info_entry(&doc, b"Identifier").unwrap();
-    let mut record = mio_desk::domain::document::VerificationRecord::parse(&text).unwrap();
+fn forge_record(paper: &[u8], edit: impl FnOnce(&mut VerificationRecord)) -> Vec<u8> {
+    let mut record = VerificationRecord::parse(&record_text(paper)).unwrap();
     edit(&mut record);
-    let stamp = Stamp {
-        qr: record.qr.clone(),
-        seal: Some(SealLine {
-            signer: record.signer.clone(),
-            signed_at: record.signed_at_local,
-            cert_serial: record.cert_serial.clone(),
-        }),
-        record: Some(record.encode()),
-    };
-    render(&record.content, Langs::Both, &stamp).unwrap()
+    render(&record.content, Langs::Both, &Stamp::signed(&record)).unwrap()
+}
+
+/// A result signed by the office's head for a new applicant with this ИИН: its paper.
+fn signed_paper(o: &Office, iin: &str) -> Vec<u8> {
+    let t = Target::id(to_signature(o, iin));
+    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
+    o.desk.signed_paper(s.document_id).unwrap().unwrap()
+}
+
+/// The verification record embedded in a paper (its Identifier), as written.
+fn record_text(paper: &[u8]) -> String {
+    let doc = extract::load(paper).unwrap();
+    extract::info_entry(&doc, b"Identifier").unwrap()
 }
 
 #[test]
 fn a_paper_with_another_signing_time_printed_is_not_valid() {
     let o = office();
-    let t = Target::id(to_signature(&o, "850315300128"));
-    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let paper = signed_paper(&o, "850315300128");
     // Unchanged, the forging path gives back the very same paper.
     assert_eq!(forge_record(&paper, |_| {}), paper);
     for shift in [Duration::minutes(-90), Duration::seconds(1)] {
@@ -421,11 +410,8 @@ fn a_paper_with_another_signing_time_printed_is_not_valid() {
 #[test]
 fn no_byte_of_the_record_can_change() {
     let o = office();
-    let t = Target::id(to_signature(&o, "850315300128"));
-    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
-    let doc = mio_desk::documents::extract::load(&paper).unwrap();
-    let text = mio_desk::documents::extract::info_entry(&doc, b"Identifier").unwrap();
+    let paper = signed_paper(&o, "850315300128");
+    let text = record_text(&paper);
     let at = paper
         .windows(text.len())
         .position(|w| w == text.as_bytes())
@@ -440,11 +426,7 @@ fn no_byte_of_the_record_can_change() {
 
 /// The first paper with the verification record (Identifier) of the second spliced in.
 fn swap_info(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let get = |x: &[u8]| {
-        let doc = mio_desk::documents::extract::load(x).unwrap();
-        mio_desk::documents::extract::info_entry(&doc, b"Identifier").unwrap()
-    };
-    let (ra, rb) = (get(a), get(b));
+    let (ra, rb) = (record_text(a), record_text(b));
     let i = a
         .windows(ra.len())
         .position(|w| w == ra.as_bytes())
@@ -458,11 +440,9 @@ fn swap_info(a: &[u8], b: &[u8]) -> Vec<u8> {
 #[test]
 fn pasted_qr_text_verifies_against_the_register() {
     let o = office();
-    let t = Target::id(to_signature(&o, "850315300128"));
-    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
-    let paper = o.desk.signed_paper(s.document_id).unwrap().unwrap();
-    let doc = mio_desk::documents::extract::load(&paper).unwrap();
-    let qr = mio_desk::documents::extract::qr_text(&doc).unwrap();
+    let paper = signed_paper(&o, "850315300128");
+    let doc = extract::load(&paper).unwrap();
+    let qr = extract::qr_text(&doc).unwrap();
     assert!(!qr.contains("850315300128"), "full IIN in the QR: {qr}");
     let v = o.desk.verify_payload(&qr).unwrap();
     assert!(v.is_valid(), "{v:?}");

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::flow::{Signed, Target};
 use super::{Desk, DeskError, Result, Session, stamp};
-use crate::documents::{self, Langs, SealLine, Stamp};
+use crate::documents::{self, Langs, Stamp};
 use crate::domain::document::{Content, SealRef, VerificationPayload, VerificationRecord};
 use crate::domain::iin::Iin;
 use crate::domain::model::{Lang, Role};
@@ -496,7 +496,7 @@ impl Desk {
                 signed_at_local: local_now,
                 cert_serial: info.serial_hex.clone(),
             };
-            let paper = documents::render(content, Langs::Both, &signed_stamp(&record))
+            let paper = documents::render(content, Langs::Both, &Stamp::signed(&record))
                 .map_err(|e| DeskError::Document(e.to_string()))?;
             let pdf_sha = docs.put(&paper)?;
             sigs::insert_signature(
@@ -582,7 +582,7 @@ impl Desk {
             return Ok(Verdict::invalid(Problem::SignedTimeMismatch));
         }
         // Every byte: the file must be exactly the paper this record renders to.
-        let again = documents::render(&record.content, Langs::Both, &signed_stamp(&record))
+        let again = documents::render(&record.content, Langs::Both, &Stamp::signed(&record))
             .map_err(|e| DeskError::Document(e.to_string()))?;
         if again != bytes {
             return Ok(Verdict::invalid(Problem::FileChanged));
@@ -683,18 +683,5 @@ impl Desk {
             }
         }
         v
-    }
-}
-
-/// The stamp of a signed paper, from its verification record.
-fn signed_stamp(record: &VerificationRecord) -> Stamp {
-    Stamp {
-        qr: record.qr.clone(),
-        seal: Some(SealLine {
-            signer: record.signer.clone(),
-            signed_at: record.signed_at_local,
-            cert_serial: record.cert_serial.clone(),
-        }),
-        record: Some(record.encode()),
     }
 }

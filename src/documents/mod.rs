@@ -13,7 +13,7 @@ mod templates;
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
-use crate::domain::document::{Content, VerificationPayload};
+use crate::domain::document::{Content, VerificationPayload, VerificationRecord};
 use crate::domain::model::Lang;
 use layout::{Canvas, DoesNotFit};
 
@@ -69,6 +69,20 @@ impl Stamp {
             qr: VerificationPayload::unsigned(content).encode(),
             seal: None,
             record: None,
+        }
+    }
+
+    /// The stamp of a signed paper: everything on it comes from its verification record, so
+    /// a verifier re-renders the paper from the record alone and compares every byte.
+    pub fn signed(record: &VerificationRecord) -> Stamp {
+        Stamp {
+            qr: record.qr.clone(),
+            seal: Some(SealLine {
+                signer: record.signer.clone(),
+                signed_at: record.signed_at_local,
+                cert_serial: record.cert_serial.clone(),
+            }),
+            record: Some(record.encode()),
         }
     }
 }
