@@ -25,6 +25,21 @@ use mio_desk::ui::app::{App, Message};
 use mio_desk::ui::platform::{Fake, Platform};
 use mio_desk::ui::theme;
 
+/// A test run once in Kazakh and once in Russian.
+macro_rules! in_both_languages {
+    ($run:ident, $kazakh:ident, $russian:ident) => {
+        #[test]
+        fn $kazakh() {
+            $run(Lang::Kk);
+        }
+
+        #[test]
+        fn $russian() {
+            $run(Lang::Ru);
+        }
+    };
+}
+
 /// The window of an office PC.
 const WINDOW: Size = Size::new(1366.0, 768.0);
 /// Taller than the window, so whole forms are on screen while clicking through them.
@@ -706,15 +721,11 @@ fn whole_path(lang: Lang) {
     ui.snapshot(&format!("{}-verify", prefix(lang)));
 }
 
-#[test]
-fn the_whole_path_in_kazakh() {
-    whole_path(Lang::Kk);
-}
-
-#[test]
-fn the_whole_path_in_russian() {
-    whole_path(Lang::Ru);
-}
+in_both_languages!(
+    whole_path,
+    the_whole_path_in_kazakh,
+    the_whole_path_in_russian
+);
 
 // ---------------------------------------------------------------------------------------
 // Refusals, permissions and the keyboard.
@@ -893,15 +904,11 @@ fn login_refused(lang: Lang) {
     ui.assert_sees(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
 }
 
-#[test]
-fn login_refused_in_kazakh() {
-    login_refused(Lang::Kk);
-}
-
-#[test]
-fn login_refused_in_russian() {
-    login_refused(Lang::Ru);
-}
+in_both_languages!(
+    login_refused,
+    login_refused_in_kazakh,
+    login_refused_in_russian
+);
 
 fn intake_refused(lang: Lang) {
     let mut ui = Ui::new();
@@ -1015,15 +1022,11 @@ fn intake_refused(lang: Lang) {
     assert_eq!(v.app.intake["period_to"], serde_json::json!(2026));
 }
 
-#[test]
-fn intake_refused_in_kazakh() {
-    intake_refused(Lang::Kk);
-}
-
-#[test]
-fn intake_refused_in_russian() {
-    intake_refused(Lang::Ru);
-}
+in_both_languages!(
+    intake_refused,
+    intake_refused_in_kazakh,
+    intake_refused_in_russian
+);
 
 /// The reason of the refusal, as the executor types it.
 const REFUSAL: &str = "Өтініш беруші жұмыспен қамту органында тіркелмеген";
@@ -1090,15 +1093,11 @@ fn refusal(lang: Lang) {
     ui.assert_under(k(lang, "Бас тартудың себебі", "Причина отказа"), REFUSAL);
 }
 
-#[test]
-fn refusal_signed_as_written_in_kazakh() {
-    refusal(Lang::Kk);
-}
-
-#[test]
-fn refusal_signed_as_written_in_russian() {
-    refusal(Lang::Ru);
-}
+in_both_languages!(
+    refusal,
+    refusal_signed_as_written_in_kazakh,
+    refusal_signed_as_written_in_russian
+);
 
 fn wrong_pin(lang: Lang) {
     let mut ui = Ui::new();
@@ -1128,15 +1127,7 @@ fn wrong_pin(lang: Lang) {
     assert_eq!(ui.status_of(&number), Status::Signed);
 }
 
-#[test]
-fn wrong_pin_in_kazakh() {
-    wrong_pin(Lang::Kk);
-}
-
-#[test]
-fn wrong_pin_in_russian() {
-    wrong_pin(Lang::Ru);
-}
+in_both_languages!(wrong_pin, wrong_pin_in_kazakh, wrong_pin_in_russian);
 
 /// The head's comment on a returned draft.
 const COMMENT: &str = "Тіркелген күнін анықтамадағы күнмен тексеріңіз";
@@ -1182,15 +1173,11 @@ fn returned(lang: Lang) {
     ui.assert_sees(k(lang, "Қол қоюға жіберу", "Направить на подпись"));
 }
 
-#[test]
-fn returned_to_executor_in_kazakh() {
-    returned(Lang::Kk);
-}
-
-#[test]
-fn returned_to_executor_in_russian() {
-    returned(Lang::Ru);
-}
+in_both_languages!(
+    returned,
+    returned_to_executor_in_kazakh,
+    returned_to_executor_in_russian
+);
 
 fn no_buttons_for_others(lang: Lang) {
     let mut ui = Ui::new();
@@ -1243,15 +1230,11 @@ fn no_buttons_for_others(lang: Lang) {
     ui.assert_not_sees(new_tab);
 }
 
-#[test]
-fn no_buttons_for_others_in_kazakh() {
-    no_buttons_for_others(Lang::Kk);
-}
-
-#[test]
-fn no_buttons_for_others_in_russian() {
-    no_buttons_for_others(Lang::Ru);
-}
+in_both_languages!(
+    no_buttons_for_others,
+    no_buttons_for_others_in_kazakh,
+    no_buttons_for_others_in_russian
+);
 
 #[test]
 fn intake_tab_order_follows_the_form() {
@@ -1318,12 +1301,8 @@ fn idle_lock(lang: Lang) {
     ui.assert_sees("Әбілқасымова");
 }
 
-#[test]
-fn idle_lock_keeps_the_form_in_kazakh() {
-    idle_lock(Lang::Kk);
-}
-
-#[test]
-fn idle_lock_keeps_the_form_in_russian() {
-    idle_lock(Lang::Ru);
-}
+in_both_languages!(
+    idle_lock,
+    idle_lock_keeps_the_form_in_kazakh,
+    idle_lock_keeps_the_form_in_russian
+);
