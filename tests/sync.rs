@@ -895,6 +895,27 @@ async fn a_batch_answers_each_message_as_a_single_send_would() {
         (400, &json!("MALFORMED"))
     );
     assert_eq!(n.gw.store().sent_by(CON).unwrap().len(), 2);
+
+    // An envelope is stored as the sender wrote it (here in field order, not sorted), the
+    // same text a single send would store and the recipient pulls.
+    let mut own = envelope(CON, OFFICE);
+    own.sign(&tok);
+    let text = serde_json::to_string(&own).unwrap();
+    let (status, body) = raw(
+        &url,
+        reqwest::Method::POST,
+        "/v1/messages/batch",
+        Some(&tok),
+        format!("[{text}]").into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (status, body[0]["status"].as_u64()),
+        (200, Some(200)),
+        "{body}"
+    );
+    let kept = n.gw.store().by_id(&own.message_id).unwrap().unwrap();
+    assert_eq!(kept.envelope, text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -193,73 +193,38 @@ struct Checked {
     refs: Vec<String>,
 }
 
-/// Checks one envelope (its text as sent) from the authenticated client `name`: shape, the
-/// sender and its signature, a known recipient, and blobs the sender may name.
-fn check_message(
-    st: &GatewayStore,
-    name: &str,
-    token: &str,
-    text: String,
-) -> Result<Result<Checked, Refusal>, StoreError> {
+/// Checks one envelope (its text as sent) from the authenticated client `name` as far as it
+/// can without the store: size, shape, the sender and its signature; finds the blobs it names.
+/// Runs before the store is locked, so other clients do not wait on this work.
+fn parse_and_verify(name: &str, token: &str, text: String) -> Result<Checked, Refusal> {
     if text.len() > MAX_ENVELOPE {
-        return Ok(Err(Refusal::new(
+        return Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "TOO_LARGE",
             format!("an envelope is at most {MAX_ENVELOPE} bytes"),
-        )));
+        ));
     }
-    let env: Envelope = match serde_json::from_str(&text) {
-        Ok(e) => e,
-        Err(e) => {
-            return Ok(Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "MALFORMED",
-                e.to_string(),
-            )));
-        }
-    };
-    if let Err(e) = env.check() {
-        return Ok(Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED",
-            e.to_string(),
-        )));
-    }
+    let env: Envelope = serde_json::from_str(&text)
+        .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string()))?;
+    env.check()
+        .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string()))?;
     if env.sender.sender_id != name {
-        return Ok(Err(Refusal::new(
+        return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             "SENDER",
             format!("this token belongs to {name}, not {}", env.sender.sender_id),
-        )));
+        ));
     }
     if env.verify(token).is_err() {
-        return Ok(Err(Refusal::new(
+        return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             "SIGNATURE",
             "the sender's signature does not match",
-        )));
-    }
-    if !st.client_exists(&env.route_id)? {
-        return Ok(Err(Refusal::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "ROUTE",
-            format!("no recipient {}", env.route_id),
-        )));
+        ));
     }
     let mut refs = Vec::new();
     blob_refs(&env.data, &mut refs);
-    // A message may refer only to blobs that are whole and that its sender may read: the
-    // recipient must be able to fetch them, and nobody gets another's blob by naming it.
-    for sha in &refs {
-        if !st.may_read(sha, name)? {
-            return Ok(Err(Refusal::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "BLOB",
-                format!("blob {sha} is not uploaded whole by this client"),
-            )));
-        }
-    }
-    Ok(Ok(Checked {
+    Ok(Checked {
         hash: env.body_hash(),
         message_type: serde_json::to_value(env.message_type)
             .ok()
@@ -270,7 +235,35 @@ fn check_message(
         correlation_id: env.correlation_id,
         text,
         refs,
-    }))
+    })
+}
+
+/// The rest of the checks, against the store: a known recipient, and blobs the sender may
+/// name.
+fn check_in_store(
+    st: &GatewayStore,
+    name: &str,
+    c: &Checked,
+) -> Result<Result<(), Refusal>, StoreError> {
+    if !st.client_exists(&c.route)? {
+        return Ok(Err(Refusal::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ROUTE",
+            format!("no recipient {}", c.route),
+        )));
+    }
+    // A message may refer only to blobs that are whole and that its sender may read: the
+    // recipient must be able to fetch them, and nobody gets another's blob by naming it.
+    for sha in &c.refs {
+        if !st.may_read(sha, name)? {
+            return Ok(Err(Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "BLOB",
+                format!("blob {sha} is not uploaded whole by this client"),
+            )));
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Stores checked messages from `sender` in one transaction and answers each (a refusal for
@@ -339,10 +332,14 @@ async fn send(
         Ok(t) => t,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string()),
     };
+    let checked = match parse_and_verify(&name, &token, text) {
+        Ok(c) => c,
+        Err(refusal) => return refusal.response(),
+    };
     let r = with_store(&s, move |st| {
-        Ok(match check_message(st, &name, &token, text)? {
+        Ok(match check_in_store(st, &name, &checked)? {
             Err(refusal) => Err(refusal),
-            Ok(checked) => store_checked(st, &name, &[checked])?.remove(0),
+            Ok(()) => store_checked(st, &name, &[checked])?.remove(0),
         })
     })
     .await;
@@ -365,7 +362,8 @@ async fn send_batch(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let list: Vec<serde_json::Value> = match serde_json::from_slice(&body) {
+    // Each envelope is kept as the sender wrote it (raw), as a single send keeps it.
+    let list: Vec<Box<serde_json::value::RawValue>> = match serde_json::from_slice(&body) {
         Ok(l) => l,
         Err(e) => {
             return error(
@@ -382,12 +380,19 @@ async fn send_batch(
             format!("a batch is at most {MAX_BATCH} envelopes"),
         );
     }
+    let parsed: Vec<Result<Checked, Refusal>> = list
+        .into_iter()
+        .map(|raw| parse_and_verify(&name, &token, raw.get().to_string()))
+        .collect();
     let r = with_store(&s, move |st| {
-        let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(list.len());
+        let mut results: Vec<Option<BatchResult>> = Vec::with_capacity(parsed.len());
         let mut checked = Vec::new();
-        for v in list {
-            let text = serde_json::to_string(&v).unwrap_or_default();
-            match check_message(st, &name, &token, text)? {
+        for p in parsed {
+            let ok = match p {
+                Ok(c) => check_in_store(st, &name, &c)?.map(|()| c),
+                Err(refusal) => Err(refusal),
+            };
+            match ok {
                 Ok(c) => {
                     checked.push(c);
                     results.push(None);
