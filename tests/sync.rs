@@ -1552,7 +1552,10 @@ async fn an_application_from_con_goes_round_to_a_verified_signed_result() {
     assert_eq!(queue[0].channel, Channel::Con);
     assert_eq!(queue[0].iin.as_deref(), Some(applicant_iin.as_str()));
     let v = d.application(&s.registrar, &queue[0].number).unwrap();
-    assert_eq!(v.app.status.public().unwrap().text().ru, "Поступившие");
+    assert_eq!(
+        mio_desk::desk::intake::public_status_text(v.app.status.public().unwrap().code()).ru,
+        "Поступившие"
+    );
     assert_eq!(v.app.origin.as_deref(), Some(CON));
     let mut items: Vec<(String, Vec<u8>)> = v
         .attachments

@@ -56,6 +56,11 @@ role-akim_clerk = Ауылдық округ әкімі аппаратының м
 role-admin = Әкімші
 
 ## Мәртебелер (ішкі)
+# The public statuses of the State services rules sent to ЦОН and the portal (the words of the rules).
+public-status-received = Түскен
+public-status-in_work = Жұмыста
+public-status-completed = Орындалған
+public-status-rejected = Қабылданбады
 status-registered = Түскен
 status-in_work = Жұмыста
 status-awaiting_signature = Қол қоюда

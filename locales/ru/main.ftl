@@ -55,6 +55,11 @@ role-akim_clerk = Специалист аппарата акима сельск�
 role-admin = Администратор
 
 ## Статусы (внутренние)
+# The public statuses of the State services rules sent to ЦОН and the portal (the words of the rules).
+public-status-received = Поступившие
+public-status-in_work = В работе
+public-status-completed = Исполнено
+public-status-rejected = Отказано в приеме
 status-registered = Поступило
 status-in_work = В работе
 status-awaiting_signature = На подписи

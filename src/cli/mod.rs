@@ -329,9 +329,20 @@ pub fn lang() -> Lang {
 
 /// The default data directory.
 pub fn default_data_dir() -> PathBuf {
-    directories::ProjectDirs::from("kz", "mio", "mio-desk")
+    project_dirs()
         .map(|d| d.data_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("mio-desk-data"))
+}
+
+/// Where the bench keeps its districts unless told (they take minutes to hours to build).
+fn default_bench_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.cache_dir().join("bench"))
+        .unwrap_or_else(|| std::env::temp_dir().join("mio-desk-bench"))
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("kz", "mio", "mio-desk")
 }
 
 /// A failure to report.
@@ -729,11 +740,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 println!("{}", crate::bench::probe(dir.clone())?);
                 return Ok(0);
             }
-            let root = bench_dir.unwrap_or_else(|| {
-                directories::ProjectDirs::from("kz", "mio", "mio-desk")
-                    .map(|d| d.cache_dir().join("bench"))
-                    .unwrap_or_else(|| std::env::temp_dir().join("mio-desk-bench"))
-            });
+            let root = bench_dir.unwrap_or_else(default_bench_dir);
             let exe = std::env::current_exe()?;
             let settings = crate::bench::Settings {
                 requests,
@@ -741,11 +748,11 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 runs: runs.max(20),
                 drain,
             };
-            let mut last = Instant::now() - std::time::Duration::from_secs(10);
+            let mut last: Option<Instant> = None;
             let report = crate::bench::run(&settings, &exe, &mut |what| {
-                if last.elapsed().as_secs() >= 2 {
+                if last.is_none_or(|t| t.elapsed().as_secs() >= 2) {
                     eprintln!("bench: {what}");
-                    last = Instant::now();
+                    last = Some(Instant::now());
                 }
             })?;
             if json {

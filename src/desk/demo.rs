@@ -684,24 +684,22 @@ pub fn run(
     let mut rng = StdRng::seed_from_u64(seed);
     let today = desk.local(real_now).date();
     // Accounts: one per role, two executors.
-    let mut users = Vec::new();
+    let users = users();
     let mut sessions: BTreeMap<&'static str, Vec<Session>> = BTreeMap::new();
     // Everything the demo does is dated in the past; the accounts and the head's certificate
     // must already exist then.
     clock.set(real_now - Duration::days(400));
-    for (role, name, birth, serial, password) in DEMO_USERS {
-        let iin = demo_iin(birth, *role, *serial);
-        let existing = desk
-            .store
-            .read(|r| people::user_by_iin(r, &iin.as_string()))?;
+    for ((_, _, _, serial, _), d) in DEMO_USERS.iter().zip(&users) {
+        let role = &d.role;
+        let existing = desk.store.read(|r| people::user_by_iin(r, &d.iin))?;
         if existing.is_none() {
             desk.add_user(
                 Actor::System,
                 &NewUserInput {
-                    iin: iin.as_string(),
-                    full_name: name.to_string(),
+                    iin: d.iin.clone(),
+                    full_name: d.name.clone(),
                     roles: vec![*role],
-                    password: password.to_string(),
+                    password: d.password.clone(),
                     lang: if *role == Role::Executor && serial == &1713 {
                         Lang::Ru
                     } else {
@@ -713,14 +711,8 @@ pub fn run(
         }
         let u = desk
             .store
-            .read(|r| people::user_by_iin(r, &iin.as_string()))?
+            .read(|r| people::user_by_iin(r, &d.iin))?
             .ok_or_else(|| DeskError::NotFound("demo user".into()))?;
-        users.push(DemoUser {
-            role: *role,
-            iin: iin.as_string(),
-            name: name.to_string(),
-            password: password.to_string(),
-        });
         sessions.entry(role.code()).or_default().push(Session {
             user_id: u.id,
             iin: u.iin.clone(),

@@ -75,7 +75,8 @@ impl From<StoreError> for DeskError {
     }
 }
 
-fn field_problem(lang: Lang, p: &FieldProblem) -> String {
+/// What is wrong with a field, without naming the field (shown next to it).
+pub fn field_problem(lang: Lang, p: &FieldProblem) -> String {
     let key = format!("field-error-{}", p.key());
     match p {
         FieldProblem::OutOfRange { min, max } => tra(

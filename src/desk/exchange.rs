@@ -33,9 +33,14 @@ pub struct GatewayStatus {
     pub delivered: i64,
     pub failed: i64,
     pub oldest_pending: Option<String>,
+    /// How long the oldest undelivered message has been waiting, in minutes.
+    pub oldest_pending_minutes: Option<i64>,
     pub last_contact: Option<String>,
     pub last_error: Option<String>,
 }
+
+/// Who sees the per-message gateway view and may put a failed message back in the queue.
+pub const GATEWAY_ROLES: &[Role] = &[Role::Admin, Role::Head, Role::Registrar];
 
 const CONFIG: &str = "gateway_config";
 const LAST_CONTACT: &str = "gateway_last_contact";
@@ -99,10 +104,12 @@ impl Desk {
         let Ok((stats, contact, error, online)) = r else {
             return GatewayStatus::default();
         };
-        let local = |s: Option<String>| {
-            s.and_then(|s| super::parse_stamp(&s))
-                .map(|t| crate::i18n::datetime_short(self.local(t)))
-        };
+        let local = |s: Option<String>| s.and_then(|s| self.local_stamp(&s));
+        let oldest_pending_minutes = stats
+            .oldest_pending
+            .as_deref()
+            .and_then(super::parse_stamp)
+            .map(|at| (self.now() - at).num_minutes().max(0));
         GatewayStatus {
             configured: cfg.is_some(),
             online: online.as_deref() == Some("1"),
@@ -110,6 +117,7 @@ impl Desk {
             delivered: stats.delivered,
             failed: stats.failed,
             oldest_pending: local(stats.oldest_pending),
+            oldest_pending_minutes,
             last_contact: local(contact),
             last_error: error.filter(|e| !e.is_empty()).or(stats.last_error),
         }
@@ -506,13 +514,14 @@ impl Desk {
 
     /// Tells the sender its application was refused (the portal and ЦОН show it).
     fn queue_rejection(&self, tx: &crate::store::Tx<'_>, m: &Inbound, reason: &str) -> Result<()> {
+        let text = super::intake::public_status_text("rejected");
         let payload = serde_json::json!({
             "type": "status_notice",
             "application": null,
             "correlationId": m.message_id,
             "recipient": m.sender,
             "status": "rejected",
-            "statusText": {"kk": "Қабылданбады", "ru": "Отказано в приеме"},
+            "statusText": {"kk": text.kk, "ru": text.ru},
             "reason": reason,
             "at": stamp(self.now()),
         });
@@ -595,20 +604,6 @@ impl Desk {
             .collect())
     }
 
-    /// Records a delivery outcome of an outbox message.
-    pub fn outbox_result(
-        &self,
-        id: i64,
-        outcome: Result<(), (bool, String)>,
-        attempts: i64,
-    ) -> Result<()> {
-        self.outbox_results(vec![Delivered {
-            id,
-            outcome,
-            attempts,
-        }])
-    }
-
     /// Records the delivery outcomes of a batch of outbox messages in one transaction. A
     /// crash before it commits leaves them queued; sending them again is safe (the gateway
     /// answers a repeated message id with its first answer).
@@ -641,11 +636,7 @@ impl Desk {
 
     /// Puts a failed message back in the queue (the clerk's "retry" in the message view).
     pub fn outbox_retry(&self, s: &Session, id: i64) -> Result<()> {
-        self.require(
-            s,
-            &[Role::Admin, Role::Head, Role::Registrar],
-            "setting_change",
-        )?;
+        self.require(s, GATEWAY_ROLES, "setting_change")?;
         let now = stamp(self.now());
         self.store.write(|tx| {
             crate::store::outbox::requeue(tx, id, &now)?;

@@ -16,7 +16,6 @@ use crate::domain::lifecycle::Action;
 use crate::domain::model::{Channel, PublicStatus, Role};
 use crate::domain::person::{PersonInput, ValidPerson, fold_name};
 use crate::store::apps::{self, JournalEntry, NewApp, NewAttachment, NewDocument};
-use crate::store::files::sha256_hex;
 use crate::store::{Tx, outbox, people};
 
 /// A scan to attach.
@@ -112,11 +111,15 @@ impl Desk {
                 name: sanitize_name(&f.file_name, kind),
                 mime: kind.mime(),
                 size: size as i64,
-                sha256: sha256_hex(&f.bytes),
+                sha256: String::new(),
             });
         }
+        // Stored once all are checked; the store names each by the hash it computes.
         let bytes: Vec<&[u8]> = files.iter().map(|f| f.bytes.as_slice()).collect();
-        self.attachments.put_all(&bytes)?;
+        let shas = self.attachments.put_all(&bytes)?;
+        for (c, sha) in out.iter_mut().zip(shas) {
+            c.sha256 = sha;
+        }
         Ok(out)
     }
 
@@ -428,7 +431,7 @@ impl Desk {
                 )
             }
         };
-        let text = status.text();
+        let text = public_status_text(status.code());
         let payload = serde_json::json!({
             "type": "status_notice",
             "application": number,
@@ -514,5 +517,29 @@ impl Desk {
             )?;
             Ok(checked.len())
         })
+    }
+}
+
+/// A public status in both languages, as the notices to ЦОН and the portal carry it
+/// (`received`, `in_work`, `completed`, `rejected`).
+pub fn public_status_text(code: &str) -> crate::domain::model::Text {
+    let key = format!("public-status-{code}");
+    crate::domain::model::Text::new(
+        crate::i18n::tr(crate::domain::model::Lang::Kk, &key),
+        crate::i18n::tr(crate::domain::model::Lang::Ru, &key),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_statuses_carry_the_words_of_the_rules() {
+        let t = super::public_status_text("completed");
+        assert_eq!((t.kk.as_str(), t.ru.as_str()), ("Орындалған", "Исполнено"));
+        let t = super::public_status_text("rejected");
+        assert_eq!(
+            (t.kk.as_str(), t.ru.as_str()),
+            ("Қабылданбады", "Отказано в приеме")
+        );
     }
 }

@@ -156,6 +156,9 @@ impl Session {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
 }
 
 /// What the office is set up with at `init`.
@@ -313,6 +316,11 @@ impl Desk {
     /// A UTC moment in office-local time.
     pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
         t.with_timezone(&self.tz()).naive_local()
+    }
+
+    /// A stored moment (RFC 3339) in office time as people read it, `dd.mm.yyyy hh:mm`.
+    pub fn local_stamp(&self, s: &str) -> Option<String> {
+        parse_stamp(s).map(|t| crate::i18n::datetime_short(self.local(t)))
     }
 
     /// Office-local today.

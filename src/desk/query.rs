@@ -263,30 +263,18 @@ pub struct ConflictLine {
 }
 
 impl Desk {
-    fn local_stamp(&self, s: &str) -> String {
-        super::parse_stamp(s)
-            .map(|t| crate::i18n::datetime_short(self.local(t)))
-            .unwrap_or_default()
-    }
-
     /// The latest outgoing gateway messages, newest first (admin, head, registrar): the
     /// per-message view of what was sent, what waits and what failed and why.
     pub fn outbox_lines(&self, s: &Session, limit: usize) -> Result<Vec<OutboxLine>> {
-        self.require(
-            s,
-            &[Role::Admin, Role::Head, Role::Registrar],
-            "gateway_view",
-        )?;
+        self.require(s, super::exchange::GATEWAY_ROLES, "gateway_view")?;
+        // Every notice names its application by number in the payload (null for a refused
+        // incoming message), so no lookup is needed.
         let rows = self.outbox_recent(limit)?;
-        self.store.read(|r| {
-            let mut out = Vec::with_capacity(rows.len());
-            for m in rows {
+        Ok(rows
+            .into_iter()
+            .map(|m| {
                 let payload: serde_json::Value =
                     serde_json::from_str(&m.payload).unwrap_or_default();
-                let number = match m.application_id {
-                    Some(id) => apps::by_id(r, id)?.map(|a| a.number),
-                    None => payload["application"].as_str().map(str::to_string),
-                };
                 let status_text = match (
                     payload["statusText"]["kk"].as_str(),
                     payload["statusText"]["ru"].as_str(),
@@ -294,29 +282,24 @@ impl Desk {
                     (Some(kk), Some(ru)) => Some(crate::domain::model::Text::new(kk, ru)),
                     _ => None,
                 };
-                out.push(OutboxLine {
+                OutboxLine {
                     id: m.id,
                     kind: m.kind,
                     state: m.state,
                     attempts: m.attempts,
                     last_error: m.last_error.filter(|e| !e.is_empty()),
-                    created: self.local_stamp(&m.created_at),
-                    next_attempt: m.next_attempt_at.as_deref().map(|t| self.local_stamp(t)),
-                    delivered: m.delivered_at.as_deref().map(|t| self.local_stamp(t)),
-                    number,
+                    created: self.local_stamp(&m.created_at).unwrap_or_default(),
+                    next_attempt: m
+                        .next_attempt_at
+                        .as_deref()
+                        .and_then(|t| self.local_stamp(t)),
+                    delivered: m.delivered_at.as_deref().and_then(|t| self.local_stamp(t)),
+                    number: payload["application"].as_str().map(str::to_string),
                     recipient: payload["recipient"].as_str().map(str::to_string),
                     status_text,
-                });
-            }
-            Ok(out)
-        })
-    }
-
-    /// How long the oldest message not yet delivered has been waiting.
-    pub fn outbox_oldest_pending_age(&self) -> Option<chrono::Duration> {
-        let stats = self.store.read(|r| crate::store::outbox::stats(r)).ok()?;
-        let at = super::parse_stamp(&stats.oldest_pending?)?;
-        Some((self.now() - at).max(chrono::Duration::zero()))
+                }
+            })
+            .collect())
     }
 
     /// The open sync conflicts with what the head needs to judge them (head, admin).
@@ -340,7 +323,7 @@ impl Desk {
                     sender,
                     origin: app.and_then(|a| a.origin),
                     detail: c.detail,
-                    received: self.local_stamp(&c.created_at),
+                    received: self.local_stamp(&c.created_at).unwrap_or_default(),
                 });
             }
             Ok(out)

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
 use super::flow::{Signed, Target};
@@ -467,7 +467,7 @@ impl Desk {
         }
         // The printed time is the signed instant (whole seconds) in office time, so that a
         // verifier can recompute it from the seal and nothing on the paper goes unchecked.
-        let local_now = self.local(DateTime::from_timestamp(unix(now), 0).unwrap_or(now));
+        let local_now = self.local(now.trunc_subsecs(0));
         let docs = &self.documents;
         let info = &u.info;
         let signer = &u.signer;

@@ -143,7 +143,7 @@ pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>,
         &PdfSaveOptions {
             subset_fonts: true,
             // printpdf compresses at zlib level 9, which costs several times the rest of the
-            // rendering for a few per cent of size; we compress below at the default level.
+            // rendering for a few per cent of size; `compress_streams` below uses level 1.
             optimize: false,
             ..Default::default()
         },
@@ -157,7 +157,8 @@ pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>,
     Ok(bytes)
 }
 
-/// Deflates every stream that allows it (fonts, page contents) at zlib's fastest level (level 1 costs a fifth of the default for about a tenth more bytes).
+/// Deflates every stream that allows it (fonts, page contents) at zlib's fastest level
+/// (level 1 costs a fifth of the default for about a tenth more bytes).
 fn compress_streams(doc: &mut lopdf::Document) {
     use std::io::Write;
     for object in doc.objects.values_mut() {

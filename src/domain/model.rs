@@ -243,13 +243,6 @@ impl PublicStatus {
             PublicStatus::Completed => "completed",
         }
     }
-    pub fn text(self) -> Text {
-        match self {
-            PublicStatus::Received => Text::new("Түскен", "Поступившие"),
-            PublicStatus::InWork => Text::new("Жұмыста", "В работе"),
-            PublicStatus::Completed => Text::new("Орындалған", "Исполнено"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -279,6 +272,5 @@ mod tests {
             Some(PublicStatus::InWork)
         );
         assert_eq!(Status::Issued.public(), Some(PublicStatus::Completed));
-        assert_eq!(PublicStatus::Completed.text().kk, "Орындалған");
     }
 }

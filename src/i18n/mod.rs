@@ -31,16 +31,16 @@ fn id(lang: Lang) -> &'static LanguageIdentifier {
 
 /// The message `key` in `lang`. A missing key shows as the key itself (tests make sure none
 /// is missing).
-/// The name of a language in that language (Қазақша, Русский), for the language switch: the
-/// same in whichever language the window is.
-pub fn lang_name(lang: Lang) -> String {
-    tr(lang, "ui-lang-name")
-}
-
 pub fn tr(lang: Lang, key: &str) -> String {
     LOCALES
         .try_lookup(id(lang), key)
         .unwrap_or_else(|| key.to_string())
+}
+
+/// The name of a language in that language (`ui-lang-name` of its own catalogue), for the
+/// language switch: the same in whichever language the window is.
+pub fn lang_name(lang: Lang) -> String {
+    tr(lang, "ui-lang-name")
 }
 
 /// An argument of a message.
@@ -416,6 +416,9 @@ mod tests {
             want.push(format!("ui-outbox-state-{k}"));
         }
         want.push("ui-outbox-kind-status_notice".into());
+        for k in ["received", "in_work", "completed", "rejected"] {
+            want.push(format!("public-status-{k}"));
+        }
         for k in ["foreign_withdrawal", "late_withdrawal", "other"] {
             want.push(format!("ui-conflict-{k}"));
             want.push(format!("ui-conflict-{k}-hint"));

@@ -47,12 +47,15 @@ impl Blobs {
     /// Stores bytes durably; returns their SHA-256. Storing the same bytes twice is a no-op.
     pub fn put(&self, bytes: &[u8]) -> Result<String> {
         let sha = sha256_hex(bytes);
-        let path = self.path_of(&sha);
-        if path.exists() && self.get(&sha).is_ok() {
-            return Ok(sha);
+        if !self.intact(&sha) {
+            self.write_synced(bytes, &sha)?;
         }
-        self.write_synced(bytes, &sha)?;
         Ok(sha)
+    }
+
+    /// Whether the blob is stored and still has the hash it is named by.
+    fn intact(&self, sha: &str) -> bool {
+        self.path_of(sha).exists() && self.get(sha).is_ok()
     }
 
     /// Writes a blob under a temporary name, syncs it, renames it into place and syncs the
@@ -85,15 +88,13 @@ impl Blobs {
         let mut todo: Vec<(&[u8], &str)> = Vec::new();
         for (bytes, sha) in items.iter().zip(&shas) {
             let fresh = !todo.iter().any(|(_, s)| *s == sha.as_str());
-            if fresh && !(self.path_of(sha).exists() && self.get(sha).is_ok()) {
+            if fresh && !self.intact(sha) {
                 todo.push((bytes, sha));
             }
         }
         match todo.len() {
             0 => {}
-            1 => {
-                self.put(todo[0].0)?;
-            }
+            1 => self.write_synced(todo[0].0, todo[0].1)?,
             _ => std::thread::scope(|scope| {
                 let handles: Vec<_> = todo
                     .iter()

@@ -123,7 +123,7 @@ impl Client {
     /// them one by one.
     pub async fn send_batch(
         &self,
-        envs: &[Envelope],
+        envs: &[&Envelope],
     ) -> Result<Option<Vec<Result<Accepted, CallError>>>, CallError> {
         let resp = self
             .http

@@ -150,7 +150,7 @@ async fn send_in_order(
         return Vec::new();
     }
     if *batches && batch.len() > 1 {
-        let envs: Vec<Envelope> = batch.iter().map(|(_, e)| e.clone()).collect();
+        let envs: Vec<&Envelope> = batch.iter().map(|(_, e)| e).collect();
         match client.send_batch(&envs).await {
             Ok(Some(results)) => {
                 // After the first message that must wait (the gateway refuses this

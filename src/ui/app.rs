@@ -55,7 +55,6 @@ pub struct GatewayLine {
     pub online: bool,
     pub pending: i64,
     pub failed: i64,
-    pub oldest_pending: Option<String>,
     /// How long the oldest undelivered message has been waiting, in minutes.
     pub oldest_age_minutes: Option<i64>,
     pub last_contact: Option<String>,
@@ -240,14 +239,12 @@ impl App {
         Task::perform(
             blocking(move || {
                 let s = desk.gateway_status();
-                let age = desk.outbox_oldest_pending_age();
                 GatewayLine {
                     configured: s.configured,
                     online: s.online,
                     pending: s.pending,
                     failed: s.failed,
-                    oldest_pending: s.oldest_pending,
-                    oldest_age_minutes: age.map(|a| a.num_minutes()),
+                    oldest_age_minutes: s.oldest_pending_minutes,
                     last_contact: s.last_contact,
                     last_error: s.last_error,
                 }
@@ -803,7 +800,7 @@ fn user_input(m: &Message) -> bool {
 
 /// Who sees the per-message gateway view (and may retry a failed message).
 fn may_see_gateway(s: &Session) -> bool {
-    s.has(Role::Admin) || s.has(Role::Head) || s.has(Role::Registrar)
+    s.has_any(crate::desk::exchange::GATEWAY_ROLES)
 }
 
 /// What a window event means to the app: a shortcut, activity (for the idle lock), a dropped

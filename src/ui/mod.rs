@@ -85,23 +85,6 @@ impl Failure {
         }
         (self.field.as_deref() == Some(field)).then(|| self.text(lang))
     }
-    /// The messages of the fields under `prefix` (the cells of a table), joined.
-    pub fn under(&self, prefix: &str, lang: Lang) -> Option<String> {
-        let inside = |p: &str| p == prefix || p.starts_with(&format!("{prefix}["));
-        let list: Vec<&str> = self
-            .fields
-            .iter()
-            .filter(|m| inside(&m.path))
-            .map(|m| m.text(lang))
-            .collect();
-        if !list.is_empty() {
-            return Some(list.join("; "));
-        }
-        self.field
-            .as_deref()
-            .filter(|p| inside(p))
-            .map(|_| self.text(lang).to_string())
-    }
     pub fn plain(key: &str) -> Failure {
         Failure {
             kk: tr(Lang::Kk, key),
@@ -158,11 +141,14 @@ pub fn table_errors(
             format!("{place}, {col_label}: {}", m.text(lang))
         });
     }
-    if out.is_empty() {
-        e.under(&f.key, lang)
-    } else {
-        Some(out.join("; "))
+    if !out.is_empty() {
+        return Some(out.join("; "));
     }
+    // A refusal that names the table (or one of its cells) as a whole.
+    e.field
+        .as_deref()
+        .filter(|p| *p == f.key || p.starts_with(&format!("{}[", f.key)))
+        .map(|_| e.text(lang).to_string())
 }
 
 impl From<DeskError> for Failure {
@@ -173,13 +159,7 @@ impl From<DeskError> for Failure {
             DeskError::Fields(list) => list
                 .iter()
                 .map(|f| {
-                    let problem = |l: Lang| {
-                        let whole = crate::desk::error::field_error_message(l, f);
-                        whole
-                            .strip_prefix(&format!("{}: ", f.path))
-                            .map(str::to_string)
-                            .unwrap_or(whole)
-                    };
+                    let problem = |l: Lang| crate::desk::error::field_problem(l, &f.problem);
                     FieldMessage {
                         path: f.path.clone(),
                         kk: problem(Lang::Kk),

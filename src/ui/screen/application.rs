@@ -1175,9 +1175,7 @@ impl State {
             w::pair(ctx.t("field-phone"), p.phone.clone()),
             w::pair(
                 ctx.t("doc-accepted-at"),
-                crate::desk::parse_stamp(&a.accepted_at)
-                    .map(|t| crate::i18n::datetime_short(ctx.desk.local(t)))
-                    .unwrap_or_default()
+                ctx.desk.local_stamp(&a.accepted_at).unwrap_or_default()
             ),
             w::pair(
                 ctx.t("doc-due"),
@@ -1311,9 +1309,7 @@ impl State {
                 .as_ref()
                 .and_then(|i| self.names.get(i).cloned())
                 .unwrap_or_else(|| ctx.t("ui-history-system"));
-            let when = crate::desk::parse_stamp(&h.at)
-                .map(|t| crate::i18n::datetime_short(ctx.desk.local(t)))
-                .unwrap_or_default();
+            let when = ctx.desk.local_stamp(&h.at).unwrap_or_default();
             let key = format!("history-{}", h.action);
             let what = {
                 let t = ctx.t(&key);

@@ -5,7 +5,6 @@ use iced::widget::{column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::query::OutboxLine;
-use crate::domain::model::Role;
 use crate::i18n::Arg;
 use crate::ui::app::GatewayLine;
 use crate::ui::platform::blocking;
@@ -162,9 +161,6 @@ impl State {
 
     pub fn view<'a>(&'a self, ctx: &Ctx, g: &GatewayLine) -> Element<'a, Message> {
         let l = ctx.lang;
-        let may_retry = ctx.session.has(Role::Admin)
-            || ctx.session.has(Role::Head)
-            || ctx.session.has(Role::Registrar);
         let head = |k: &str, p: u16| {
             text(ctx.t(k))
                 .size(theme::SMALL)
@@ -226,7 +222,8 @@ impl State {
             if let Some(d) = &m.delivered {
                 state = state.push(w::muted(d.clone()));
             }
-            let action: Element<'_, Message> = if m.state == "failed" && may_retry {
+            // The view opens only for the gateway roles, who may all retry.
+            let action: Element<'_, Message> = if m.state == "failed" {
                 w::secondary(
                     ctx.t("ui-outbox-retry"),
                     (!self.busy).then_some(Message::Retry(m.id)),

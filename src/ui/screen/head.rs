@@ -399,27 +399,23 @@ impl State {
         );
         // Conflicts are never silent: every section of the desk says they are there.
         if !self.conflicts.is_empty() && self.section != Section::Conflicts {
-            page = page.push(
-                container(
-                    row![
-                        text(ctx.ta(
-                            "ui-conflicts-banner",
-                            &[("n", Arg::from(self.conflicts.len()))]
-                        ))
-                        .size(theme::BODY)
-                        .width(Length::Fill),
-                        w::secondary(
-                            ctx.t("ui-conflicts-review"),
-                            Some(Message::Section(Section::Conflicts))
-                        ),
-                    ]
-                    .spacing(theme::M)
-                    .align_y(Alignment::Center),
-                )
-                .padding(theme::M)
-                .width(Length::Fill)
-                .style(theme::banner(theme::WARNING)),
-            );
+            page = page.push(w::banner(
+                row![
+                    text(ctx.ta(
+                        "ui-conflicts-banner",
+                        &[("n", Arg::from(self.conflicts.len()))]
+                    ))
+                    .size(theme::BODY)
+                    .width(Length::Fill),
+                    w::secondary(
+                        ctx.t("ui-conflicts-review"),
+                        Some(Message::Section(Section::Conflicts))
+                    ),
+                ]
+                .spacing(theme::M)
+                .align_y(Alignment::Center),
+                theme::WARNING,
+            ));
         }
         let body: Element<'_, Message> = match self.section {
             Section::Signing => match &self.current {

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::queues::Choice;
 use crate::desk::intake::{NewFile, Registered, Registration};
-use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, Service};
+use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, RequiredDocument, Service};
 use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Role};
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
@@ -246,7 +246,12 @@ impl State {
     }
 
     fn missing_mandatory(&self, svc: &Service) -> bool {
-        svc.documents.iter().any(|d| {
+        self.first_missing_mandatory(svc).is_some()
+    }
+
+    /// The first mandatory document of the checklist with no scan yet.
+    fn first_missing_mandatory<'s>(&self, svc: &'s Service) -> Option<&'s RequiredDocument> {
+        svc.documents.iter().find(|d| {
             d.mandatory
                 && !self
                     .scans
@@ -465,18 +470,9 @@ impl State {
                 let Some(svc) = self.service(&cat) else {
                     return Outcome::Run(Task::none());
                 };
-                let missing = svc
-                    .documents
-                    .iter()
-                    .find(|d| {
-                        d.mandatory
-                            && !self
-                                .scans
-                                .iter()
-                                .any(|s| s.item.as_deref() == Some(d.key.as_str()))
-                    })
-                    .map(|d| d.key.clone());
-                let item = missing
+                let item = self
+                    .first_missing_mandatory(svc)
+                    .map(|d| d.key.clone())
                     .or_else(|| self.active_item.clone())
                     .or_else(|| svc.documents.first().map(|d| d.key.clone()));
                 return self.update(Message::Attach(item), ctx);

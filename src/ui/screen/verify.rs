@@ -159,29 +159,20 @@ impl State {
                 } else {
                     "ui-verify-not-in-register"
                 })));
-                c = c.push(
-                    iced::widget::container(d)
-                        .padding(theme::M)
-                        .width(iced::Length::Fill)
-                        .style(theme::banner(theme::SUCCESS)),
-                );
+                c = c.push(w::banner(d, theme::SUCCESS));
             }
             Some(Verdict::Invalid { problem }) => {
-                c = c.push(
-                    iced::widget::container(
-                        column![
-                            text(ctx.t("ui-verify-invalid"))
-                                .size(theme::H2)
-                                .font(theme::BOLD)
-                                .color(theme::DANGER),
-                            text(problem.message(l)).size(theme::BODY),
-                        ]
-                        .spacing(theme::S),
-                    )
-                    .padding(theme::M)
-                    .width(iced::Length::Fill)
-                    .style(theme::banner(theme::DANGER)),
-                );
+                c = c.push(w::banner(
+                    column![
+                        text(ctx.t("ui-verify-invalid"))
+                            .size(theme::H2)
+                            .font(theme::BOLD)
+                            .color(theme::DANGER),
+                        text(problem.message(l)).size(theme::BODY),
+                    ]
+                    .spacing(theme::S),
+                    theme::DANGER,
+                ));
             }
             None => {}
         }

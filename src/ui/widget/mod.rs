@@ -216,7 +216,12 @@ pub fn with_outcome<'a, M: 'a>(
 
 /// A success or information panel.
 pub fn notice<'a, M: 'a>(msg: &str, color: Color) -> Element<'a, M> {
-    container(text(msg.to_string()).size(theme::BODY))
+    banner(text(msg.to_string()).size(theme::BODY), color)
+}
+
+/// A full-width panel in a state's colour around any content.
+pub fn banner<'a, M: 'a>(content: impl Into<Element<'a, M>>, color: Color) -> Element<'a, M> {
+    container(content)
         .padding(theme::M)
         .width(Length::Fill)
         .style(theme::banner(color))
