@@ -300,3 +300,8 @@ sync-reject-envelope = Хабар алмасу хаттамасына сәйке
 sync-conflict-foreign = { $sender } { $origin } берген { $number } өтінішін кері қайтарып алуды сұрайды; өтініш кері қайтарып алынбады.
 sync-conflict-foreign-office = { $sender } бөлімнің өзінде қабылданған { $number } өтінішін кері қайтарып алуды сұрайды; өтініш кері қайтарып алынбады.
 sync-conflict-late = { $number } өтінішін кері қайтарып алу қабылданбады: { $error }
+
+# Texts the exchange writes into an application that came from ЦОН or the portal.
+exchange-electronic-request = электрондық сұрау салу
+# unverified
+exchange-withdrawn-on-portal = өтініш беруші порталда кері қайтарып алды

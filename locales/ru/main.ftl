@@ -296,3 +296,7 @@ sync-reject-envelope = Сообщение не соответствует про
 sync-conflict-foreign = { $sender } просит отозвать заявление { $number }, которое подал { $origin }; заявление не отозвано.
 sync-conflict-foreign-office = { $sender } просит отозвать заявление { $number }, принятое в самом отделе; заявление не отозвано.
 sync-conflict-late = Отзыв заявления { $number } не принят: { $error }
+
+# Texts the exchange writes into an application that came from ЦОН or the portal.
+exchange-electronic-request = электронный запрос
+exchange-withdrawn-on-portal = отозвано заявителем на портале

@@ -233,7 +233,7 @@ impl Desk {
                     files: m.files.clone(),
                     missing_reason: app
                         .missing_reason
-                        .or_else(|| Some("электрондық сұрау салу / электронный запрос".into())),
+                        .or_else(|| Some(both_languages("exchange-electronic-request"))),
                     accepted_at: None,
                     external: Some(super::intake::External {
                         message_id: m.message_id.clone(),
@@ -344,8 +344,8 @@ impl Desk {
                     .data
                     .get("reason")
                     .and_then(|v| v.as_str())
-                    .unwrap_or("отозвано заявителем на портале")
-                    .to_string();
+                    .map(str::to_string)
+                    .unwrap_or_else(|| both_languages("exchange-withdrawn-on-portal"));
                 let r = self.store.write(|tx| {
                     self.withdraw_in(tx, None, super::flow::Target::id(app.id), &reason)?;
                     crate::store::inbox::put(tx, &row("applied", Some(app.id), None), &now)?;
@@ -678,5 +678,31 @@ impl Desk {
             .ok()
             .flatten()
             .map(|a| a.service)
+    }
+}
+
+/// A text the exchange writes into an application, in both languages ("kk / ru"): it is read
+/// later by whoever opens the application, in either language.
+fn both_languages(key: &str) -> String {
+    use crate::domain::model::Lang;
+    format!(
+        "{} / {}",
+        crate::i18n::tr(Lang::Kk, key),
+        crate::i18n::tr(Lang::Ru, key)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn texts_written_into_applications_are_in_both_languages() {
+        assert_eq!(
+            super::both_languages("exchange-electronic-request"),
+            "электрондық сұрау салу / электронный запрос"
+        );
+        assert!(
+            super::both_languages("exchange-withdrawn-on-portal")
+                .ends_with(" / отозвано заявителем на портале")
+        );
     }
 }

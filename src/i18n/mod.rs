@@ -419,6 +419,9 @@ mod tests {
         for k in ["received", "in_work", "completed", "rejected"] {
             want.push(format!("public-status-{k}"));
         }
+        for k in ["electronic-request", "withdrawn-on-portal"] {
+            want.push(format!("exchange-{k}"));
+        }
         for k in ["foreign_withdrawal", "late_withdrawal", "other"] {
             want.push(format!("ui-conflict-{k}"));
             want.push(format!("ui-conflict-{k}-hint"));
