@@ -120,11 +120,11 @@ impl DataDir {
     /// Where the database is: `--database` first, else `server.toml`, else the SQLite file.
     pub fn location(&self) -> Result<Location> {
         if let Some(t) = &self.database {
-            return Ok(Location::Postgres(t.clone()));
+            return Ok(Location::Postgres(Box::new(t.clone())));
         }
         if let Some(f) = self.server_file()? {
             let t = crate::store::pg::parse_target(&f.database).map_err(StoreError::from)?;
-            return Ok(Location::Postgres(t));
+            return Ok(Location::Postgres(Box::new(t)));
         }
         Ok(Location::Sqlite(self.db()))
     }

@@ -212,6 +212,7 @@ pub(crate) fn backup_to(
 
 /// Runs statements that return nothing, several at once (tests that break the database the way
 /// an attacker with the file would).
+#[cfg(test)]
 pub(crate) fn batch(conn: &Connection, sql: &str) -> Result<()> {
     conn.execute_batch(sql).map_err(error)
 }

@@ -251,7 +251,7 @@ enum Inner {
         path: PathBuf,
     },
     Pg {
-        pool: pg::Pool,
+        pool: Box<pg::Pool>,
     },
 }
 
@@ -265,7 +265,7 @@ pub struct Store {
 #[derive(Debug, Clone)]
 pub enum Location {
     Sqlite(PathBuf),
-    Postgres(pg::Target),
+    Postgres(Box<pg::Target>),
 }
 
 impl Store {
@@ -311,7 +311,9 @@ impl Store {
             pool.put(c);
         }
         Ok(Store {
-            inner: Inner::Pg { pool },
+            inner: Inner::Pg {
+                pool: Box::new(pool),
+            },
             workstation: Mutex::new(String::new()),
         })
     }
@@ -577,7 +579,9 @@ impl Tx<'_> {
         self.workstation
     }
 
-    /// Runs several statements that return nothing (DDL in tests and copies).
+    /// Runs several statements that return nothing (tests that break the database the way an
+    /// attacker with the file would).
+    #[cfg(test)]
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
         match &self.h {
             Handle::Lite(c) => lite::batch(c, sql),
