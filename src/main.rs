@@ -6,12 +6,13 @@ use clap::Parser;
 fn main() {
     let cli = mio_desk::cli::Cli::parse();
     if cli.command.is_none() {
-        let dir = mio_desk::desk::DataDir::new(
-            cli.data_dir
-                .clone()
-                .unwrap_or_else(mio_desk::cli::default_data_dir),
-        );
-        std::process::exit(mio_desk::ui::run(dir));
+        match mio_desk::cli::data_dir(&cli) {
+            Ok(dir) => std::process::exit(mio_desk::ui::run(dir)),
+            Err(mio_desk::cli::Failure(m)) => {
+                eprintln!("{m}");
+                std::process::exit(1);
+            }
+        }
     }
     std::process::exit(mio_desk::cli::run(cli));
 }

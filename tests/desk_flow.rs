@@ -1,4 +1,5 @@
-//! The use cases end to end on a real SQLite database in a temp dir: the whole path, refusals,
+//! The use cases end to end, each test body run on both backends (a real SQLite database in a
+//! temp dir, and a database of its own on the PostgreSQL test server): the whole path, refusals,
 //! every forbidden action, the ЭЦП checks, accounts, permissions, hostile scans, and that a
 //! refused action writes nothing.
 
@@ -21,7 +22,6 @@ fn audit_count(o: &Office) -> i64 {
     o.desk.verify_audit().unwrap().entries
 }
 
-#[test]
 fn the_whole_path_from_intake_to_issue() {
     let o = office();
     let r = o
@@ -83,7 +83,6 @@ fn the_whole_path_from_intake_to_issue() {
     assert!(o.desk.integrity_check().unwrap().is_empty());
 }
 
-#[test]
 fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     let o = office();
     let r = o
@@ -129,7 +128,6 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
     );
 }
 
-#[test]
 fn returned_drafts_go_back_to_the_executor() {
     let o = office();
     let id = to_signature(&o, "850315300128");
@@ -149,7 +147,6 @@ fn returned_drafts_go_back_to_the_executor() {
     o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
 }
 
-#[test]
 fn forbidden_actions_fail_clearly_and_change_nothing() {
     let o = office();
     let id = to_signature(&o, "850315300128");
@@ -206,7 +203,6 @@ fn forbidden_actions_fail_clearly_and_change_nothing() {
     assert_eq!(v.app.status, Status::AwaitingSignature);
 }
 
-#[test]
 fn four_eyes_and_its_audited_relaxation() {
     let o = office();
     // A user who is both executor and head drafts and then tries to sign.
@@ -254,7 +250,6 @@ fn four_eyes_and_its_audited_relaxation() {
     );
 }
 
-#[test]
 fn signature_checks_each_have_their_message() {
     let o = office();
     let t = Target::id(to_signature(&o, "850315300128"));
@@ -309,7 +304,6 @@ fn signature_checks_each_have_their_message() {
     assert!(v.app.outgoing_number.is_none());
 }
 
-#[test]
 fn a_foreign_authority_is_not_trusted() {
     let o = office();
     let other = office();
@@ -329,7 +323,6 @@ fn a_foreign_authority_is_not_trusted() {
     );
 }
 
-#[test]
 fn tampered_papers_are_caught() {
     let o = office();
     let paper = signed_paper(&o, "850315300128");
@@ -381,7 +374,6 @@ fn record_text(paper: &[u8]) -> String {
     extract::info_entry(&doc, b"Identifier").unwrap()
 }
 
-#[test]
 fn a_paper_with_another_signing_time_printed_is_not_valid() {
     let o = office();
     let paper = signed_paper(&o, "850315300128");
@@ -407,7 +399,6 @@ fn a_paper_with_another_signing_time_printed_is_not_valid() {
 /// Every byte of the verification record flipped in turn: none is VALID. The sampled flips
 /// above once hit the printed signing time (not itself signed) and this found the
 /// certificate's outer algorithm (not covered by the issuer's signature).
-#[test]
 fn no_byte_of_the_record_can_change() {
     let o = office();
     let paper = signed_paper(&o, "850315300128");
@@ -437,7 +428,6 @@ fn swap_info(a: &[u8], b: &[u8]) -> Vec<u8> {
     out
 }
 
-#[test]
 fn pasted_qr_text_verifies_against_the_register() {
     let o = office();
     let paper = signed_paper(&o, "850315300128");
@@ -451,7 +441,6 @@ fn pasted_qr_text_verifies_against_the_register() {
     assert!(!o.desk.verify_payload("hello").unwrap().is_valid());
 }
 
-#[test]
 fn one_person_per_iin_and_no_second_open_application() {
     let o = office();
     o.desk
@@ -504,7 +493,6 @@ fn one_person_per_iin_and_no_second_open_application() {
     assert_eq!(apps.len(), 2);
 }
 
-#[test]
 fn bad_input_is_refused_with_the_field_named() {
     let o = office();
     let mut r = registration(
@@ -561,7 +549,6 @@ fn bad_input_is_refused_with_the_field_named() {
     assert_eq!(audit_count(&o), o.desk.verify_audit().unwrap().entries);
 }
 
-#[test]
 fn hostile_scans_are_refused() {
     let o = office();
     let mut r = registration(
@@ -630,7 +617,6 @@ fn hostile_scans_are_refused() {
     }
 }
 
-#[test]
 fn lockout_after_five_failures_for_fifteen_minutes() {
     let o = office();
     for _ in 0..4 {
@@ -694,7 +680,6 @@ fn lockout_after_five_failures_for_fifteen_minutes() {
     );
 }
 
-#[test]
 fn each_role_sees_what_the_policy_lets_it_see() {
     let o = office();
     let a = to_signature(&o, "850315300128");
@@ -737,7 +722,6 @@ fn each_role_sees_what_the_policy_lets_it_see() {
     assert!(o.desk.find_person(&o.admin, "850315300128").is_err());
 }
 
-#[test]
 fn queues_search_and_count() {
     let o = office();
     for (i, iin) in ["850315300128", "791028302728", "061211600012"]
@@ -819,7 +803,6 @@ fn queues_search_and_count() {
     assert!(counts.contains(&(Tab::Overdue, 3)), "{counts:?}");
 }
 
-#[test]
 fn gateway_channels_write_outbox_notices_in_the_same_transaction() {
     let o = office();
     let mut reg = registration(
@@ -878,7 +861,6 @@ fn gateway_channels_write_outbox_notices_in_the_same_transaction() {
     assert!(o.desk.register(None, again).is_err());
 }
 
-#[test]
 fn extension_adds_the_allowed_term_once_with_a_notice() {
     let o = office();
     // АСП (egov 2019 edition) allows +30 calendar days.
@@ -938,7 +920,6 @@ fn extension_adds_the_allowed_term_once_with_a_notice() {
     );
 }
 
-#[test]
 fn stale_views_are_refused() {
     let o = office();
     let id = to_signature(&o, "850315300128");
@@ -1017,7 +998,6 @@ fn backup_and_restore_round_trip_and_refuse_damage() {
 
 /// The tab counts kept by triggers agree with counting the table, through every kind of
 /// status change (registration, assignment, draft, signature, issue, withdrawal).
-#[test]
 fn kept_tab_counts_agree_with_the_table() {
     let o = office();
     let head = &o.head;
@@ -1071,7 +1051,6 @@ fn kept_tab_counts_agree_with_the_table() {
 
 /// A search by name lists the matches in name order, page after page, none lost or repeated
 /// (a short prefix can match thousands: the name index gives each page without sorting them).
-#[test]
 fn name_search_pages_through_every_match_in_name_order() {
     use mio_desk::domain::iin::{Iin, Sex};
     let o = office();
@@ -1131,3 +1110,28 @@ fn name_search_pages_through_every_match_in_name_order() {
     want.sort_by_key(|n| n.to_lowercase());
     assert_eq!(seen, want);
 }
+
+on_both_backends!(
+    the_whole_path_from_intake_to_issue,
+    a_refusal_needs_a_reason_and_prints_a_motivated_refusal,
+    returned_drafts_go_back_to_the_executor,
+    forbidden_actions_fail_clearly_and_change_nothing,
+    four_eyes_and_its_audited_relaxation,
+    signature_checks_each_have_their_message,
+    a_foreign_authority_is_not_trusted,
+    tampered_papers_are_caught,
+    a_paper_with_another_signing_time_printed_is_not_valid,
+    no_byte_of_the_record_can_change,
+    pasted_qr_text_verifies_against_the_register,
+    one_person_per_iin_and_no_second_open_application,
+    bad_input_is_refused_with_the_field_named,
+    hostile_scans_are_refused,
+    lockout_after_five_failures_for_fifteen_minutes,
+    each_role_sees_what_the_policy_lets_it_see,
+    queues_search_and_count,
+    gateway_channels_write_outbox_notices_in_the_same_transaction,
+    extension_adds_the_allowed_term_once_with_a_notice,
+    stale_views_are_refused,
+    kept_tab_counts_agree_with_the_table,
+    name_search_pages_through_every_match_in_name_order,
+);

@@ -246,6 +246,21 @@ verify-unknown-certificate = қол қоюшының куәлігі осы бө�
 verify-register-mismatch = бөлім журналындағы осы нөмірлі құжаттың мазмұны басқа.
 
 ## Командалық жол
+cli-joined = Компьютер бөлімге қосылды:
+cli-move-to-needs-database = Бөлім серверіндегі дерекқорды көрсетіңіз: --database postgres://…
+cli-act-done = Дайын:
+cli-act-approve-or-refuse = --approve немесе --refuse НЕГІЗ көрсетіңіз.
+cli-act-no-key = Бұл пайдаланушының ЭЦҚ кілт файлы жоқ: --key ФАЙЛ көрсетіңіз.
+cli-bad-field = «{ $value }» өрісі КІЛТ=МӘН түрінде беріледі.
+cli-bad-table = «{ $value }» ішіндегі кесте JSON массиві болуы керек.
+cli-bad-executor = «{ $value }» — жұмыс істеп тұрған орындаушының ЖСН-і емес.
+cli-bad-service = «{ $value }» деген қызмет жоқ.
+move-to-done = Бөлім серверге көшірілді және тексерілді. Кестелердегі жолдар (мұнда да, серверде де бірдей):
+move-to-audit = Сервердегі аудит журналы бүтін: { $count } жазба.
+move-to-blobs = Серверде бақылау сомасы тексерілген: сканерлер { $scans }, қол қойылған құжаттар { $papers }.
+move-to-paper = Серверде { $number } қол қойылған құжаты қолтаңба тексерісінен өтеді.
+move-to-no-paper = Қол қойылған құжаттар әлі жоқ: тексеретін ештеңе жоқ.
+move-to-kept = Бұрынғы дерекқор файлы { $file } ретінде сақталды; бұл компьютер енді сервермен жұмыс істейді.
 cli-empty-stdin = кіріс ағынында (stdin) жол күтілді
 cli-bad-date = «{ $value }» күні ЖЖЖЖ-АА-КК пішімінде болуы керек.
 cli-bad-lang = Құжат тілі «{ $value }»: kk, ru немесе both.
@@ -305,3 +320,16 @@ sync-conflict-late = { $number } өтінішін кері қайтарып ал
 exchange-electronic-request = электрондық сұрау салу
 # unverified
 exchange-withdrawn-on-portal = өтініш беруші порталда кері қайтарып алды
+
+# The office server (PostgreSQL) shared by several PCs
+error-server-unreachable = Кеңсе серверіне қосылу мүмкін болмады: сервер қосулы ма, желі бар ма, тексеріңіз. ({ $detail })
+error-server-auth = Кеңсе сервері пайдаланушы атын немесе құпиясөзді қабылдамады.
+error-server-no-database = Кеңсе серверінде мұндай дерекқор жоқ: атауын тексеріңіз немесе әкімшіге «createdb» арқылы құруды тапсырыңыз.
+error-server-privilege = Бағдарламаның дерекқор пайдаланушысында қажетті құқық жоқ: { $detail }
+error-server-not-ours = Бұл дерекқорда басқа бағдарламаның кестелері бар: ол mio-desk дерекқоры емес. Бос дерекқорды көрсетіңіз.
+error-server-bad-url = Дерекқор мекенжайы дұрыс емес: { $detail }
+error-too-new = Дерекқорды mio-desk-тің жаңа нұсқасы жазған (схема { $found }, бұл бағдарлама { $known } дейін біледі): бағдарламаны жаңартыңыз.
+error-workstation-taken = { $code } жұмыс орнының коды осы кеңсенің басқа компьютерінде қолданылып жүр: басқа код таңдаңыз.
+error-office-on-server = Бұл дерекқорда { $code } кеңсесі бар: бұл компьютерді «mio-desk join» арқылы қосыңыз.
+error-no-office-on-server = Бұл дерекқорда әлі кеңсе жоқ: алдымен «mio-desk init --database …» арқылы құрыңыз.
+error-not-joined = Бұл компьютер { $server } серверіндегі кеңсеге қосылмаған: «mio-desk join --database … --workstation …» орындаңыз.

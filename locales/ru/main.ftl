@@ -245,6 +245,21 @@ verify-unknown-certificate = свидетельство подписанта н�
 verify-register-mismatch = документ с этим номером в журнале отдела имеет другое содержание.
 
 ## Командная строка
+cli-joined = Компьютер подключен к отделу:
+cli-move-to-needs-database = Укажите базу данных на сервере отдела: --database postgres://…
+cli-act-done = Готово:
+cli-act-approve-or-refuse = Укажите --approve или --refuse ОСНОВАНИЕ.
+cli-act-no-key = Нет файла ключа ЭЦП этого пользователя: укажите --key ФАЙЛ.
+cli-bad-field = Поле «{ $value }» задается как КЛЮЧ=ЗНАЧЕНИЕ.
+cli-bad-table = Таблица в «{ $value }» должна быть массивом JSON.
+cli-bad-executor = «{ $value }» — не ИИН действующего исполнителя.
+cli-bad-service = Неизвестная услуга «{ $value }».
+move-to-done = Отдел перенесен на сервер и проверен. Строк в таблицах (здесь и на сервере одинаково):
+move-to-audit = Журнал аудита на сервере цел: { $count } записей.
+move-to-blobs = На сервере с проверенной контрольной суммой: сканов { $scans }, подписанных документов { $papers }.
+move-to-paper = Подписанный документ { $number } на сервере проходит проверку подписи.
+move-to-no-paper = Подписанных документов пока нет: проверять нечего.
+move-to-kept = Прежний файл базы сохранен как { $file }; этот компьютер теперь работает с сервером.
 cli-empty-stdin = ожидалась строка во входном потоке (stdin)
 cli-bad-date = Дата «{ $value }» должна быть в формате ГГГГ-ММ-ДД.
 cli-bad-lang = Язык документа «{ $value }»: kk, ru или both.
@@ -300,3 +315,16 @@ sync-conflict-late = Отзыв заявления { $number } не принят
 # Texts the exchange writes into an application that came from ЦОН or the portal.
 exchange-electronic-request = электронный запрос
 exchange-withdrawn-on-portal = отозвано заявителем на портале
+
+# The office server (PostgreSQL) shared by several PCs
+error-server-unreachable = Не удалось подключиться к серверу отдела: проверьте, включен ли сервер и есть ли сеть. ({ $detail })
+error-server-auth = Сервер отдела не принял имя пользователя или пароль.
+error-server-no-database = На сервере отдела нет такой базы данных: проверьте имя или попросите администратора создать ее («createdb»).
+error-server-privilege = У пользователя базы данных программы нет нужного права: { $detail }
+error-server-not-ours = В этой базе данных таблицы другой программы: это не база mio-desk. Укажите пустую базу данных.
+error-server-bad-url = Адрес базы данных указан неверно: { $detail }
+error-too-new = База данных записана более новой версией mio-desk (схема { $found }, эта программа знает до { $known }): обновите программу.
+error-workstation-taken = Код рабочего места { $code } уже занят другим компьютером этого отдела: выберите другой код.
+error-office-on-server = В этой базе данных уже есть отдел { $code }: подключите этот компьютер командой «mio-desk join».
+error-no-office-on-server = В этой базе данных еще нет отдела: сначала создайте его командой «mio-desk init --database …».
+error-not-joined = Этот компьютер не подключен к отделу на сервере { $server }: выполните «mio-desk join --database … --workstation …».

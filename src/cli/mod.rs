@@ -1,6 +1,8 @@
 //! The command line (a contract: ARCHITECTURE.md "The command line"). Errors go to stderr in
 //! the operator's language (`MIO_DESK_LANG=kk|ru`, else `LANG`), with a non-zero exit.
 
+pub mod act;
+
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,14 +31,27 @@ pub struct Cli {
     /// Data directory (database, scans, documents, keys).
     #[arg(long, global = true, env = "MIO_DESK_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The office server's database (`postgres://user:password@host:port/db`), for an office of
+    /// several PCs; without it, the SQLite file in the data directory (or the server this PC
+    /// joined, as its `server.toml` says).
+    #[arg(long, global = true, env = "MIO_DESK_DATABASE")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Set up the office in an empty data directory.
+    /// Set up the office in an empty data directory (or, with --database, on the office server).
     Init(InitArgs),
+    /// Add this PC to an office whose database is on the office server.
+    Join {
+        /// This PC's workstation code (its journal prefix), e.g. 02.
+        #[arg(long)]
+        workstation: String,
+    },
+    /// Copy this PC's SQLite office into an empty database on the office server, and prove it.
+    MoveTo,
     /// Manage users.
     #[command(subcommand)]
     User(UserCmd),
@@ -47,6 +62,9 @@ pub enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// The clerk's actions, acting as a user (password, then PIN, on stdin).
+    #[command(subcommand)]
+    Act(act::ActCmd),
     /// Check an ИИН.
     #[command(subcommand)]
     Iin(IinCmd),
@@ -399,10 +417,31 @@ fn parse_date(s: &str) -> Result<NaiveDate, Failure> {
     })
 }
 
+/// The data directory and where the office's database is, from `--data-dir`/`--database`
+/// (or their environment variables).
+pub fn data_dir(cli: &Cli) -> Result<DataDir, Failure> {
+    let dir = DataDir::new(cli.data_dir.clone().unwrap_or_else(default_data_dir));
+    match cli
+        .database
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(url) => Ok(dir.with_database(url)?),
+        None => Ok(dir),
+    }
+}
+
 /// Runs the command line; returns the exit code. `None` command means "open the window",
 /// which the binary handles.
 pub fn run(cli: Cli) -> i32 {
-    let dir = DataDir::new(cli.data_dir.clone().unwrap_or_else(default_data_dir));
+    let dir = match data_dir(&cli) {
+        Ok(d) => d,
+        Err(Failure(m)) => {
+            eprintln!("{m}");
+            return 1;
+        }
+    };
     let Some(command) = cli.command else {
         return 0;
     };
@@ -442,6 +481,34 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 desk.office().code,
                 dir.root.display()
             );
+        }
+        Command::Act(cmd) => return act::run(cmd, dir),
+        Command::Join { workstation } => {
+            let desk = Desk::join(
+                dir.clone(),
+                &workstation,
+                Arc::new(SystemClock),
+                Options::default(),
+            )?;
+            println!(
+                "{} {} / {} ({})",
+                tr(l, "cli-joined"),
+                desk.office().code,
+                desk.office().workstation,
+                desk.store().shown()
+            );
+        }
+        Command::MoveTo => {
+            let Some(target) = dir.database.clone() else {
+                return Err(Failure(tr(l, "cli-move-to-needs-database")));
+            };
+            let source = DataDir::new(dir.root.clone());
+            let report = crate::desk::move_to::run(&source, &target, &mut |step| {
+                eprintln!("move-to: {step}");
+            })?;
+            for line in report.lines(l) {
+                println!("{line}");
+            }
         }
         Command::User(UserCmd::Add {
             iin,

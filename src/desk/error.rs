@@ -60,6 +60,28 @@ pub enum DeskError {
     Document(String),
     #[error("backup: {0}")]
     Backup(String),
+    /// The office server could not be used (away, wrong password, not ours, too new…).
+    #[error(transparent)]
+    Server(crate::store::ServerProblem),
+    /// Another PC of the office already uses this workstation code.
+    #[error("workstation {0} is already used by another PC of this office")]
+    WorkstationTaken(String),
+    /// `init --database` on a server that already holds an office.
+    #[error("the database already holds the office {0}; use `mio-desk join` to add this PC")]
+    OfficeOnServer(String),
+    /// `join` on a server without an office.
+    #[error("the database holds no office yet; set it up with `mio-desk init --database …`")]
+    NoOfficeOnServer,
+    /// The office is on a server this PC has not joined.
+    #[error(
+        "this PC has not joined the office on {0}; run `mio-desk join --database … --workstation …`"
+    )]
+    NotJoined(String),
+    /// The data was written by a newer program.
+    #[error(
+        "the database was written by a newer mio-desk (schema {found}; this program knows up to {known})"
+    )]
+    TooNew { found: i64, known: i64 },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -70,6 +92,9 @@ impl From<StoreError> for DeskError {
             StoreError::Conflict => DeskError::Conflict,
             StoreError::NotFound(w) => DeskError::NotFound(w),
             StoreError::Duplicate { what: "user", key } => DeskError::DuplicateUser(key),
+            StoreError::Server(crate::store::ServerProblem::TooNew { found, known })
+            | StoreError::TooNew { found, known } => DeskError::TooNew { found, known },
+            StoreError::Server(p) => DeskError::Server(p),
             other => DeskError::Store(other),
         }
     }
@@ -158,6 +183,12 @@ impl DeskError {
             DeskError::Signature(e) => format!("signature-{}", e.key()),
             DeskError::Document(_) => "document".into(),
             DeskError::Backup(_) => "backup".into(),
+            DeskError::Server(p) => p.key().into(),
+            DeskError::WorkstationTaken(_) => "workstation-taken".into(),
+            DeskError::OfficeOnServer(_) => "office-on-server".into(),
+            DeskError::NoOfficeOnServer => "no-office-on-server".into(),
+            DeskError::NotJoined(_) => "not-joined".into(),
+            DeskError::TooNew { .. } => "too-new".into(),
             DeskError::Store(_) => "store".into(),
         }
     }
@@ -305,10 +336,63 @@ impl DeskError {
                 tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))])
             }
             DeskError::Backup(m) => tra(lang, "error-backup", &[("detail", Arg::from(m.as_str()))]),
+            DeskError::Server(p) => server_message(lang, p),
+            DeskError::WorkstationTaken(w) => tra(
+                lang,
+                "error-workstation-taken",
+                &[("code", Arg::from(w.as_str()))],
+            ),
+            DeskError::OfficeOnServer(c) => tra(
+                lang,
+                "error-office-on-server",
+                &[("code", Arg::from(c.as_str()))],
+            ),
+            DeskError::NoOfficeOnServer => tr(lang, "error-no-office-on-server"),
+            DeskError::NotJoined(d) => tra(
+                lang,
+                "error-not-joined",
+                &[("server", Arg::from(d.as_str()))],
+            ),
+            DeskError::TooNew { found, known } => tra(
+                lang,
+                "error-too-new",
+                &[("found", Arg::Num(*found)), ("known", Arg::Num(*known))],
+            ),
             DeskError::Store(e) => {
                 tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))])
             }
         }
+    }
+}
+
+/// What is wrong with the office server, in plain words (the first-run screen's *Test
+/// connection* says the same).
+pub fn server_message(lang: Lang, p: &crate::store::ServerProblem) -> String {
+    use crate::store::ServerProblem as P;
+    match p {
+        P::Unreachable(d) => tra(
+            lang,
+            "error-server-unreachable",
+            &[("detail", Arg::from(d.as_str()))],
+        ),
+        P::Auth(_) => tr(lang, "error-server-auth"),
+        P::NoDatabase(_) => tr(lang, "error-server-no-database"),
+        P::Privilege(d) => tra(
+            lang,
+            "error-server-privilege",
+            &[("detail", Arg::from(d.as_str()))],
+        ),
+        P::NotOurs => tr(lang, "error-server-not-ours"),
+        P::TooNew { found, known } => tra(
+            lang,
+            "error-too-new",
+            &[("found", Arg::Num(*found)), ("known", Arg::Num(*known))],
+        ),
+        P::BadUrl(d) => tra(
+            lang,
+            "error-server-bad-url",
+            &[("detail", Arg::from(d.as_str()))],
+        ),
     }
 }
 

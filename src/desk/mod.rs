@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod error;
 pub mod flow;
 pub mod intake;
+pub mod move_to;
 pub mod papers;
 pub mod query;
 pub mod settings;
@@ -24,8 +25,9 @@ use crate::domain::calendar::{Calendar, parse_year_file};
 use crate::domain::catalog::Catalog;
 use crate::domain::model::{Lang, Role};
 use crate::store::audit::{self, NewEntry};
-use crate::store::files::Blobs;
-use crate::store::{OfficeRow, Store, StoreError, Tx};
+use crate::store::blobs::{Blobs, Kind as BlobKind};
+use crate::store::pg::Target;
+use crate::store::{Location, OfficeRow, Store, StoreError, Tx};
 
 pub use error::DeskError;
 
@@ -78,16 +80,95 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// The folders of a data directory.
+/// The folders of a data directory, and where the office's database is: the SQLite file in
+/// it (one PC), or the office server named by `--database`, `MIO_DESK_DATABASE` or the
+/// data directory's `server.toml` (written by `init --database` and `join`).
 #[derive(Debug, Clone)]
 pub struct DataDir {
     pub root: PathBuf,
+    /// The office server's database, when the office keeps its data there.
+    pub database: Option<Target>,
+}
+
+/// What a PC of an office on the server keeps locally (`server.toml`, readable by its owner
+/// only: the address may hold the database password).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ServerFile {
+    /// `postgres://…` of the office server.
+    pub database: String,
+    /// This PC's workstation code (its journal prefix).
+    pub workstation: String,
+    /// A random name of this installation, so its workstation code stays its own.
+    pub machine: String,
 }
 
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            database: None,
+        }
     }
+
+    /// The same folders with the office's database on the server at `url` (a bad address is
+    /// a plain error naming what is wrong).
+    pub fn with_database(mut self, url: &str) -> Result<DataDir> {
+        self.database = Some(crate::store::pg::parse_target(url).map_err(StoreError::from)?);
+        Ok(self)
+    }
+
+    /// Where the database is: `--database` first, else `server.toml`, else the SQLite file.
+    pub fn location(&self) -> Result<Location> {
+        if let Some(t) = &self.database {
+            return Ok(Location::Postgres(Box::new(t.clone())));
+        }
+        if let Some(f) = self.server_file()? {
+            let t = crate::store::pg::parse_target(&f.database).map_err(StoreError::from)?;
+            return Ok(Location::Postgres(Box::new(t)));
+        }
+        Ok(Location::Sqlite(self.db()))
+    }
+
+    pub fn server_file_path(&self) -> PathBuf {
+        self.root.join("server.toml")
+    }
+
+    /// This PC's `server.toml`, if the office is on a server.
+    pub fn server_file(&self) -> Result<Option<ServerFile>> {
+        let p = self.server_file_path();
+        match std::fs::read_to_string(&p) {
+            Ok(text) => toml::from_str(&text).map(Some).map_err(|e| {
+                DeskError::Store(StoreError::Corrupt(format!("{}: {e}", p.display())))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(DeskError::Store(StoreError::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", p.display()),
+            )))),
+        }
+    }
+
+    fn write_server_file(&self, f: &ServerFile) -> Result<()> {
+        let text = toml::to_string(f).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let p = self.server_file_path();
+        let tmp = self.root.join(".server.toml.tmp");
+        {
+            use std::io::Write;
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                o.mode(0o600);
+            }
+            let mut file = o.open(&tmp).map_err(StoreError::from)?;
+            file.write_all(text.as_bytes()).map_err(StoreError::from)?;
+            file.sync_all().map_err(StoreError::from)?;
+        }
+        std::fs::rename(&tmp, &p).map_err(StoreError::from)?;
+        Ok(())
+    }
+
     pub fn db(&self) -> PathBuf {
         self.root.join("desk.sqlite")
     }
@@ -109,13 +190,29 @@ impl DataDir {
     pub fn calendar(&self) -> PathBuf {
         self.root.join("calendar")
     }
-    /// Whether `init` has run here.
+    /// Whether `init` (or `join`) has run here. For an office on a server this asks the
+    /// server; a server that cannot be reached counts as set up (the window then says the server
+    /// is away, rather than offering to set up a new office).
     pub fn is_initialized(&self) -> bool {
-        self.db().exists()
-            && Store::open(&self.db())
-                .ok()
-                .and_then(|s| s.read(|r| crate::store::office(r)).ok().flatten())
-                .is_some()
+        match self.location() {
+            Ok(Location::Sqlite(p)) => {
+                p.exists()
+                    && Store::open(&p)
+                        .ok()
+                        .and_then(|s| s.read(|r| crate::store::office(r)).ok().flatten())
+                        .is_some()
+            }
+            Ok(Location::Postgres(t)) => {
+                if self.database.is_some() && !self.server_file_path().exists() {
+                    return false;
+                }
+                match Store::connect(&t) {
+                    Ok(s) => s.read(|r| crate::store::office(r)).ok().flatten().is_some(),
+                    Err(e) => e.is_unreachable(),
+                }
+            }
+            Err(_) => false,
+        }
     }
     fn create(&self) -> std::io::Result<()> {
         for d in [
@@ -194,7 +291,9 @@ fn check_code(s: &str, what: &str, max: usize) -> Result<()> {
 }
 
 impl Desk {
-    /// Sets up a new office in an empty data directory.
+    /// Sets up a new office: in the data directory's SQLite file, or, with
+    /// [`DataDir::with_database`], in an empty database on the office server (this PC becomes
+    /// its first workstation; others `join`).
     pub fn init(
         dir: DataDir,
         office: NewOffice,
@@ -214,13 +313,22 @@ impl Desk {
                 });
             }
         }
-        if dir.is_initialized() {
+        if dir.server_file()?.is_some() || (dir.database.is_none() && dir.is_initialized()) {
             return Err(DeskError::AlreadyInitialized(
                 dir.root.display().to_string(),
             ));
         }
+        let loc = dir.location()?;
         dir.create().map_err(StoreError::from)?;
-        let store = Store::open(&dir.db())?;
+        let store = Store::at(&loc)?;
+        if let Some(o) = store.read(|r| crate::store::office(r))? {
+            return Err(match loc {
+                Location::Postgres(_) => DeskError::OfficeOnServer(o.code),
+                Location::Sqlite(_) => {
+                    DeskError::AlreadyInitialized(dir.root.display().to_string())
+                }
+            });
+        }
         let now = stamp(clock.now());
         let row = OfficeRow {
             code: office.code.clone(),
@@ -229,7 +337,8 @@ impl Desk {
             workstation: office.workstation.clone(),
             tz_offset_minutes: 300,
         };
-        store.init_office(&row, &now)?;
+        let machine = uuid::Uuid::now_v7().to_string();
+        store.init_office(&row, &machine, &now)?;
         store.write(|tx| {
             audit::append(
                 tx,
@@ -238,31 +347,118 @@ impl Desk {
                     action: "init",
                     entity: "office",
                     entity_id: &row.code,
-                    details: serde_json::json!({"workstation": row.workstation}),
+                    details: serde_json::json!({"workstation": row.workstation, "database": store.backend()}),
                     ..Default::default()
                 },
             )
             .map_err(DeskError::from)
         })?;
         drop(store);
+        if let Location::Postgres(t) = &loc {
+            dir.write_server_file(&ServerFile {
+                database: t.url.clone(),
+                workstation: office.workstation.clone(),
+                machine,
+            })?;
+        }
         let desk = Desk::open(dir, clock, options)?;
         desk.ensure_ca()?;
         Ok(desk)
     }
 
-    /// Opens an initialised data directory.
-    pub fn open(dir: DataDir, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
-        if !dir.db().exists() {
-            return Err(DeskError::NotInitialized(dir.root.display().to_string()));
+    /// Adds this PC to an office whose database is on the office server, as workstation `ws`
+    /// with its own journal prefix. A code another PC holds is refused; the same PC joining
+    /// again with its own code is accepted.
+    pub fn join(dir: DataDir, ws: &str, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
+        check_code(ws, "workstation", 8)?;
+        let Some(target) = dir.database.clone() else {
+            return Err(DeskError::Invalid {
+                field: "database".into(),
+                key: "missing".into(),
+            });
+        };
+        let previous = dir.server_file()?;
+        if let Some(f) = &previous
+            && f.workstation != ws
+        {
+            return Err(DeskError::AlreadyInitialized(
+                dir.root.display().to_string(),
+            ));
+        }
+        if dir.db().exists() {
+            // A one-PC office lives here: moving it is `move-to`, not `join`.
+            return Err(DeskError::AlreadyInitialized(
+                dir.root.display().to_string(),
+            ));
         }
         dir.create().map_err(StoreError::from)?;
-        let store = Store::open(&dir.db())?;
+        let store = Store::connect(&target)?;
         let office = store
             .read(|r| crate::store::office(r))?
+            .ok_or(DeskError::NoOfficeOnServer)?;
+        let machine = previous
+            .map(|f| f.machine)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let now = stamp(clock.now());
+        store.set_workstation(ws);
+        store.write(|tx| {
+            match crate::store::workstation_machine(tx, ws)? {
+                Some(m) if m == machine => return Ok(()),
+                Some(_) => return Err(DeskError::WorkstationTaken(ws.to_string())),
+                None => crate::store::add_workstation(tx, ws, &machine, &now)?,
+            }
+            audit::append(
+                tx,
+                &NewEntry {
+                    at: &now,
+                    action: "join",
+                    entity: "office",
+                    entity_id: &office.code,
+                    details: serde_json::json!({"workstation": ws}),
+                    ..Default::default()
+                },
+            )?;
+            Ok(())
+        })?;
+        drop(store);
+        dir.write_server_file(&ServerFile {
+            database: target.url.clone(),
+            workstation: ws.to_string(),
+            machine,
+        })?;
+        Desk::open(dir, clock, options)
+    }
+
+    /// Opens an office set up here (its SQLite file, or the office server this PC joined).
+    pub fn open(dir: DataDir, clock: Arc<dyn Clock>, options: Options) -> Result<Desk> {
+        let loc = dir.location()?;
+        if let Location::Sqlite(p) = &loc
+            && !p.exists()
+        {
+            return Err(DeskError::NotInitialized(dir.root.display().to_string()));
+        }
+        let joined = match &loc {
+            Location::Postgres(t) => Some(
+                dir.server_file()?
+                    .ok_or_else(|| DeskError::NotJoined(t.shown.clone()))?,
+            ),
+            Location::Sqlite(_) => None,
+        };
+        dir.create().map_err(StoreError::from)?;
+        let store = Store::at(&loc)?;
+        let mut office = store
+            .read(|r| crate::store::office(r))?
             .ok_or_else(|| DeskError::NotInitialized(dir.root.display().to_string()))?;
+        if let Some(f) = &joined {
+            let mine = store.read(|r| crate::store::workstation_machine(r, &f.workstation))?;
+            if mine.as_deref() != Some(f.machine.as_str()) {
+                return Err(DeskError::WorkstationTaken(f.workstation.clone()));
+            }
+            office.workstation = f.workstation.clone();
+        }
         store.set_workstation(&office.workstation);
-        let attachments = Blobs::new(dir.attachments())?;
-        let documents = Blobs::new(dir.documents())?;
+        let attachments = Blobs::for_store(&store, BlobKind::Attachment, dir.attachments())?;
+        let documents = Blobs::for_store(&store, BlobKind::Document, dir.documents())?;
         let desk = Desk {
             store,
             attachments,

@@ -164,6 +164,16 @@ impl Desk {
     }
 
     /// Enabled executors (for the head's assignment list).
+    /// An enabled executor found by ИИН (the command line names people by ИИН).
+    pub fn executor_by_iin(&self, s: &Session, iin: &str) -> Result<Option<i64>> {
+        self.require(s, &[Role::Head], "assign")?;
+        Ok(self
+            .store
+            .read(|r| crate::store::people::user_by_iin(r, iin))?
+            .filter(|u| u.roles.contains(&Role::Executor) && !u.disabled)
+            .map(|u| u.id))
+    }
+
     pub fn executors(&self, s: &Session) -> Result<Vec<(i64, String)>> {
         self.require(s, &[Role::Head, Role::Registrar], "assign")?;
         Ok(self

@@ -1,9 +1,9 @@
 //! Applications, the registration journals and their numbers, attachments and output
 //! documents.
 
-use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
+use super::sql::{Row, params};
 use super::{Db, Result, StoreError, Tx};
 use crate::domain::model::{Channel, Status};
 
@@ -52,40 +52,28 @@ const APP_COLS: &str =
     signed_at, issued_at, collector_iin, withdrawn_at, withdraw_reason, external_id, origin,
     office_code, updated_at, row_version";
 
-fn parse<T: std::str::FromStr<Err = String>>(s: String) -> rusqlite::Result<T> {
-    s.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(StoreError::Corrupt(e)),
-        )
-    })
-}
-
-fn json(s: Option<String>) -> rusqlite::Result<Option<serde_json::Value>> {
+fn json(s: Option<String>) -> Result<Option<serde_json::Value>> {
     match s {
         None => Ok(None),
-        Some(s) => serde_json::from_str(&s).map(Some).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        }),
+        Some(s) => Ok(Some(serde_json::from_str(&s)?)),
     }
 }
 
-fn app_from(r: &Row<'_>) -> rusqlite::Result<AppRow> {
+fn app_from(r: &Row) -> Result<AppRow> {
     Ok(AppRow {
         id: r.get(0)?,
         number: r.get(1)?,
         service: r.get(2)?,
         service_version: r.get(3)?,
-        channel: parse(r.get(4)?)?,
-        status: parse(r.get(5)?)?,
+        channel: r.parse(4)?,
+        status: r.parse(5)?,
         person_id: r.get(6)?,
         applicant_name: r.get(7)?,
         applicant_iin: r.get(8)?,
         accepted_at: r.get(9)?,
         due_date: r.get(10)?,
         due_at: r.get(11)?,
-        extended: r.get::<_, i64>(12)? != 0,
+        extended: r.get(12)?,
         executor_id: r.get(13)?,
         drafter_id: r.get(14)?,
         registered_by: r.get(15)?,
@@ -109,67 +97,69 @@ fn app_from(r: &Row<'_>) -> rusqlite::Result<AppRow> {
     })
 }
 
+fn one_app(db: &impl Db, sql: &str, p: &[&dyn super::ToSql]) -> Result<Option<AppRow>> {
+    db.query_opt(sql, p)?.as_ref().map(app_from).transpose()
+}
+
 pub fn by_id(db: &impl Db, id: i64) -> Result<Option<AppRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {APP_COLS} FROM applications WHERE id = ?1"
-        ))?
-        .query_row([id], app_from)
-        .optional()?)
+    one_app(
+        db,
+        &format!("SELECT {APP_COLS} FROM applications WHERE id = $1"),
+        params![id],
+    )
 }
 
 pub fn by_number(db: &impl Db, number: &str) -> Result<Option<AppRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {APP_COLS} FROM applications WHERE number = ?1 OR outgoing_number = ?1"
-        ))?
-        .query_row([number], app_from)
-        .optional()?)
+    one_app(
+        db,
+        &format!("SELECT {APP_COLS} FROM applications WHERE number = $1 OR outgoing_number = $1"),
+        params![number],
+    )
 }
 
 pub fn by_external_id(db: &impl Db, ext: &str) -> Result<Option<AppRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {APP_COLS} FROM applications WHERE external_id = ?1"
-        ))?
-        .query_row([ext], app_from)
-        .optional()?)
+    one_app(
+        db,
+        &format!("SELECT {APP_COLS} FROM applications WHERE external_id = $1"),
+        params![ext],
+    )
 }
 
 /// Open applications of a person for a service (duplicate check at intake).
 pub fn open_for_person(db: &impl Db, person_id: i64, service: &str) -> Result<Option<String>> {
-    Ok(db
-        .conn()
-        .prepare_cached(
-            "SELECT number FROM applications WHERE person_id = ?1 AND service = ?2 AND is_open = 1 LIMIT 1",
-        )?
-        .query_row(params![person_id, service], |r| r.get(0))
-        .optional()?)
+    db.query_opt(
+        "SELECT number FROM applications WHERE person_id = $1 AND service = $2 AND is_open = 1 LIMIT 1",
+        params![person_id, service],
+    )?
+    .map(|r| r.get(0))
+    .transpose()
 }
 
 /// Applications of a person, newest first.
 pub fn for_person(db: &impl Db, person_id: i64) -> Result<Vec<AppRow>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {APP_COLS} FROM applications WHERE person_id = ?1 ORDER BY accepted_at DESC, id DESC"
-    ))?;
-    let rows = st.query_map([person_id], app_from)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!(
+            "SELECT {APP_COLS} FROM applications WHERE person_id = $1 ORDER BY accepted_at DESC, id DESC"
+        ),
+        params![person_id],
+    )?
+    .iter()
+    .map(app_from)
+    .collect()
 }
 
 /// Takes the next number of a journal: `OFFICE-WS-YEAR-NNNNNN` for incoming,
 /// `OFFICE-WS-YEAR-RNNNNN` for outgoing results.
 pub fn next_number(tx: &Tx<'_>, journal: &str, office: &str, year: i32) -> Result<(String, i64)> {
     let ws = tx.workstation.to_string();
-    let seq: i64 = tx.tx.query_row(
-        "INSERT INTO journal_counters(journal, year, workstation, last) VALUES (?1, ?2, ?3, 1)
-         ON CONFLICT(journal, year, workstation) DO UPDATE SET last = last + 1
-         RETURNING last",
-        params![journal, year, ws],
-        |r| r.get(0),
-    )?;
+    let seq: i64 = tx
+        .query_one(
+            "INSERT INTO journal_counters(journal, year, workstation, last) VALUES ($1, $2, $3, 1)
+             ON CONFLICT(journal, year, workstation) DO UPDATE SET last = journal_counters.last + 1
+             RETURNING last",
+            params![journal, year, ws],
+        )?
+        .get(0)?;
     let number = if journal == "in" {
         format!("{office}-{ws}-{year}-{seq:06}")
     } else {
@@ -190,9 +180,9 @@ pub struct JournalEntry<'a> {
 }
 
 pub fn add_journal(tx: &Tx<'_>, j: &JournalEntry<'_>) -> Result<()> {
-    tx.tx.execute(
+    tx.execute(
         "INSERT INTO journal(journal, number, year, workstation, seq, application_id, registered_at, user_id, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         params![j.journal, j.number, j.year, tx.workstation, j.seq, j.application_id, j.at, j.user_id, j.summary],
     )?;
     Ok(())
@@ -218,26 +208,28 @@ pub fn journal_lines(
     from: &str,
     to: &str,
 ) -> Result<Vec<JournalLine>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT j.number, j.registered_at, a.number, a.service, a.applicant_name, a.status, a.due_date, u.full_name
          FROM journal j JOIN applications a ON a.id = j.application_id
          LEFT JOIN users u ON u.id = j.user_id
-         WHERE j.journal = ?1 AND j.registered_at >= ?2 AND j.registered_at < ?3
+         WHERE j.journal = $1 AND j.registered_at >= $2 AND j.registered_at < $3
          ORDER BY j.registered_at, j.id",
-    )?;
-    let rows = st.query_map(params![journal, from, to], |r| {
+        params![journal, from, to],
+    )?
+    .iter()
+    .map(|r| {
         Ok(JournalLine {
             number: r.get(0)?,
             registered_at: r.get(1)?,
             application_number: r.get(2)?,
             service: r.get(3)?,
             applicant: r.get(4)?,
-            status: parse(r.get(5)?)?,
+            status: r.parse(5)?,
             due_date: r.get(6)?,
             user: r.get(7)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+    .collect()
 }
 
 /// Data of a new application.
@@ -262,11 +254,13 @@ pub struct NewApp<'a> {
 }
 
 pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
-    let res = tx.tx.execute(
+    let intake = serde_json::to_string(a.intake)?;
+    let res = tx.query_one(
         "INSERT INTO applications(number, service, service_version, channel, status, is_open, person_id,
              applicant_name, applicant_fold, applicant_iin, accepted_at, due_date, due_at, registered_by,
              intake, missing_docs_reason, external_id, origin, office_code, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'registered', 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?9)",
+         VALUES ($1, $2, $3, $4, 'registered', 1, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $9)
+         RETURNING id",
         params![
             a.number,
             a.service,
@@ -280,7 +274,7 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
             a.due_date,
             a.due_at,
             a.registered_by,
-            serde_json::to_string(a.intake)?,
+            intake,
             a.missing_docs_reason,
             a.external_id,
             a.origin,
@@ -288,17 +282,18 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
         ],
     );
     match res {
-        Err(rusqlite::Error::SqliteFailure(f, Some(msg)))
-            if f.code == rusqlite::ErrorCode::ConstraintViolation
-                && msg.contains("external_id") =>
-        {
+        Err(StoreError::Constraint(msg)) if msg.contains("external_id") => {
             Err(StoreError::Duplicate {
                 what: "application",
                 key: a.external_id.unwrap_or_default().to_string(),
             })
         }
-        Err(e) => Err(e.into()),
-        Ok(_) => Ok(tx.tx.last_insert_rowid()),
+        Err(e) => Err(e),
+        Ok(r) => {
+            let id: i64 = r.get(0)?;
+            tx.notice(serde_json::json!({"app": id, "status": "registered"}));
+            Ok(id)
+        }
     }
 }
 
@@ -331,92 +326,80 @@ pub fn update(
     c: &Change<'_>,
     now: &str,
 ) -> Result<()> {
-    let mut sets: Vec<String> = vec![
-        "updated_at = ?".into(),
-        "row_version = row_version + 1".into(),
-    ];
-    let mut vals: Vec<rusqlite::types::Value> = vec![now.to_string().into()];
-    use rusqlite::types::Value as V;
+    use super::sql::{Built, Value as V};
+    let mut q = Built::new("");
+    let mut sets: Vec<String> = Vec::new();
+    let p = q.bind(now);
+    sets.push(format!("updated_at = {p}"));
+    sets.push("row_version = row_version + 1".into());
     let text = |s: &str| V::Text(s.to_string());
     let opt_text = |s: Option<&str>| s.map(|s| V::Text(s.to_string())).unwrap_or(V::Null);
+    let mut set = |col: &str, v: V| {
+        let p = q.bind(v);
+        sets.push(format!("{col} = {p}"));
+    };
     if let Some(s) = c.status {
-        sets.push("status = ?".into());
-        vals.push(text(s.code()));
-        sets.push("is_open = ?".into());
-        vals.push(V::Integer(s.is_open() as i64));
+        set("status", text(s.code()));
+        set("is_open", V::Int(s.is_open() as i64));
     }
     if let Some(e) = c.executor_id {
-        sets.push("executor_id = ?".into());
-        vals.push(V::Integer(e));
+        set("executor_id", V::Int(e));
     }
     if let Some(d) = c.drafter_id {
-        sets.push("drafter_id = ?".into());
-        vals.push(d.map(V::Integer).unwrap_or(V::Null));
+        set("drafter_id", d.map(V::Int).unwrap_or(V::Null));
     }
     if let Some(d) = c.decision {
-        sets.push("decision = ?".into());
-        vals.push(match d {
-            Some(v) => V::Text(serde_json::to_string(v)?),
-            None => V::Null,
-        });
+        set(
+            "decision",
+            match d {
+                Some(v) => V::Text(serde_json::to_string(v)?),
+                None => V::Null,
+            },
+        );
     }
     if let Some(r) = c.resolution {
-        sets.push("resolution = ?".into());
-        vals.push(text(r));
+        set("resolution", text(r));
     }
     if let Some(r) = c.return_comment {
-        sets.push("return_comment = ?".into());
-        vals.push(opt_text(r));
+        set("return_comment", opt_text(r));
     }
     if let Some(n) = c.outgoing_number {
-        sets.push("outgoing_number = ?".into());
-        vals.push(text(n));
+        set("outgoing_number", text(n));
     }
     if let Some(u) = c.signed_by {
-        sets.push("signed_by = ?".into());
-        vals.push(V::Integer(u));
+        set("signed_by", V::Int(u));
     }
     if let Some(s) = c.signed_at {
-        sets.push("signed_at = ?".into());
-        vals.push(text(s));
+        set("signed_at", text(s));
     }
     if let Some(s) = c.issued_at {
-        sets.push("issued_at = ?".into());
-        vals.push(text(s));
+        set("issued_at", text(s));
     }
     if let Some(s) = c.collector_iin {
-        sets.push("collector_iin = ?".into());
-        vals.push(text(s));
+        set("collector_iin", text(s));
     }
     if let Some(s) = c.withdrawn_at {
-        sets.push("withdrawn_at = ?".into());
-        vals.push(text(s));
+        set("withdrawn_at", text(s));
     }
     if let Some(s) = c.withdraw_reason {
-        sets.push("withdraw_reason = ?".into());
-        vals.push(text(s));
+        set("withdraw_reason", text(s));
     }
     if let Some(s) = c.due_date {
-        sets.push("due_date = ?".into());
-        vals.push(text(s));
+        set("due_date", text(s));
     }
     if let Some(s) = c.due_at {
-        sets.push("due_at = ?".into());
-        vals.push(opt_text(s));
+        set("due_at", opt_text(s));
     }
     if let Some(b) = c.extended {
-        sets.push("extended = ?".into());
-        vals.push(V::Integer(b as i64));
+        set("extended", V::Int(b as i64));
     }
-    vals.push(V::Integer(id));
-    vals.push(V::Integer(expected_version));
-    let sql = format!(
-        "UPDATE applications SET {} WHERE id = ? AND row_version = ?",
+    let pid = q.bind(id);
+    let pver = q.bind(expected_version);
+    q.sql = format!(
+        "UPDATE applications SET {} WHERE id = {pid} AND row_version = {pver}",
         sets.join(", ")
     );
-    let n = tx
-        .tx
-        .execute(&sql, rusqlite::params_from_iter(vals.iter()))?;
+    let n = tx.execute(&q.sql, &q.params())?;
     if n == 0 {
         return if by_id(tx, id)?.is_some() {
             Err(StoreError::Conflict)
@@ -424,6 +407,7 @@ pub fn update(
             Err(StoreError::NotFound(format!("application {id}")))
         };
     }
+    tx.notice(serde_json::json!({"app": id, "status": c.status.map(|s| s.code())}));
     Ok(())
 }
 
@@ -455,20 +439,22 @@ pub struct NewAttachment<'a> {
 }
 
 pub fn add_attachment(tx: &Tx<'_>, a: &NewAttachment<'_>) -> Result<i64> {
-    tx.tx.execute(
+    tx.query_one(
         "INSERT INTO attachments(application_id, checklist_item, sha256, size, mime, file_name, added_at, added_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         params![a.application_id, a.checklist_item, a.sha256, a.size, a.mime, a.file_name, a.added_at, a.added_by],
-    )?;
-    Ok(tx.tx.last_insert_rowid())
+    )?
+    .get(0)
 }
 
 pub fn attachments(db: &impl Db, application_id: i64) -> Result<Vec<AttachmentRow>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT id, application_id, checklist_item, sha256, size, mime, file_name, added_at, added_by
-         FROM attachments WHERE application_id = ?1 ORDER BY id",
-    )?;
-    let rows = st.query_map([application_id], |r| {
+         FROM attachments WHERE application_id = $1 ORDER BY id",
+        params![application_id],
+    )?
+    .iter()
+    .map(|r| {
         Ok(AttachmentRow {
             id: r.get(0)?,
             application_id: r.get(1)?,
@@ -480,17 +466,19 @@ pub fn attachments(db: &impl Db, application_id: i64) -> Result<Vec<AttachmentRo
             added_at: r.get(7)?,
             added_by: r.get(8)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+    .collect()
 }
 
 /// Every attachment hash referenced by the database (backup completeness checks).
 pub fn all_attachment_hashes(db: &impl Db) -> Result<Vec<String>> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT DISTINCT sha256 FROM attachments ORDER BY sha256")?;
-    let rows = st.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        "SELECT DISTINCT sha256 FROM attachments ORDER BY sha256",
+        &[],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -518,12 +506,24 @@ pub struct NewDocument<'a> {
 }
 
 pub fn add_document(tx: &Tx<'_>, d: &NewDocument<'_>) -> Result<i64> {
-    tx.tx.execute(
+    tx.query_one(
         "INSERT INTO documents(application_id, kind, number, content, content_sha256, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         params![d.application_id, d.kind, d.number, d.content, d.content_sha256, d.created_at, d.created_by],
-    )?;
-    Ok(tx.tx.last_insert_rowid())
+    )?
+    .get(0)
+}
+
+fn document_from(r: &Row) -> Result<DocumentRow> {
+    Ok(DocumentRow {
+        id: r.get(0)?,
+        application_id: r.get(1)?,
+        kind: r.get(2)?,
+        number: r.get(3)?,
+        content: r.get(4)?,
+        content_sha256: r.get(5)?,
+        created_at: r.get(6)?,
+    })
 }
 
 /// The newest document of a kind for an application.
@@ -532,44 +532,26 @@ pub fn latest_document(
     application_id: i64,
     kind: &str,
 ) -> Result<Option<DocumentRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(
-            "SELECT id, application_id, kind, number, content, content_sha256, created_at
-             FROM documents WHERE application_id = ?1 AND kind = ?2 ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row(params![application_id, kind], |r| {
-            Ok(DocumentRow {
-                id: r.get(0)?,
-                application_id: r.get(1)?,
-                kind: r.get(2)?,
-                number: r.get(3)?,
-                content: r.get(4)?,
-                content_sha256: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        })
-        .optional()?)
+    db.query_opt(
+        "SELECT id, application_id, kind, number, content, content_sha256, created_at
+         FROM documents WHERE application_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        params![application_id, kind],
+    )?
+    .as_ref()
+    .map(document_from)
+    .transpose()
 }
 
 /// All documents of an application, oldest first.
 pub fn documents_of(db: &impl Db, application_id: i64) -> Result<Vec<DocumentRow>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT id, application_id, kind, number, content, content_sha256, created_at
-         FROM documents WHERE application_id = ?1 ORDER BY id",
-    )?;
-    let rows = st.query_map([application_id], |r| {
-        Ok(DocumentRow {
-            id: r.get(0)?,
-            application_id: r.get(1)?,
-            kind: r.get(2)?,
-            number: r.get(3)?,
-            content: r.get(4)?,
-            content_sha256: r.get(5)?,
-            created_at: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         FROM documents WHERE application_id = $1 ORDER BY id",
+        params![application_id],
+    )?
+    .iter()
+    .map(document_from)
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -583,8 +565,8 @@ pub fn record_questionnaire(
     at: &str,
     user: Option<i64>,
 ) -> Result<()> {
-    tx.tx.execute(
-        "INSERT INTO questionnaire(application_id, q1, q2, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5)
+    tx.execute(
+        "INSERT INTO questionnaire(application_id, q1, q2, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT(application_id) DO UPDATE SET q1 = excluded.q1, q2 = excluded.q2,
              recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
         params![application_id, q1, q2, at, user],
@@ -596,11 +578,10 @@ pub fn record_questionnaire(
 /// UTC moments.
 pub fn questionnaire_summary(db: &impl Db, from: &str, to: &str) -> Result<[[i64; 3]; 2]> {
     let mut out = [[0i64; 3]; 2];
-    let mut st = db.conn().prepare_cached(
-        "SELECT q1, q2 FROM questionnaire WHERE recorded_at >= ?1 AND recorded_at < ?2",
-    )?;
-    let mut rows = st.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
+    for r in db.query(
+        "SELECT q1, q2 FROM questionnaire WHERE recorded_at >= $1 AND recorded_at < $2",
+        params![from, to],
+    )? {
         let q1: i64 = r.get(0)?;
         let q2: i64 = r.get(1)?;
         out[0][(q1 - 1).clamp(0, 2) as usize] += 1;
@@ -610,12 +591,10 @@ pub fn questionnaire_summary(db: &impl Db, from: &str, to: &str) -> Result<[[i64
 }
 
 pub fn questionnaire_of(db: &impl Db, application_id: i64) -> Result<Option<(u8, u8)>> {
-    Ok(db
-        .conn()
-        .query_row(
-            "SELECT q1, q2 FROM questionnaire WHERE application_id = ?1",
-            [application_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+    db.query_opt(
+        "SELECT q1, q2 FROM questionnaire WHERE application_id = $1",
+        params![application_id],
+    )?
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .transpose()
 }

@@ -3,10 +3,10 @@
 //! entry's id and hash are also kept in `settings` (`audit_head`), updated in the same
 //! transaction, so cutting entries off the end is caught too. Triggers refuse UPDATE and DELETE.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::sql::{Row, params};
 use super::{Db, Result, Tx, get_setting, set_setting};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -74,13 +74,9 @@ fn entry_hash(
 /// Appends an entry; returns its id.
 pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
     let last: Option<(i64, String)> = tx
-        .tx
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+        .query_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
+        .map(|r| Ok::<_, super::StoreError>((r.get(0)?, r.get(1)?)))
+        .transpose()?;
     let (prev_id, prev) = last.unwrap_or((0, GENESIS.to_string()));
     let id = prev_id + 1;
     let details = serde_json::to_string(&e.details)?;
@@ -96,9 +92,9 @@ pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
         e.entity_id,
         &details,
     );
-    tx.tx.execute(
+    tx.execute(
         "INSERT INTO audit(id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         params![
             id,
             e.at,
@@ -162,62 +158,57 @@ pub struct Verdict {
 
 /// Walks the whole chain.
 pub fn verify(db: &impl Db) -> Result<Verdict> {
-    let conn = db.conn();
-    let mut st = conn.prepare(
-        "SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash
-         FROM audit ORDER BY id",
-    )?;
-    let mut rows = st.query([])?;
     let mut prev_id = 0i64;
     let mut prev_hash = GENESIS.to_string();
     let mut count = 0i64;
-    while let Some(r) = rows.next()? {
-        count += 1;
-        let id: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let user_id: Option<i64> = r.get(2)?;
-        let user_iin: Option<String> = r.get(3)?;
-        let ws: String = r.get(4)?;
-        let action: String = r.get(5)?;
-        let entity: String = r.get(6)?;
-        let entity_id: String = r.get(7)?;
-        let details: String = r.get(8)?;
-        let stored_prev: String = r.get(9)?;
-        let stored_hash: String = r.get(10)?;
-        let recomputed = entry_hash(
-            &stored_prev,
-            id,
-            &at,
-            user_id,
-            user_iin.as_deref(),
-            &ws,
-            &action,
-            &entity,
-            &entity_id,
-            &details,
-        );
-        if recomputed != stored_hash {
-            return Ok(Verdict {
-                entries: count,
-                problem: Some(Break::Edited { id }),
-            });
-        }
-        if stored_prev != prev_hash {
-            let problem = if id != prev_id + 1 {
-                Break::Deleted {
-                    after: prev_id,
-                    before: id,
-                }
-            } else {
-                Break::Reordered { id }
-            };
-            return Ok(Verdict {
-                entries: count,
-                problem: Some(problem),
-            });
-        }
-        prev_id = id;
-        prev_hash = stored_hash;
+    let mut found: Option<Break> = None;
+    db.each(
+        "SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash
+         FROM audit ORDER BY id",
+        &[],
+        &mut |r: Row| {
+            if found.is_some() {
+                return Ok(());
+            }
+            count += 1;
+            let e = entry_from(&r)?;
+            let recomputed = entry_hash(
+                &e.prev_hash,
+                e.id,
+                &e.at,
+                e.user_id,
+                e.user_iin.as_deref(),
+                &e.workstation,
+                &e.action,
+                &e.entity,
+                &e.entity_id,
+                &e.details,
+            );
+            if recomputed != e.hash {
+                found = Some(Break::Edited { id: e.id });
+                return Ok(());
+            }
+            if e.prev_hash != prev_hash {
+                found = Some(if e.id != prev_id + 1 {
+                    Break::Deleted {
+                        after: prev_id,
+                        before: e.id,
+                    }
+                } else {
+                    Break::Reordered { id: e.id }
+                });
+                return Ok(());
+            }
+            prev_id = e.id;
+            prev_hash = e.hash;
+            Ok(())
+        },
+    )?;
+    if found.is_some() {
+        return Ok(Verdict {
+            entries: count,
+            problem: found,
+        });
     }
     if let Some(head) = get_setting(db, "audit_head")? {
         let (hid, hhash) = head.split_once(':').unwrap_or(("0", ""));
@@ -238,37 +229,41 @@ pub fn verify(db: &impl Db) -> Result<Verdict> {
     })
 }
 
+fn entry_from(r: &Row) -> Result<Entry> {
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        user_id: r.get(2)?,
+        user_iin: r.get(3)?,
+        workstation: r.get(4)?,
+        action: r.get(5)?,
+        entity: r.get(6)?,
+        entity_id: r.get(7)?,
+        details: r.get(8)?,
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
 /// Entries about one entity, oldest first (the history timeline of an application).
 pub fn for_entity(db: &impl Db, entity: &str, entity_id: &str) -> Result<Vec<Entry>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash
-         FROM audit WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
-    )?;
-    let rows = st.query_map([entity, entity_id], |r| {
-        Ok(Entry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            user_id: r.get(2)?,
-            user_iin: r.get(3)?,
-            workstation: r.get(4)?,
-            action: r.get(5)?,
-            entity: r.get(6)?,
-            entity_id: r.get(7)?,
-            details: r.get(8)?,
-            prev_hash: r.get(9)?,
-            hash: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+         FROM audit WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+        params![entity, entity_id],
+    )?
+    .iter()
+    .map(entry_from)
+    .collect()
 }
 
 /// Number of entries with this action (reports, tests).
 pub fn count_action(db: &impl Db, action: &str) -> Result<i64> {
-    Ok(db.conn().query_row(
-        "SELECT count(*) FROM audit WHERE action = ?1",
-        [action],
-        |r| r.get(0),
-    )?)
+    db.query_one(
+        "SELECT count(*) FROM audit WHERE action = $1",
+        params![action],
+    )?
+    .get(0)
 }
 
 #[cfg(test)]
@@ -280,11 +275,9 @@ pub(crate) mod tamper {
     pub fn exec(store: &Store, sql: &str) {
         store
             .write(|tx| {
-                tx.tx.execute_batch(
-                    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;",
-                )?;
-                tx.tx.execute_batch(sql)?;
-                tx.tx.execute_batch(
+                tx.batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")?;
+                tx.batch(sql)?;
+                tx.batch(
                     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
                 )?;
@@ -335,13 +328,12 @@ mod tests {
     fn updates_and_deletes_are_refused_by_the_database() {
         let (_d, s) = store_with(2);
         let r: Result<(), StoreError> = s.write(|tx| {
-            tx.tx
-                .execute("UPDATE audit SET action = 'x' WHERE id = 1", [])?;
+            tx.execute("UPDATE audit SET action = 'x' WHERE id = 1", &[])?;
             Ok(())
         });
         assert!(r.unwrap_err().to_string().contains("append-only"));
         let r: Result<(), StoreError> = s.write(|tx| {
-            tx.tx.execute("DELETE FROM audit WHERE id = 1", [])?;
+            tx.execute("DELETE FROM audit WHERE id = 1", &[])?;
             Ok(())
         });
         assert!(r.is_err());
@@ -404,9 +396,9 @@ mod tests {
         // passes the edit check: the link to entry 2 is then broken.
         let (h1, e3): (String, Entry) = s
             .read(|r| {
-                let h1: String =
-                    r.conn()
-                        .query_row("SELECT hash FROM audit WHERE id = 1", [], |x| x.get(0))?;
+                let h1: String = r
+                    .query_one("SELECT hash FROM audit WHERE id = 1", &[])?
+                    .get(0)?;
                 let e3 = for_entity(r, "application", "2")?.remove(0);
                 Ok::<_, StoreError>((h1, e3))
             })

@@ -217,19 +217,13 @@ impl WriteFloor {
 /// Rows picked at random for the bench to ask about: journal number, ИИН and folded name of
 /// the applicant.
 pub fn sample(db: &impl super::Db, n: usize, seed: u64) -> Result<Vec<(String, String, String)>> {
-    let max: i64 =
-        db.conn()
-            .query_row("SELECT coalesce(max(id), 0) FROM applications", [], |r| {
-                r.get(0)
-            })?;
+    let max: i64 = db
+        .query_one("SELECT coalesce(max(id), 0) FROM applications", &[])?
+        .get(0)?;
     let mut out = Vec::with_capacity(n);
     if max == 0 {
         return Ok(out);
     }
-    let mut st = db.conn().prepare_cached(
-        "SELECT number, coalesce(applicant_iin, ''), applicant_fold FROM applications
-         WHERE id >= ?1 ORDER BY id LIMIT 1",
-    )?;
     let mut x = seed | 1;
     for _ in 0..n {
         // xorshift: a fixed sequence for a seed, no extra crate.
@@ -237,11 +231,12 @@ pub fn sample(db: &impl super::Db, n: usize, seed: u64) -> Result<Vec<(String, S
         x ^= x >> 7;
         x ^= x << 17;
         let id = (x % max as u64) as i64 + 1;
-        if let Some(row) = st
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?
-        {
-            out.push(row);
+        if let Some(r) = db.query_opt(
+            "SELECT number, coalesce(applicant_iin, ''), applicant_fold FROM applications
+             WHERE id >= $1 ORDER BY id LIMIT 1",
+            super::sql::params![id],
+        )? {
+            out.push((r.get(0)?, r.get(1)?, r.get(2)?));
         }
     }
     Ok(out)
@@ -255,36 +250,35 @@ pub fn cursor_at(
 ) -> Result<Option<(String, i64)>> {
     let sql = match status {
         Some(_) => {
-            "SELECT due_date, id FROM applications WHERE status = ?1 ORDER BY due_date, id LIMIT 1 OFFSET ?2"
+            "SELECT due_date, id FROM applications WHERE status = $1 ORDER BY due_date, id LIMIT 1 OFFSET $2"
         }
         None => {
-            "SELECT due_date, id FROM applications WHERE ?1 IS NULL ORDER BY due_date, id LIMIT 1 OFFSET ?2"
+            "SELECT due_date, id FROM applications WHERE CAST($1 AS TEXT) IS NULL ORDER BY due_date, id LIMIT 1 OFFSET $2"
         }
     };
-    Ok(db
-        .conn()
-        .query_row(sql, params![status, offset as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
+    db.query_opt(sql, super::sql::params![status, offset as i64])?
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .transpose()
 }
 
 /// Puts the newest `n` delivered outbox messages back to pending, so the bench can time a
 /// drain of real messages. Returns how many.
-/// With `with_papers` false, only notices that carry no signed paper are taken.
+/// With `with_papers` false, only notices that carry no signed paper are taken (a paper's
+/// message names its `document_id`; the text test reads the same on both backends).
 pub fn requeue_delivered(
     tx: &super::Tx<'_>,
     n: usize,
     now: &str,
     with_papers: bool,
 ) -> Result<usize> {
-    Ok(tx.tx.execute(
-        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, last_error = NULL
+    use super::Db;
+    Ok(tx.execute(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL
          WHERE id IN (SELECT id FROM outbox WHERE state = 'delivered'
-                      AND (?3 OR json_extract(payload, '$.extra.document_id') IS NULL)
-                      ORDER BY id DESC LIMIT ?1)",
-        params![n as i64, now, with_papers],
-    )?)
+                      AND ($3 = 1 OR payload NOT LIKE '%\"document_id\":%')
+                      ORDER BY id DESC LIMIT $1)",
+        super::sql::params![n as i64, now, with_papers],
+    )? as usize)
 }
 
 /// Bytes in the database file and its WAL.

@@ -1,9 +1,9 @@
 //! What arrived from the gateway (each message applied once) and the conflicts shown to the
 //! head.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::sql::{Row, params};
 use super::{Db, Result, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,7 +22,7 @@ pub struct InboxRow {
 
 const COLS: &str = "message_id, seq, sender, message_type, correlation_id, state, application_id, error, envelope, received_at";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxRow> {
+fn row(r: &Row) -> Result<InboxRow> {
     Ok(InboxRow {
         message_id: r.get(0)?,
         seq: r.get(1)?,
@@ -38,19 +38,21 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxRow> {
 }
 
 pub fn get(db: &impl Db, message_id: &str) -> Result<Option<InboxRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!("SELECT {COLS} FROM inbox WHERE message_id = ?1"))?
-        .query_row([message_id], row)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {COLS} FROM inbox WHERE message_id = $1"),
+        params![message_id],
+    )?
+    .as_ref()
+    .map(row)
+    .transpose()
 }
 
 pub fn put(tx: &Tx<'_>, r: &InboxRow, now: &str) -> Result<()> {
-    tx.tx.execute(
+    tx.execute(
         "INSERT INTO inbox(message_id, seq, sender, message_type, correlation_id, state, application_id, error, envelope, received_at, applied_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?6 = 'applied' THEN ?10 END)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'applied' THEN $10 END)
          ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, application_id = excluded.application_id,
-             error = excluded.error, applied_at = CASE WHEN excluded.state = 'applied' THEN ?11 ELSE applied_at END",
+             error = excluded.error, applied_at = CASE WHEN excluded.state = 'applied' THEN $11 ELSE inbox.applied_at END",
         params![r.message_id, r.seq, r.sender, r.message_type, r.correlation_id, r.state, r.application_id, r.error, r.envelope, r.received_at, now],
     )?;
     Ok(())
@@ -58,20 +60,24 @@ pub fn put(tx: &Tx<'_>, r: &InboxRow, now: &str) -> Result<()> {
 
 /// Messages that arrived before what they refer to.
 pub fn waiting(db: &impl Db) -> Result<Vec<InboxRow>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {COLS} FROM inbox WHERE state = 'waiting' ORDER BY seq"
-    ))?;
-    let rows = st.query_map([], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!("SELECT {COLS} FROM inbox WHERE state = 'waiting' ORDER BY seq"),
+        &[],
+    )?
+    .iter()
+    .map(row)
+    .collect()
 }
 
 /// Counts by state.
 pub fn counts(db: &impl Db) -> Result<Vec<(String, i64)>> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        "SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state",
+        &[],
+    )?
+    .iter()
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,19 +98,22 @@ pub fn add_conflict(
     detail: &str,
     now: &str,
 ) -> Result<()> {
-    tx.tx.execute(
-        "INSERT INTO sync_conflicts(message_id, application_id, kind, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    tx.execute(
+        "INSERT INTO sync_conflicts(message_id, application_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
         params![message_id, application_id, kind, detail, now],
     )?;
+    tx.notice(serde_json::json!({"conflict": message_id}));
     Ok(())
 }
 
 pub fn open_conflicts(db: &impl Db) -> Result<Vec<Conflict>> {
-    let mut st = db.conn().prepare(
+    db.query(
         "SELECT id, message_id, application_id, kind, detail, created_at FROM sync_conflicts
          WHERE resolved_at IS NULL ORDER BY id",
-    )?;
-    let rows = st.query_map([], |r| {
+        &[],
+    )?
+    .iter()
+    .map(|r| {
         Ok(Conflict {
             id: r.get(0)?,
             message_id: r.get(1)?,
@@ -113,13 +122,13 @@ pub fn open_conflicts(db: &impl Db) -> Result<Vec<Conflict>> {
             detail: r.get(4)?,
             created_at: r.get(5)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+    .collect()
 }
 
 pub fn resolve_conflict(tx: &Tx<'_>, id: i64, user: i64, now: &str) -> Result<bool> {
-    Ok(tx.tx.execute(
-        "UPDATE sync_conflicts SET resolved_at = ?3, resolved_by = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+    Ok(tx.execute(
+        "UPDATE sync_conflicts SET resolved_at = $3, resolved_by = $2 WHERE id = $1 AND resolved_at IS NULL",
         params![id, user, now],
     )? == 1)
 }

@@ -1,9 +1,9 @@
 //! The outbox: messages for the regional gateway, written in the same transaction as the change
 //! they announce, drained in order by the sync engine.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::sql::{Row, params};
 use super::{Db, Result, Tx};
 
 /// A message waiting for (or done with) delivery.
@@ -30,9 +30,9 @@ pub fn push(
     payload: &serde_json::Value,
     now: &str,
 ) -> Result<i64> {
-    tx.tx.execute(
+    tx.query_one(
         "INSERT INTO outbox(message_id, application_id, kind, payload, created_at, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         params![
             message_id,
             application_id,
@@ -40,14 +40,14 @@ pub fn push(
             serde_json::to_string(payload)?,
             now
         ],
-    )?;
-    Ok(tx.tx.last_insert_rowid())
+    )?
+    .get(0)
 }
 
 const COLS: &str = "id, message_id, application_id, kind, payload, created_at, state, attempts,
     next_attempt_at, last_error, delivered_at";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
+fn row(r: &Row) -> Result<OutboxRow> {
     Ok(OutboxRow {
         id: r.get(0)?,
         message_id: r.get(1)?,
@@ -65,50 +65,56 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
 
 /// The oldest pending messages, in creation order.
 pub fn pending(db: &impl Db, limit: usize) -> Result<Vec<OutboxRow>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {COLS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1"
-    ))?;
-    let rows = st.query_map([limit as i64], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!("SELECT {COLS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT $1"),
+        params![limit as i64],
+    )?
+    .iter()
+    .map(row)
+    .collect()
 }
 
 /// Messages in any state, newest first (the per-message view).
 pub fn recent(db: &impl Db, limit: usize) -> Result<Vec<OutboxRow>> {
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {COLS} FROM outbox ORDER BY id DESC LIMIT ?1"
-    ))?;
-    let rows = st.query_map([limit as i64], row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!("SELECT {COLS} FROM outbox ORDER BY id DESC LIMIT $1"),
+        params![limit as i64],
+    )?
+    .iter()
+    .map(row)
+    .collect()
 }
 
 pub fn by_message_id(db: &impl Db, message_id: &str) -> Result<Option<OutboxRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!("SELECT {COLS} FROM outbox WHERE message_id = ?1"))?
-        .query_row([message_id], row)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {COLS} FROM outbox WHERE message_id = $1"),
+        params![message_id],
+    )?
+    .as_ref()
+    .map(row)
+    .transpose()
 }
 
 pub fn mark_delivered(tx: &Tx<'_>, id: i64, now: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE outbox SET state = 'delivered', delivered_at = ?2, last_error = NULL,
-         attempts = attempts + 1 WHERE id = ?1",
+    tx.execute(
+        "UPDATE outbox SET state = 'delivered', delivered_at = $2, last_error = NULL,
+         attempts = attempts + 1 WHERE id = $1",
         params![id, now],
     )?;
     Ok(())
 }
 
 pub fn mark_retry(tx: &Tx<'_>, id: i64, error: &str, next_attempt_at: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1",
+    tx.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1",
         params![id, error, next_attempt_at],
     )?;
     Ok(())
 }
 
 pub fn mark_failed(tx: &Tx<'_>, id: i64, error: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+    tx.execute(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1",
         params![id, error],
     )?;
     Ok(())
@@ -116,8 +122,8 @@ pub fn mark_failed(tx: &Tx<'_>, id: i64, error: &str) -> Result<()> {
 
 /// Puts a failed message back in the queue (the clerk's "retry").
 pub fn requeue(tx: &Tx<'_>, id: i64, now: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?2 WHERE id = ?1 AND state = 'failed'",
+    tx.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = $2 WHERE id = $1 AND state = 'failed'",
         params![id, now],
     )?;
     Ok(())
@@ -134,11 +140,8 @@ pub struct Stats {
 }
 
 pub fn stats(db: &impl Db) -> Result<Stats> {
-    let c = db.conn();
     let mut s = Stats::default();
-    let mut st = c.prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
+    for r in db.query("SELECT state, count(*) FROM outbox GROUP BY state", &[])? {
         let state: String = r.get(0)?;
         let n: i64 = r.get(1)?;
         match state.as_str() {
@@ -148,19 +151,19 @@ pub fn stats(db: &impl Db) -> Result<Stats> {
             _ => {}
         }
     }
-    s.oldest_pending = c
-        .query_row(
+    s.oldest_pending = db
+        .query_opt(
             "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    s.last_error = c
-        .query_row(
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
+    s.last_error = db
+        .query_opt(
             "SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
     Ok(s)
 }

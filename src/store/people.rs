@@ -1,8 +1,8 @@
 //! Users of the workstation and persons (applicants).
 
-use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
+use super::sql::{Row, params};
 use super::{Db, Result, StoreError, Tx};
 use crate::domain::iin::{Iin, Sex};
 use crate::domain::model::{Lang, Role};
@@ -25,26 +25,20 @@ pub struct UserRow {
 }
 
 fn roles_of(db: &impl Db, user_id: i64) -> Result<Vec<Role>> {
-    let mut st = db
-        .conn()
-        .prepare_cached("SELECT role FROM user_roles WHERE user_id = ?1 ORDER BY role")?;
-    let rows = st.query_map([user_id], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
-    for r in rows {
-        let r = r?;
-        out.push(
-            r.parse::<Role>()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        );
+    for r in db.query(
+        "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role",
+        params![user_id],
+    )? {
+        out.push(r.parse::<Role>(0)?);
     }
     out.sort();
     Ok(out)
 }
 
-fn user_from(db: &impl Db, r: &Row<'_>) -> rusqlite::Result<(i64, UserRow)> {
+fn user_from(r: &Row) -> Result<(i64, UserRow)> {
     let id: i64 = r.get(0)?;
     let lang: String = r.get(4)?;
-    let _ = db;
     Ok((
         id,
         UserRow {
@@ -54,10 +48,10 @@ fn user_from(db: &impl Db, r: &Row<'_>) -> rusqlite::Result<(i64, UserRow)> {
             password_phc: r.get(3)?,
             roles: Vec::new(),
             lang: lang.parse().unwrap_or_default(),
-            disabled: r.get::<_, i64>(5)? != 0,
+            disabled: r.get(5)?,
             failed_logins: r.get(6)?,
             locked_until: r.get(7)?,
-            must_change_password: r.get::<_, i64>(8)? != 0,
+            must_change_password: r.get(8)?,
         },
     ))
 }
@@ -66,13 +60,13 @@ const USER_COLS: &str = "id, iin, full_name, password_phc, lang, disabled, faile
 
 pub fn user_by_iin(db: &impl Db, iin: &str) -> Result<Option<UserRow>> {
     let row = db
-        .conn()
-        .query_row(
-            &format!("SELECT {USER_COLS} FROM users WHERE iin = ?1"),
-            [iin],
-            |r| user_from(db, r),
-        )
-        .optional()?;
+        .query_opt(
+            &format!("SELECT {USER_COLS} FROM users WHERE iin = $1"),
+            params![iin],
+        )?
+        .as_ref()
+        .map(user_from)
+        .transpose()?;
     match row {
         Some((id, mut u)) => {
             u.roles = roles_of(db, id)?;
@@ -84,13 +78,13 @@ pub fn user_by_iin(db: &impl Db, iin: &str) -> Result<Option<UserRow>> {
 
 pub fn user_by_id(db: &impl Db, id: i64) -> Result<Option<UserRow>> {
     let row = db
-        .conn()
-        .query_row(
-            &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
-            [id],
-            |r| user_from(db, r),
-        )
-        .optional()?;
+        .query_opt(
+            &format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
+            params![id],
+        )?
+        .as_ref()
+        .map(user_from)
+        .transpose()?;
     match row {
         Some((id, mut u)) => {
             u.roles = roles_of(db, id)?;
@@ -101,12 +95,14 @@ pub fn user_by_id(db: &impl Db, id: i64) -> Result<Option<UserRow>> {
 }
 
 pub fn list_users(db: &impl Db) -> Result<Vec<UserRow>> {
-    let mut st = db
-        .conn()
-        .prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY full_name"))?;
-    let rows: Vec<(i64, UserRow)> = st
-        .query_map([], |r| user_from(db, r))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(i64, UserRow)> = db
+        .query(
+            &format!("SELECT {USER_COLS} FROM users ORDER BY full_name"),
+            &[],
+        )?
+        .iter()
+        .map(user_from)
+        .collect::<Result<_>>()?;
     let mut out = Vec::new();
     for (id, mut u) in rows {
         u.roles = roles_of(db, id)?;
@@ -116,9 +112,7 @@ pub fn list_users(db: &impl Db) -> Result<Vec<UserRow>> {
 }
 
 pub fn count_users(db: &impl Db) -> Result<i64> {
-    Ok(db
-        .conn()
-        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+    db.query_one("SELECT count(*) FROM users", &[])?.get(0)
 }
 
 pub struct NewUser<'a> {
@@ -138,22 +132,25 @@ pub fn insert_user(tx: &Tx<'_>, u: &NewUser<'_>, now: &str) -> Result<i64> {
             key: iin,
         });
     }
-    tx.tx.execute(
-        "INSERT INTO users(iin, full_name, password_phc, lang, must_change_password, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![iin, u.full_name, u.password_phc, u.lang.code(), u.must_change_password as i64, now],
-    )?;
-    let id = tx.tx.last_insert_rowid();
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO users(iin, full_name, password_phc, lang, must_change_password, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            params![iin, u.full_name, u.password_phc, u.lang.code(), u.must_change_password, now],
+        )?
+        .get(0)?;
     set_roles(tx, id, u.roles)?;
     Ok(id)
 }
 
 pub fn set_roles(tx: &Tx<'_>, user_id: i64, roles: &[Role]) -> Result<()> {
-    tx.tx
-        .execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
+    tx.execute(
+        "DELETE FROM user_roles WHERE user_id = $1",
+        params![user_id],
+    )?;
     for r in roles {
-        tx.tx.execute(
-            "INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?1, ?2)",
+        tx.execute(
+            "INSERT INTO user_roles(user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             params![user_id, r.code()],
         )?;
     }
@@ -167,10 +164,10 @@ pub fn set_password(
     must_change: bool,
     now: &str,
 ) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE users SET password_phc = ?2, must_change_password = ?3, failed_logins = 0,
-         locked_until = NULL, updated_at = ?4 WHERE id = ?1",
-        params![user_id, phc, must_change as i64, now],
+    tx.execute(
+        "UPDATE users SET password_phc = $2, must_change_password = $3, failed_logins = 0,
+         locked_until = NULL, updated_at = $4 WHERE id = $1",
+        params![user_id, phc, must_change, now],
     )?;
     Ok(())
 }
@@ -182,24 +179,24 @@ pub fn set_login_state(
     locked_until: Option<&str>,
     now: &str,
 ) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE users SET failed_logins = ?2, locked_until = ?3, updated_at = ?4 WHERE id = ?1",
+    tx.execute(
+        "UPDATE users SET failed_logins = $2, locked_until = $3, updated_at = $4 WHERE id = $1",
         params![user_id, failed, locked_until, now],
     )?;
     Ok(())
 }
 
 pub fn set_disabled(tx: &Tx<'_>, user_id: i64, disabled: bool, now: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1",
-        params![user_id, disabled as i64, now],
+    tx.execute(
+        "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1",
+        params![user_id, disabled, now],
     )?;
     Ok(())
 }
 
 pub fn set_lang(tx: &Tx<'_>, user_id: i64, lang: Lang, now: &str) -> Result<()> {
-    tx.tx.execute(
-        "UPDATE users SET lang = ?2, updated_at = ?3 WHERE id = ?1",
+    tx.execute(
+        "UPDATE users SET lang = $2, updated_at = $3 WHERE id = $1",
         params![user_id, lang.code(), now],
     )?;
     Ok(())
@@ -207,12 +204,14 @@ pub fn set_lang(tx: &Tx<'_>, user_id: i64, lang: Lang, now: &str) -> Result<()> 
 
 /// Enabled users holding a role (e.g. executors to assign).
 pub fn users_with_role(db: &impl Db, role: Role) -> Result<Vec<(i64, String)>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT u.id, u.full_name FROM users u JOIN user_roles r ON r.user_id = u.id
-         WHERE r.role = ?1 AND u.disabled = 0 ORDER BY u.full_name",
-    )?;
-    let rows = st.query_map([role.code()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE r.role = $1 AND u.disabled = 0 ORDER BY u.full_name",
+        params![role.code()],
+    )?
+    .iter()
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -222,7 +221,7 @@ const PERSON_COLS: &str =
     "id, iin, surname, given_name, patronymic, birth_date, sex, address, phone,
      id_doc_kind, id_doc_number, id_doc_issued_by, id_doc_issued_on";
 
-fn person_from(r: &Row<'_>) -> rusqlite::Result<Person> {
+fn person_from(r: &Row) -> Result<Person> {
     let iin: Option<String> = r.get(1)?;
     let sex: Option<String> = r.get(6)?;
     let birth: Option<String> = r.get(5)?;
@@ -240,9 +239,9 @@ fn person_from(r: &Row<'_>) -> rusqlite::Result<Person> {
         phone: r.get(8)?,
         id_document: match doc_number {
             Some(number) => Some(IdentityDocument {
-                kind: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                kind: r.get::<Option<String>>(9)?.unwrap_or_default(),
                 number,
-                issued_by: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                issued_by: r.get::<Option<String>>(11)?.unwrap_or_default(),
                 issued_on: issued_on.and_then(|d| d.parse().ok()),
             }),
             None => None,
@@ -251,30 +250,34 @@ fn person_from(r: &Row<'_>) -> rusqlite::Result<Person> {
 }
 
 pub fn person_by_iin(db: &impl Db, iin: &Iin) -> Result<Option<Person>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM persons WHERE iin = ?1"))?
-        .query_row([iin.as_string()], person_from)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {PERSON_COLS} FROM persons WHERE iin = $1"),
+        params![iin.as_string()],
+    )?
+    .as_ref()
+    .map(person_from)
+    .transpose()
 }
 
 pub fn person_by_id(db: &impl Db, id: i64) -> Result<Option<Person>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM persons WHERE id = ?1"))?
-        .query_row([id], person_from)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {PERSON_COLS} FROM persons WHERE id = $1"),
+        params![id],
+    )?
+    .as_ref()
+    .map(person_from)
+    .transpose()
 }
 
 /// A person without ИИН found by document number.
 pub fn person_by_document(db: &impl Db, number: &str) -> Result<Option<Person>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {PERSON_COLS} FROM persons WHERE iin IS NULL AND id_doc_number = ?1"
-        ))?
-        .query_row([number], person_from)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {PERSON_COLS} FROM persons WHERE iin IS NULL AND id_doc_number = $1"),
+        params![number],
+    )?
+    .as_ref()
+    .map(person_from)
+    .transpose()
 }
 
 /// Persons whose folded full name starts with `prefix` (case-insensitive, Cyrillic-aware).
@@ -284,12 +287,16 @@ pub fn persons_by_name_prefix(db: &impl Db, prefix: &str, limit: usize) -> Resul
         return Ok(Vec::new());
     }
     let hi = format!("{lo}\u{10FFFF}");
-    let mut st = db.conn().prepare_cached(&format!(
-        "SELECT {PERSON_COLS} FROM persons WHERE name_fold >= ?1 AND name_fold < ?2
-         ORDER BY name_fold, id LIMIT ?3"
-    ))?;
-    let rows = st.query_map(params![lo, hi, limit as i64], person_from)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!(
+            "SELECT {PERSON_COLS} FROM persons WHERE name_fold >= $1 AND name_fold < $2
+             ORDER BY name_fold, id LIMIT $3"
+        ),
+        params![lo, hi, limit as i64],
+    )?
+    .iter()
+    .map(person_from)
+    .collect()
 }
 
 pub fn insert_person(tx: &Tx<'_>, p: &ValidPerson, now: &str) -> Result<i64> {
@@ -299,10 +306,10 @@ pub fn insert_person(tx: &Tx<'_>, p: &ValidPerson, now: &str) -> Result<i64> {
         &p.patronymic,
     ));
     let doc = p.id_document.as_ref();
-    let res = tx.tx.execute(
+    let res = tx.query_one(
         "INSERT INTO persons(iin, surname, given_name, patronymic, name_fold, birth_date, sex, address, phone,
              id_doc_kind, id_doc_number, id_doc_issued_by, id_doc_issued_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
         params![
             p.iin.map(|i| i.as_string()),
             p.surname,
@@ -321,16 +328,12 @@ pub fn insert_person(tx: &Tx<'_>, p: &ValidPerson, now: &str) -> Result<i64> {
         ],
     );
     match res {
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(StoreError::Duplicate {
-                what: "person",
-                key: p.iin.map(|i| i.as_string()).unwrap_or_default(),
-            })
-        }
-        Err(e) => Err(e.into()),
-        Ok(_) => Ok(tx.tx.last_insert_rowid()),
+        Err(StoreError::Constraint(_)) => Err(StoreError::Duplicate {
+            what: "person",
+            key: p.iin.map(|i| i.as_string()).unwrap_or_default(),
+        }),
+        Err(e) => Err(e),
+        Ok(r) => r.get(0),
     }
 }
 
@@ -339,12 +342,12 @@ pub fn update_person(tx: &Tx<'_>, id: i64, p: &ValidPerson, now: &str) -> Result
     let name = crate::domain::person::full_name(&p.surname, &p.given_name, &p.patronymic);
     let fold = fold_name(&name);
     let doc = p.id_document.as_ref();
-    tx.tx.execute(
-        "UPDATE persons SET surname = ?2, given_name = ?3, patronymic = ?4, name_fold = ?5,
-             address = ?6, phone = ?7, id_doc_kind = COALESCE(?8, id_doc_kind),
-             id_doc_number = COALESCE(?9, id_doc_number), id_doc_issued_by = COALESCE(?10, id_doc_issued_by),
-             id_doc_issued_on = COALESCE(?11, id_doc_issued_on), updated_at = ?12
-         WHERE id = ?1",
+    tx.execute(
+        "UPDATE persons SET surname = $2, given_name = $3, patronymic = $4, name_fold = $5,
+             address = $6, phone = $7, id_doc_kind = COALESCE($8, id_doc_kind),
+             id_doc_number = COALESCE($9, id_doc_number), id_doc_issued_by = COALESCE($10, id_doc_issued_by),
+             id_doc_issued_on = COALESCE($11, id_doc_issued_on), updated_at = $12
+         WHERE id = $1",
         params![
             id,
             p.surname,
@@ -360,15 +363,13 @@ pub fn update_person(tx: &Tx<'_>, id: i64, p: &ValidPerson, now: &str) -> Result
             now
         ],
     )?;
-    tx.tx.execute(
-        "UPDATE applications SET applicant_name = ?2, applicant_fold = ?3 WHERE person_id = ?1",
+    tx.execute(
+        "UPDATE applications SET applicant_name = $2, applicant_fold = $3 WHERE person_id = $1",
         params![id, name, fold],
     )?;
     Ok(())
 }
 
 pub fn count_persons(db: &impl Db) -> Result<i64> {
-    Ok(db
-        .conn()
-        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?)
+    db.query_one("SELECT count(*) FROM persons", &[])?.get(0)
 }

@@ -2,10 +2,9 @@
 //! with keyset pagination (`WHERE (due_date, id) > (?, ?)`), so a deep page costs what the
 //! first one does.
 
-use rusqlite::params_from_iter;
-use rusqlite::types::Value as V;
 use serde::{Deserialize, Serialize};
 
+use super::sql::{Built, params};
 use super::{Db, Result};
 use crate::domain::model::{Channel, Status};
 
@@ -154,58 +153,58 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-fn filters(q: &Query, sql: &mut String, vals: &mut Vec<V>, with_tab: bool) {
+fn filters(q: &Query, b: &mut Built, with_tab: bool) {
     if with_tab {
         match q.tab {
             Some(Tab::Overdue) => {
-                sql.push_str(" AND a.is_open = 1 AND a.due_date < ?");
-                vals.push(V::Text(q.today.clone()));
+                let p = b.bind(q.today.as_str());
+                b.push(&format!(" AND a.is_open = 1 AND a.due_date < {p}"));
             }
             Some(Tab::All) | None => {}
             Some(t) => {
-                sql.push_str(" AND a.status = ?");
-                vals.push(V::Text(t.status().expect("status tab").code().into()));
+                let p = b.bind(t.status().expect("status tab").code());
+                b.push(&format!(" AND a.status = {p}"));
             }
         }
     }
     if let Some(s) = &q.service {
-        sql.push_str(" AND a.service = ?");
-        vals.push(V::Text(s.clone()));
+        let p = b.bind(s.as_str());
+        b.push(&format!(" AND a.service = {p}"));
     }
     if let Some(c) = q.channel {
-        sql.push_str(" AND a.channel = ?");
-        vals.push(V::Text(c.code().into()));
+        let p = b.bind(c.code());
+        b.push(&format!(" AND a.channel = {p}"));
     }
     if let Some(e) = q.executor {
-        sql.push_str(" AND a.executor_id = ?");
-        vals.push(V::Integer(e));
+        let p = b.bind(e);
+        b.push(&format!(" AND a.executor_id = {p}"));
     }
     if let Some(f) = &q.accepted_from {
-        sql.push_str(" AND a.accepted_at >= ?");
-        vals.push(V::Text(f.clone()));
+        let p = b.bind(f.as_str());
+        b.push(&format!(" AND a.accepted_at >= {p}"));
     }
     if let Some(t) = &q.accepted_to {
-        sql.push_str(" AND a.accepted_at < ?");
-        vals.push(V::Text(t.clone()));
+        let p = b.bind(t.as_str());
+        b.push(&format!(" AND a.accepted_at < {p}"));
     }
     match &q.search {
         Some(Search::Iin(i)) => {
-            sql.push_str(" AND a.applicant_iin = ?");
-            vals.push(V::Text(i.clone()));
+            let p = b.bind(i.as_str());
+            b.push(&format!(" AND a.applicant_iin = {p}"));
         }
         Some(Search::Number(n)) => {
-            sql.push_str(
-                " AND (a.number = ? OR a.outgoing_number = ? OR (a.number >= ? AND a.number < ?))",
-            );
-            vals.push(V::Text(n.clone()));
-            vals.push(V::Text(n.clone()));
-            vals.push(V::Text(n.clone()));
-            vals.push(V::Text(format!("{n}\u{10FFFF}")));
+            let p = b.bind(n.as_str());
+            let hi = b.bind(format!("{n}\u{10FFFF}"));
+            b.push(&format!(
+                " AND (a.number = {p} OR a.outgoing_number = {p} OR (a.number >= {p} AND a.number < {hi}))"
+            ));
         }
         Some(Search::Name(n)) => {
-            sql.push_str(" AND a.applicant_fold >= ? AND a.applicant_fold < ?");
-            vals.push(V::Text(n.clone()));
-            vals.push(V::Text(format!("{n}\u{10FFFF}")));
+            let p = b.bind(n.as_str());
+            let hi = b.bind(format!("{n}\u{10FFFF}"));
+            b.push(&format!(
+                " AND a.applicant_fold >= {p} AND a.applicant_fold < {hi}"
+            ));
         }
         None => {}
     }
@@ -218,23 +217,23 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
         Some(Search::Name(_)) => "a.applicant_fold",
         _ => "a.due_date",
     };
-    let mut sql = format!(
+    let mut b = Built::new(format!(
         "SELECT a.id, a.number, a.service, a.channel, a.status, a.applicant_name, a.applicant_iin,
                 a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name, {key}
          FROM applications a LEFT JOIN users u ON u.id = a.executor_id WHERE 1 = 1",
-    );
-    let mut vals = Vec::new();
-    filters(q, &mut sql, &mut vals, true);
+    ));
+    filters(q, &mut b, true);
     if let Some(c) = &q.after {
-        sql.push_str(&format!(" AND ({key}, a.id) > (?, ?)"));
-        vals.push(V::Text(c.due_date.clone()));
-        vals.push(V::Integer(c.id));
+        let pk = b.bind(c.due_date.as_str());
+        let pi = b.bind(c.id);
+        b.push(&format!(" AND ({key}, a.id) > ({pk}, {pi})"));
     }
-    sql.push_str(&format!(" ORDER BY {key}, a.id LIMIT ?"));
-    vals.push(V::Integer(limit as i64 + 1));
-    let mut st = db.conn().prepare_cached(&sql)?;
-    let mut rows = st
-        .query_map(params_from_iter(vals.iter()), |r| {
+    let pl = b.bind(limit as i64 + 1);
+    b.push(&format!(" ORDER BY {key}, a.id LIMIT {pl}"));
+    let mut rows = db
+        .query(&b.sql, &b.params())?
+        .iter()
+        .map(|r| {
             let channel: String = r.get(3)?;
             let status: String = r.get(4)?;
             let row = Row {
@@ -248,12 +247,12 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
                 accepted_at: r.get(7)?,
                 due_date: r.get(8)?,
                 due_at: r.get(9)?,
-                extended: r.get::<_, i64>(10)? != 0,
+                extended: r.get(10)?,
                 executor: r.get(11)?,
             };
-            Ok((row, r.get::<_, String>(12)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((row, r.get::<String>(12)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|(r, key)| Cursor {
@@ -271,29 +270,26 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
 
 /// Counts per tab under the same filters (the live counts on the tabs).
 pub fn counts(db: &impl Db, q: &Query) -> Result<Vec<(Tab, i64)>> {
-    let mut sql = String::from("SELECT a.status, count(*) FROM applications a WHERE 1 = 1");
-    let mut vals = Vec::new();
-    filters(q, &mut sql, &mut vals, false);
-    sql.push_str(" GROUP BY a.status");
-    if vals.is_empty() {
+    let mut b = Built::new("SELECT a.status, count(*) FROM applications a WHERE 1 = 1");
+    filters(q, &mut b, false);
+    b.push(" GROUP BY a.status");
+    if b.vals.is_empty() {
         // No filter (each one binds a value): the counts kept by triggers (migration 04),
         // no scan of the table.
-        sql = "SELECT status, n FROM app_counts".into();
+        b.sql = "SELECT status, n FROM app_counts".into();
     }
-    let mut st = db.conn().prepare_cached(&sql)?;
-    let by_status: Vec<(String, i64)> = st
-        .query_map(params_from_iter(vals.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut sql =
-        String::from("SELECT count(*) FROM applications a WHERE a.is_open = 1 AND a.due_date < ?");
-    let mut vals = vec![V::Text(q.today.clone())];
-    filters(q, &mut sql, &mut vals, false);
-    let overdue: i64 = db
-        .conn()
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(vals.iter()), |r| r.get(0))?;
+    let by_status: Vec<(String, i64)> = db
+        .query(&b.sql, &b.params())?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect::<Result<_>>()?;
+    let mut b = Built::new("");
+    let p = b.bind(q.today.as_str());
+    b.push(&format!(
+        "SELECT count(*) FROM applications a WHERE a.is_open = 1 AND a.due_date < {p}"
+    ));
+    filters(q, &mut b, false);
+    let overdue: i64 = db.query_one(&b.sql, &b.params())?.get(0)?;
     let mut out = Vec::new();
     let mut all = 0;
     for tab in Tab::ALL {
@@ -324,29 +320,45 @@ pub fn counts_by_service_status(
     accepted_from: &str,
     accepted_to: &str,
 ) -> Result<Vec<(String, Status, i64)>> {
-    let mut st = db.conn().prepare_cached(
+    db.query(
         "SELECT service, status, count(*) FROM applications
-         WHERE accepted_at >= ?1 AND accepted_at < ?2 GROUP BY service, status ORDER BY service, status",
-    )?;
-    let rows = st.query_map([accepted_from, accepted_to], |r| {
+         WHERE accepted_at >= $1 AND accepted_at < $2 GROUP BY service, status ORDER BY service, status",
+        params![accepted_from, accepted_to],
+    )?
+    .iter()
+    .map(|r| {
         let s: String = r.get(1)?;
         Ok((
             r.get(0)?,
             s.parse().unwrap_or(Status::Registered),
             r.get(2)?,
         ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+    .collect()
 }
 
-/// Applications accepted per ISO week (`YYYY-WW`) from a moment on.
+/// Applications accepted per week (`YYYY-WW`, weeks from Monday as `%W` numbers them) from a
+/// moment on. The days are counted by the database and put into weeks here, the same on both
+/// backends.
 pub fn per_week(db: &impl Db, accepted_from: &str) -> Result<Vec<(String, i64)>> {
-    let mut st = db.conn().prepare_cached(
-        "SELECT strftime('%Y-%W', accepted_at) AS w, count(*) FROM applications
-         WHERE accepted_at >= ?1 GROUP BY w ORDER BY w",
-    )?;
-    let rows = st.query_map([accepted_from], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut weeks: Vec<(String, i64)> = Vec::new();
+    for r in db.query(
+        "SELECT substr(accepted_at, 1, 10) AS d, count(*) FROM applications
+         WHERE accepted_at >= $1 GROUP BY d ORDER BY d",
+        params![accepted_from],
+    )? {
+        let day: String = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        let Ok(d) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+            return Err(super::StoreError::Corrupt(format!("acceptance date {day}")));
+        };
+        let w = d.format("%Y-%W").to_string();
+        match weeks.last_mut() {
+            Some((lw, c)) if *lw == w => *c += n,
+            _ => weeks.push((w, n)),
+        }
+    }
+    Ok(weeks)
 }
 
 #[cfg(test)]

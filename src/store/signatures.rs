@@ -1,8 +1,8 @@
 //! Certificates, revocation lists and document signatures.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::sql::{Row, params};
 use super::{Db, Result, Tx};
 
 /// A stored certificate.
@@ -23,7 +23,7 @@ pub struct CertRow {
 const CERT_COLS: &str =
     "serial, user_id, iin, common_name, der, not_before, not_after, issued_at, revoked_at";
 
-fn cert(r: &rusqlite::Row<'_>) -> rusqlite::Result<CertRow> {
+fn cert(r: &Row) -> Result<CertRow> {
     Ok(CertRow {
         serial: r.get(0)?,
         user_id: r.get(1)?,
@@ -38,58 +38,60 @@ fn cert(r: &rusqlite::Row<'_>) -> rusqlite::Result<CertRow> {
 }
 
 pub fn insert_certificate(tx: &Tx<'_>, c: &CertRow) -> Result<()> {
-    tx.tx.execute(
+    tx.execute(
         "INSERT INTO certificates(serial, user_id, iin, common_name, der, not_before, not_after, issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         params![c.serial, c.user_id, c.iin, c.common_name, c.der, c.not_before, c.not_after, c.issued_at],
     )?;
     Ok(())
 }
 
 pub fn certificate(db: &impl Db, serial: &str) -> Result<Option<CertRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {CERT_COLS} FROM certificates WHERE serial = ?1"
-        ))?
-        .query_row([serial], cert)
-        .optional()?)
+    db.query_opt(
+        &format!("SELECT {CERT_COLS} FROM certificates WHERE serial = $1"),
+        params![serial],
+    )?
+    .as_ref()
+    .map(cert)
+    .transpose()
 }
 
 pub fn certificates(db: &impl Db) -> Result<Vec<CertRow>> {
-    let mut st = db.conn().prepare(&format!(
-        "SELECT {CERT_COLS} FROM certificates ORDER BY issued_at DESC, serial"
-    ))?;
-    let rows = st.query_map([], cert)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query(
+        &format!("SELECT {CERT_COLS} FROM certificates ORDER BY issued_at DESC, serial"),
+        &[],
+    )?
+    .iter()
+    .map(cert)
+    .collect()
 }
 
 pub fn revoke(tx: &Tx<'_>, serial: &str, at: &str, reason: &str) -> Result<bool> {
-    Ok(tx.tx.execute(
-        "UPDATE certificates SET revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+    Ok(tx.execute(
+        "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
         params![serial, at, reason],
     )? == 1)
 }
 
 /// Revoked serials with their revocation moments.
 pub fn revoked(db: &impl Db) -> Result<Vec<(String, String)>> {
-    let mut st = db.conn().prepare(
+    db.query(
         "SELECT serial, revoked_at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY serial",
-    )?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+    )?
+    .iter()
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .collect()
 }
 
 /// The newest revocation list: (number, DER, next update).
 pub fn latest_crl(db: &impl Db) -> Result<Option<(i64, Vec<u8>, String)>> {
-    Ok(db
-        .conn()
-        .query_row(
-            "SELECT number, der, next_update FROM crls ORDER BY number DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
+    db.query_opt(
+        "SELECT number, der, next_update FROM crls ORDER BY number DESC LIMIT 1",
+        &[],
+    )?
+    .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .transpose()
 }
 
 pub fn insert_crl(
@@ -100,8 +102,10 @@ pub fn insert_crl(
     next_update: &str,
     source: &str,
 ) -> Result<()> {
-    tx.tx.execute(
-        "INSERT OR REPLACE INTO crls(number, der, this_update, next_update, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+    tx.execute(
+        "INSERT INTO crls(number, der, this_update, next_update, source) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT(number) DO UPDATE SET der = excluded.der, this_update = excluded.this_update,
+             next_update = excluded.next_update, source = excluded.source",
         params![number, der, this_update, next_update, source],
     )?;
     Ok(())
@@ -122,22 +126,21 @@ pub struct SignatureRow {
 }
 
 pub fn insert_signature(tx: &Tx<'_>, s: &SignatureRow) -> Result<()> {
-    tx.tx.execute(
+    tx.execute(
         "INSERT INTO signatures(document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         params![s.document_id, s.cert_serial, s.signer_id, s.signed_at, s.payload, s.signature, s.base_pdf_sha256, s.pdf_sha256],
     )?;
     Ok(())
 }
 
 pub fn signature_of(db: &impl Db, document_id: i64) -> Result<Option<SignatureRow>> {
-    Ok(db
-        .conn()
-        .prepare_cached(
-            "SELECT document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256
-             FROM signatures WHERE document_id = ?1",
-        )?
-        .query_row([document_id], |r| {
+    db.query_opt(
+        "SELECT document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256
+         FROM signatures WHERE document_id = $1",
+        params![document_id],
+    )?
+    .map(|r| {
             Ok(SignatureRow {
                 document_id: r.get(0)?,
                 cert_serial: r.get(1)?,
@@ -148,15 +151,14 @@ pub fn signature_of(db: &impl Db, document_id: i64) -> Result<Option<SignatureRo
                 base_pdf_sha256: r.get(6)?,
                 pdf_sha256: r.get(7)?,
             })
-        })
-        .optional()?)
+    })
+    .transpose()
 }
 
 /// Every signed-paper hash (backup completeness).
 pub fn all_pdf_hashes(db: &impl Db) -> Result<Vec<String>> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT pdf_sha256 FROM signatures ORDER BY pdf_sha256")?;
-    let rows = st.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    db.query("SELECT pdf_sha256 FROM signatures ORDER BY pdf_sha256", &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
 }

@@ -16,6 +16,57 @@ use serde_json::{Map, Value, json};
 
 pub const PIN: &str = "135790";
 
+pub use mio_desk::store::Backend;
+use mio_desk::store::testing::TestDb;
+
+thread_local! {
+    static BACKEND: std::cell::Cell<Backend> = const { std::cell::Cell::new(Backend::Sqlite) };
+}
+
+/// The backend `office()` builds on in this test thread.
+pub fn backend() -> Backend {
+    BACKEND.with(|b| b.get())
+}
+
+/// Runs a test body with `office()` on the given backend. On PostgreSQL the test gets a
+/// database of its own on the test server; with no server it is skipped with a note (never
+/// under `CI=true`: then it fails).
+pub fn with_backend(b: Backend, body: fn()) {
+    if b == Backend::Postgres && !mio_desk::store::testing::available() {
+        return;
+    }
+    BACKEND.with(|c| c.set(b));
+    body();
+}
+
+/// Runs each listed test body twice: `sqlite::name` and `postgres::name`, one body for both
+/// backends (ARCHITECTURE.md: the store and desk suites run on both).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::common::with_backend(super::common::Backend::Sqlite, super::$name) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::common::with_backend(super::common::Backend::Postgres, super::$name) })*
+        }
+    };
+}
+
+/// A data directory for a new office on the current backend (its database of its own on the
+/// test server for PostgreSQL, kept alive by the returned guard).
+pub fn data_dir(root: &std::path::Path) -> (DataDir, Option<TestDb>) {
+    let dir = DataDir::new(root);
+    match backend() {
+        Backend::Sqlite => (dir, None),
+        Backend::Postgres => {
+            let db = TestDb::new().expect("PostgreSQL test server");
+            let dir = dir.with_database(&db.url).expect("test database URL");
+            (dir, Some(db))
+        }
+    }
+}
+
 pub struct Office {
     pub dir: tempfile::TempDir,
     pub desk: Desk,
@@ -27,6 +78,8 @@ pub struct Office {
     pub executor2: Session,
     pub akim: Session,
     pub key: Vec<u8>,
+    /// The test server's database (PostgreSQL runs); dropped after the desk.
+    pub db: Option<TestDb>,
 }
 
 pub const USERS: &[(Role, &str, &str)] = &[
@@ -43,8 +96,9 @@ pub fn office() -> Office {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 16, 5, 0, 0).unwrap(),
     ));
+    let (data, db) = data_dir(&dir.path().join("data"));
     let desk = Desk::init(
-        DataDir::new(dir.path().join("data")),
+        data,
         NewOffice {
             code: "0412".into(),
             name_kk: "«Ақсу ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ"
@@ -91,6 +145,7 @@ pub fn office() -> Office {
         desk,
         clock,
         dir,
+        db,
     }
 }
 
