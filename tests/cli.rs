@@ -1739,3 +1739,173 @@ fn backup_archive_is_private() {
         & 0o777;
     assert_eq!(mode & 0o077, 0, "backup mode {mode:o}");
 }
+
+// ------------------------------------------------------------------------------------------
+// catalog list / show, doc journal / report
+
+#[test]
+fn catalog_list_and_show_give_the_contract_fields() {
+    let t = tmp();
+    // Without a data directory: the catalogue shipped with the program.
+    let o = run_in(
+        "ru",
+        &t.path().join("none"),
+        &["catalog", "list", "--json"],
+        None,
+    );
+    o.ok();
+    let list: Value = serde_json::from_str(&o.stdout).expect("catalog list --json is JSON");
+    let codes: BTreeSet<String> = list
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|s| field(s, "code").to_string())
+        .collect();
+    assert_eq!(codes, catalog_codes());
+    for s in list.as_array().unwrap() {
+        assert!(
+            s["channels"].as_array().is_some_and(|c| !c.is_empty()),
+            "{s}"
+        );
+        assert!(s["term"]["value"].as_u64().is_some(), "{s}");
+        assert!(
+            s["name"]["kk"].as_str().is_some_and(has_kazakh_letter),
+            "{s}"
+        );
+    }
+    let o = run_in(
+        "ru",
+        &t.path().join("none"),
+        &["catalog", "show", "unemployed_certificate", "--json"],
+        None,
+    );
+    o.ok();
+    let s: Value = serde_json::from_str(&o.stdout).expect("catalog show --json is JSON");
+    assert_eq!(field(&s, "code"), "unemployed_certificate");
+    let fields = s["fields"].as_array().expect("fields");
+    let registered = fields
+        .iter()
+        .find(|f| f["key"] == "registered_on")
+        .expect("registered_on");
+    assert_eq!(field(registered, "kind"), "date");
+    assert_eq!(field(registered, "stage"), "approve");
+    assert!(s["documents"].as_array().is_some_and(|d| !d.is_empty()));
+    let grounds = s["refusal_grounds"].as_array().expect("refusal grounds");
+    let employed = grounds
+        .iter()
+        .find(|g| g["code"] == "employed")
+        .expect("the ground «employed»");
+    assert!(
+        field(employed, "kk")
+            .chars()
+            .any(|c| KAZAKH_ONLY.contains(&c))
+    );
+    assert!(has_cyrillic(field(employed, "ru")));
+    // An АСП ground is not a ground of this service.
+    assert!(
+        !grounds
+            .iter()
+            .any(|g| g["code"] == "income_above_poverty_line")
+    );
+    // In words, in the operator's language.
+    let o = run_in(
+        "kk",
+        &t.path().join("none"),
+        &["catalog", "show", "asp"],
+        None,
+    );
+    o.ok();
+    assert!(o.stdout.contains("Бас тарту негіздері"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("income_above_poverty_line"),
+        "{}",
+        o.stdout
+    );
+    // An unknown service is refused in plain words.
+    let o = run_in(
+        "ru",
+        &t.path().join("none"),
+        &["catalog", "show", "no_such"],
+        None,
+    );
+    o.refused();
+    assert!(o.stderr.contains("no_such"), "{o:#?}");
+}
+
+#[test]
+fn doc_journal_and_report_make_the_window_papers() {
+    let (t, data) = demo_copy();
+    let all = all_apps(&data);
+    let first = all
+        .iter()
+        .map(|r| &field(r, "accepted_at")[..10])
+        .min()
+        .expect("an application")
+        .to_string();
+    let today = chrono::Local::now().date_naive().to_string();
+    let journal = t.path().join("journal.pdf");
+    run_in(
+        "ru",
+        &data,
+        &[
+            "doc",
+            "journal",
+            "--from",
+            &first,
+            "--to",
+            &today,
+            "--out",
+            journal.to_str().unwrap(),
+        ],
+        None,
+    )
+    .ok();
+    let text = pdf_text(&std::fs::read(&journal).expect("journal written"));
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = squash(&text);
+    assert!(text.contains("ТІРКЕУ ЖУРНАЛЫ"), "{text}");
+    assert!(text.contains("ЖУРНАЛ РЕГИСТРАЦИИ"), "{text}");
+    assert!(text.contains(field(&all[0], "number")), "{text}");
+    assert!(text.contains("стр. 1 из"), "{text}");
+    let report = t.path().join("report.pdf");
+    run_in(
+        "kk",
+        &data,
+        &[
+            "doc",
+            "report",
+            "--from",
+            &first,
+            "--to",
+            &today,
+            "--out",
+            report.to_str().unwrap(),
+            "--lang",
+            "kk",
+        ],
+        None,
+    )
+    .ok();
+    let text = squash(&pdf_text(&std::fs::read(&report).expect("report written")));
+    assert!(text.contains("КЕЗЕҢДІК ЕСЕП"), "{text}");
+    assert!(!text.contains("ОТЧЕТ"), "{text}");
+    // A bad date writes nothing.
+    let bad = t.path().join("bad.pdf");
+    run_in(
+        "ru",
+        &data,
+        &[
+            "doc",
+            "report",
+            "--from",
+            "01.11.2026",
+            "--to",
+            &today,
+            "--out",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    )
+    .refused();
+    assert!(!bad.exists());
+}

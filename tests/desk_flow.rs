@@ -83,7 +83,7 @@ fn the_whole_path_from_intake_to_issue() {
     assert!(o.desk.integrity_check().unwrap().is_empty());
 }
 
-fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
+fn a_refusal_needs_a_ground_and_prints_a_motivated_refusal() {
     let o = office();
     let r = o
         .desk
@@ -100,28 +100,51 @@ fn a_refusal_needs_a_reason_and_prints_a_motivated_refusal() {
         .unwrap();
     let t = Target::id(r.id);
     o.desk.assign(&o.head, t, o.executor.user_id, "").unwrap();
-    let no_reason = DecisionInput {
+    let no_ground = DecisionInput {
         outcome: Outcome::Refuse,
         reason: String::new(),
+        reason_ru: String::new(),
+        ground: None,
         values: Default::default(),
+        paper_lang: None,
     };
-    let e = o.desk.submit_draft(&o.executor, t, &no_reason).unwrap_err();
-    assert_eq!(e.field().as_deref(), Some("reason"));
+    let e = o.desk.submit_draft(&o.executor, t, &no_ground).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("ground"));
     assert!(
         e.message(Lang::Kk).contains("міндетті"),
         "{}",
         e.message(Lang::Kk)
     );
-    let refuse = DecisionInput {
+    // A comment in one language on a paper in both is refused, naming the missing box.
+    let one_language = DecisionInput {
+        ground: Some("employed".into()),
         reason: "Заявитель трудоустроен с 01.11.2026 (сведения ГЦВП)".into(),
-        ..no_reason
+        ..no_ground.clone()
+    };
+    let e = o
+        .desk
+        .submit_draft(&o.executor, t, &one_language)
+        .unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("reason_ru"));
+    let refuse = DecisionInput {
+        reason: "Өтініш беруші 01.11.2026 бастап жұмысқа орналасқан (МЗТО деректері)".into(),
+        reason_ru: "Заявитель трудоустроен с 01.11.2026 (сведения ГЦВП)".into(),
+        ..one_language
     };
     o.desk.submit_draft(&o.executor, t, &refuse).unwrap();
     let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
     let pdf = o.desk.signed_paper(s.document_id).unwrap().unwrap();
     let doc = extract::load(&pdf).unwrap();
-    let text = extract::page_texts(&doc).join(" ");
+    let text = extract::page_texts(&doc)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("трудоустроен"), "{text}");
+    assert!(text.contains("жұмысқа орналасқан"), "{text}");
+    // The ground from the catalogue, in both languages, and the seed's sentence.
+    assert!(text.contains("Трудоустройство заявителя"), "{text}");
+    assert!(text.contains("бас тартылғандығын жеткіземіз"), "{text}");
     assert!(
         text.contains("ДӘЛЕЛДІ БАС ТАРТУ") || text.contains("МОТИВИРОВАННЫЙ ОТКАЗ"),
         "{text}"
@@ -906,6 +929,15 @@ fn extension_adds_the_allowed_term_once_with_a_notice() {
         )
         .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
+    // The reason was written in Russian: the notice is printed in Russian only.
+    let text = extract::page_texts(&extract::load(&pdf).unwrap())
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Запрос сведений в ГБД ФЛ"), "{text}");
+    assert!(text.contains("продлен"), "{text}");
+    assert!(!text.contains("Бірегей нөмір"), "{text}");
     // The unemployed certificate's regulation has no extension.
     let id = to_signature(&o, "791028302728");
     o.desk
@@ -1111,9 +1143,106 @@ fn name_search_pages_through_every_match_in_name_order() {
     assert_eq!(seen, want);
 }
 
+fn the_same_rules_check_a_decision_at_submit_and_at_sign() {
+    let o = office();
+    let (kk, ru) = (
+        "Ақсу медициналық-әлеуметтік мекемесі",
+        "Аксуское медико-социальное учреждение",
+    );
+    // Only the admin keeps the list of institutions.
+    assert!(matches!(
+        o.desk.add_institution(&o.registrar, kk, ru, ""),
+        Err(DeskError::Forbidden { .. })
+    ));
+    let inst = o.desk.add_institution(&o.admin, kk, ru, "").unwrap();
+    let r = o
+        .desk
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "special_social_services_institution",
+                Channel::Office,
+                "850315300128",
+                Default::default(),
+            ),
+        )
+        .unwrap();
+    let t = Target::id(r.id);
+    o.desk.assign(&o.head, t, o.executor.user_id, "").unwrap();
+    let input = |from: &str, institution: serde_json::Value| DecisionInput {
+        outcome: Outcome::Approve,
+        reason: String::new(),
+        reason_ru: String::new(),
+        ground: None,
+        values: json!({
+            "service_term_from": from,
+            "service_term_to": "2027-11-15",
+            "institution": institution,
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+        paper_lang: None,
+    };
+    // A term that starts before the application and a construction company: both refused,
+    // each message naming its field in the user's language.
+    let e = o
+        .desk
+        .submit_draft(
+            &o.executor,
+            t,
+            &input("2026-11-01", json!("ТОО «Стройсервис»")),
+        )
+        .unwrap_err();
+    let DeskError::Fields(errors) = &e else {
+        panic!("{e:?}")
+    };
+    let paths: Vec<&str> = errors.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["service_term_from", "institution"]);
+    let ru_message = e.message(Lang::Ru);
+    assert!(
+        ru_message.contains("раньше даты заявления (16.11.2026)"),
+        "{ru_message}"
+    );
+    assert!(ru_message.contains("нет в списке"), "{ru_message}");
+    let kk_message = e.message(Lang::Kk);
+    assert!(kk_message.contains("тізімінде жоқ"), "{kk_message}");
+    assert_eq!(
+        o.desk.application(&o.head, &r.number).unwrap().app.status,
+        Status::InWork
+    );
+    o.desk
+        .submit_draft(
+            &o.executor,
+            t,
+            &input("2026-11-16", json!({"kk": kk, "ru": ru})),
+        )
+        .unwrap();
+    // The institution closes before the head signs: the same rule refuses the signature and
+    // nothing is signed.
+    o.desk
+        .set_institution_active(&o.admin, inst, false)
+        .unwrap();
+    let e = o.desk.sign(&o.head, t, &o.key, PIN).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("institution"));
+    let app = o.desk.application(&o.head, &r.number).unwrap().app;
+    assert_eq!(app.status, Status::AwaitingSignature);
+    assert!(app.outgoing_number.is_none());
+    o.desk.set_institution_active(&o.admin, inst, true).unwrap();
+    let s = o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
+    let pdf = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let text = extract::page_texts(&extract::load(&pdf).unwrap())
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(kk) && text.contains(ru), "{text}");
+}
+
 on_both_backends!(
     the_whole_path_from_intake_to_issue,
-    a_refusal_needs_a_reason_and_prints_a_motivated_refusal,
+    a_refusal_needs_a_ground_and_prints_a_motivated_refusal,
     returned_drafts_go_back_to_the_executor,
     forbidden_actions_fail_clearly_and_change_nothing,
     four_eyes_and_its_audited_relaxation,
@@ -1134,4 +1263,6 @@ on_both_backends!(
     stale_views_are_refused,
     kept_tab_counts_agree_with_the_table,
     name_search_pages_through_every_match_in_name_order,
+    the_same_rules_check_a_decision_at_submit_and_at_sign,
 );
+

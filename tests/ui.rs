@@ -593,11 +593,13 @@ fn decide_approve(ui: &mut Ui, lang: Lang, number: &str) {
         "Қоғамдық, әлеуметтік жұмыстарға қатысуы",
         "Участие в общественных, социальных работах",
     ));
-    ui.type_in("dec-presented_to", "по месту требования");
+    // Free text on a paper in both languages: the Kazakh box, then the Russian one.
+    ui.type_in("dec-presented_to", "талап ету орны бойынша");
+    ui.type_in("dec-presented_to-ru", "по месту требования");
     // The live preview shows the paper that will be printed.
     ui.assert_sees(k(
         lang,
-        "Жұмыссыз ретінде тіркеу туралы анықтама",
+        "Жұмыссыздық ретінде тіркеу туралы анықтама",
         "Справка о регистрации в качестве безработного",
     ));
     ui.click(k(lang, "Қол қоюға жіберу", "Направить на подпись"));
@@ -1040,7 +1042,11 @@ fn refusal(lang: Lang) {
     ui.click(&number);
     // (A radio's label is drawn by the radio itself: it is clicked by its id.)
     ui.click_id("app-refuse");
-    ui.assert_sees(k(lang, "Бас тартудың себебі", "Причина отказа"));
+    ui.assert_sees(k(lang, "Бас тарту негізі", "Основание отказа"));
+    // The ground comes from the service's own list.
+    ui.pick("app-ground", 0, 16.0);
+    // The comment is written in Kazakh only, so the paper is printed in Kazakh only.
+    ui.click_id("app-paper-kk");
     // The approval's own fields are gone.
     ui.assert_not_sees(k(
         lang,
@@ -1059,11 +1065,15 @@ fn refusal(lang: Lang) {
     let d = v.app.decision.unwrap();
     assert_eq!(d["outcome"], serde_json::json!("refuse"));
     assert_eq!(d["reason"], serde_json::json!(REFUSAL));
+    assert_eq!(d["ground"], serde_json::json!("not_registered_unemployed"));
+    assert_eq!(d["paper_lang"], serde_json::json!("kk"));
     ui.logout();
 
-    // The head reads the reason in the paper to be signed, and signs.
+    // The head reads the paper to be signed, page by page, and the decision in words beside
+    // it, and signs.
     ui.login(HEAD, lang);
     ui.assert_sees(&number);
+    ui.assert_sees("1 / 1");
     ui.assert_sees_part(REFUSAL);
     ui.click(k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП"));
     ui.type_in("app-pin", common::PIN);
@@ -1090,7 +1100,15 @@ fn refusal(lang: Lang) {
         k(lang, "Шешім", "Решение"),
         k(lang, "Дәлелді бас тарту", "Мотивированный отказ"),
     );
-    ui.assert_under(k(lang, "Бас тартудың себебі", "Причина отказа"), REFUSAL);
+    ui.assert_under(
+        k(lang, "Бас тартудың себебі", "Причина отказа"),
+        k(
+            lang,
+            "Өтініш берушінің жұмыссыз ретінде тіркелмеуі",
+            "Заявитель не зарегистрирован в качестве безработного",
+        ),
+    );
+    ui.assert_under(k(lang, "Түсініктеме", "Комментарий"), REFUSAL);
 }
 
 in_both_languages!(

@@ -163,6 +163,18 @@ field-error-not-yes-no = «иә» немесе «жоқ» керек
 field-error-unknown-field = қызмет нысанында мұндай өріс жоқ
 field-error-not-a-table = кесте күтілуде
 field-error-period-reversed = кезеңнің соңы басынан ерте
+field-error-one-language-only = мәтін бір тілде ғана: оны екі тілде жазыңыз немесе құжатты сол бір тілде басып шығарыңыз
+# unverified: ережелердің хабарламалары
+rule-before-application = «{ $field }» өтініш берілген күннен ({ $expected }) ерте болмауы керек
+rule-before-application-month = «{ $field }» өтініш берілген айдан ерте болмауы керек (ең ерте: { $expected })
+rule-after-decision = «{ $field }» шешім қабылданған күннен ({ $expected }) кеш болмауы керек
+rule-count-differs = «{ $field }» кестедегі жолдар санына ({ $expected }) тең болуы керек
+rule-amount-differs = «{ $field }» хабарландыруда көрсетілген мөлшерге ({ $expected }) тең болуы керек
+rule-outside-period = «{ $field }» тағайындалған кезеңнен ({ $expected }) тыс
+rule-repeated = «{ $field }» екі рет жазылған ({ $expected })
+rule-not-the-applicant = «{ $field }»: өтініш берушінің өзі — { $expected }; отбасының 1-мүшесі өтініштен алынады
+rule-not-on-list = «{ $field }» бөлімнің тізімінде жоқ: әкімші жүргізетін тізімнен таңдаңыз
+rule-ground-missing = «{ $field }»: қызметтің бас тарту негіздерінің бірін таңдаңыз
 
 ## Әрекет қателері
 error-fields = Нысан қате толтырылған:
@@ -263,6 +275,11 @@ move-to-no-paper = Қол қойылған құжаттар әлі жоқ: те�
 move-to-kept = Бұрынғы дерекқор файлы { $file } ретінде сақталды; бұл компьютер енді сервермен жұмыс істейді.
 cli-empty-stdin = кіріс ағынында (stdin) жол күтілді
 cli-bad-date = «{ $value }» күні ЖЖЖЖ-АА-КК пішімінде болуы керек.
+cli-catalog-channels = Өтініш беру тәсілдері
+cli-catalog-term = Мерзімі
+cli-catalog-documents = Құжаттар (* — міндетті)
+cli-catalog-fields = Өрістер (кілт, түрі, кезеңі)
+cli-catalog-refusals = Бас тарту негіздері
 cli-bad-lang = Құжат тілі «{ $value }»: kk, ru немесе both.
 cli-initialised = Бөлім бапталды:
 cli-password-stdin = Құпиясөз тек stdin арқылы беріледі: --password-stdin қосыңыз.

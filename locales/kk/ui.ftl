@@ -275,6 +275,26 @@ ui-admin-done-term = Қызмет мерзімі сақталды.
 ui-admin-done-settings = Баптаулар сақталды.
 ui-admin-done-gateway = Шлюз баптаулары сақталды.
 ui-admin-done-backup = Сақтық көшірме жасалды.
+field-ground = Бас тарту негізі
+ui-choose-ground = Қызметтің бас тарту негіздерінің бірін таңдаңыз
+ui-in-kazakh = қазақша
+ui-in-russian = орысша
+ui-copy-to-russian = Қазақша мәтінді орысша жолға көшіру
+ui-lang-short-kk = ҚАЗ
+ui-lang-short-ru = ОРЫС
+ui-paper-lang = Құжат басылатын тіл
+ui-paper-both = Екі тілде
+ui-paper-kk = Тек қазақша
+ui-paper-ru = Тек орысша
+ui-admin-done-institution_add = Мекеме тізімге қосылды.
+ui-admin-done-institution_active = Мекеме өзгертілді.
+# unverified
+ui-institutions = Медициналық-әлеуметтік мекемелер
+ui-institutions-hint = Арнаулы әлеуметтік қызметтер туралы шешім осы тізімдегі белсенді мекемелердің бірін атайды. Жабылған мекеме тізімнен өшірілмейді: бұрынғы құжаттар оны атайды.
+ui-institution-active = Жұмыс істейді
+ui-institution-add = Мекемені қосу
+field-name_kk = Атауы қазақша
+field-name_ru = Атауы орысша
 
 ## Құжатты тексеру
 ui-verify-title = Құжатты тексеру

@@ -275,6 +275,25 @@ ui-admin-done-term = Срок услуги сохранен.
 ui-admin-done-settings = Настройки сохранены.
 ui-admin-done-gateway = Настройки шлюза сохранены.
 ui-admin-done-backup = Резервная копия создана.
+field-ground = Основание отказа
+ui-choose-ground = Выберите одно из оснований отказа этой услуги
+ui-in-kazakh = на казахском
+ui-in-russian = на русском
+ui-copy-to-russian = Скопировать казахский текст в русскую строку
+ui-lang-short-kk = КАЗ
+ui-lang-short-ru = РУС
+ui-paper-lang = Язык документа
+ui-paper-both = На двух языках
+ui-paper-kk = Только на казахском
+ui-paper-ru = Только на русском
+ui-admin-done-institution_add = Учреждение добавлено в список.
+ui-admin-done-institution_active = Учреждение изменено.
+ui-institutions = Медико-социальные учреждения
+ui-institutions-hint = Решение о специальных социальных услугах называет одно из действующих учреждений этого списка. Закрытое учреждение не удаляется: его называют прежние документы.
+ui-institution-active = Действует
+ui-institution-add = Добавить учреждение
+field-name_kk = Наименование на казахском
+field-name_ru = Наименование на русском
 
 ## Проверка документа
 ui-verify-title = Проверка документа

@@ -468,6 +468,9 @@ fn registration(desk: &Desk, rng: &mut StdRng, service: &str, k: usize) -> Regis
     let cat = desk.catalog();
     let svc = cat.service(service).expect("service in catalogue");
     let person = demo::person(rng, desk.today());
+    let mut intake = demo::values(rng, svc, &[FieldStage::Intake], desk.today());
+    let (name, birth_year) = demo::name_and_birth_year(&person);
+    demo::true_intake(svc, &mut intake, &name, birth_year);
     let files = (0..3u8)
         .map(|i| NewFile {
             checklist_item: svc.documents.get(i as usize).map(|d| d.key.clone()),
@@ -480,7 +483,7 @@ fn registration(desk: &Desk, rng: &mut StdRng, service: &str, k: usize) -> Regis
         service: service.into(),
         channel: Channel::Office,
         person,
-        intake: demo::values(rng, svc, &[FieldStage::Intake], desk.today()),
+        intake,
         files,
         missing_reason: Some("bench".into()),
         accepted_at: None,
@@ -537,16 +540,28 @@ fn writes(
         let app = desk.application(&who.head, &r.number)?.app;
         let svc = cat.service(&app.service).expect("service");
         desk.assign(&who.head, Target::id(r.id), executor_id, "bench")?;
-        let values = demo::values(
+        let mut values = demo::values(
             &mut rng,
             svc,
             &crate::domain::decision::stages(Outcome::Approve),
             desk.today(),
         );
+        demo::true_decision(
+            &mut rng,
+            svc,
+            Outcome::Approve,
+            &mut values,
+            &app.intake,
+            desk.today(),
+            desk.today(),
+        );
         let input = DecisionInput {
             outcome: Outcome::Approve,
             reason: String::new(),
+            reason_ru: String::new(),
+            ground: None,
             values,
+            paper_lang: None,
         };
         desk.submit_draft(&who.executor, Target::id(r.id), &input)?;
         inputs.insert(r.id, (app.service.clone(), input));

@@ -312,9 +312,9 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             let s = login(&desk, &who, &password)?;
             let v = desk.application(&s, &number)?;
             let values = form_values(&desk, &v.app.service, &fields)?;
-            let (outcome, reason) = match (approve, refuse) {
-                (_, Some(ground)) => (Outcome::Refuse, ground),
-                (true, None) => (Outcome::Approve, String::new()),
+            let (outcome, ground) = match (approve, refuse) {
+                (_, Some(ground)) => (Outcome::Refuse, Some(ground)),
+                (true, None) => (Outcome::Approve, None),
                 (false, None) => return Err(Failure(tr(l, "cli-act-approve-or-refuse"))),
             };
             let t = Target {
@@ -326,8 +326,11 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
                 t,
                 &DecisionInput {
                     outcome,
-                    reason,
+                    reason: String::new(),
+                    reason_ru: String::new(),
+                    ground,
                     values,
+                    paper_lang: None,
                 },
             )?;
             report(&desk, &s, &who, &number)?;

@@ -77,6 +77,9 @@ pub enum Command {
     /// Documents.
     #[command(subcommand)]
     Doc(DocCmd),
+    /// The service catalogue: services, terms, documents, fields and refusal grounds.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
     /// Check a signed paper (PDF).
     Verify { file: PathBuf },
     /// The audit log.
@@ -302,6 +305,46 @@ pub enum DocCmd {
         #[arg(long)]
         kind: Option<String>,
     },
+    /// A page of the registration journal for a period (the paper the head prints).
+    Journal {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// in: incoming applications; out: outgoing results.
+        #[arg(long, default_value = "in")]
+        journal: String,
+        #[arg(long, default_value = "both")]
+        lang: String,
+    },
+    /// The head's report for a period (counts by service and status, overdue, questionnaire).
+    Report {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "both")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCmd {
+    /// Every service: code, names, channels, term.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One service: channels, terms, documents, fields (key, kind, stage), refusal grounds.
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -452,6 +495,210 @@ pub fn run(cli: Cli) -> i32 {
             1
         }
     }
+}
+
+/// Writes a file whole or not at all.
+fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, out)?;
+    Ok(())
+}
+
+/// The catalogue the office uses (its own terms when the data directory is set up, else the
+/// one shipped with the program) and, per service, the edition it follows.
+fn office_catalog(dir: &DataDir) -> (Arc<Catalog>, Option<Desk>) {
+    match open(dir) {
+        Ok(desk) => (desk.catalog(), Some(desk)),
+        Err(_) => (Arc::new(Catalog::builtin()), None),
+    }
+}
+
+fn text_json(t: &crate::domain::catalog::LText) -> serde_json::Value {
+    serde_json::json!({"kk": t.kk, "ru": t.ru, "unverified": t.unverified})
+}
+
+fn service_json(
+    svc: &crate::domain::catalog::Service,
+    version: &crate::domain::catalog::ServiceVersion,
+    full: bool,
+) -> serde_json::Value {
+    let term = |t: crate::domain::catalog::Term| serde_json::json!({"value": t.value, "unit": t.unit.code()});
+    let mut v = serde_json::json!({
+        "code": svc.code,
+        "name": text_json(&svc.name),
+        "short_name": text_json(&svc.short_name),
+        "channels": svc.channels.iter().map(|c| c.code()).collect::<Vec<_>>(),
+        "version": version.id,
+        "term": term(version.term),
+        "channel_terms": version.channel_terms.iter().map(|t| serde_json::json!({
+            "channel": t.channel.code(), "value": t.value, "unit": t.unit.code()
+        })).collect::<Vec<_>>(),
+        "results": {"positive": svc.results.positive.code(), "negative": svc.results.negative.code()},
+    });
+    if full {
+        v["versions"] = svc
+            .versions
+            .iter()
+            .map(|x| {
+                serde_json::json!({
+                    "id": x.id, "source": x.source, "effective_from": x.effective_from,
+                    "effective_to": x.effective_to, "term": term(x.term),
+                })
+            })
+            .collect();
+        v["extension"] = version
+            .extension
+            .map(|e| serde_json::json!({"value": e.value, "unit": e.unit.code()}))
+            .unwrap_or(serde_json::Value::Null);
+        v["documents"] = svc
+            .documents
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "key": d.key, "kk": d.name.kk, "ru": d.name.ru,
+                    "mandatory": d.mandatory, "unverified": d.name.unverified,
+                })
+            })
+            .collect();
+        v["fields"] = svc
+            .fields
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "key": f.key,
+                    "kind": serde_json::to_value(f.kind).unwrap_or_default(),
+                    "stage": serde_json::to_value(f.stage).unwrap_or_default(),
+                    "required": f.required,
+                    "kk": f.label.kk, "ru": f.label.ru,
+                    "columns": f.columns.iter().map(|c| serde_json::json!({
+                        "key": c.key, "kind": serde_json::to_value(c.kind).unwrap_or_default(),
+                        "kk": c.label.kk, "ru": c.label.ru,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        v["refusal_grounds"] = svc
+            .refusals
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "code": g.code, "kk": g.text.kk, "ru": g.text.ru,
+                    "unverified": g.text.unverified,
+                })
+            })
+            .collect();
+    }
+    v
+}
+
+fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
+    let (cat, desk) = office_catalog(dir);
+    let version_of = |svc: &crate::domain::catalog::Service| {
+        desk.as_ref()
+            .and_then(|d| d.service_version_id(&svc.code).ok())
+            .and_then(|id| svc.version(&id).cloned())
+            .unwrap_or_else(|| svc.latest_version().clone())
+    };
+    let term_text = |t: crate::domain::catalog::Term| {
+        format!(
+            "{} {}",
+            t.value,
+            tr(l, &format!("ui-unit-{}", t.unit.code()))
+        )
+    };
+    match c {
+        CatalogCmd::List { json } => {
+            if json {
+                let v: Vec<serde_json::Value> = cat
+                    .services
+                    .iter()
+                    .map(|s| service_json(s, &version_of(s), false))
+                    .collect();
+                json_out(&v)?;
+            } else {
+                for s in &cat.services {
+                    let v = version_of(s);
+                    println!(
+                        "{:<38}  {:<22}  {:<12}  {}",
+                        s.code,
+                        s.channels
+                            .iter()
+                            .map(|c| c.code())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        term_text(v.term),
+                        s.name.get(l)
+                    );
+                }
+            }
+        }
+        CatalogCmd::Show { code, json } => {
+            let s = cat
+                .service(&code)
+                .ok_or_else(|| Failure::from(DeskError::UnknownService(code.clone())))?;
+            let v = version_of(s);
+            if json {
+                json_out(&service_json(s, &v, true))?;
+            } else {
+                println!("{}  {}", s.code, s.name.get(l));
+                println!(
+                    "  {}: {}",
+                    tr(l, "cli-catalog-channels"),
+                    s.channels
+                        .iter()
+                        .map(|c| tr(l, &format!("channel-{}", c.code())))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                println!(
+                    "  {} ({}): {}",
+                    tr(l, "cli-catalog-term"),
+                    v.id,
+                    term_text(v.term)
+                );
+                for t in &v.channel_terms {
+                    println!(
+                        "    {}: {} {}",
+                        tr(l, &format!("channel-{}", t.channel.code())),
+                        t.value,
+                        tr(l, &format!("ui-unit-{}", t.unit.code()))
+                    );
+                }
+                println!("  {}:", tr(l, "cli-catalog-documents"));
+                for d in &s.documents {
+                    println!(
+                        "    {:<22} {} {}",
+                        d.key,
+                        if d.mandatory { "*" } else { " " },
+                        d.name.get(l)
+                    );
+                }
+                println!("  {}:", tr(l, "cli-catalog-fields"));
+                for f in &s.fields {
+                    println!(
+                        "    {:<28} {:<10} {:<9} {}",
+                        f.key,
+                        serde_json::to_value(f.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        serde_json::to_value(f.stage)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        f.label.get(l)
+                    );
+                }
+                println!("  {}:", tr(l, "cli-catalog-refusals"));
+                for g in &s.refusals {
+                    println!("    {:<28} {}", g.code, g.text.kk);
+                    println!("    {:<28} {}", "", g.text.ru);
+                }
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn json_out<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
@@ -734,6 +981,38 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             std::fs::rename(&tmp, &out)?;
             println!("{} ({} bytes)", out.display(), bytes.len());
         }
+        Command::Doc(DocCmd::Journal {
+            from,
+            to,
+            out,
+            journal,
+            lang: langs,
+        }) => {
+            let desk = open(dir)?;
+            let langs = crate::documents::Langs::parse(&langs)
+                .ok_or_else(|| bad(l, "cli-bad-lang", &langs))?;
+            let (from, to) = (parse_date(&from)?, parse_date(&to)?);
+            let content = desk.journal_content(None, &journal, from, to)?;
+            let bytes = desk.print_content(None, &content, langs)?;
+            write_atomically(&out, &bytes)?;
+            println!("{} ({} bytes)", out.display(), bytes.len());
+        }
+        Command::Doc(DocCmd::Report {
+            from,
+            to,
+            out,
+            lang: langs,
+        }) => {
+            let desk = open(dir)?;
+            let langs = crate::documents::Langs::parse(&langs)
+                .ok_or_else(|| bad(l, "cli-bad-lang", &langs))?;
+            let (from, to) = (parse_date(&from)?, parse_date(&to)?);
+            let content = desk.period_report(None, from, to)?;
+            let bytes = desk.print_content(None, &content, langs)?;
+            write_atomically(&out, &bytes)?;
+            println!("{} ({} bytes)", out.display(), bytes.len());
+        }
+        Command::Catalog(c) => return catalog(c, dir, l),
         Command::Verify { file } => {
             let desk = open(dir)?;
             let bytes = std::fs::read(&file).map_err(|e| {

@@ -160,14 +160,255 @@ const STREETS: &[&str] = &[
     "Жамбыл көшесі",
     "Достық көшесі",
 ];
-const REFUSALS: &[&str] = &[
-    "Среднедушевой доход семьи превышает черту бедности за предшествующий квартал.",
-    "Отбасының орташа жан басына шаққандағы табысы кедейлік шегінен асады.",
-    "Не представлены сведения о доходах всех членов семьи.",
-    "Өтініш беруші тұрақты жұмысқа орналасқан (ЗТМО деректері).",
-    "Заявитель не зарегистрирован по месту жительства в районе.",
-    "Заключение комиссии: основания для назначения отсутствуют.",
+/// Refusal comments for some grounds, each in both languages (the paper prints each half in
+/// its own).
+const REFUSALS: &[(&str, &str, &str)] = &[
+    (
+        "income_above_poverty_line",
+        "Отбасының жан басына шаққандағы орташа табысы алдыңғы тоқсанда кедейлік шегінен асады.",
+        "Среднедушевой доход семьи за предшествующий квартал превышает черту бедности.",
+    ),
+    (
+        "incomplete_income_data",
+        "Отбасының барлық мүшелерінің табысы туралы мәліметтер ұсынылмады.",
+        "Не представлены сведения о доходах всех членов семьи.",
+    ),
+    (
+        "employed",
+        "Өтініш беруші тұрақты жұмысқа орналасқан (ЗТМО деректері).",
+        "Заявитель трудоустроен на постоянную работу (сведения ГЦВП).",
+    ),
+    (
+        "not_resident",
+        "Өтініш беруші ауданда тұрғылықты жері бойынша тіркелмеген.",
+        "Заявитель не зарегистрирован по месту жительства в районе.",
+    ),
 ];
+
+/// The medico-social institutions of the demo district (the admin's list).
+const INSTITUTIONS: &[(&str, &str, &str)] = &[
+    (
+        "«Ақсу аудандық психоневрологиялық медициналық-әлеуметтік мекемесі» КММ",
+        "КГУ «Аксуское районное психоневрологическое медико-социальное учреждение»",
+        "Ақсу қаласы, Абай көшесі, 41",
+    ),
+    (
+        "«Қарт адамдар мен мүгедектерге арналған медициналық-әлеуметтік мекеме» КММ",
+        "КГУ «Медико-социальное учреждение для престарелых и инвалидов»",
+        "Береке ауылы, Достық көшесі, 7",
+    ),
+    (
+        "«Балаларға арналған медициналық-әлеуметтік мекеме» КММ",
+        "КГУ «Детское медико-социальное учреждение»",
+        "Ақсу қаласы, Жамбыл көшесі, 15",
+    ),
+];
+
+/// Free text of a decision in both languages.
+fn bilingual(rng: &mut StdRng, key: &str) -> Value {
+    let pairs: &[(&str, &str)] = match key {
+        k if k.contains("presented") => &[
+            ("талап ету орны бойынша", "по месту требования"),
+            ("банкке ұсыну үшін", "для предъявления в банк"),
+            ("мектепке ұсыну үшін", "для предъявления в школу"),
+        ],
+        k if k.contains("employer") => &[
+            ("«Ақсу Құрылыс» ЖШС", "ТОО «Аксу Курылыс»"),
+            ("«Береке» шаруа қожалығы", "Крестьянское хозяйство «Береке»"),
+            ("Ақсу аудандық ауруханасы", "Аксуская районная больница"),
+            ("№3 орта мектеп", "Средняя школа №3"),
+        ],
+        k if k.contains("position") => &[
+            ("мұғалім", "учитель"),
+            ("медбике", "медицинская сестра"),
+            ("жұмысшы", "рабочий"),
+            ("аспаз", "повар"),
+            ("күзетші", "сторож"),
+            ("тракторшы", "тракторист"),
+        ],
+        k if k.contains("commission") => &[
+            (
+                "Комиссия: үйде оқыту қажеттілігі расталмады.",
+                "Комиссия: необходимость обучения на дому не подтверждена.",
+            ),
+            (
+                "Комиссия: мүгедектік мерзімі өткен.",
+                "Комиссия: срок инвалидности истек.",
+            ),
+        ],
+        _ => &[("есепке алынды", "принято к сведению")],
+    };
+    let (kk, ru) = pick(rng, pairs);
+    json!({"kk": kk, "ru": ru})
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("day 1")
+}
+
+/// The last day of the month `months` after the month of `d` (a period of whole months).
+fn end_of_months(d: NaiveDate, months: u32) -> NaiveDate {
+    let m0 = d.year() * 12 + d.month0() as i32 + months as i32;
+    NaiveDate::from_ymd_opt(m0 / 12, (m0 % 12) as u32 + 1, 1)
+        .and_then(|x| x.pred_opt())
+        .expect("a month end")
+}
+
+/// The full name and birth year of a person, as a family table names the applicant.
+pub(crate) fn name_and_birth_year(p: &PersonInput) -> (String, Option<i32>) {
+    (
+        crate::domain::person::full_name(&p.surname, &p.given_name, &p.patronymic),
+        p.iin
+            .as_deref()
+            .and_then(|i| Iin::parse(i).ok())
+            .map(|i| i.birth_date().year()),
+    )
+}
+
+/// Makes an application's own fields true to the case: the applicant is member 1 of a family
+/// table, and no other member is marked as the applicant.
+pub(crate) fn true_intake(
+    svc: &Service,
+    intake: &mut Map<String, Value>,
+    applicant: &str,
+    birth_year: Option<i32>,
+) {
+    for f in &svc.fields {
+        let Some(opt) = &f.checks.applicant_option else {
+            continue;
+        };
+        let Some(Value::Array(rows)) = intake.get_mut(&f.key) else {
+            continue;
+        };
+        // Birth years that fit the relationship to the applicant.
+        let born = birth_year.unwrap_or(1980);
+        let this_year = chrono::Utc::now().year();
+        for (i, r) in rows.iter_mut().enumerate() {
+            if r.get("relationship").and_then(Value::as_str) == Some(opt.as_str()) {
+                r["relationship"] = json!("child");
+            }
+            let k = i as i32;
+            let year = match r.get("relationship").and_then(Value::as_str) {
+                Some("spouse") => born + (k % 5) - 2,
+                Some("child") => (born + 22 + 3 * k).min(this_year - 1),
+                Some("parent") => born - 24 - k,
+                _ => born - 3 + 2 * k,
+            };
+            r["birth_year"] = json!(year);
+        }
+        let mut first = Map::new();
+        first.insert("full_name".into(), json!(applicant));
+        first.insert("relationship".into(), json!(opt));
+        first.insert("birth_year".into(), json!(birth_year.unwrap_or(1980)));
+        rows.insert(0, Value::Object(first));
+    }
+}
+
+/// A decision that passes the consistency rules of its case (`domain::consistency`): periods
+/// from the month of application, dates between the application and the decision, counts that
+/// are their table's rows, payments that agree with the amount and the period, an institution
+/// from the list, free text in both languages.
+pub(crate) fn true_decision(
+    rng: &mut StdRng,
+    svc: &Service,
+    outcome: Outcome,
+    v: &mut Map<String, Value>,
+    intake: &Value,
+    submitted_on: NaiveDate,
+    decided_on: NaiveDate,
+) {
+    use crate::domain::catalog::Anchor;
+    let stages = crate::domain::decision::stages(outcome);
+    let fields: Vec<&FieldSpec> = svc
+        .fields
+        .iter()
+        .filter(|f| stages.contains(&f.stage))
+        .collect();
+    for f in &fields {
+        if !v.contains_key(&f.key) {
+            continue;
+        }
+        let c = &f.checks;
+        match f.kind {
+            FieldKind::Date => {
+                let d = if let Some(from_key) =
+                    f.key.strip_suffix("_to").map(|k| format!("{k}_from"))
+                    && let Some(from) = v
+                        .get(&from_key)
+                        .and_then(Value::as_str)
+                        .and_then(|s| s.parse::<NaiveDate>().ok())
+                {
+                    end_of_months(from, *pick(rng, &[5u32, 11]))
+                } else {
+                    match (c.not_before, c.not_after) {
+                        (Some(Anchor::ApplicationMonth), _) => first_of_month(submitted_on),
+                        (Some(Anchor::Application), Some(Anchor::Decision)) => {
+                            let span = (decided_on - submitted_on).num_days().max(0);
+                            submitted_on + Duration::days(rng.random_range(0..=span))
+                        }
+                        (Some(Anchor::Application), _) => {
+                            decided_on + Duration::days(rng.random_range(0..10))
+                        }
+                        (None, Some(Anchor::Decision)) => {
+                            submitted_on - Duration::days(rng.random_range(0..300))
+                        }
+                        _ => continue,
+                    }
+                };
+                v.insert(f.key.clone(), json!(d.to_string()));
+            }
+            FieldKind::Text | FieldKind::LongText if c.list.is_none() => {
+                v.insert(f.key.clone(), bilingual(rng, &f.key));
+            }
+            _ => {}
+        }
+    }
+    for f in &fields {
+        let c = &f.checks;
+        if let Some(table) = &c.count_of {
+            let n = intake
+                .get(table)
+                .and_then(Value::as_array)
+                .map_or(1, Vec::len);
+            v.insert(f.key.clone(), json!(n));
+        }
+        if c.list.is_some() {
+            let (kk, ru, _) = pick(rng, INSTITUTIONS);
+            v.insert(f.key.clone(), json!({"kk": kk, "ru": ru}));
+        }
+        if let Some([from, to]) = &c.within {
+            let date = |k: &str| {
+                v.get(k)
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.parse::<NaiveDate>().ok())
+            };
+            let (Some(from), Some(to)) = (date(from), date(to)) else {
+                continue;
+            };
+            let amount_key = f
+                .columns
+                .iter()
+                .find_map(|col| col.equals.clone())
+                .unwrap_or_else(|| "amount".into());
+            let amount = v.get(&amount_key).and_then(Value::as_i64).unwrap_or(0);
+            let mut rows = Vec::new();
+            let mut q = (from.year(), from.month0() / 3 + 1);
+            while rows.len() < 8 {
+                let start = NaiveDate::from_ymd_opt(q.0, (q.1 - 1) * 3 + 1, 1).expect("quarter");
+                if start > to {
+                    break;
+                }
+                rows.push(json!({"quarter": q.1, "year": q.0, "amount": amount}));
+                q = if q.1 == 4 {
+                    (q.0 + 1, 1)
+                } else {
+                    (q.0, q.1 + 1)
+                };
+            }
+            v.insert(f.key.clone(), Value::Array(rows));
+        }
+    }
+}
 
 fn pick<'a, T>(rng: &mut StdRng, v: &'a [T]) -> &'a T {
     &v[rng.random_range(0..v.len())]
@@ -375,6 +616,7 @@ fn value_for(
                             columns: vec![],
                             min_rows: None,
                             max_rows: None,
+                            checks: Default::default(),
                         };
                         let v = match c.kind {
                             FieldKind::Year if c.key.contains("birth") => {
@@ -737,6 +979,11 @@ pub fn run(
     clock.set(real_now);
     desk.publish_crl(Some(&admin))?;
 
+    if desk.institutions()?.is_empty() {
+        for (kk, ru, address) in INSTITUTIONS {
+            desk.add_institution(&admin, kk, ru, address)?;
+        }
+    }
     let cat = desk.catalog();
     let weights: Vec<(usize, u32)> = cat
         .services
@@ -882,6 +1129,7 @@ pub fn run(
     ];
     let unlocked = desk.unlock_for(&head, &KeyFileProvider, &key, HEAD_PIN)?;
     let mut ids: Vec<Option<(i64, usize)>> = vec![None; plans.len()];
+    let mut submitted: Vec<Option<NaiveDate>> = vec![None; plans.len()];
     let mut skipped = 0usize;
     let total = events.len();
     let batch = 400;
@@ -923,11 +1171,15 @@ pub fn run(
                                 sha256: scans[k % 3].clone(),
                             })
                             .collect();
+                        let (name, birth_year) = name_and_birth_year(&persons[plan.person]);
+                        let mut intake = values(&mut rng, svc, &[FieldStage::Intake], today);
+                        true_intake(svc, &mut intake, &name, birth_year);
+                        submitted[*i] = Some(desk.local(*t).date());
                         let reg = Registration {
                             service: svc.code.clone(),
                             channel: plan.channel,
                             person: persons[plan.person].clone(),
-                            intake: values(&mut rng, svc, &[FieldStage::Intake], today),
+                            intake,
                             files: vec![],
                             missing_reason: None,
                             accepted_at: Some(*t),
@@ -992,14 +1244,44 @@ pub fn run(
                             {
                                 v = values(&mut rng, svc, &[FieldStage::Approve], today);
                             }
+                            let intake = crate::store::apps::by_id(tx, id)?
+                                .map(|a| a.intake)
+                                .unwrap_or_default();
+                            let decided_on = desk.local(*t).date();
+                            true_decision(
+                                &mut rng,
+                                svc,
+                                outcome,
+                                &mut v,
+                                &intake,
+                                submitted[*i].unwrap_or(decided_on),
+                                decided_on,
+                            );
+                            let refused = outcome == Outcome::Refuse;
+                            let grounds: Vec<&str> = svc
+                                .refusals
+                                .iter()
+                                .map(|g| g.code.as_str())
+                                .filter(|g| {
+                                    *g != "signature_not_confirmed"
+                                        || plan.channel == Channel::Portal
+                                })
+                                .collect();
+                            let ground = (refused && !grounds.is_empty())
+                                .then(|| pick(&mut rng, &grounds).to_string());
+                            // A comment that says more about the same ground, when there is one.
+                            let (reason, reason_ru) = ground
+                                .as_deref()
+                                .and_then(|g| REFUSALS.iter().find(|(code, _, _)| *code == g))
+                                .map(|(_, kk, ru)| (kk.to_string(), ru.to_string()))
+                                .unwrap_or_default();
                             let input = DecisionInput {
                                 outcome,
-                                reason: if outcome == Outcome::Refuse {
-                                    pick(&mut rng, REFUSALS).to_string()
-                                } else {
-                                    String::new()
-                                },
+                                reason,
+                                reason_ru,
+                                ground,
                                 values: v,
+                                paper_lang: None,
                             };
                             desk.submit_draft_in(tx, &executor, Target::id(id), &input)?;
                         }

@@ -122,13 +122,25 @@ pub fn field_problem(lang: Lang, p: &FieldProblem) -> String {
         FieldProblem::TooShort { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooFewRows { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooManyRows { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
+        FieldProblem::Rule(b) => tra(
+            lang,
+            &format!("rule-{}", b.rule.key()),
+            &[
+                ("field", Arg::from(b.label.get(lang).to_string())),
+                ("expected", Arg::from(b.expected.clone())),
+            ],
+        ),
         _ => tr(lang, &key),
     }
 }
 
-/// The message for one field error: "<path>: <problem>".
+/// The message for one field error: "<path>: <problem>" (a broken rule names its field in
+/// words itself).
 pub fn field_error_message(lang: Lang, e: &FieldError) -> String {
-    format!("{}: {}", e.path, field_problem(lang, &e.problem))
+    match &e.problem {
+        FieldProblem::Rule(_) => field_problem(lang, &e.problem),
+        p => format!("{}: {}", e.path, field_problem(lang, p)),
+    }
 }
 
 /// The message for an ИИН error.

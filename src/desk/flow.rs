@@ -11,9 +11,10 @@ use super::intake::External;
 use super::settings::ExecutorVisibility;
 use super::{Desk, DeskError, Result, Session, stamp};
 use crate::domain::catalog::{DocumentKind, FieldKind, FieldSpec, FieldStage, Service};
+use crate::domain::consistency;
 use crate::domain::deadline::{self, Due};
 use crate::domain::decision::{self, Decision, DecisionInput, Outcome};
-use crate::domain::document::{self, Body, Content, Line, Payment, Shown, Table};
+use crate::domain::document::{self, Body, Content, Free, Line, Payment, Shown, Table};
 use crate::domain::iin::Iin;
 use crate::domain::lifecycle::{self, Action, Check};
 use crate::domain::model::{Channel, PublicStatus, Role, Status, Text};
@@ -261,6 +262,8 @@ impl Desk {
                 .service(&app.service)
                 .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
             let d = decision::validate(service, input).map_err(DeskError::Fields)?;
+            let today = self.local(self.now()).date();
+            self.check_decision(tx, &app, service, &d, today)?;
             let v = serde_json::to_value(&d).expect("decision serialises");
             apps::update(
                 tx,
@@ -359,6 +362,17 @@ impl Desk {
             let to = self.decide(tx, s, &app, Action::Sign)?;
             let self_signed = app.drafter_id == Some(s.user_id);
             let today = self.local(now_t).date();
+            // The rules the draft passed when it was submitted, again as of today.
+            if let Some(v) = &app.decision {
+                let d: Decision = serde_json::from_value(v.clone()).map_err(|e| {
+                    DeskError::Store(crate::store::StoreError::Corrupt(e.to_string()))
+                })?;
+                let cat = self.catalog();
+                let service = cat
+                    .service(&app.service)
+                    .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
+                self.check_decision(tx, &app, service, &d, today)?;
+            }
             let year = chrono::Datelike::year(&today);
             let (number, seq) = apps::next_number(tx, "out", &self.office.code, year)?;
             let content = self.result_content(tx, &app, &number, today, Some(&s.full_name))?;
@@ -552,6 +566,8 @@ impl Desk {
                 },
                 specialist: None,
                 head: Some(s.full_name.clone()),
+                // The reason is typed in one language: the notice is printed in it.
+                paper_lang: Some(crate::domain::kazakh::written_in(reason)),
             };
             apps::add_document(
                 tx,
@@ -692,6 +708,35 @@ impl Desk {
         }
     }
 
+    /// The consistency rules of a decision in its case (`domain::consistency`) as of `today`:
+    /// the same check when the draft is submitted and when it is signed.
+    pub(crate) fn check_decision(
+        &self,
+        db: &impl crate::store::Db,
+        app: &AppRow,
+        service: &Service,
+        d: &Decision,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let person = people::person_by_id(db, app.person_id)?
+            .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
+        let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
+        let lists = self.lists_in(db)?;
+        let name = person.full_name();
+        consistency::check(
+            service,
+            d,
+            &consistency::Facts {
+                submitted_on: self.local(accepted).date(),
+                decided_on: today,
+                applicant: &name,
+                intake: &app.intake,
+                lists: &lists,
+            },
+        )
+        .map_err(DeskError::Fields)
+    }
+
     pub(crate) fn app_ref(&self, app: &AppRow, service: &Service) -> document::AppRef {
         let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
         document::AppRef {
@@ -732,17 +777,20 @@ impl Desk {
             Some(id) => people::user_by_id(db, id)?.map(|u| u.full_name),
             None => None,
         };
-        let (kind, body) = result_body(service, &d, &app.intake);
+        let applicant = applicant_of(&person);
+        let birth_year = person.birth_date.map(|b| chrono::Datelike::year(&b));
+        let (kind, body) = result_body(service, &d, &app.intake, &applicant, birth_year);
         Ok(Content {
             kind,
             number: number.to_string(),
             date,
             issuer: self.issuer(),
             application: Some(self.app_ref(app, service)),
-            applicant: Some(applicant_of(&person)),
+            applicant: Some(applicant),
             body,
             specialist: drafter,
             head: head.map(str::to_string),
+            paper_lang: d.paper_lang,
         })
     }
 }
@@ -777,11 +825,24 @@ fn shown(kind: FieldKind, options: &[crate::domain::catalog::ChoiceOption], v: &
                 .map(|o| Shown::Choice(o.label.text()))
                 .unwrap_or_else(|| Shown::Text(key.to_string()))
         }
+        // Free text written in both languages prints each in its own.
+        _ if v.is_object() => decision::free_text(v)
+            .map(Shown::Choice)
+            .unwrap_or_else(|| Shown::Text(v.to_string())),
         _ => Shown::Text(
             v.as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| v.to_string()),
         ),
+    }
+}
+
+/// A free-text value as a paper prints it.
+fn free_of(v: Option<&Value>) -> Free {
+    match v.and_then(decision::free_text) {
+        Some(t) if v.is_some_and(Value::is_object) => Free::Both(t),
+        Some(t) => Free::One(t.kk),
+        None => Free::default(),
     }
 }
 
@@ -838,20 +899,72 @@ fn lines_and_tables(
 }
 
 /// The document kind and body of a decision.
-pub(crate) fn result_body(service: &Service, d: &Decision, intake: &Value) -> (DocumentKind, Body) {
+/// The family table of a paper: the applicant as member 1, from the application (never a
+/// typed row), then the other members of the application's family table.
+fn family_of(
+    f: &FieldSpec,
+    intake: &Value,
+    applicant: &document::Applicant,
+    birth_year: Option<i32>,
+) -> Table {
+    let marker = f.checks.applicant_option.as_deref().unwrap_or("applicant");
+    let others: Vec<Value> = intake
+        .get(&f.key)
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter(|r| r.get("relationship").and_then(Value::as_str) != Some(marker))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut first = serde_json::Map::new();
+    first.insert("full_name".into(), Value::from(applicant.full_name.clone()));
+    first.insert("relationship".into(), Value::from(marker));
+    if let Some(y) = birth_year {
+        first.insert("birth_year".into(), Value::from(y));
+    }
+    let mut rows = vec![Value::Object(first)];
+    rows.extend(others);
+    table_of(f, &Value::Array(rows))
+}
+
+pub(crate) fn result_body(
+    service: &Service,
+    d: &Decision,
+    intake: &Value,
+    applicant: &document::Applicant,
+    birth_year: Option<i32>,
+) -> (DocumentKind, Body) {
     let v = &d.values;
     let int = |k: &str| v.get(k).and_then(|x| x.as_i64()).unwrap_or(0);
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
     let yes = |k: &str| v.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
     let today = NaiveDate::default();
     let refusal = |d: &Decision| Body::Refusal {
-        reason: d.reason.clone().unwrap_or_default(),
+        reason: match (&d.reason, &d.reason_ru) {
+            (Some(kk), Some(ru)) => Free::Both(Text::new(kk.clone(), ru.clone())),
+            (Some(one), None) | (None, Some(one)) => Free::One(one.clone()),
+            (None, None) => Free::default(),
+        },
         appeal: service.results.appeal_right,
         commission_conclusion: d
             .values
             .get("commission_conclusion")
-            .and_then(|x| x.as_str())
-            .map(str::to_string),
+            .map(|x| free_of(Some(x))),
+        ground: d
+            .ground
+            .as_deref()
+            .and_then(|g| service.refusal(g))
+            .map(|g| g.text.text()),
+        family_registration_number: (service.results.negative == DocumentKind::AspRefusalNotice)
+            .then(|| {
+                intake
+                    .get("family_registration_number")
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string)
+            })
+            .flatten(),
     };
     if d.outcome == Outcome::Refuse && service.results.negative_is_refusal {
         return (service.results.negative, refusal(d));
@@ -867,16 +980,17 @@ pub(crate) fn result_body(service: &Service, d: &Decision, intake: &Value) -> (D
             public_works: yes("public_works"),
             training: yes("training"),
             asp_housing: yes("asp_housing"),
-            presented_to: text("presented_to"),
+            presented_to: free_of(v.get("presented_to")),
         },
         DocumentKind::AspAssignmentNotice => {
             let family = service
                 .fields
                 .iter()
-                .find(|f| f.key == "family_members")
-                .and_then(|f| intake.get("family_members").map(|x| table_of(f, x)));
+                .find(|f| f.kind == FieldKind::Table && f.checks.applicant_option.is_some())
+                .map(|f| family_of(f, intake, applicant, birth_year));
             Body::AspAssignment {
-                family_size: int("family_size"),
+                // The family is the table's rows: never typed.
+                family_size: family.as_ref().map_or(1, |t| t.rows.len() as i64),
                 period_from: date_of(v.get("period_from")).unwrap_or(today),
                 period_to: date_of(v.get("period_to")).unwrap_or(today),
                 amount: int("amount"),

@@ -351,6 +351,11 @@ impl Desk {
             },
             specialist: s.map(|s| s.full_name.clone()),
             head: None,
+            // A reason for missing documents typed at the desk is in one language: the
+            // receipt is printed in it (the gateway's own reason comes in both).
+            paper_lang: missing_reason
+                .filter(|m| s.is_some() && !m.trim().is_empty())
+                .map(crate::domain::kazakh::written_in),
         };
         let content = String::from_utf8(receipt.canonical()).expect("json is utf-8");
         let receipt_document_id = apps::add_document(

@@ -16,6 +16,16 @@ fn corrupt(e: impl std::fmt::Display) -> DeskError {
     DeskError::Store(StoreError::Corrupt(e.to_string()))
 }
 
+pub use crate::documents::layout::{Draw, PAGE_H, PAGE_W};
+pub use crate::documents::{Paper, title_in, title_key};
+
+/// A document laid out into pages as it will print (both languages, or the one its free text
+/// was written in), for the window's page view.
+pub fn paper_of(content: &Content) -> Result<Paper> {
+    documents::layout(content, Langs::Both, &Stamp::unsigned(content))
+        .map_err(|e| DeskError::Document(e.to_string()))
+}
+
 fn render(content: &Content, langs: Langs) -> Result<Vec<u8>> {
     documents::render(content, langs, &Stamp::unsigned(content))
         .map_err(|e| DeskError::Document(e.to_string()))
@@ -152,6 +162,7 @@ impl Desk {
             },
             specialist: clerk,
             head: None,
+            paper_lang: None,
         })
     }
 
@@ -221,6 +232,7 @@ impl Desk {
             },
             specialist: None,
             head: None,
+            paper_lang: None,
         })
     }
 
@@ -323,6 +335,7 @@ impl Desk {
             },
             specialist: None,
             head: s.map(|s| s.full_name.clone()),
+            paper_lang: None,
         })
     }
 

@@ -7,7 +7,7 @@ use super::settings::ExecutorVisibility;
 use super::{Desk, DeskError, Result, Session};
 use crate::domain::deadline::{self, Due, TimeLeft};
 use crate::domain::iin::Iin;
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::{Channel, Role, Status};
 use crate::domain::person::Person;
 use crate::store::apps::{self, AppRow, AttachmentRow, DocumentRow};
 use crate::store::audit::{self, Entry};
@@ -223,7 +223,12 @@ impl Desk {
         let d = crate::domain::decision::validate(service, input).map_err(DeskError::Fields)?;
         let mut preview = app.clone();
         preview.decision = Some(serde_json::to_value(&d).expect("decision"));
-        preview.drafter_id = Some(s.user_id);
+        // The specialist line names who drafted it: the executor writing it now, or (the head
+        // reading it before signing) the one who submitted it.
+        preview.drafter_id = match app.status {
+            Status::AwaitingSignature => app.drafter_id,
+            _ => Some(s.user_id),
+        };
         self.store
             .read(|r| self.result_content(r, &preview, "—", self.today(), None))
     }

@@ -662,9 +662,18 @@ impl Desk {
                 .into_iter()
                 .find(|d| d.number == payload.number)
                 .map(|d| {
+                    // The title rule of the content model (a "not a recipient" certificate
+                    // has its own title), as a `doc-title-…` key's tail.
+                    let kind = serde_json::from_str::<Content>(&d.content)
+                        .map(|c| {
+                            crate::documents::title_key(&c)
+                                .trim_start_matches("doc-title-")
+                                .to_string()
+                        })
+                        .unwrap_or(d.kind);
                     (
                         d.content_sha256 == hex::encode(payload.content_sha256),
-                        d.kind,
+                        kind,
                     )
                 }))
         });

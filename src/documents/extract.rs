@@ -20,7 +20,7 @@ pub fn load(bytes: &[u8]) -> Result<Document, ExtractError> {
     Document::load_mem(bytes).map_err(|e| ExtractError::NotPdf(e.to_string()))
 }
 
-fn string_of(o: &Object) -> Option<String> {
+pub fn string_of(o: &Object) -> Option<String> {
     match o {
         Object::String(bytes, _) => {
             if bytes.starts_with(&[0xFE, 0xFF]) {

@@ -210,7 +210,78 @@ pub const GREY: (f32, f32, f32) = (0.35, 0.35, 0.38);
 pub const RULE: (f32, f32, f32) = (0.55, 0.55, 0.58);
 pub const SHADE: (f32, f32, f32) = (0.93, 0.94, 0.96);
 
-fn rgb(c: (f32, f32, f32)) -> Color {
+/// An RGB colour, each part 0..=1.
+pub type Rgb3 = (f32, f32, f32);
+
+/// One thing drawn on a page: the page display list that both the PDF writer and the window's
+/// page view draw. Millimetres from the top-left corner of an A4 page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    /// One line of text; `y` is the top of its line box ([`line_h`] of `size` high) and
+    /// `width` its measured advance.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        color: Rgb3,
+        text: String,
+        width: f32,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        thickness_pt: f32,
+        color: Rgb3,
+    },
+    /// A filled rectangle.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb3,
+    },
+    /// A QR code `size` mm wide: `width` × `width` modules, row by row, true = dark.
+    Qr {
+        x: f32,
+        y: f32,
+        size: f32,
+        width: usize,
+        modules: Vec<bool>,
+    },
+}
+
+impl Draw {
+    /// The box it covers: (left, top, right, bottom) in mm. A text's box is its line box.
+    pub fn bounds(&self) -> (f32, f32, f32, f32) {
+        match self {
+            Draw::Text {
+                x, y, size, width, ..
+            } => (*x, *y, x + width, y + line_h(*size)),
+            Draw::Line { x1, y1, x2, y2, .. } => {
+                (x1.min(*x2), y1.min(*y2), x1.max(*x2), y1.max(*y2))
+            }
+            Draw::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+            Draw::Qr { x, y, size, .. } => (*x, *y, x + size, y + size),
+        }
+    }
+
+    fn shifted(mut self, dy: f32) -> Draw {
+        match &mut self {
+            Draw::Text { y, .. } | Draw::Rect { y, .. } | Draw::Qr { y, .. } => *y += dy,
+            Draw::Line { y1, y2, .. } => {
+                *y1 += dy;
+                *y2 += dy;
+            }
+        }
+        self
+    }
+}
+
+fn rgb(c: Rgb3) -> Color {
     Color::Rgb(Rgb {
         r: c.0,
         g: c.1,
@@ -226,32 +297,194 @@ fn pt(x_mm: f32, y_top_mm: f32) -> Point {
     }
 }
 
-/// A multi-page document being laid out.
+/// Where the text of a line box sits: the baseline at 78 % of the box.
+pub fn baseline(y_top: f32, size: f32) -> f32 {
+    y_top + line_h(size) * 0.78
+}
+
+fn stroke(ops: &mut Vec<Op>, (x1, y1): (f32, f32), (x2, y2): (f32, f32), th: f32, color: Rgb3) {
+    ops.push(Op::SetOutlineColor { col: rgb(color) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(th) });
+    ops.push(Op::DrawLine {
+        line: Line {
+            points: vec![
+                LinePoint {
+                    p: pt(x1, y1),
+                    bezier: false,
+                },
+                LinePoint {
+                    p: pt(x2, y2),
+                    bezier: false,
+                },
+            ],
+            is_closed: false,
+        },
+    });
+}
+
+/// The PDF operations of one page's display list.
+pub fn pdf_ops(items: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(items.len() * 6);
+    for item in items {
+        match item {
+            Draw::Text {
+                x,
+                y,
+                size,
+                bold: b,
+                color,
+                text,
+                ..
+            } => {
+                let font = if *b { bold.clone() } else { regular.clone() };
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFillColor { col: rgb(*color) });
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font),
+                    size: Pt(*size),
+                });
+                ops.push(Op::SetTextCursor {
+                    pos: pt(*x, baseline(*y, *size)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
+                ops.push(Op::EndTextSection);
+            }
+            Draw::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                thickness_pt,
+                color,
+            } => stroke(&mut ops, (*x1, *y1), (*x2, *y2), *thickness_pt, *color),
+            Draw::Rect { x, y, w, h, color } => {
+                ops.push(Op::SetFillColor { col: rgb(*color) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x * PT_PER_MM),
+                        y: Pt((PAGE_H - y - h) * PT_PER_MM),
+                        width: Pt(w * PT_PER_MM),
+                        height: Pt(h * PT_PER_MM),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                });
+            }
+            Draw::Qr {
+                x,
+                y,
+                size,
+                width,
+                modules,
+            } => qr_ops(&mut ops, *x, *y, *size, *width, modules),
+        }
+    }
+    ops
+}
+
+/// A QR code as one filled polygon with a ring per horizontal run of dark modules, so it stays
+/// vector-sharp. The rings are drawn in module units under a scaling matrix, so every
+/// coordinate is a small integer (a third of the bytes of millimetre coordinates).
+fn qr_ops(ops: &mut Vec<Op>, x: f32, y: f32, size: f32, width: usize, modules: &[bool]) {
+    let m_pt = size / width as f32 * PT_PER_MM;
+    let origin = pt(x, y + size);
+    let unit = |col: usize, row_up: usize| LinePoint {
+        p: Point {
+            x: Pt(col as f32),
+            y: Pt(row_up as f32),
+        },
+        bezier: false,
+    };
+    let mut rings = Vec::new();
+    for row in 0..width {
+        // PDF y grows upwards: the top row is the highest.
+        let up = width - 1 - row;
+        let mut col = 0;
+        while col < width {
+            if !modules[row * width + col] {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < width && modules[row * width + col] {
+                col += 1;
+            }
+            rings.push(PolygonRing {
+                points: vec![
+                    unit(start, up),
+                    unit(col, up),
+                    unit(col, up + 1),
+                    unit(start, up + 1),
+                ],
+            });
+        }
+    }
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetTransformationMatrix {
+        matrix: CurTransMat::Raw([m_pt, 0.0, 0.0, m_pt, origin.x.0, origin.y.0]),
+    });
+    ops.push(Op::SetFillColor { col: rgb(BLACK) });
+    ops.push(Op::DrawPolygon {
+        polygon: Polygon {
+            rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// A place in the layout a block may be carried from onto the next page (so that the closing
+/// block of a paper never stands alone on its last page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    page: usize,
+    item: usize,
+    y: f32,
+    /// Drawn first on the new page when the block is carried (a table's header), with its
+    /// height; positions relative to its top.
+    prefix: Option<(Vec<Draw>, f32)>,
+}
+
+/// A multi-page document being laid out: a display list per page.
 pub struct Canvas {
-    pub pages: Vec<Vec<Op>>,
+    pub pages: Vec<Vec<Draw>>,
     /// Current vertical position (mm from the top) on the last page.
     pub y: f32,
-    regular: FontId,
-    bold: FontId,
     /// Space kept free at the bottom of every page (mm).
     pub footer_reserve: f32,
     /// Draw on this page instead of the last one (page numbers after layout).
     pub target: Option<usize>,
+    /// How much of the nominal vertical spacing is used (1.0, less to keep a form on one page).
+    pub spacing: f32,
+    /// The start of the last block that may be carried to the next page.
+    pub mark: Option<Mark>,
+    /// The width of the label column of labelled rows, when a form wants its own.
+    pub label_w: Option<f32>,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Canvas::new()
+    }
 }
 
 impl Canvas {
-    pub fn new(regular: FontId, bold: FontId) -> Canvas {
+    pub fn new() -> Canvas {
         Canvas {
             pages: vec![Vec::new()],
             y: MARGIN_T,
-            regular,
-            bold,
             footer_reserve: 0.0,
             target: None,
+            spacing: 1.0,
+            mark: None,
+            label_w: None,
         }
     }
 
-    fn ops(&mut self) -> &mut Vec<Op> {
+    fn items(&mut self) -> &mut Vec<Draw> {
         match self.target {
             Some(i) if i < self.pages.len() => &mut self.pages[i],
             _ => self.pages.last_mut().expect("at least one page"),
@@ -278,40 +511,82 @@ impl Canvas {
         }
     }
 
-    /// Draws one line of text with its baseline `size`-dependent below `y_top`.
-    pub fn text_at(
-        &mut self,
-        x: f32,
-        y_top: f32,
-        size: f32,
-        bold: bool,
-        color: (f32, f32, f32),
-        s: &str,
-    ) {
+    /// Moves the cursor down by `mm` of nominal spacing (scaled by [`Canvas::spacing`]).
+    pub fn gap(&mut self, mm: f32) {
+        self.y += mm * self.spacing;
+    }
+
+    /// Remembers that a block starts here.
+    pub fn set_mark(&mut self) {
+        self.mark = Some(Mark {
+            page: self.pages.len() - 1,
+            item: self.pages.last().map_or(0, |p| p.len()),
+            y: self.y,
+            prefix: None,
+        });
+    }
+
+    /// Remembers that a block starts here which, carried to a new page, is preceded by
+    /// `prefix` (drawn relative to y = 0, `h` mm high).
+    pub fn set_mark_with_prefix(&mut self, prefix: Vec<Draw>, h: f32) {
+        self.set_mark();
+        if let Some(m) = &mut self.mark {
+            m.prefix = Some((prefix, h));
+        }
+    }
+
+    /// The items drawn on the last page since item `from`, moved up so that `y_top` becomes 0.
+    pub fn items_since(&self, from: usize, y_top: f32) -> Vec<Draw> {
+        self.pages
+            .last()
+            .map(|p| {
+                p[from.min(p.len())..]
+                    .iter()
+                    .cloned()
+                    .map(|d| d.shifted(-y_top))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Carries everything drawn since the last mark onto a new page (the block keeps its
+    /// shape, moved to the top margin). Returns false, doing nothing, when there is no mark on
+    /// this page or the mark is already at the top of it.
+    pub fn carry_from_mark(&mut self) -> bool {
+        let Some(m) = self.mark.take() else {
+            return false;
+        };
+        if m.page + 1 != self.pages.len() || m.y <= MARGIN_T + 0.5 {
+            return false;
+        }
+        let moved: Vec<Draw> = self.pages[m.page].drain(m.item..).collect();
+        let (mut page, head_h) = match m.prefix {
+            Some((items, h)) => (items.into_iter().map(|d| d.shifted(MARGIN_T)).collect(), h),
+            None => (Vec::new(), 0.0),
+        };
+        let dy = MARGIN_T + head_h - m.y;
+        let used = self.y - m.y;
+        page.extend(moved.into_iter().map(|d| d.shifted(dy)));
+        self.pages.push(page);
+        self.y = MARGIN_T + head_h + used;
+        true
+    }
+
+    /// Draws one line of text whose line box starts at `y_top`.
+    pub fn text_at(&mut self, x: f32, y_top: f32, size: f32, bold: bool, color: Rgb3, s: &str) {
         if s.is_empty() {
             return;
         }
-        let font = if bold {
-            self.bold.clone()
-        } else {
-            self.regular.clone()
-        };
-        // Baseline sits at ~80 % of the line box.
-        let baseline = y_top + line_h(size) * 0.78;
-        let ops = self.ops();
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFillColor { col: rgb(color) });
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font),
-            size: Pt(size),
+        let width = metrics(bold).width(s, size);
+        self.items().push(Draw::Text {
+            x,
+            y: y_top,
+            size,
+            bold,
+            color,
+            text: s.to_string(),
+            width,
         });
-        ops.push(Op::SetTextCursor {
-            pos: pt(x, baseline),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s.to_string())],
-        });
-        ops.push(Op::EndTextSection);
     }
 
     /// Draws a line aligned inside `[x, x + width]`.
@@ -323,7 +598,7 @@ impl Canvas {
         y_top: f32,
         size: f32,
         bold: bool,
-        color: (f32, f32, f32),
+        color: Rgb3,
         align: Align,
         s: &str,
     ) {
@@ -345,7 +620,7 @@ impl Canvas {
         width: f32,
         size: f32,
         bold: bool,
-        color: (f32, f32, f32),
+        color: Rgb3,
         align: Align,
         text: &str,
     ) {
@@ -357,136 +632,50 @@ impl Canvas {
         }
     }
 
-    pub fn hline(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, color: (f32, f32, f32)) {
-        let ops = self.ops();
-        ops.push(Op::SetOutlineColor { col: rgb(color) });
-        ops.push(Op::SetOutlineThickness {
-            pt: Pt(thickness_pt),
-        });
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: pt(x1, y),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: pt(x2, y),
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
+    pub fn hline(&mut self, x1: f32, x2: f32, y: f32, thickness_pt: f32, color: Rgb3) {
+        self.items().push(Draw::Line {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            thickness_pt,
+            color,
         });
     }
 
-    pub fn vline(&mut self, x: f32, y1: f32, y2: f32, thickness_pt: f32, color: (f32, f32, f32)) {
-        let ops = self.ops();
-        ops.push(Op::SetOutlineColor { col: rgb(color) });
-        ops.push(Op::SetOutlineThickness {
-            pt: Pt(thickness_pt),
-        });
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: pt(x, y1),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: pt(x, y2),
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
+    pub fn vline(&mut self, x: f32, y1: f32, y2: f32, thickness_pt: f32, color: Rgb3) {
+        self.items().push(Draw::Line {
+            x1: x,
+            y1,
+            x2: x,
+            y2,
+            thickness_pt,
+            color,
         });
     }
 
     /// A filled rectangle (top-left corner, size in mm).
-    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: (f32, f32, f32)) {
-        let ops = self.ops();
-        ops.push(Op::SetFillColor { col: rgb(color) });
-        ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x * PT_PER_MM),
-                y: Pt((PAGE_H - y - h) * PT_PER_MM),
-                width: Pt(w * PT_PER_MM),
-                height: Pt(h * PT_PER_MM),
-                mode: Some(PaintMode::Fill),
-                winding_order: Some(WindingOrder::NonZero),
-            },
-        });
+    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Rgb3) {
+        self.items().push(Draw::Rect { x, y, w, h, color });
     }
 
     /// An outlined box.
-    pub fn stroke_rect(
-        &mut self,
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        thickness_pt: f32,
-        color: (f32, f32, f32),
-    ) {
+    pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, thickness_pt: f32, color: Rgb3) {
         self.hline(x, x + w, y, thickness_pt, color);
         self.hline(x, x + w, y + h, thickness_pt, color);
         self.vline(x, y, y + h, thickness_pt, color);
         self.vline(x + w, y, y + h, thickness_pt, color);
     }
 
-    /// A QR code of `modules` (true = dark), `size` mm wide, top-left at (x, y): one filled
-    /// polygon with a ring per horizontal run of dark modules, so it stays vector-sharp. The
-    /// rings are drawn in module units under a scaling matrix, so every coordinate is a small
-    /// integer (a third of the bytes of millimetre coordinates).
+    /// A QR code of `modules` (true = dark), `size` mm wide, top-left at (x, y).
     pub fn qr(&mut self, x: f32, y: f32, size: f32, width: usize, modules: &[bool]) {
-        let m_pt = size / width as f32 * PT_PER_MM;
-        let origin = pt(x, y + size);
-        let unit = |col: usize, row_up: usize| LinePoint {
-            p: Point {
-                x: Pt(col as f32),
-                y: Pt(row_up as f32),
-            },
-            bezier: false,
-        };
-        let mut rings = Vec::new();
-        for row in 0..width {
-            // PDF y grows upwards: the top row is the highest.
-            let up = width - 1 - row;
-            let mut col = 0;
-            while col < width {
-                if !modules[row * width + col] {
-                    col += 1;
-                    continue;
-                }
-                let start = col;
-                while col < width && modules[row * width + col] {
-                    col += 1;
-                }
-                rings.push(PolygonRing {
-                    points: vec![
-                        unit(start, up),
-                        unit(col, up),
-                        unit(col, up + 1),
-                        unit(start, up + 1),
-                    ],
-                });
-            }
-        }
-        let ops = self.ops();
-        ops.push(Op::SaveGraphicsState);
-        ops.push(Op::SetTransformationMatrix {
-            matrix: CurTransMat::Raw([m_pt, 0.0, 0.0, m_pt, origin.x.0, origin.y.0]),
+        self.items().push(Draw::Qr {
+            x,
+            y,
+            size,
+            width,
+            modules: modules.to_vec(),
         });
-        ops.push(Op::SetFillColor { col: rgb(BLACK) });
-        ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings,
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
-        ops.push(Op::RestoreGraphicsState);
     }
 }
 
@@ -534,7 +723,10 @@ pub fn table(c: &mut Canvas, x: f32, cols: &[Col], rows: &[Vec<String>], size: f
     };
     let start_pages = c.pages.len();
     c.ensure(header_h + lh + 2.0 * pad);
+    let header_at = (c.pages.last().map_or(0, |p| p.len()), c.y);
     draw_header(c);
+    let header_items = c.items_since(header_at.0, header_at.1);
+    let mut first = true;
     for row in rows {
         let cells: Vec<Vec<String>> = cols
             .iter()
@@ -545,6 +737,10 @@ pub fn table(c: &mut Canvas, x: f32, cols: &[Col], rows: &[Vec<String>], size: f
         if c.ensure(h) {
             draw_header(c);
         }
+        if !first {
+            c.set_mark_with_prefix(header_items.clone(), header_h);
+        }
+        first = false;
         let y = c.y;
         let mut cx = x;
         for (col, lines) in cols.iter().zip(&cells) {

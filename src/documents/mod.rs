@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::document::{Content, VerificationPayload, VerificationRecord};
 use crate::domain::model::Lang;
-use layout::{Canvas, DoesNotFit};
+use layout::DoesNotFit;
 
 /// Which languages to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,14 +94,52 @@ pub enum RenderError {
     DoesNotFit(#[from] DoesNotFit),
     #[error("the QR code cannot hold {0} bytes")]
     Qr(usize),
-    #[error("this form cannot be printed in one language only")]
-    BilingualOnly,
+}
+
+/// A paper laid out: its title (in the languages it is printed in) and one display list per
+/// page. The PDF writer and the window's page view both draw this, so what the head sees before
+/// signing is what prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paper {
+    pub title: String,
+    pub pages: Vec<Vec<layout::Draw>>,
+}
+
+/// The languages a paper is printed in: the one it was written in when its free text is in
+/// one language only, else those asked for.
+pub fn effective_langs(content: &Content, langs: Langs) -> Langs {
+    match content.paper_lang {
+        Some(Lang::Kk) => Langs::Kk,
+        Some(Lang::Ru) => Langs::Ru,
+        None => langs,
+    }
+}
+
+/// Lays a document out into pages.
+pub fn layout(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Paper, RenderError> {
+    let langs = effective_langs(content, langs);
+    Ok(Paper {
+        title: title(content, langs),
+        pages: templates::draw(content, langs, stamp)?,
+    })
 }
 
 /// Renders a document to PDF bytes.
 pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>, RenderError> {
+    let paper = layout(content, langs, stamp)?;
+    let langs = effective_langs(content, langs);
+    to_pdf(&paper, content, langs, stamp)
+}
+
+/// Writes a laid-out paper as PDF.
+fn to_pdf(
+    paper: &Paper,
+    content: &Content,
+    langs: Langs,
+    stamp: &Stamp,
+) -> Result<Vec<u8>, RenderError> {
     let (regular, bold) = layout::parsed_fonts();
-    let mut doc = PdfDocument::new(&title_of(content));
+    let mut doc = PdfDocument::new(&paper.title);
     // Fixed font ids: their first six letters become the subset tags.
     let reg_id = FontId("MIOREGxxxxxxxxxxxxxxxxxxxxxxxxxx".into());
     let bold_id = FontId("MIOBLDxxxxxxxxxxxxxxxxxxxxxxxxxx".into());
@@ -115,12 +153,16 @@ pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>,
             .expect("font just added");
         doc.resources.fonts.map.insert(id.clone(), f);
     }
-    let mut canvas = Canvas::new(reg_id, bold_id);
-    templates::draw(&mut canvas, content, langs, stamp)?;
-    let pages: Vec<PdfPage> = canvas
+    let pages: Vec<PdfPage> = paper
         .pages
-        .into_iter()
-        .map(|ops| PdfPage::new(Mm(layout::PAGE_W), Mm(layout::PAGE_H), ops))
+        .iter()
+        .map(|items| {
+            PdfPage::new(
+                Mm(layout::PAGE_W),
+                Mm(layout::PAGE_H),
+                layout::pdf_ops(items, &reg_id, &bold_id),
+            )
+        })
         .collect();
     // Fixed metadata: the document's own date, no clock.
     let secs = content
@@ -137,6 +179,12 @@ pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>,
     doc.metadata.info.creator = "mio-desk".into();
     doc.metadata.info.producer = "mio-desk".into();
     doc.metadata.info.subject = content.number.clone();
+    doc.metadata.info.author = langs
+        .list()
+        .iter()
+        .map(|l| content.issuer.name.get(*l).to_string())
+        .collect::<Vec<_>>()
+        .join(" / ");
     doc.metadata.info.identifier = stamp.record.clone().unwrap_or_default();
     let mut warnings = Vec::new();
     let mut lo = doc.with_pages(pages).to_lopdf_document(
@@ -150,11 +198,32 @@ pub fn render(content: &Content, langs: Langs, stamp: &Stamp) -> Result<Vec<u8>,
         &mut warnings,
     );
     compress_streams(&mut lo);
+    honest_info(&mut lo);
     lo.trailer.set("ID", trailer_id(content, stamp));
     let mut bytes = Vec::with_capacity(48 * 1024);
     lo.save_to(&mut bytes)
         .expect("writing a PDF into memory cannot fail");
     Ok(bytes)
+}
+
+/// printpdf writes `/GTS_PDFXVersion` (empty) and `/Trapped` into every document
+/// information dictionary, which makes readers report a PDF/X paper; ours claims no PDF/X
+/// conformance, so both go, with the empty keywords.
+fn honest_info(doc: &mut lopdf::Document) {
+    let Ok(info) = doc.trailer.get(b"Info").and_then(|o| o.as_reference()) else {
+        return;
+    };
+    if let Ok(lopdf::Object::Dictionary(d)) = doc.get_object_mut(info) {
+        d.remove(b"GTS_PDFXVersion");
+        d.remove(b"Trapped");
+        if d.get(b"Keywords")
+            .ok()
+            .and_then(extract::string_of)
+            .is_some_and(|k| k.is_empty())
+        {
+            d.remove(b"Keywords");
+        }
+    }
 }
 
 /// Deflates every stream that allows it (fonts, page contents) at zlib's fastest level
@@ -196,13 +265,38 @@ fn trailer_id(content: &Content, stamp: &Stamp) -> lopdf::Object {
     lopdf::Object::Array(vec![part(&digest[..16]), part(&digest[16..])])
 }
 
-fn title_of(content: &Content) -> String {
+/// The locale key of a paper's title: the one rule for the PDF, the window and the verify
+/// screen.
+pub fn title_key(content: &Content) -> String {
+    match &content.body {
+        crate::domain::document::Body::AspMembership {
+            is_recipient: false,
+            ..
+        } => "doc-title-asp_membership_certificate-not".to_string(),
+        _ => format!("doc-title-{}", content.kind.code()),
+    }
+}
+
+/// A paper's title in one language, with its number.
+pub fn title_in(content: &Content, lang: Lang) -> String {
     format!(
-        "{} {}",
-        crate::i18n::tr(Lang::Ru, &format!("doc-title-{}", content.kind.code())),
+        "{} № {}",
+        crate::i18n::tr(lang, &title_key(content)),
         content.number
     )
 }
 
+/// A paper's title in the languages it is printed in (the PDF's /Title).
+pub fn title(content: &Content, langs: Langs) -> String {
+    let names: Vec<String> = langs
+        .list()
+        .iter()
+        .map(|l| crate::i18n::tr(*l, &title_key(content)))
+        .collect();
+    format!("{} № {}", names.join(" / "), content.number)
+}
+
+#[cfg(test)]
+mod seed_wording;
 #[cfg(test)]
 mod tests;

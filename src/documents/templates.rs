@@ -3,21 +3,25 @@
 use qrcode::{EcLevel, QrCode};
 
 use super::layout::{
-    self, Align, BLACK, CONTENT_W, Canvas, Col, GREY, MARGIN_B, MARGIN_L, PAGE_H, RULE, fit,
+    self, Align, BLACK, CONTENT_W, Canvas, Col, Draw, GREY, MARGIN_B, MARGIN_L, PAGE_H, RULE, fit,
     line_h, table,
 };
 use super::{Langs, RenderError, Stamp};
 use crate::domain::catalog::DocumentKind;
-use crate::domain::document::{Body, Content, Shown, Table};
+use crate::domain::document::{Body, Content, Free, Shown, Table};
+use crate::domain::kazakh::{self, Case};
 use crate::domain::model::{Lang, Status, Text};
 use crate::i18n::{self, Arg, tr, tra};
 
 const LABEL_W: f32 = 70.0;
-const VALUE_X: f32 = MARGIN_L + LABEL_W + 3.0;
-const VALUE_W: f32 = CONTENT_W - LABEL_W - 3.0;
+/// The label column of the certificate of registration as unemployed: its labels are whole
+/// sentences of the law in two languages, its values dates and yes / no.
+const CERTIFICATE_LABEL_W: f32 = 100.0;
 const BODY: f32 = 10.0;
 const SMALL: f32 = 8.0;
 const QR_MM: f32 = 32.0;
+/// The QR code of a tighter layout (still over 0.4 mm a module for a signed paper's payload).
+const QR_MM_TIGHT: f32 = 27.0;
 
 /// A value in the language of each line.
 enum V {
@@ -52,8 +56,32 @@ fn per_args(key: &str, args: &dyn Fn(Lang) -> Vec<(&'static str, Arg<'static>)>)
     )
 }
 
+/// A date as a sentence needs it: the Kazakh one in a case (from: ablative, until: dative), the
+/// Russian one in the genitive («с 1 декабря 2026 года»).
+fn date_in(l: Lang, d: chrono::NaiveDate, case: Case) -> String {
+    match l {
+        Lang::Kk => kazakh::date(d, Some(case)),
+        Lang::Ru => i18n::date_long(l, d),
+    }
+}
+
+/// A name as a Kazakh sentence needs it (the Russian one as it is).
+fn name_in(l: Lang, name: &str, case: Case) -> String {
+    match l {
+        Lang::Kk => kazakh::name(name, case),
+        Lang::Ru => name.to_string(),
+    }
+}
+
 fn date_per(d: chrono::NaiveDate) -> Text {
     Text::new(i18n::date_long(Lang::Kk, d), i18n::date_long(Lang::Ru, d))
+}
+
+fn free(f: &Free) -> V {
+    match f {
+        Free::One(s) => V::Same(s.clone()),
+        Free::Both(t) => V::Per(t.clone()),
+    }
 }
 
 fn shown(v: &Shown) -> V {
@@ -87,12 +115,16 @@ fn row(
     max_lines: usize,
 ) -> Result<(), RenderError> {
     let value = value.text(langs);
-    let (size, lines) = fit(field, &value, VALUE_W, max_lines, BODY + 0.5, SMALL, true)?;
+    // The form's label column (wider where the labels are long and the values short).
+    let label_w = c.label_w.unwrap_or(LABEL_W);
+    let value_x = MARGIN_L + label_w + 3.0;
+    let value_w = CONTENT_W - label_w - 3.0;
+    let (size, lines) = fit(field, &value, value_w, max_lines, BODY + 0.5, SMALL, true)?;
     let mut label_lines: Vec<(String, bool)> = Vec::new();
     for (i, l) in langs.list().iter().enumerate() {
         for line in layout::wrap(
             label.get(*l),
-            LABEL_W,
+            label_w,
             if i == 0 { BODY - 0.5 } else { BODY - 1.0 },
             false,
         ) {
@@ -104,8 +136,9 @@ fn row(
         .map(|(_, grey)| line_h(if *grey { BODY - 1.0 } else { BODY - 0.5 }))
         .sum();
     let value_h = lines.len() as f32 * line_h(size);
-    let h = label_h.max(value_h) + 1.6;
+    let h = label_h.max(value_h) + 0.6 + 1.0 * c.spacing;
     c.ensure(h);
+    c.set_mark();
     let y0 = c.y;
     let mut y = y0;
     for (line, grey) in &label_lines {
@@ -122,16 +155,18 @@ fn row(
     }
     let mut y = y0;
     for line in &lines {
-        c.text_at(VALUE_X, y, size, true, BLACK, line);
+        c.text_at(value_x, y, size, true, BLACK, line);
         y += line_h(size);
     }
-    c.hline(VALUE_X, MARGIN_L + CONTENT_W, y0 + h - 0.8, 0.25, RULE);
+    c.hline(value_x, MARGIN_L + CONTENT_W, y0 + h - 0.8, 0.25, RULE);
     c.y = y0 + h;
     Ok(())
 }
 
 /// A paragraph in each chosen language (the Russian one after the Kazakh one).
 fn para(c: &mut Canvas, langs: Langs, text: &Text, bold: bool) {
+    c.ensure(line_h(BODY) * 2.0);
+    c.set_mark();
     for (i, l) in langs.list().iter().enumerate() {
         c.paragraph(
             MARGIN_L,
@@ -142,12 +177,12 @@ fn para(c: &mut Canvas, langs: Langs, text: &Text, bold: bool) {
             Align::Left,
             text.get(*l),
         );
-        c.y += 1.2;
+        c.gap(1.2);
     }
 }
 
 fn gap(c: &mut Canvas, mm: f32) {
-    c.y += mm;
+    c.gap(mm);
 }
 
 fn header(c: &mut Canvas, langs: Langs, content: &Content) {
@@ -233,7 +268,8 @@ fn title(c: &mut Canvas, langs: Langs, key: &str) -> Result<(), RenderError> {
             &tr(*l, key).to_uppercase(),
             CONTENT_W,
             3,
-            13.0,
+            // A tighter layout (keeping a form on one page) starts the title smaller.
+            if c.spacing < 1.0 { 11.5 } else { 13.0 },
             10.0,
             true,
         )?;
@@ -317,6 +353,7 @@ fn service_row(c: &mut Canvas, langs: Langs, content: &Content) -> Result<(), Re
 fn doc_table(c: &mut Canvas, langs: Langs, t: &Table) {
     gap(c, 2.0);
     c.ensure(line_h(BODY) * 3.0);
+    c.set_mark();
     let title = langs
         .list()
         .iter()
@@ -358,14 +395,28 @@ fn doc_table(c: &mut Canvas, langs: Langs, t: &Table) {
     gap(c, 2.0);
 }
 
-fn signatures(
-    c: &mut Canvas,
+/// Height of the page line (number and «бет i / n — стр. i из n») kept free at the bottom.
+const PAGE_LINE_H: f32 = 6.0;
+/// Where a signature's name starts, and the line before it.
+const SIGN_LINE_X: f32 = MARGIN_L + 78.0;
+const SIGN_LINE_W: f32 = 32.0;
+const SIGN_NAME_X: f32 = SIGN_LINE_X + SIGN_LINE_W + 3.0;
+const SIGN_LABEL_W: f32 = SIGN_LINE_X - MARGIN_L - 3.0;
+
+/// The signature lines of a paper: a label in each language (wrapped inside its column), a
+/// line to sign on, the name (wrapped or shrunk inside the right margin).
+struct SignLine {
+    label: Vec<String>,
+    name: (f32, Vec<String>),
+    h: f32,
+}
+
+fn sign_lines(
     langs: Langs,
     content: &Content,
     specialist_key: &str,
     head_key: &str,
-) {
-    gap(c, 6.0);
+) -> Result<Vec<SignLine>, RenderError> {
     let mut lines = Vec::new();
     if content.specialist.is_some() || specialist_key == "doc-received-by" {
         lines.push((
@@ -376,60 +427,96 @@ fn signatures(
     if content.head.is_some() {
         lines.push((head_key, content.head.clone().unwrap_or_default()));
     }
-    for (key, name) in lines {
-        c.ensure(line_h(BODY) * 2.5);
+    lines
+        .into_iter()
+        .map(|(key, name)| {
+            let label = layout::wrap(&label_in(langs, key), SIGN_LABEL_W, BODY, true);
+            let name = fit(
+                "signer",
+                &name,
+                MARGIN_L + CONTENT_W - SIGN_NAME_X,
+                2,
+                BODY,
+                SMALL,
+                false,
+            )?;
+            let h = (label.len().max(name.1.len()) as f32 * line_h(BODY)).max(line_h(BODY) * 1.6)
+                + line_h(BODY) * 0.5;
+            Ok(SignLine { label, name, h })
+        })
+        .collect()
+}
+
+fn draw_sign_lines(c: &mut Canvas, lines: &[SignLine]) {
+    for s in lines {
         let y = c.y;
-        c.text_at(MARGIN_L, y, BODY, true, BLACK, &label_in(langs, key));
+        for (i, l) in s.label.iter().enumerate() {
+            c.text_at(MARGIN_L, y + i as f32 * line_h(BODY), BODY, true, BLACK, l);
+        }
         c.hline(
-            MARGIN_L + 85.0,
-            MARGIN_L + 120.0,
+            SIGN_LINE_X,
+            SIGN_LINE_X + SIGN_LINE_W,
             y + line_h(BODY) * 0.9,
             0.5,
             BLACK,
         );
-        c.text_at(MARGIN_L + 123.0, y, BODY, false, BLACK, &name);
-        c.y += line_h(BODY) * 2.0;
+        let (size, name) = &s.name;
+        for (i, l) in name.iter().enumerate() {
+            c.text_at(
+                SIGN_NAME_X,
+                y + i as f32 * line_h(*size),
+                *size,
+                false,
+                BLACK,
+                l,
+            );
+        }
+        c.y += s.h;
     }
 }
 
 /// A text block of the footer: text, size, colour, bold.
 type Block<T> = (T, f32, (f32, f32, f32), bool);
 
-/// The clauses, the signature line and the QR code, at the bottom of the last page.
-fn footer(
-    c: &mut Canvas,
+/// The stamp part of the closing block: the signature record, the clauses and the QR code.
+struct StampBlock {
+    blocks: Vec<Block<Vec<String>>>,
+    qr_width: usize,
+    modules: Vec<bool>,
+    h: f32,
+}
+
+fn stamp_block(
     langs: Langs,
     content: &Content,
     stamp: &Stamp,
-) -> Result<(), RenderError> {
+    qr_mm: f32,
+) -> Result<StampBlock, RenderError> {
     let code = QrCode::with_error_correction_level(stamp.qr.as_bytes(), EcLevel::M)
         .map_err(|_| RenderError::Qr(stamp.qr.len()))?;
-    let width = code.width();
+    let qr_width = code.width();
     let modules: Vec<bool> = code
         .to_colors()
         .into_iter()
         .map(|c| c == qrcode::Color::Dark)
         .collect();
-    let text_w = CONTENT_W - QR_MM - 4.0;
+    let text_w = CONTENT_W - qr_mm - 4.0;
     let office = |l: Lang| content.issuer.name.get(l).to_string();
     let mut blocks: Vec<Block<String>> = Vec::new();
     if let Some(seal) = &stamp.seal {
-        for l in langs.list() {
-            blocks.push((
-                tra(
-                    *l,
-                    "doc-seal",
-                    &[
-                        ("signer", Arg::from(seal.signer.as_str())),
-                        ("date", Arg::from(i18n::datetime_short(seal.signed_at))),
-                        ("serial", Arg::from(seal.cert_serial.as_str())),
-                    ],
-                ),
-                SMALL,
-                BLACK,
-                true,
-            ));
-        }
+        // One line in the languages printed: «ЭЦҚ-мен қол қойылған / Подписано ЭЦП: …».
+        blocks.push((
+            format!(
+                "{}: {}, {}, № {}",
+                label_in(langs, "doc-seal"),
+                seal.signer,
+                i18n::datetime_short(seal.signed_at),
+                seal.cert_serial
+            ),
+            SMALL,
+            BLACK,
+            true,
+        ));
     }
     for l in langs.list() {
         blocks.push((tr(*l, "doc-clause-equivalence"), 7.0, GREY, false));
@@ -443,50 +530,106 @@ fn footer(
         ));
     }
     blocks.push((label_in(langs, "doc-verify-hint"), 7.0, GREY, false));
-    let wrapped: Vec<Block<Vec<String>>> = blocks
+    let blocks: Vec<Block<Vec<String>>> = blocks
         .into_iter()
         .map(|(t, s, col, b)| (layout::wrap(&t, text_w, s, b), s, col, b))
         .collect();
-    let text_h: f32 = wrapped
+    let text_h: f32 = blocks
         .iter()
         .map(|(l, s, _, _)| l.len() as f32 * line_h(*s) + 0.8)
         .sum();
-    let h = text_h.max(QR_MM + 4.0) + 3.0;
-    if c.y + h > PAGE_H - MARGIN_B {
+    Ok(StampBlock {
+        blocks,
+        qr_width,
+        modules,
+        h: text_h.max(qr_mm + 4.0) + 3.0,
+    })
+}
+
+/// The closing block: signature lines, then the signature record, the clauses and the QR code
+/// at the bottom of the last page. It never stands alone on a page: when it does not fit below
+/// the body, the body's last block goes over with it.
+fn closing(
+    c: &mut Canvas,
+    langs: Langs,
+    content: &Content,
+    stamp: &Stamp,
+    signs: Option<(&str, &str)>,
+) -> Result<(), RenderError> {
+    let signs = match signs {
+        Some((s, h)) => sign_lines(langs, content, s, h)?,
+        None => Vec::new(),
+    };
+    let qr_mm = if c.spacing < 1.0 { QR_MM_TIGHT } else { QR_MM };
+    let sb = stamp_block(langs, content, stamp, qr_mm)?;
+    let sign_h: f32 = signs.iter().map(|s| s.h).sum::<f32>();
+    let lead = if signs.is_empty() {
+        0.0
+    } else {
+        6.0 * c.spacing
+    };
+    let need = lead + sign_h + 2.0 + sb.h;
+    if c.y + need > c.bottom() && !c.carry_from_mark() {
         c.new_page();
     }
-    let top = PAGE_H - MARGIN_B - h;
+    if c.y + need > c.bottom() {
+        // Even carried, it does not fit (a body block as tall as a page): a page of its own is
+        // the least bad.
+        c.new_page();
+    }
+    if !signs.is_empty() {
+        c.gap(6.0);
+        draw_sign_lines(c, &signs);
+    }
+    let top = c.bottom() - sb.h;
     c.hline(MARGIN_L, MARGIN_L + CONTENT_W, top, 0.4, RULE);
     let mut y = top + 2.0;
-    for (lines, size, col, bold) in &wrapped {
+    for (lines, size, col, bold) in &sb.blocks {
         for l in lines {
             c.text_at(MARGIN_L, y, *size, *bold, *col, l);
             y += line_h(*size);
         }
         y += 0.8;
     }
-    let qx = MARGIN_L + CONTENT_W - QR_MM;
-    c.qr(qx, top + 2.0, QR_MM, width, &modules);
-    c.y = PAGE_H - MARGIN_B;
+    let qx = MARGIN_L + CONTENT_W - qr_mm;
+    c.qr(qx, top + 2.0, qr_mm, sb.qr_width, &sb.modules);
+    c.y = c.bottom();
     Ok(())
 }
 
-fn page_numbers(c: &mut Canvas) {
+/// «бет i / n — стр. i из n» in the languages printed.
+fn page_of(langs: Langs, i: usize, n: usize) -> String {
+    langs
+        .list()
+        .iter()
+        .map(|l| {
+            tra(
+                *l,
+                "doc-page-of",
+                &[("i", Arg::Num(i as i64)), ("n", Arg::Num(n as i64))],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" — ")
+}
+
+/// Every page carries the document's number and its page of the whole.
+fn page_lines(c: &mut Canvas, langs: Langs, number: &str) {
     let n = c.pages.len();
-    if n < 2 {
-        return;
-    }
+    let y = PAGE_H - MARGIN_B - line_h(7.5);
     for i in 0..n {
         c.target = Some(i);
+        c.hline(MARGIN_L, MARGIN_L + CONTENT_W, y - 0.8, 0.25, RULE);
+        c.text_at(MARGIN_L, y, 7.5, false, GREY, &format!("№ {number}"));
         c.text_aligned(
             MARGIN_L,
             CONTENT_W,
-            PAGE_H - MARGIN_B + 4.0,
+            y,
             7.5,
             false,
             GREY,
-            Align::Center,
-            &format!("{} / {}", i + 1, n),
+            Align::Right,
+            &page_of(langs, i + 1, n),
         );
     }
     c.target = None;
@@ -496,28 +639,42 @@ fn money_text(m: i64) -> String {
     i18n::money(m)
 }
 
+/// Lays a paper out: first with the full spacing, then tighter, keeping the first layout that
+/// fits on one page; a paper that fits on none is broken across pages at the full spacing.
 pub(super) fn draw(
+    content: &Content,
+    langs: Langs,
+    stamp: &Stamp,
+) -> Result<Vec<Vec<Draw>>, RenderError> {
+    let mut first = None;
+    for spacing in [1.0, 0.7, 0.45] {
+        let mut c = Canvas::new();
+        c.spacing = spacing;
+        c.footer_reserve = PAGE_LINE_H;
+        draw_on(&mut c, content, langs, stamp)?;
+        if c.pages.len() == 1 {
+            page_lines(&mut c, langs, &content.number);
+            return Ok(c.pages);
+        }
+        if first.is_none() {
+            first = Some(c);
+        }
+    }
+    let mut c = first.expect("laid out at least once");
+    page_lines(&mut c, langs, &content.number);
+    Ok(c.pages)
+}
+
+fn draw_on(
     c: &mut Canvas,
     content: &Content,
     langs: Langs,
     stamp: &Stamp,
 ) -> Result<(), RenderError> {
     let kind = content.kind;
-    // The certificate of registration as unemployed has an official bilingual sample.
-    if kind == DocumentKind::UnemployedCertificate && langs != Langs::Both {
-        return Err(RenderError::BilingualOnly);
-    }
+    let mut sig: Option<(&str, &str)> = None;
     header(c, langs, content);
-    let title_key = match (&content.body, kind) {
-        (
-            Body::AspMembership {
-                is_recipient: false,
-                ..
-            },
-            _,
-        ) => "doc-title-asp_membership_certificate-not".to_string(),
-        _ => format!("doc-title-{}", kind.code()),
-    };
+    let title_key = super::title_key(content);
     title(c, langs, &title_key)?;
     match &content.body {
         Body::Receipt {
@@ -588,7 +745,7 @@ pub(super) fn draw(
                 }),
                 false,
             );
-            signatures(c, langs, content, "doc-received-by", "doc-head");
+            sig = Some(("doc-received-by", "doc-head"));
         }
         Body::UnemployedCertificate {
             registered_on,
@@ -597,6 +754,7 @@ pub(super) fn draw(
             asp_housing,
             presented_to,
         } => {
+            c.label_w = Some(CERTIFICATE_LABEL_W);
             if let Some(a) = &content.applicant {
                 row(
                     c,
@@ -647,7 +805,7 @@ pub(super) fn draw(
                 langs,
                 "presented_to",
                 &per("doc-unemployed-presented-to"),
-                &V::Same(presented_to.clone()),
+                &free(presented_to),
                 3,
             )?;
             if let Some(app) = &content.application {
@@ -660,7 +818,7 @@ pub(super) fn draw(
                     1,
                 )?;
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::AspAssignment {
             family_size,
@@ -689,8 +847,8 @@ pub(super) fn draw(
                 &per_args("doc-asp-statement", &move |l| {
                     vec![
                         ("size", Arg::Num(fs)),
-                        ("from", Arg::from(i18n::date_long(l, pf))),
-                        ("to", Arg::from(i18n::date_long(l, pt))),
+                        ("from", Arg::from(date_in(l, pf, Case::Ablative))),
+                        ("to", Arg::from(date_in(l, pt, Case::Dative))),
                         ("amount", Arg::from(money_text(am))),
                     ]
                 }),
@@ -699,44 +857,87 @@ pub(super) fn draw(
             if let Some(t) = family {
                 doc_table(c, langs, t);
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::Refusal {
             reason,
             appeal,
             commission_conclusion,
+            ground,
+            family_registration_number,
         } => {
+            let service_code = content
+                .application
+                .as_ref()
+                .map(|a| a.service_code.as_str())
+                .unwrap_or_default();
+            let (statement, reason_key) = match (kind, service_code) {
+                (DocumentKind::AspRefusalNotice, _) => {
+                    ("doc-asp-refusal-statement", "doc-refusal-reason")
+                }
+                (_, "unemployed_certificate") => (
+                    "doc-refusal-statement-unemployed_certificate",
+                    "doc-refusal-reason-unemployed_certificate",
+                ),
+                _ => ("doc-refusal-statement", "doc-refusal-reason"),
+            };
             applicant_rows(c, langs, content, "doc-to")?;
-            service_row(c, langs, content)?;
+            if let Some(n) = family_registration_number {
+                row(
+                    c,
+                    langs,
+                    "family_registration_number",
+                    &per("doc-family-number"),
+                    &V::Same(n.clone()),
+                    1,
+                )?;
+            }
+            // The statement names the service (or the title does): no service row, as in the
+            // seeds' refusal forms.
             gap(c, 2.0);
             let svc = content
                 .application
                 .as_ref()
                 .map(|a| a.service.clone())
                 .unwrap_or_default();
+            let name = content
+                .applicant
+                .as_ref()
+                .map(|a| a.full_name.clone())
+                .unwrap_or_default();
             para(
                 c,
                 langs,
-                &per_args("doc-refusal-statement", &move |l| {
-                    vec![("service", Arg::from(svc.get(l).to_string()))]
+                &per_args(statement, &move |l| {
+                    vec![
+                        ("service", Arg::from(svc.get(l).to_string())),
+                        ("name", Arg::from(name.clone())),
+                    ]
                 }),
                 false,
             );
-            row(
-                c,
-                langs,
-                "reason",
-                &per("doc-refusal-reason"),
-                &V::Same(reason.clone()),
-                14,
-            )?;
+            if let Some(g) = ground {
+                row(c, langs, "ground", &per(reason_key), &V::Per(g.clone()), 10)?;
+                if !reason.is_empty() {
+                    row(
+                        c,
+                        langs,
+                        "reason",
+                        &per("doc-refusal-comment"),
+                        &free(reason),
+                        10,
+                    )?;
+                }
+            } else {
+                row(c, langs, "reason", &per(reason_key), &free(reason), 14)?;
+            }
             if let Some(cc) = commission_conclusion {
                 row(
                     c,
                     langs,
                     "commission_conclusion",
                     &per("doc-commission-conclusion"),
-                    &V::Same(cc.clone()),
+                    &free(cc),
                     8,
                 )?;
             }
@@ -744,7 +945,7 @@ pub(super) fn draw(
                 gap(c, 1.0);
                 para(c, langs, &per("doc-appeal-right"), false);
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::DisabledChildren {
             child_name,
@@ -768,8 +969,8 @@ pub(super) fn draw(
                     vec![
                         ("applicant", Arg::from(applicant.clone())),
                         ("child", Arg::from(name.clone())),
-                        ("from", Arg::from(i18n::date_long(l, pf))),
-                        ("to", Arg::from(i18n::date_long(l, pt))),
+                        ("from", Arg::from(date_in(l, pf, Case::Ablative))),
+                        ("to", Arg::from(date_in(l, pt, Case::Dative))),
                         ("amount", Arg::from(money_text(am))),
                     ]
                 }),
@@ -795,7 +996,7 @@ pub(super) fn draw(
             };
             doc_table(c, langs, &t);
             para(c, langs, &per("doc-disabled-instruction"), false);
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::AspMembership {
             is_recipient,
@@ -817,7 +1018,9 @@ pub(super) fn draw(
             para(
                 c,
                 langs,
-                &per_args(key, &move |_| vec![("name", Arg::from(name.clone()))]),
+                &per_args(key, &move |l| {
+                    vec![("name", Arg::from(name_in(l, &name, Case::Genitive)))]
+                }),
                 false,
             );
             if let (Some(f), Some(t)) = (period_from, period_to) {
@@ -834,7 +1037,7 @@ pub(super) fn draw(
                     1,
                 )?;
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::EmploymentReferral {
             referral_type,
@@ -852,7 +1055,7 @@ pub(super) fn draw(
             for (i, l) in lines.iter().enumerate() {
                 row(c, langs, &format!("line{i}"), &l.label, &shown(&l.value), 4)?;
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::Notice { lines, tables } => {
             applicant_rows(c, langs, content, "doc-applicant")?;
@@ -866,7 +1069,7 @@ pub(super) fn draw(
             for t in tables {
                 doc_table(c, langs, t);
             }
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::Extension {
             previous_due,
@@ -883,7 +1086,7 @@ pub(super) fn draw(
                 &per_args("doc-extension-statement", &move |l| {
                     vec![
                         ("previous", Arg::from(i18n::date_long(l, p))),
-                        ("new", Arg::from(i18n::date_long(l, n))),
+                        ("new", Arg::from(date_in(l, n, Case::Dative))),
                     ]
                 }),
                 false,
@@ -896,7 +1099,7 @@ pub(super) fn draw(
                 &V::Same(reason.clone()),
                 8,
             )?;
-            signatures(c, langs, content, "doc-specialist", "doc-head");
+            sig = Some(("doc-specialist", "doc-head"));
         }
         Body::AkimCoverLetter { akim_office, items } => {
             row(
@@ -925,7 +1128,7 @@ pub(super) fn draw(
                     .collect(),
             };
             doc_table(c, langs, &t);
-            signatures(c, langs, content, "doc-akim-specialist", "doc-akim");
+            sig = Some(("doc-akim-specialist", "doc-akim"));
         }
         Body::JournalPage {
             journal,
@@ -1162,13 +1365,13 @@ pub(super) fn draw(
             table(c, MARGIN_L, &cols, &rows, 7.5);
         }
     }
-    footer(c, langs, content, stamp)?;
-    page_numbers(c);
-    Ok(())
+    closing(c, langs, content, stamp, sig)
 }
 
 /// The receipt's document list: wide name column.
 fn doc_receipt_table(c: &mut Canvas, langs: Langs, t: &Table) {
+    c.ensure(line_h(BODY) * 3.0);
+    c.set_mark();
     c.paragraph(
         MARGIN_L,
         CONTENT_W,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::domain::catalog::DocumentKind;
 use crate::domain::document::*;
-use crate::domain::model::{Channel, Status, Text};
+use crate::domain::model::{Channel, Lang, Status, Text};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -44,6 +44,7 @@ fn base(kind: DocumentKind, body: Body) -> Content {
         body,
         specialist: Some("Нұрланов Ерлан".into()),
         head: Some("Өтегенова Сәуле".into()),
+        paper_lang: None,
     }
 }
 
@@ -93,7 +94,10 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
                 public_works: true,
                 training: false,
                 asp_housing: false,
-                presented_to: "по месту требования".into(),
+                presented_to: Free::Both(Text::new(
+                    "талап ету орны бойынша",
+                    "по месту требования",
+                )),
             },
         ),
         vec![
@@ -137,10 +141,14 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
         base(
             DocumentKind::AspRefusalNotice,
             Body::Refusal {
-                reason: "Среднедушевой доход семьи превышает черту бедности (справка о доходах)."
-                    .into(),
+                reason: Free::Both(Text::new(
+                    "Отбасының жан басына шаққандағы орташа табысы кедейлік шегінен асады (табыс туралы анықтама).",
+                    "Среднедушевой доход семьи превышает черту бедности (справка о доходах).",
+                )),
                 appeal: true,
                 commission_conclusion: None,
+                ground: None,
+                family_registration_number: Some("17-АӘК".into()),
             },
         ),
         vec!["Среднедушевой доход", "обжал", "шағым"],
@@ -224,9 +232,17 @@ pub(crate) fn samples() -> Vec<(Content, Vec<&'static str>)> {
         base(
             DocumentKind::MotivatedRefusal,
             Body::Refusal {
-                reason: "Заявитель трудоустроен с 01.11.2026 (сведения ГЦВП).".into(),
+                reason: Free::Both(Text::new(
+                    "Өтініш беруші 01.11.2026 бастап жұмысқа орналасқан (МЗТО деректері).",
+                    "Заявитель трудоустроен с 01.11.2026 (сведения ГЦВП).",
+                )),
                 appeal: false,
-                commission_conclusion: Some("Комиссия: не подтверждено обучение на дому.".into()),
+                commission_conclusion: Some(Free::Both(Text::new(
+                    "Комиссия: үйде оқыту расталмады.",
+                    "Комиссия: не подтверждено обучение на дому.",
+                ))),
+                ground: None,
+                family_registration_number: None,
             },
         ),
         vec!["трудоустроен", "Комиссия"],
@@ -358,20 +374,33 @@ fn the_letter_h_with_descender_and_other_letters_survive() {
 }
 
 #[test]
-fn single_language_where_the_form_allows_it() {
-    let (c, _) = samples().remove(3); // АСП refusal
+fn each_language_alone_and_free_text_in_its_own_language() {
+    for (c, _) in samples() {
+        let ru = text_of(&render(&c, Langs::Ru, &Stamp::unsigned(&c)).unwrap());
+        assert!(ru.contains("Уникальный номер"), "{:?}", c.kind);
+        assert!(!ru.contains("Бірегей нөмір"), "{ru}");
+        let kk = text_of(&render(&c, Langs::Kk, &Stamp::unsigned(&c)).unwrap());
+        assert!(kk.contains("Бірегей нөмір"), "{:?}", c.kind);
+        assert!(!kk.contains("Уникальный номер"));
+    }
+    // A refusal comment written in both languages: each half of the paper in its own.
+    let (c, _) = samples().remove(3);
     let ru = text_of(&render(&c, Langs::Ru, &Stamp::unsigned(&c)).unwrap());
-    assert!(ru.contains("Уникальный номер"));
-    assert!(!ru.contains("Бірегей нөмір"), "{ru}");
+    assert!(ru.contains("Среднедушевой доход"), "{ru}");
+    assert!(!ru.contains("кедейлік шегінен"), "{ru}");
     let kk = text_of(&render(&c, Langs::Kk, &Stamp::unsigned(&c)).unwrap());
-    assert!(kk.contains("Бірегей нөмір"));
-    assert!(!kk.contains("Уникальный номер"));
-    // The certificate of registration as unemployed is bilingual only.
-    let (cert, _) = samples().remove(1);
-    assert_eq!(
-        render(&cert, Langs::Ru, &Stamp::unsigned(&cert)),
-        Err(RenderError::BilingualOnly)
-    );
+    assert!(kk.contains("кедейлік шегінен"), "{kk}");
+    assert!(!kk.contains("Среднедушевой"), "{kk}");
+    // A paper whose free text was written in Kazakh only is printed in Kazakh only, whatever
+    // was asked for.
+    let mut one = c.clone();
+    one.paper_lang = Some(Lang::Kk);
+    if let Body::Refusal { reason, .. } = &mut one.body {
+        *reason = Free::One("Табыс туралы анықтама ұсынылмады".into());
+    }
+    let text = text_of(&render(&one, Langs::Both, &Stamp::unsigned(&one)).unwrap());
+    assert!(text.contains("Табыс туралы анықтама ұсынылмады"));
+    assert!(!text.contains("Уникальный номер"), "{text}");
 }
 
 #[test]
@@ -436,7 +465,7 @@ fn the_same_content_renders_to_the_same_bytes() {
 fn a_field_that_cannot_fit_fails_naming_it() {
     let (mut c, _) = samples().remove(1);
     if let Body::UnemployedCertificate { presented_to, .. } = &mut c.body {
-        *presented_to = "очень длинное место предъявления справки ".repeat(60);
+        *presented_to = Free::One("очень длинное место предъявления справки ".repeat(60));
     }
     let e = render(&c, Langs::Both, &Stamp::unsigned(&c)).unwrap_err();
     assert_eq!(
@@ -468,12 +497,229 @@ fn a_long_journal_repeats_its_header_on_every_page() {
             i + 1
         );
     }
-    assert!(
-        pages
-            .last()
-            .unwrap()
-            .contains(&format!("{} / {}", pages.len(), pages.len()))
+    let n = pages.len();
+    for (i, p) in pages.iter().enumerate() {
+        let flat = p.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(&format!("бет {} / {n} — стр. {} из {n}", i + 1, i + 1)),
+            "page {} has no page line:\n{flat}",
+            i + 1
+        );
+        assert!(flat.contains(&c.number), "page {} has no number", i + 1);
+    }
+}
+
+/// The longest values the demo (and the field limits) can put on a paper.
+fn longest(mut c: Content) -> Content {
+    c.issuer.name = Text::new(
+        "«Қызылорда облысы Жаңақорған ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» коммуналдық мемлекеттік мекемесі",
+        "Коммунальное государственное учреждение «Отдел занятости и социальных программ Жанакорганского района Кызылординской области»",
     );
+    if let Some(a) = &mut c.applicant {
+        a.full_name = "Құдайбергенова-Мұхамеджанова Ақмарал Бекмұхамедқызы".into();
+        a.address = "Қызылорда облысы, Жаңақорған ауданы, Жаңаауыл ауылы, Тәуелсіздік көшесі, 125-үй, 147-пәтер".into();
+    }
+    c.specialist = Some("Құдайбергенова-Мұхамеджанова Ақмарал Бекмұхамедқызы".into());
+    c.head = Some("Бекмұхамедов-Құдайбергенов Нұрсұлтан Мұхамеджанұлы".into());
+    c
+}
+
+/// A paper laid out as it is handed over: a result with the signature record of its seal,
+/// the receipt, journal, report and cover letter without one.
+fn stamp_of(c: &Content) -> Stamp {
+    if matches!(
+        c.kind,
+        DocumentKind::Receipt
+            | DocumentKind::JournalPage
+            | DocumentKind::PeriodReport
+            | DocumentKind::AkimCoverLetter
+    ) {
+        return Stamp::unsigned(c);
+    }
+    Stamp {
+        qr: Stamp::unsigned(c).qr,
+        seal: Some(SealLine {
+            signer: c.head.clone().unwrap_or_default(),
+            signed_at: c.date.and_hms_opt(16, 45, 0).unwrap(),
+            cert_serial: "4f3a9b0c1d2e3f405162738495a6b7c8".into(),
+        }),
+        record: None,
+    }
+}
+
+fn laid_out(c: &Content, langs: Langs) -> Paper {
+    layout(c, langs, &stamp_of(c)).unwrap_or_else(|e| panic!("{:?} {langs:?}: {e}", c.kind))
+}
+
+fn every_lang(c: &Content) -> Vec<Langs> {
+    if c.kind == DocumentKind::UnemployedCertificate {
+        vec![Langs::Both]
+    } else {
+        vec![Langs::Kk, Langs::Ru, Langs::Both]
+    }
+}
+
+#[test]
+fn nothing_crosses_the_margins_even_with_the_longest_names() {
+    let (l, t, r, b) = (
+        layout::MARGIN_L - 0.01,
+        layout::MARGIN_T - 0.01,
+        layout::PAGE_W - layout::MARGIN_R + 0.01,
+        layout::PAGE_H - layout::MARGIN_B + 0.01,
+    );
+    for (c, _) in samples() {
+        for c in [c.clone(), longest(c)] {
+            for langs in every_lang(&c) {
+                let paper = laid_out(&c, langs);
+                for (i, page) in paper.pages.iter().enumerate() {
+                    for item in page {
+                        let (x0, y0, x1, y1) = item.bounds();
+                        assert!(
+                            x0 >= l && y0 >= t && x1 <= r && y1 <= b,
+                            "{:?} {langs:?} page {}: {item:?} outside the margins",
+                            c.kind,
+                            i + 1
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where the closing block (signature lines, or the clauses when there are none) starts on a
+/// page.
+fn closing_top(page: &[layout::Draw], sign_labels: &[String]) -> Option<f32> {
+    let sign = page
+        .iter()
+        .filter_map(|d| match d {
+            // A signature label: bold body text at the left margin.
+            layout::Draw::Text {
+                text,
+                y,
+                x,
+                size,
+                bold: true,
+                ..
+            } if (*x - layout::MARGIN_L).abs() < 0.01
+                && (*size - 10.0).abs() < 0.01
+                && sign_labels.iter().any(|s| s.starts_with(text.as_str())) =>
+            {
+                Some(*y)
+            }
+            _ => None,
+        })
+        .fold(None, |a: Option<f32>, y| Some(a.map_or(y, |a| a.min(y))));
+    let qr = page.iter().find_map(|d| match d {
+        layout::Draw::Qr { y, .. } => Some(*y - 2.0),
+        _ => None,
+    });
+    match (sign, qr) {
+        (Some(s), _) => Some(s),
+        (None, q) => q,
+    }
+}
+
+#[test]
+fn the_closing_block_never_stands_alone_and_short_forms_keep_to_one_page() {
+    let labels: Vec<String> = [
+        "doc-specialist",
+        "doc-head",
+        "doc-received-by",
+        "doc-akim",
+        "doc-akim-specialist",
+    ]
+    .iter()
+    .flat_map(|k| [Lang::Kk, Lang::Ru].map(|l| crate::i18n::tr(l, k)))
+    .collect();
+    let mut long_table = samples();
+    // A family table that pushes the closing block over the page.
+    for (c, _) in long_table.iter_mut() {
+        if let Body::AspAssignment {
+            family: Some(t),
+            family_size,
+            ..
+        } = &mut c.body
+        {
+            let row = t.rows[0].clone();
+            t.rows = vec![row; 14];
+            *family_size = 14;
+        }
+    }
+    for (c, _) in samples()
+        .into_iter()
+        .chain(long_table)
+        .chain(samples().into_iter().map(|(c, e)| (longest(c), e)))
+    {
+        for langs in every_lang(&c) {
+            let paper = laid_out(&c, langs);
+            let last = paper.pages.last().unwrap();
+            let top = closing_top(last, &labels).expect("a closing block on the last page");
+            let body_above = last.iter().any(|d| match d {
+                layout::Draw::Text { y, .. } => *y < top - 0.5,
+                _ => false,
+            });
+            let texts: Vec<String> = last
+                .iter()
+                .filter_map(|d| match d {
+                    layout::Draw::Text { y, text, .. } => Some(format!("{y:.1} {text}")),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                body_above,
+                "{:?} {langs:?}: the closing block stands alone on page {} (top {top:.1}):\n{}",
+                c.kind,
+                paper.pages.len(),
+                texts.join("\n")
+            );
+        }
+    }
+    // The ordinary samples (all but the long journal) fit one page in every language.
+    for (c, _) in samples() {
+        if c.kind == DocumentKind::JournalPage {
+            continue;
+        }
+        for langs in every_lang(&c) {
+            assert_eq!(
+                laid_out(&c, langs).pages.len(),
+                1,
+                "{:?} {langs:?} takes more than one page",
+                c.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn metadata_tells_the_truth() {
+    let (c, _) = samples().remove(2);
+    for (langs, title_word, not) in [
+        (Langs::Kk, "ескерту", Some("Уведомление")),
+        (Langs::Ru, "Уведомление", Some("ескерту")),
+        (Langs::Both, "ескерту", None),
+    ] {
+        let pdf = render(&c, langs, &Stamp::unsigned(&c)).unwrap();
+        let doc = extract::load(&pdf).unwrap();
+        assert_eq!(extract::info_entry(&doc, b"GTS_PDFXVersion"), None);
+        let title = extract::info_entry(&doc, b"Title").unwrap();
+        assert!(title.contains(title_word), "{langs:?}: {title}");
+        assert!(title.contains(&c.number), "{title}");
+        if let Some(n) = not {
+            assert!(!title.contains(n), "{langs:?}: {title}");
+        }
+        let author = extract::info_entry(&doc, b"Author").unwrap();
+        let office_kk = c.issuer.name.get(Lang::Kk);
+        let office_ru = c.issuer.name.get(Lang::Ru);
+        match langs {
+            Langs::Kk => assert_eq!(author, office_kk),
+            Langs::Ru => assert_eq!(author, office_ru),
+            Langs::Both => assert_eq!(author, format!("{office_kk} / {office_ru}")),
+        }
+        let text = text_of(&pdf);
+        assert!(!text.contains("Электронный акимат"), "{text}");
+        assert!(!text.contains("Электрондық әкімдік"), "{text}");
+    }
 }
 
 /// Writes every sample to `$MIO_DUMP_DIR` for looking at (`pdftoppm`); run by hand.
@@ -483,7 +729,12 @@ fn dump_samples() {
     let dir = std::env::var("MIO_DUMP_DIR").unwrap_or_else(|_| "/tmp/mio-docs".into());
     std::fs::create_dir_all(&dir).unwrap();
     for (c, _) in samples() {
-        let pdf = render(&c, Langs::Both, &Stamp::unsigned(&c)).unwrap();
-        std::fs::write(format!("{dir}/{}.pdf", c.kind.code()), pdf).unwrap();
+        for (langs, tag) in [(Langs::Kk, "kk"), (Langs::Ru, "ru"), (Langs::Both, "both")] {
+            let pdf = render(&c, langs, &stamp_of(&c)).unwrap();
+            std::fs::write(format!("{dir}/{}-{tag}.pdf", c.kind.code()), pdf).unwrap();
+            let long = longest(c.clone());
+            let pdf = render(&long, langs, &stamp_of(&long)).unwrap();
+            std::fs::write(format!("{dir}/{}-{tag}-long.pdf", c.kind.code()), pdf).unwrap();
+        }
     }
 }

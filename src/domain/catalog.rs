@@ -243,6 +243,56 @@ pub struct Column {
     pub required: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
+    /// A money column whose every row must equal this decision field (a payment table
+    /// against the amount the notice states).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+}
+
+/// A moment of the case a date is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    /// The day the application was accepted.
+    Application,
+    /// The first day of the month the application was accepted in (АСП is assigned from the
+    /// month of application).
+    ApplicationMonth,
+    /// The day of the decision (submitting the draft, and again signing it).
+    Decision,
+}
+
+/// The consistency checks a field takes part in (`domain::consistency`), besides its kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    /// A date that may not come before this moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<Anchor>,
+    /// A date that may not come after this moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<Anchor>,
+    /// An integer that must equal the number of rows of this table of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_of: Option<String>,
+    /// A text chosen from a list the office keeps (`institutions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// A table of quarters (`quarter` and `year` columns) whose rows must fall inside the
+    /// period these two date fields give.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<[String; 2]>,
+    /// A family table: the option of its `relationship` column that marks the applicant. The
+    /// applicant is member 1 and comes from the application; a typed row for the applicant
+    /// must carry the applicant's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_option: Option<String>,
+}
+
+impl Checks {
+    pub fn is_empty(&self) -> bool {
+        self == &Checks::default()
+    }
 }
 
 /// A field of the service's own form.
@@ -268,6 +318,8 @@ pub struct FieldSpec {
     pub min_rows: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rows: Option<u32>,
+    #[serde(default, skip_serializing_if = "Checks::is_empty")]
+    pub checks: Checks,
 }
 
 /// The output documents a service produces.
@@ -355,6 +407,14 @@ pub struct Results {
     pub appeal_right: bool,
 }
 
+/// A ground on which the service may be refused (the Standard's п. 10), in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalGround {
+    pub code: String,
+    pub text: LText,
+}
+
 /// One state service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -370,6 +430,9 @@ pub struct Service {
     pub fields: Vec<FieldSpec>,
     #[serde(rename = "version")]
     pub versions: Vec<ServiceVersion>,
+    /// The grounds a refusal chooses from.
+    #[serde(default, rename = "refusal", skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<RefusalGround>,
 }
 
 impl Service {
@@ -388,6 +451,9 @@ impl Service {
     }
     pub fn document(&self, key: &str) -> Option<&RequiredDocument> {
         self.documents.iter().find(|d| d.key == key)
+    }
+    pub fn refusal(&self, code: &str) -> Option<&RefusalGround> {
+        self.refusals.iter().find(|g| g.code == code)
     }
 }
 
@@ -494,6 +560,19 @@ impl Catalog {
                     return Err(err(&format!("document[{j}].key"), "duplicate key".into()));
                 }
                 check_text(&d.name).map_err(|m| err(&format!("document[{j}].name"), m))?;
+            }
+            let mut codes = BTreeSet::new();
+            for (j, g) in s.refusals.iter().enumerate() {
+                if !codes.insert(g.code.clone()) {
+                    return Err(err(&format!("refusal[{j}].code"), "duplicate code".into()));
+                }
+                check_text(&g.text).map_err(|m| err(&format!("refusal[{j}].text"), m))?;
+            }
+            if s.results.negative_is_refusal && s.refusals.is_empty() {
+                return Err(err(
+                    "refusal",
+                    "a service that can be refused needs its refusal grounds".into(),
+                ));
             }
             let mut keys = BTreeSet::new();
             for (j, f) in s.fields.iter().enumerate() {
@@ -736,6 +815,10 @@ id = "v1"
 source = "test"
 effective_from = 2012-01-01
 term = {{ value = 3, unit = "working_days" }}
+
+[[refusal]]
+code = "r"
+text = {{ kk = "Себебі", ru = "Причина" }}
 "#
         )
     }
@@ -744,6 +827,12 @@ term = {{ value = 3, unit = "working_days" }}
     fn a_bad_file_names_file_entry_and_field() {
         let ok = Catalog::load(&[("x.toml".into(), minimal(""))]);
         assert!(ok.is_ok(), "{ok:?}");
+
+        // A service that can be refused names its refusal grounds.
+        let no_grounds = minimal("").replace("[[refusal]]", "[[ignored]]");
+        let no_grounds = no_grounds[..no_grounds.find("[[ignored]]").unwrap()].to_string();
+        let e = Catalog::load(&[("x.toml".into(), no_grounds)]).unwrap_err();
+        assert_eq!(e.field, "refusal");
 
         let bad_unit = minimal("").replace("working_days", "weeks");
         let e = Catalog::load(&[("x.toml".into(), bad_unit)]).unwrap_err();

@@ -50,6 +50,43 @@ pub enum Shown {
     Quarter(u8),
 }
 
+/// Free text on a paper: one text (typed in one language, or a name that reads the same in
+/// both), or the same text written in each language. A plain JSON string is `One`, so papers
+/// made before free text came in two languages read as they were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Free {
+    One(String),
+    Both(Text),
+}
+
+impl Free {
+    pub fn get(&self, lang: super::model::Lang) -> &str {
+        match self {
+            Free::One(s) => s,
+            Free::Both(t) => t.get(lang),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Free::One(s) => s.trim().is_empty(),
+            Free::Both(t) => t.kk.trim().is_empty() && t.ru.trim().is_empty(),
+        }
+    }
+}
+
+impl Default for Free {
+    fn default() -> Self {
+        Free::One(String::new())
+    }
+}
+
+impl From<&str> for Free {
+    fn from(s: &str) -> Free {
+        Free::One(s.to_string())
+    }
+}
+
 /// A labelled line (notices built from the catalogue's fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
@@ -131,7 +168,7 @@ pub enum Body {
         public_works: bool,
         training: bool,
         asp_housing: bool,
-        presented_to: String,
+        presented_to: Free,
     },
     AspAssignment {
         family_size: i64,
@@ -143,10 +180,18 @@ pub enum Body {
     },
     /// A motivated refusal (АСП refusal notice and the generic letter).
     Refusal {
-        reason: String,
+        /// The free comment (or, on papers made before grounds were chosen from the
+        /// catalogue, the whole reason).
+        reason: Free,
         /// The right of appeal is stated (АСП).
         appeal: bool,
-        commission_conclusion: Option<String>,
+        commission_conclusion: Option<Free>,
+        /// The refusal ground chosen from the service's grounds in the catalogue.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ground: Option<Text>,
+        /// Отбасының тіркелген № (the АСП refusal carries it, seed 001 L1053).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        family_registration_number: Option<String>,
     },
     DisabledChildren {
         child_name: String,
@@ -209,6 +254,10 @@ pub struct Content {
     pub specialist: Option<String>,
     /// Бөлім бастығы / Начальник отдела.
     pub head: Option<String>,
+    /// The one language the paper is printed in (its free text was written in it); `None`:
+    /// as asked (both languages by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_lang: Option<super::model::Lang>,
 }
 
 impl Content {
@@ -420,6 +469,7 @@ mod tests {
             },
             specialist: Some("Маманов".into()),
             head: Some("Бастықов".into()),
+            paper_lang: None,
         }
     }
 

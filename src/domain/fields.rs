@@ -28,17 +28,86 @@ pub type Values = BTreeMap<String, Value>;
 pub enum FieldProblem {
     Missing,
     NotANumber,
-    OutOfRange { min: Option<i64>, max: Option<i64> },
+    OutOfRange {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     BadDate,
     UnknownOption,
-    TooLong { max: usize },
-    TooShort { min: usize },
-    TooFewRows { min: u32 },
-    TooManyRows { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
+    TooFewRows {
+        min: u32,
+    },
+    TooManyRows {
+        max: usize,
+    },
     NotAYesNo,
     UnknownField,
     NotATable,
     PeriodReversed,
+    /// Free text in one language on a paper printed in both: give it in both languages, or
+    /// print the paper in the one language it was written in.
+    OneLanguageOnly,
+    /// A consistency rule of the decision is broken (`domain::consistency`); carries the
+    /// field's label so the message names it in the user's language.
+    Rule(RuleBreak),
+}
+
+/// Which consistency rule a decision breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A date before the day of the application.
+    BeforeApplication,
+    /// A period that starts before the month of the application.
+    BeforeApplicationMonth,
+    /// A date after the day of the decision.
+    AfterDecision,
+    /// A count that is not the number of rows of its table.
+    CountDiffers,
+    /// A table row's amount that differs from the amount the paper states.
+    AmountDiffers,
+    /// A quarter outside the assigned period.
+    OutsidePeriod,
+    /// The same quarter twice.
+    Repeated,
+    /// A row marked as the applicant that names someone else, or two such rows.
+    NotTheApplicant,
+    /// A value that is not on the office's list.
+    NotOnList,
+    /// A refusal without a ground from the service's list.
+    GroundMissing,
+}
+
+/// A broken rule: the field's label, and the value or date it was compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleBreak {
+    pub rule: Rule,
+    pub label: super::model::Text,
+    /// What the value should be or not pass (a date, an amount, a count), as printed.
+    pub expected: String,
+}
+
+impl Rule {
+    pub fn key(self) -> &'static str {
+        match self {
+            Rule::BeforeApplication => "before-application",
+            Rule::BeforeApplicationMonth => "before-application-month",
+            Rule::AfterDecision => "after-decision",
+            Rule::CountDiffers => "count-differs",
+            Rule::AmountDiffers => "amount-differs",
+            Rule::OutsidePeriod => "outside-period",
+            Rule::Repeated => "repeated",
+            Rule::NotTheApplicant => "not-the-applicant",
+            Rule::NotOnList => "not-on-list",
+            Rule::GroundMissing => "ground-missing",
+        }
+    }
 }
 
 impl FieldProblem {
@@ -57,6 +126,8 @@ impl FieldProblem {
             FieldProblem::UnknownField => "unknown-field",
             FieldProblem::NotATable => "not-a-table",
             FieldProblem::PeriodReversed => "period-reversed",
+            FieldProblem::OneLanguageOnly => "one-language-only",
+            FieldProblem::Rule(_) => "rule",
         }
     }
 }
@@ -160,12 +231,34 @@ fn check_scalar(s: &Scalar<'_>, v: &Value) -> Result<Value, FieldProblem> {
     };
     match s.kind {
         FieldKind::Text | FieldKind::LongText => {
-            let t = as_text(v).ok_or(FieldProblem::Missing)?;
             let max = if s.kind == FieldKind::Text {
                 MAX_TEXT
             } else {
                 MAX_LONG_TEXT
             };
+            // Free text in both languages: {"kk": …, "ru": …}; one side alone is plain text.
+            if let Value::Object(m) = v {
+                let side = |k: &str| {
+                    m.get(k)
+                        .and_then(Value::as_str)
+                        .map(|t| t.trim().to_string())
+                        .unwrap_or_default()
+                };
+                let (kk, ru) = (side("kk"), side("ru"));
+                if m.keys().any(|k| k != "kk" && k != "ru") {
+                    return Err(FieldProblem::UnknownField);
+                }
+                if kk.chars().count() > max || ru.chars().count() > max {
+                    return Err(FieldProblem::TooLong { max });
+                }
+                return match (kk.is_empty(), ru.is_empty()) {
+                    (true, true) => Err(FieldProblem::Missing),
+                    (false, true) => Ok(Value::String(kk)),
+                    (true, false) => Ok(Value::String(ru)),
+                    (false, false) => Ok(serde_json::json!({"kk": kk, "ru": ru})),
+                };
+            }
+            let t = as_text(v).ok_or(FieldProblem::Missing)?;
             if t.chars().count() > max {
                 return Err(FieldProblem::TooLong { max });
             }

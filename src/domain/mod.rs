@@ -5,11 +5,13 @@
 pub mod attachment;
 pub mod calendar;
 pub mod catalog;
+pub mod consistency;
 pub mod deadline;
 pub mod decision;
 pub mod document;
 pub mod fields;
 pub mod iin;
+pub mod kazakh;
 pub mod lifecycle;
 pub mod model;
 pub mod person;

@@ -323,9 +323,25 @@ mod tests {
             "unknown-field",
             "not-a-table",
             "period-reversed",
+            "one-language-only",
         ] {
             want.push(format!("field-error-{k}"));
         }
+        for r in [
+            crate::domain::fields::Rule::BeforeApplication,
+            crate::domain::fields::Rule::BeforeApplicationMonth,
+            crate::domain::fields::Rule::AfterDecision,
+            crate::domain::fields::Rule::CountDiffers,
+            crate::domain::fields::Rule::AmountDiffers,
+            crate::domain::fields::Rule::OutsidePeriod,
+            crate::domain::fields::Rule::Repeated,
+            crate::domain::fields::Rule::NotTheApplicant,
+            crate::domain::fields::Rule::NotOnList,
+            crate::domain::fields::Rule::GroundMissing,
+        ] {
+            want.push(format!("rule-{}", r.key()));
+        }
+        want.push("doc-page-of".into());
         for k in [
             DocumentKind::ChildBenefitNotice,
             DocumentKind::SpecialServicesNotice,

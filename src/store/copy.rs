@@ -21,6 +21,7 @@ const IDENTITY: &[&str] = &[
     "documents",
     "outbox",
     "sync_conflicts",
+    "institutions",
 ];
 
 /// Rows per table, as counted in one store.

@@ -28,6 +28,7 @@ pub mod copy;
 pub mod files;
 pub mod gateway;
 pub mod inbox;
+pub mod institutions;
 pub mod lite;
 pub mod live;
 pub mod outbox;

@@ -525,6 +525,7 @@ pub const TABLES: &[&str] = &[
     "inbox",
     "sync_conflicts",
     "app_counts",
+    "institutions",
 ];
 
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the

@@ -114,6 +114,28 @@ pub fn card(_: &Theme) -> container::Style {
     }
 }
 
+/// A sheet of paper in the page view: white, a thin border, a soft shadow.
+pub fn paper_sheet(_: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(Color::WHITE)),
+        border: Border {
+            color: BORDER,
+            width: 1.0,
+            radius: 0.0.into(),
+        },
+        text_color: Some(TEXT),
+        shadow: Shadow {
+            color: tint(Color::BLACK, 0.12),
+            offset: Vector::new(0.0, 2.0),
+            blur_radius: 6.0,
+        },
+        snap: true,
+    }
+}
+
+/// Width of a page in the page view, in pixels (A4 at about 70 % of its size at 96 dpi).
+pub const PAPER_W: f32 = 560.0;
+
 pub fn header_bar(_: &Theme) -> container::Style {
     container::Style {
         background: Some(Background::Color(HEADER)),

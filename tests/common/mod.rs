@@ -211,16 +211,19 @@ pub fn unemployed_decision() -> DecisionInput {
     DecisionInput {
         outcome: Outcome::Approve,
         reason: String::new(),
+        reason_ru: String::new(),
+        ground: None,
         values: json!({
             "registered_on": "10.03.2026",
             "public_works": "да",
             "training": "жоқ",
             "asp_housing": false,
-            "presented_to": "по месту требования"
+            "presented_to": {"kk": "талап ету орны бойынша", "ru": "по месту требования"}
         })
         .as_object()
         .unwrap()
         .clone(),
+        paper_lang: None,
     }
 }
 

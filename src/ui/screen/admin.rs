@@ -16,7 +16,7 @@ use crate::desk::settings::{ExecutorVisibility, SettingChange, Settings};
 use crate::desk::{DataDir, Desk, Options, SystemClock};
 use crate::domain::calendar::{Moved, YearFile};
 use crate::domain::catalog::{Term, TermUnit};
-use crate::domain::model::Role;
+use crate::domain::model::{Lang, Role};
 use crate::i18n::Arg;
 use crate::store::people::UserRow;
 use crate::store::signatures::CertRow;
@@ -78,13 +78,39 @@ pub struct State {
     progress: Option<Arc<Progress>>,
     error: Option<Failure>,
     notice: Option<String>,
+    /// The medico-social institutions the office keeps, and the new one being typed.
+    institutions: Vec<crate::store::institutions::InstitutionRow>,
+    pub inst_kk: String,
+    pub inst_ru: String,
+    pub inst_address: String,
 }
 
 /// Admin events.
 #[derive(Debug, Clone)]
 pub enum Message {
     Section(Section),
-    Loaded(Result<(Vec<UserRow>, Vec<CertRow>, Settings), Failure>),
+    #[allow(clippy::type_complexity)]
+    Loaded(
+        Result<
+            (
+                Vec<UserRow>,
+                Vec<CertRow>,
+                Settings,
+                Vec<crate::store::institutions::InstitutionRow>,
+            ),
+            Failure,
+        >,
+    ),
+    /// The new institution's Kazakh name.
+    InstKk(String),
+    /// The new institution's Russian name.
+    InstRu(String),
+    /// The new institution's address.
+    InstAddress(String),
+    /// Add the institution typed in.
+    AddInstitution,
+    /// Close (false) or reopen (true) an institution.
+    InstitutionActive(i64, bool),
     NewIin(String),
     NewName(String),
     NewRole(Role, bool),
@@ -175,6 +201,10 @@ impl State {
             progress: None,
             error: None,
             notice: None,
+            institutions: Vec::new(),
+            inst_kk: String::new(),
+            inst_ru: String::new(),
+            inst_address: String::new(),
         };
         let t = s.load(ctx);
         (s, t)
@@ -193,6 +223,7 @@ impl State {
                     desk.users(&sess)?,
                     desk.certificates(&sess)?,
                     desk.settings()?,
+                    desk.institutions()?,
                 ))
             }),
             |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
@@ -253,9 +284,10 @@ impl State {
             }
             Message::Loaded(r) => {
                 match r {
-                    Ok((u, c, s)) => {
+                    Ok((u, c, s, inst)) => {
                         self.users = u;
                         self.certs = c;
+                        self.institutions = inst;
                         self.idle = s.idle_lock_minutes.to_string();
                         self.max_file = s.max_file_mib.to_string();
                         self.settings = Some(s);
@@ -604,6 +636,33 @@ impl State {
                 }
                 Task::none()
             }
+            Message::InstKk(v) => {
+                self.inst_kk = v;
+                Task::none()
+            }
+            Message::InstRu(v) => {
+                self.inst_ru = v;
+                Task::none()
+            }
+            Message::InstAddress(v) => {
+                self.inst_address = v;
+                Task::none()
+            }
+            Message::AddInstitution => {
+                let (kk, ru, addr) = (
+                    self.inst_kk.clone(),
+                    self.inst_ru.clone(),
+                    self.inst_address.clone(),
+                );
+                self.act(ctx, "institution_add", move |d, s| {
+                    d.add_institution(s, &kk, &ru, &addr).map(|_| ())
+                })
+            }
+            Message::InstitutionActive(id, active) => {
+                self.act(ctx, "institution_active", move |d, s| {
+                    d.set_institution_active(s, id, active)
+                })
+            }
             Message::Done(what, r) => {
                 if what == "backup" {
                     self.progress = None;
@@ -614,6 +673,11 @@ impl State {
                         self.reset = None;
                         if what == "user_add" {
                             self.new_user = NewUser::default();
+                        }
+                        if what == "institution_add" {
+                            self.inst_kk.clear();
+                            self.inst_ru.clear();
+                            self.inst_address.clear();
                         }
                         self.notice = Some(ctx.t(&format!("ui-admin-done-{what}")));
                         if what == "calendar" {
@@ -1069,6 +1133,76 @@ impl State {
         w::card(c)
     }
 
+    /// The medico-social institutions a special social services decision chooses from.
+    fn institutions_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let err = |f: &str| self.error.as_ref().and_then(|e| e.for_field(f, l));
+        let mut c = column![
+            w::section(ctx.t("ui-institutions")),
+            w::muted(ctx.t("ui-institutions-hint")),
+        ]
+        .spacing(theme::S);
+        for i in &self.institutions {
+            let name = if l == Lang::Kk {
+                &i.name_kk
+            } else {
+                &i.name_ru
+            };
+            let mut line = column![text(name.clone()).size(theme::BODY)];
+            if !i.address.is_empty() {
+                line = line.push(w::muted(i.address.clone()));
+            }
+            c = c.push(
+                row![
+                    line.width(Length::Fill),
+                    checkbox(i.active)
+                        .label(ctx.t("ui-institution-active"))
+                        .text_size(theme::SMALL)
+                        .on_toggle(move |v| Message::InstitutionActive(i.id, v)),
+                ]
+                .spacing(theme::S)
+                .align_y(iced::Alignment::Center),
+            );
+        }
+        c = c.push(
+            row![
+                w::text_field(
+                    ctx.t("field-name_kk"),
+                    "adm-inst-kk",
+                    &self.inst_kk,
+                    "",
+                    Message::InstKk,
+                    None,
+                    err("name_kk")
+                ),
+                w::text_field(
+                    ctx.t("field-name_ru"),
+                    "adm-inst-ru",
+                    &self.inst_ru,
+                    "",
+                    Message::InstRu,
+                    None,
+                    err("name_ru")
+                ),
+            ]
+            .spacing(theme::M),
+        );
+        c = c.push(w::text_field(
+            ctx.t("doc-address"),
+            "adm-inst-address",
+            &self.inst_address,
+            "",
+            Message::InstAddress,
+            Some(Message::AddInstitution),
+            None,
+        ));
+        c = c.push(w::primary(
+            ctx.t("ui-institution-add"),
+            Some(Message::AddInstitution),
+        ));
+        w::card(c)
+    }
+
     fn settings_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
         let Some(s) = &self.settings else {
             return w::muted(ctx.t("ui-loading"));
@@ -1231,7 +1365,9 @@ impl State {
             Section::Users => self.users_view(ctx),
             Section::Certificates => self.certs_view(ctx),
             Section::Calendar => self.calendar_view(ctx),
-            Section::Catalogue => self.catalogue_view(ctx),
+            Section::Catalogue => column![self.catalogue_view(ctx), self.institutions_view(ctx)]
+                .spacing(theme::M)
+                .into(),
             Section::Settings => self.settings_view(ctx),
             Section::Backup => self.backup_view(ctx),
         };

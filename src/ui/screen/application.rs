@@ -16,7 +16,7 @@ use crate::desk::flow::Target;
 use crate::desk::query::ApplicationView;
 use crate::domain::catalog::{FieldKind, FieldSpec, Service};
 use crate::domain::decision::{Decision, DecisionInput, Outcome};
-use crate::domain::document::{Body, Content, Shown};
+use crate::domain::document::Content;
 use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Lang, Role, Status};
 use crate::i18n::Arg;
@@ -47,8 +47,17 @@ pub struct State {
     pub resolution: String,
     pub outcome: Outcome,
     pub reason: text_editor::Content,
+    /// The refusal comment in Russian (`reason` is the Kazakh one on a paper in both).
+    pub reason_ru: text_editor::Content,
+    /// The refusal ground chosen from the service's grounds.
+    pub ground: Option<String>,
+    /// The result printed in one language only (its free text in that language), or both.
+    pub paper_lang: Option<Lang>,
+    /// The office's active institutions (kk, ru) a decision may name.
+    institutions: Vec<(String, String)>,
     pub inputs: BTreeMap<String, Input>,
-    preview: Option<Content>,
+    /// The result as it will print: its content and its pages.
+    preview: Option<(Content, crate::desk::papers::Paper)>,
     preview_gen: u64,
     pub comment: String,
     pub key_path: String,
@@ -70,7 +79,25 @@ pub struct State {
 /// Application screen events.
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<(Box<ApplicationView>, HashMap<String, String>), Failure>),
+    #[allow(clippy::type_complexity)]
+    Loaded(
+        Result<
+            (
+                Box<ApplicationView>,
+                HashMap<String, String>,
+                Vec<(String, String)>,
+            ),
+            Failure,
+        >,
+    ),
+    /// The refusal ground (a code of the service's grounds).
+    Ground(String),
+    /// An edit of the Russian refusal comment.
+    ReasonRu(text_editor::Action),
+    /// Print the result in both languages (`None`) or in one.
+    PaperLang(Option<Lang>),
+    /// Copy the Kazakh text of a field (or of the comment, `reason`) into its Russian box.
+    CopyToRu(String),
     Executors(Vec<(i64, String)>),
     Executor(Choice<i64>),
     Resolution(String),
@@ -83,7 +110,10 @@ pub enum Message {
     AddRow(String),
     RemoveRow(String, usize),
     PreviewTick(u64),
-    Previewed(u64, Result<Box<Content>, Failure>),
+    Previewed(
+        u64,
+        Result<Box<(Content, crate::desk::papers::Paper)>, Failure>,
+    ),
     SaveDraft,
     Submit,
     Comment(String),
@@ -113,6 +143,11 @@ pub enum Message {
     Attached(Result<usize, Failure>),
 }
 
+/// The input key of a free-text field's Russian box.
+fn ru_key(key: &str) -> String {
+    format!("{key}@ru")
+}
+
 fn fail(e: crate::desk::DeskError) -> Failure {
     Failure::from(e)
 }
@@ -134,6 +169,10 @@ impl State {
             resolution: String::new(),
             outcome: Outcome::Approve,
             reason: text_editor::Content::new(),
+            reason_ru: text_editor::Content::new(),
+            ground: None,
+            paper_lang: None,
+            institutions: Vec::new(),
             inputs: BTreeMap::new(),
             preview: None,
             preview_gen: 0,
@@ -169,7 +208,13 @@ impl State {
             blocking(move || {
                 let v = desk.application(&sess, &id.to_string())?;
                 let names = desk.staff_names()?;
-                Ok((Box::new(v), names))
+                let institutions = desk
+                    .institutions()?
+                    .into_iter()
+                    .filter(|i| i.active)
+                    .map(|i| (i.name_kk, i.name_ru))
+                    .collect();
+                Ok((Box::new(v), names, institutions))
             }),
             |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(fail)),
         )
@@ -196,6 +241,32 @@ impl State {
             .filter(|f| crate::domain::decision::stages(self.outcome).contains(&f.stage))
         {
             match self.inputs.get(&f.key) {
+                // The institution chosen from the list: its name in both languages.
+                Some(Input::Text(t)) if f.checks.list.is_some() && !t.trim().is_empty() => {
+                    let v = match self.institutions.iter().find(|(_, ru)| ru == t) {
+                        Some((kk, ru)) => serde_json::json!({"kk": kk, "ru": ru}),
+                        None => Value::String(t.clone()),
+                    };
+                    values.insert(f.key.clone(), v);
+                }
+                // Free text: both languages on a paper in both, else the one typed.
+                Some(Input::Text(t))
+                    if matches!(f.kind, FieldKind::Text | FieldKind::LongText)
+                        && self.paper_lang.is_none()
+                        && !t.trim().is_empty() =>
+                {
+                    let ru = match self.inputs.get(&ru_key(&f.key)) {
+                        Some(Input::Text(r)) if !r.trim().is_empty() => Some(r.clone()),
+                        _ => None,
+                    };
+                    values.insert(
+                        f.key.clone(),
+                        match ru {
+                            Some(ru) => serde_json::json!({"kk": t, "ru": ru}),
+                            None => Value::String(t.clone()),
+                        },
+                    );
+                }
                 Some(Input::Text(t)) if !t.trim().is_empty() => {
                     values.insert(f.key.clone(), Value::String(t.clone()));
                 }
@@ -228,7 +299,14 @@ impl State {
         DecisionInput {
             outcome: self.outcome,
             reason: self.reason.text().trim().to_string(),
+            reason_ru: if self.paper_lang.is_none() {
+                self.reason_ru.text().trim().to_string()
+            } else {
+                String::new()
+            },
+            ground: self.ground.clone(),
             values,
+            paper_lang: self.paper_lang,
         }
     }
 
@@ -236,6 +314,9 @@ impl State {
     fn fill_from(&mut self, d: &Decision, svc: &Service) {
         self.outcome = d.outcome;
         self.reason = text_editor::Content::with_text(d.reason.as_deref().unwrap_or(""));
+        self.reason_ru = text_editor::Content::with_text(d.reason_ru.as_deref().unwrap_or(""));
+        self.ground = d.ground.clone();
+        self.paper_lang = d.paper_lang;
         self.inputs.clear();
         for f in &svc.fields {
             let Some(v) = d.values.get(&f.key) else {
@@ -256,6 +337,16 @@ impl State {
                         })
                         .collect(),
                 ),
+                // Free text in both languages: one box each.
+                (_, Value::Object(o)) => {
+                    let side = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                    self.inputs.insert(ru_key(&f.key), Input::Text(side("ru")));
+                    Input::Text(if f.checks.list.is_some() {
+                        side("ru")
+                    } else {
+                        side("kk")
+                    })
+                }
                 _ => Input::Text(show_raw(f, &f.key, v)),
             };
             self.inputs.insert(f.key.clone(), input);
@@ -370,8 +461,9 @@ impl State {
             Message::Loaded(r) => {
                 self.busy = false;
                 match r {
-                    Ok((v, names)) => {
+                    Ok((v, names, institutions)) => {
                         self.names = names;
+                        self.institutions = institutions;
                         let cat = ctx.desk.catalog();
                         if let (Some(d), Some(svc)) = (
                             v.app
@@ -429,6 +521,31 @@ impl State {
                     Task::none()
                 }
             }
+            Message::ReasonRu(a) => {
+                let edit = a.is_edit();
+                self.reason_ru.perform(a);
+                if edit {
+                    self.schedule_preview()
+                } else {
+                    Task::none()
+                }
+            }
+            Message::Ground(g) => {
+                self.ground = Some(g);
+                self.schedule_preview()
+            }
+            Message::PaperLang(l) => {
+                self.paper_lang = l;
+                self.schedule_preview()
+            }
+            Message::CopyToRu(key) => {
+                if key == "reason" {
+                    self.reason_ru = text_editor::Content::with_text(self.reason.text().trim());
+                } else if let Some(Input::Text(t)) = self.inputs.get(&key).cloned() {
+                    self.inputs.insert(ru_key(&key), Input::Text(t));
+                }
+                self.schedule_preview()
+            }
             m @ (Message::Field(..)
             | Message::Flag(..)
             | Message::Cell(..)
@@ -451,7 +568,11 @@ impl State {
                 let input = self.decision_input(svc);
                 let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
                 Task::perform(
-                    blocking(move || desk.preview_result(&sess, id, &input).map(Box::new)),
+                    blocking(move || {
+                        let c = desk.preview_result(&sess, id, &input)?;
+                        let p = crate::desk::papers::paper_of(&c)?;
+                        Ok(Box::new((c, p)))
+                    }),
                     move |r| Message::Previewed(g, r.map_err(fail)),
                 )
             }
@@ -753,6 +874,59 @@ impl State {
                 ))
                 .into()
             }
+            _ if f.checks.list.is_some() => {
+                let opts: Vec<Choice<String>> = self
+                    .institutions
+                    .iter()
+                    .map(|(kk, ru)| Choice {
+                        value: Some(ru.clone()),
+                        label: if l == Lang::Kk {
+                            kk.clone()
+                        } else {
+                            ru.clone()
+                        },
+                    })
+                    .collect();
+                let sel = match self.inputs.get(&f.key) {
+                    Some(Input::Text(t)) => opts
+                        .iter()
+                        .find(|o| o.value.as_deref() == Some(t.as_str()))
+                        .cloned(),
+                    _ => None,
+                };
+                w::field(
+                    label,
+                    w::pick(opts, sel, move |c: Choice<String>| {
+                        Message::Field(key.clone(), c.value.unwrap_or_default())
+                    })
+                    .width(Length::Fill)
+                    .into(),
+                    e,
+                )
+            }
+            FieldKind::Text | FieldKind::LongText if self.paper_lang.is_none() => {
+                let text_of = |k: &str| match self.inputs.get(k) {
+                    Some(Input::Text(t)) => t.as_str(),
+                    _ => "",
+                };
+                let (kk_key, ru) = (key.clone(), ru_key(&key));
+                let ru2 = ru.clone();
+                w::bilingual::pair(
+                    w::bilingual::Labels {
+                        field: label,
+                        kk: ctx.t("ui-lang-short-kk"),
+                        ru: ctx.t("ui-lang-short-ru"),
+                        copy: ctx.t("ui-copy-to-russian"),
+                    },
+                    &f.key,
+                    text_of(&f.key),
+                    text_of(&ru),
+                    move |s| Message::Field(kk_key.clone(), s),
+                    move |s| Message::Field(ru2.clone(), s),
+                    Message::CopyToRu(key.clone()),
+                    e.or_else(|| err.and_then(|x| x.for_field(&ru, l))),
+                )
+            }
             _ => {
                 let v = match self.inputs.get(&f.key) {
                     Some(Input::Text(t)) => t.as_str(),
@@ -777,6 +951,28 @@ impl State {
                 )
             }
         }
+    }
+
+    /// Whether the result prints in both languages or in one (then its free text is in that
+    /// one language only).
+    fn paper_lang_choice<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let opt = |label: String, v: Option<Lang>, id: &'static str| {
+            container(
+                radio(label, v, Some(self.paper_lang), Message::PaperLang).text_size(theme::BODY),
+            )
+            .id(id)
+        };
+        w::field(
+            ctx.t("ui-paper-lang"),
+            row![
+                opt(ctx.t("ui-paper-both"), None, "app-paper-both"),
+                opt(ctx.t("ui-paper-kk"), Some(Lang::Kk), "app-paper-kk"),
+                opt(ctx.t("ui-paper-ru"), Some(Lang::Ru), "app-paper-ru"),
+            ]
+            .spacing(theme::L)
+            .into(),
+            None,
+        )
     }
 
     fn actions<'a>(
@@ -875,16 +1071,71 @@ impl State {
                     theme::WARNING,
                 ));
             }
+            form = form.push(self.paper_lang_choice(ctx));
             if self.outcome == Outcome::Refuse && svc.results.negative_is_refusal {
+                let grounds: Vec<Choice<String>> = svc
+                    .refusals
+                    .iter()
+                    .map(|g| Choice {
+                        value: Some(g.code.clone()),
+                        label: g.text.get(l).to_string(),
+                    })
+                    .collect();
+                let sel = grounds.iter().find(|g| g.value == self.ground).cloned();
                 form = form.push(w::field(
-                    ctx.t("doc-refusal-reason"),
+                    ctx.t("field-ground"),
+                    container(
+                        w::pick(grounds, sel, |c: Choice<String>| {
+                            Message::Ground(c.value.unwrap_or_default())
+                        })
+                        .placeholder(ctx.t("ui-choose-ground"))
+                        .width(Length::Fill),
+                    )
+                    .id("app-ground")
+                    .into(),
+                    err.and_then(|e| e.for_field("ground", l)),
+                ));
+                let both = self.paper_lang.is_none();
+                form = form.push(w::field(
+                    if both {
+                        format!(
+                            "{} ({})",
+                            ctx.t("doc-refusal-comment"),
+                            ctx.t("ui-in-kazakh")
+                        )
+                    } else {
+                        ctx.t("doc-refusal-comment")
+                    },
                     text_editor(&self.reason)
                         .id("app-reason")
                         .on_action(Message::Reason)
-                        .height(Length::Fixed(90.0))
+                        .height(Length::Fixed(70.0))
                         .into(),
                     err.and_then(|e| e.for_field("reason", l)),
                 ));
+                if both {
+                    form = form.push(w::field(
+                        format!(
+                            "{} ({})",
+                            ctx.t("doc-refusal-comment"),
+                            ctx.t("ui-in-russian")
+                        ),
+                        column![
+                            text_editor(&self.reason_ru)
+                                .id("app-reason-ru")
+                                .on_action(Message::ReasonRu)
+                                .height(Length::Fixed(70.0)),
+                            w::secondary(
+                                ctx.t("ui-copy-to-russian"),
+                                (!self.reason.text().trim().is_empty())
+                                    .then(|| Message::CopyToRu("reason".into())),
+                            ),
+                        ]
+                        .spacing(theme::XS)
+                        .into(),
+                        err.and_then(|e| e.for_field("reason_ru", l)),
+                    ));
+                }
             }
             for f in svc
                 .fields
@@ -909,7 +1160,7 @@ impl State {
         if let Some(p) = &self.preview
             && (may_draft || a.status == Status::AwaitingSignature)
         {
-            c = c.push(w::card(preview(ctx, p)));
+            c = c.push(w::card(preview(ctx, &p.0, &p.1)));
         }
         // Head: return, sign, extend.
         if s.has(Role::Head) && a.status == Status::AwaitingSignature {
@@ -1192,13 +1443,15 @@ impl State {
         {
             left = left.push(w::pair(ctx.t("field-resolution"), r.clone()));
         }
-        // The signed decision: whoever hands the result over must know it is a refusal and
-        // why (the live preview is only there while the draft is being written and signed).
-        if matches!(a.status, Status::Signed | Status::Issued)
-            && let Some(d) = a
-                .decision
-                .as_ref()
-                .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok())
+        // The decision in words: the head reads it beside the paper to be signed, and whoever
+        // hands the result over must know it is a refusal and why.
+        if matches!(
+            a.status,
+            Status::AwaitingSignature | Status::Signed | Status::Issued
+        ) && let Some(d) = a
+            .decision
+            .as_ref()
+            .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok())
         {
             let what = match d.outcome {
                 Outcome::Approve => "ui-approve",
@@ -1206,8 +1459,23 @@ impl State {
                 Outcome::Refuse => "ui-negative-answer",
             };
             left = left.push(w::pair(ctx.t("ui-decision-title"), ctx.t(what)));
-            if let Some(r) = d.reason.filter(|r| !r.trim().is_empty()) {
-                left = left.push(w::pair(ctx.t("doc-refusal-reason"), r));
+            if let Some(g) = d
+                .ground
+                .as_deref()
+                .and_then(|g| svc.and_then(|s| s.refusal(g)))
+            {
+                left = left.push(w::pair(
+                    ctx.t("doc-refusal-reason"),
+                    g.text.get(l).to_string(),
+                ));
+            }
+            let comment = match (d.reason, d.reason_ru) {
+                (Some(kk), Some(ru)) if l == Lang::Ru => Some(format!("{ru} / {kk}")),
+                (Some(kk), Some(ru)) => Some(format!("{kk} / {ru}")),
+                (one, other) => one.or(other),
+            };
+            if let Some(r) = comment.filter(|r| !r.trim().is_empty()) {
+                left = left.push(w::pair(ctx.t("doc-refusal-comment"), r));
             }
         }
         if let Some(r) = &a.missing_docs_reason {
@@ -1430,156 +1698,20 @@ fn show_value(
     }
 }
 
-fn shown(l: Lang, v: &Shown) -> String {
-    match v {
-        Shown::Text(s) => s.clone(),
-        Shown::Date(d) => crate::i18n::date_short(*d),
-        Shown::Money(m) => crate::i18n::money(*m),
-        Shown::Int(n) => n.to_string(),
-        Shown::YesNo(b) => crate::i18n::yes_no(l, *b),
-        Shown::Choice(t) => t.get(l).to_string(),
-        Shown::Quarter(q) => q.to_string(),
-    }
-}
-
-/// The live preview: the output's title and the values it will print, in the user's language.
-fn preview<'a>(ctx: &Ctx, c: &Content) -> Element<'a, Message> {
-    let l = ctx.lang;
-    let title_key = match &c.body {
-        Body::AspMembership {
-            is_recipient: false,
-            ..
-        } => "doc-title-asp_membership_certificate-not".to_string(),
-        _ => format!("doc-title-{}", c.kind.code()),
-    };
-    let mut col = column![
+/// The live preview: the whole paper as it will print, page by page (the same pages the PDF
+/// writer draws), under its title in the user's language.
+fn preview<'a>(
+    ctx: &Ctx,
+    c: &Content,
+    paper: &'a crate::desk::papers::Paper,
+) -> Element<'a, Message> {
+    column![
         w::muted(ctx.t("ui-preview")),
-        text(ctx.t(&title_key)).size(theme::H3).font(theme::BOLD),
+        text(ctx.t(&crate::desk::papers::title_key(c)))
+            .size(theme::H3)
+            .font(theme::BOLD),
+        w::paper::paper(paper, theme::PAPER_W),
     ]
-    .spacing(theme::XS);
-    let mut lines: Vec<(String, String)> = Vec::new();
-    match &c.body {
-        Body::UnemployedCertificate {
-            registered_on,
-            public_works,
-            training,
-            asp_housing,
-            presented_to,
-        } => {
-            lines.push((
-                ctx.t("doc-unemployed-registered"),
-                crate::i18n::date_short(*registered_on),
-            ));
-            lines.push((
-                ctx.t("doc-unemployed-public-works"),
-                crate::i18n::yes_no(l, *public_works),
-            ));
-            lines.push((
-                ctx.t("doc-unemployed-training"),
-                crate::i18n::yes_no(l, *training),
-            ));
-            lines.push((
-                ctx.t("doc-unemployed-asp-housing"),
-                crate::i18n::yes_no(l, *asp_housing),
-            ));
-            lines.push((ctx.t("doc-unemployed-presented-to"), presented_to.clone()));
-        }
-        Body::AspAssignment {
-            family_size,
-            period_from,
-            period_to,
-            amount,
-            ..
-        } => {
-            lines.push((
-                ctx.t("doc-period"),
-                format!(
-                    "{} — {}",
-                    crate::i18n::date_short(*period_from),
-                    crate::i18n::date_short(*period_to)
-                ),
-            ));
-            lines.push(("№".into(), family_size.to_string()));
-            lines.push(("₸".into(), crate::i18n::money(*amount)));
-        }
-        Body::Refusal {
-            reason,
-            appeal,
-            commission_conclusion,
-        } => {
-            lines.push((ctx.t("doc-refusal-reason"), reason.clone()));
-            if let Some(cc) = commission_conclusion {
-                lines.push((ctx.t("doc-commission-conclusion"), cc.clone()));
-            }
-            if *appeal {
-                lines.push((String::new(), ctx.t("doc-appeal-right")));
-            }
-        }
-        Body::DisabledChildren {
-            child_name,
-            period_from,
-            period_to,
-            amount,
-            payments,
-        } => {
-            lines.push((ctx.t("doc-applicant"), child_name.clone()));
-            lines.push((
-                ctx.t("doc-period"),
-                format!(
-                    "{} — {}",
-                    crate::i18n::date_short(*period_from),
-                    crate::i18n::date_short(*period_to)
-                ),
-            ));
-            lines.push(("₸".into(), crate::i18n::money(*amount)));
-            for p in payments {
-                lines.push((
-                    format!(
-                        "{} {}",
-                        ctx.ta("quarter-n", &[("n", Arg::Num(i64::from(p.quarter)))]),
-                        p.year
-                    ),
-                    crate::i18n::money(p.amount),
-                ));
-            }
-        }
-        Body::AspMembership {
-            period_from,
-            period_to,
-            ..
-        } => {
-            if let (Some(f), Some(t)) = (period_from, period_to) {
-                lines.push((
-                    ctx.t("doc-period"),
-                    format!(
-                        "{} — {}",
-                        crate::i18n::date_short(*f),
-                        crate::i18n::date_short(*t)
-                    ),
-                ));
-            }
-        }
-        Body::EmploymentReferral {
-            referral_type,
-            lines: ls,
-        } => {
-            lines.push((ctx.t("doc-referral-type"), referral_type.get(l).to_string()));
-            for x in ls {
-                lines.push((x.label.get(l).to_string(), shown(l, &x.value)));
-            }
-        }
-        Body::Notice { lines: ls, tables } => {
-            for x in ls {
-                lines.push((x.label.get(l).to_string(), shown(l, &x.value)));
-            }
-            for t in tables {
-                lines.push((t.title.get(l).to_string(), format!("{}", t.rows.len())));
-            }
-        }
-        _ => {}
-    }
-    for (k, v) in lines {
-        col = col.push(w::pair(k, v));
-    }
-    col.into()
+    .spacing(theme::XS)
+    .into()
 }

@@ -1,5 +1,8 @@
 //! Reusable pieces of the window, built only from the design system in `theme.rs`.
 
+pub mod bilingual;
+pub mod paper;
+
 use iced::widget::text::Wrapping;
 use iced::widget::{
     Space, button, center, column, container, mouse_area, opaque, row, stack, text, text_input,
