@@ -54,6 +54,8 @@ role-executor = Жауапты орындаушы
 role-head = Бөлім бастығы
 role-akim_clerk = Ауылдық округ әкімі аппаратының маманы
 role-admin = Әкімші
+role-akim = Ауылдық округ әкімі
+role-akim_executor = Әкімнің жауапты орындаушысы
 
 ## Мәртебелер (ішкі)
 # The public statuses of the State services rules sent to ЦОН and the portal (the words of the rules).
@@ -350,3 +352,34 @@ error-workstation-taken = { $code } жұмыс орнының коды осы к
 error-office-on-server = Бұл дерекқорда { $code } кеңсесі бар: бұл компьютерді «mio-desk join» арқылы қосыңыз.
 error-no-office-on-server = Бұл дерекқорда әлі кеңсе жоқ: алдымен «mio-desk init --database …» арқылы құрыңыз.
 error-not-joined = Бұл компьютер { $server } серверіндегі кеңсеге қосылмаған: «mio-desk join --database … --workstation …» орындаңыз.
+
+## Issue 12: the rural akimat's own workstation and the exchange package
+akimat-only = Бұл әрекет ауылдық округ әкімінің аппаратында ғана орындалады.
+akimat-no-result = Бөлімнен қол қойылған нәтиже әлі келген жоқ: азаматқа беретін құжат жоқ.
+akimat-reject-not-department = Әкімдіктің пакетін бөлім ғана тіркейді, ал бұл — әкімдік.
+akimat-reject-sender = { $sender } жіберушісі { $akimat } әкімдігінің атынан жібере алмайды.
+# unverified
+akimat-clock-ahead = { $akimat } әкімдігінің сағаты алға кеткен: { $number } өтініштің қабылданған уақыты { $claimed } деп көрсетілген; мерзім пакет келген сәттен бастап есептелді.
+akimat-reject-unknown = { $id } пакеті бойынша хабар келді, бірақ мұнда ондай пакет жіберілмеген.
+akimat-reject-foreign-department = Хабар { $from } бөлімінен келді, ал өтініш { $department } бөліміне жіберілген.
+akimat-reject-issued-state = { $number } өтініші бойынша нәтиже әкімдікте берілді деген хабар келді, бірақ мұнда оның мәртебесі — «{ $status }».
+# «пакет» сөзі тексерілмеген. unverified
+exchange-damaged = Файл толық емес (үзіліп қалған) немесе ол алмасу пакеті емес. Пакетті қайта жазып алыңыз.
+exchange-version = Алмасу пакетінің { $version } нұсқасын бұл бағдарлама білмейді: бағдарламаны жаңартыңыз.
+exchange-edited = Пакет жазылғаннан кейін өзгертілген (қолтаңба сәйкес келмейді): ол қолданылмайды.
+exchange-export-not-department = Бұл әкімдік тек { $department } бөліміне жібереді, { $to } емес.
+exchange-unknown-akimat = { $to } әкімдігімен әлі алмасу болған жоқ.
+exchange-nothing-waiting = Ешбір әкімдікке жіберілетін хабар жоқ: --to арқылы әкімдікті көрсетіңіз.
+exchange-export-which = Бірнеше әкімдікке хабар күтіп тұр ({ $akimats }): --to арқылы біреуін көрсетіңіз.
+exchange-not-for-us = Пакет { $to } адресатына арналған, ал бұл — { $us }. Ол қолданылмайды.
+exchange-foreign-department = Пакет { $from } бөлімінен келген, ал бұл әкімдік { $department } бөлімімен жұмыс істейді. Ол қолданылмайды.
+exchange-not-akimat = Пакет { $from } жіберушісінен келген, бірақ ол әкімдік емес: бөлім тек әкімдіктердің пакеттерін қабылдайды.
+exchange-other-key = Пакетке { $from } бұрын қолданған кілтпен емес, басқа кілтпен қол қойылған: ол басқа орнатудан келген болуы мүмкін. Қолданылмайды.
+exchange-already = { $from } жіберген { $seq }-пакет бұрын қолданылған: ештеңе екі рет қолданылмайды.
+exchange-older = { $from } жіберген { $seq }-пакет ескі: { $last }-пакет бұрын қолданылған және оның мазмұны соған кірген.
+exchange-out-of-order = Пакет мұнда әлі жазылмаған { $ack }-пакетке жауап береді (соңғы жазылғаны — { $last }): пакеттердің реті бұзылған немесе дерекқор көшірмеден қалпына келтірілген.
+cli-akimat-needs-department = Әкімдік үшін ол жіберетін бөлімнің кодын көрсетіңіз: --department КОД.
+cli-department-only-akimat = --department тек --kind akimat үшін көрсетіледі.
+cli-bad-kind = «{ $value }» түрі белгісіз: department немесе akimat.
+cli-exchange-exported = { $file }: { $to } үшін { $seq }-пакет, { $messages } хабар.
+cli-exchange-imported = { $from } жіберген { $seq }-пакет: қолданылды { $applied }, бұрын келген { $duplicates }, қабылданбады { $rejected }.

@@ -53,6 +53,8 @@ role-executor = Ответственный исполнитель
 role-head = Начальник отдела
 role-akim_clerk = Специалист аппарата акима сельского округа
 role-admin = Администратор
+role-akim = Аким сельского округа
+role-akim_executor = Ответственный исполнитель аппарата акима
 
 ## Статусы (внутренние)
 # The public statuses of the State services rules sent to ЦОН and the portal (the words of the rules).
@@ -344,3 +346,32 @@ error-workstation-taken = Код рабочего места { $code } уже з
 error-office-on-server = В этой базе данных уже есть отдел { $code }: подключите этот компьютер командой «mio-desk join».
 error-no-office-on-server = В этой базе данных еще нет отдела: сначала создайте его командой «mio-desk init --database …».
 error-not-joined = Этот компьютер не подключен к отделу на сервере { $server }: выполните «mio-desk join --database … --workstation …».
+
+## Issue 12: the rural akimat's own workstation and the exchange package
+akimat-only = Это действие выполняется только в аппарате акима сельского округа.
+akimat-no-result = Подписанный результат из отдела ещё не поступил: выдавать гражданину нечего.
+akimat-reject-not-department = Пакеты акимата регистрирует отдел, а это акимат.
+akimat-reject-sender = Отправитель { $sender } не может отправлять от имени акимата { $akimat }.
+akimat-clock-ahead = Часы акимата { $akimat } спешат: для заявления { $number } указано время приема { $claimed }; срок исчислен с момента поступления пакета.
+akimat-reject-unknown = Пришло сообщение по пакету { $id }, но такой пакет отсюда не отправлялся.
+akimat-reject-foreign-department = Сообщение пришло от отдела { $from }, а заявление направлено в отдел { $department }.
+akimat-reject-issued-state = Пришло сообщение о выдаче результата по заявлению { $number } в акимате, но здесь его статус — «{ $status }».
+exchange-damaged = Файл неполный (оборван) или не является пакетом обмена. Перепишите пакет заново.
+exchange-version = Версия { $version } пакета обмена неизвестна этой программе: обновите программу.
+exchange-edited = Пакет изменен после записи (подпись не совпадает): он не применяется.
+exchange-export-not-department = Этот акимат отправляет только в отдел { $department }, не в { $to }.
+exchange-unknown-akimat = С акиматом { $to } обмена еще не было.
+exchange-nothing-waiting = Сообщений ни для одного акимата нет: укажите акимат через --to.
+exchange-export-which = Сообщения ждут несколько акиматов ({ $akimats }): укажите один через --to.
+exchange-not-for-us = Пакет адресован { $to }, а это { $us }. Он не применяется.
+exchange-foreign-department = Пакет пришел от отдела { $from }, а этот акимат работает с отделом { $department }. Он не применяется.
+exchange-not-akimat = Пакет пришел от { $from }, но это не акимат: отдел принимает пакеты только от акиматов.
+exchange-other-key = Пакет подписан не тем ключом, которым раньше подписывал { $from }: возможно, он с другой установки. Не применяется.
+exchange-already = Пакет { $seq } от { $from } уже применен: ничего не применяется дважды.
+exchange-older = Пакет { $seq } от { $from } устарел: уже применен пакет { $last }, который включает его содержимое.
+exchange-out-of-order = Пакет отвечает на пакет { $ack }, который здесь еще не записан (последний записанный — { $last }): нарушен порядок пакетов или база восстановлена из копии.
+cli-akimat-needs-department = Для акимата укажите код отдела, в который он направляет: --department КОД.
+cli-department-only-akimat = --department указывается только при --kind akimat.
+cli-bad-kind = Неизвестный вид «{ $value }»: department или akimat.
+cli-exchange-exported = { $file }: пакет { $seq } для { $to }, сообщений: { $messages }.
+cli-exchange-imported = Пакет { $seq } от { $from }: применено { $applied }, уже было { $duplicates }, отклонено { $rejected }.

@@ -48,8 +48,9 @@ pub enum ActCmd {
         first_name: String,
         #[arg(long, default_value = "")]
         patronymic: String,
-        #[arg(long, default_value = "office")]
-        channel: String,
+        /// office, akim, … (at an akimat always akim, the default there).
+        #[arg(long)]
+        channel: Option<String>,
         /// A field of the service's application form, KEY=VALUE.
         #[arg(long = "field")]
         fields: Vec<String>,
@@ -242,6 +243,8 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             attach,
             missing_reason,
         } => {
+            let default = if desk.is_akimat() { "akim" } else { "office" };
+            let channel = channel.unwrap_or_else(|| default.to_string());
             let channel: Channel = channel
                 .parse()
                 .map_err(|_| bad(l, "cli-bad-channel", &channel))?;
@@ -295,6 +298,15 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             let password = stdin_lines(1)?.remove(0);
             let s = login(&desk, &who, &password)?;
             let t = target(&desk, &s, &number)?;
+            if desk.is_akimat() {
+                // The akim's resolution naming his responsible executor.
+                let exec = desk
+                    .akim_executor_by_iin(&s, &executor)?
+                    .ok_or_else(|| bad(l, "cli-bad-executor", &executor))?;
+                desk.akim_resolution(&s, t, exec, &resolution)?;
+                report(&desk, &s, &who, &number)?;
+                return Ok(0);
+            }
             let exec = desk
                 .executor_by_iin(&s, &executor)?
                 .ok_or_else(|| bad(l, "cli-bad-executor", &executor))?;
@@ -311,6 +323,18 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             let password = stdin_lines(1)?.remove(0);
             let s = login(&desk, &who, &password)?;
             let v = desk.application(&s, &number)?;
+            if desk.is_akimat() {
+                // The cover letter is ready for the akim's signature.
+                desk.cover_letter_ready(
+                    &s,
+                    Target {
+                        id: v.app.id,
+                        version: Some(v.app.row_version),
+                    },
+                )?;
+                report(&desk, &s, &who, &number)?;
+                return Ok(0);
+            }
             let values = form_values(&desk, &v.app.service, &fields)?;
             let (outcome, ground) = match (approve, refuse) {
                 (_, Some(ground)) => (Outcome::Refuse, Some(ground)),
@@ -371,7 +395,11 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             let password = stdin_lines(1)?.remove(0);
             let s = login(&desk, &who, &password)?;
             let t = target(&desk, &s, &number)?;
-            desk.issue(&s, t, &collector)?;
+            if desk.is_akimat() {
+                desk.akimat_handover(&s, t, &collector)?;
+            } else {
+                desk.issue(&s, t, &collector)?;
+            }
             report(&desk, &s, &who, &number)?;
         }
         ActCmd::Extend {

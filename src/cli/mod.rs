@@ -98,6 +98,9 @@ pub enum Command {
     /// Certificates of the office CA (ЭЦП stand-in).
     #[command(subcommand)]
     Cert(CertCmd),
+    /// The exchange package between an akimat and its department (a USB stick).
+    #[command(subcommand)]
+    Exchange(ExchangeCmd),
     /// Exchange with the regional gateway (the address and token are remembered).
     Sync {
         /// One exchange, then exit (otherwise keep exchanging every half minute).
@@ -221,6 +224,39 @@ pub struct InitArgs {
     pub office_name_ru: String,
     #[arg(long)]
     pub workstation: String,
+    /// `department` (the default) or `akimat` (a rural akim's office that sends to --department).
+    #[arg(long, default_value = "department")]
+    pub kind: String,
+    /// At an akimat: the code of the department it sends to.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// At an akimat: the department's name in Kazakh and in Russian (the cover letter's
+    /// addressee).
+    #[arg(long)]
+    pub department_name_kk: Option<String>,
+    #[arg(long)]
+    pub department_name_ru: Option<String>,
+}
+
+/// The exchange package between an akimat and its department (a USB stick).
+#[derive(Subcommand, Debug)]
+pub enum ExchangeCmd {
+    /// Write a signed, numbered package of everything waiting for the other side.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// At a department: the akimat (needed when several have messages waiting).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a package from the other side (each message once).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -701,6 +737,18 @@ fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
     Ok(0)
 }
 
+/// An akim-channel application's other side, for `request list --json` (null otherwise).
+fn akimat_of_row(desk: &Desk, number: &str) -> serde_json::Value {
+    desk.store()
+        .read(|r| crate::store::apps::by_number(r, number))
+        .ok()
+        .flatten()
+        .filter(|a| a.channel == crate::domain::model::Channel::Akim)
+        .and_then(|a| desk.akimat_link(a.id).ok().flatten())
+        .map(|l| crate::desk::akimat::link_json(desk, &l))
+        .unwrap_or(serde_json::Value::Null)
+}
+
 fn json_out<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Failure(e.to_string()))?;
     println!("{s}");
@@ -711,7 +759,20 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
     let l = lang();
     match command {
         Command::Init(a) => {
-            let desk = Desk::init(
+            let akimat_of = match (a.kind.as_str(), a.department) {
+                ("department", None) => None,
+                ("akimat", Some(code)) => Some(crate::desk::akimat::Department {
+                    code,
+                    name_kk: a.department_name_kk.unwrap_or_default(),
+                    name_ru: a.department_name_ru.unwrap_or_default(),
+                }),
+                ("akimat", None) => return Err(Failure(tr(l, "cli-akimat-needs-department"))),
+                ("department", Some(_)) => {
+                    return Err(Failure(tr(l, "cli-department-only-akimat")));
+                }
+                (other, _) => return Err(bad(l, "cli-bad-kind", other)),
+            };
+            let desk = Desk::init_as(
                 dir.clone(),
                 NewOffice {
                     code: a.office_code,
@@ -719,6 +780,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                     name_ru: a.office_name_ru,
                     workstation: a.workstation,
                 },
+                akimat_of,
                 Arc::new(SystemClock),
                 Options::default(),
             )?;
@@ -906,6 +968,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                             "due": r.due_date,
                             "accepted_at": r.accepted_at,
                             "executor": r.executor,
+                            "akimat": akimat_of_row(&desk, &r.number),
                         })
                     })
                     .collect();
@@ -928,7 +991,11 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             let desk = open(dir)?;
             let v = desk.application_as_operator(&number)?;
             if json {
-                json_out(&v)?;
+                let mut j = serde_json::to_value(&v).map_err(|e| Failure(e.to_string()))?;
+                if let Some(link) = desk.akimat_link(v.app.id)? {
+                    j["akimat"] = crate::desk::akimat::link_json(&desk, &link);
+                }
+                json_out(&j)?;
             } else {
                 let a = &v.app;
                 println!(
@@ -1066,6 +1133,51 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             println!("{} ({} files)", tr(l, "cli-restore-done"), r.files);
             if !r.path.is_empty() {
                 println!("  {}: {}", tr(l, "cli-restore-kept"), r.path);
+            }
+        }
+        Command::Exchange(ExchangeCmd::Export { out, to, json }) => {
+            let desk = open(dir)?;
+            let r = desk.exchange_export(to.as_deref(), &out)?;
+            if json {
+                json_out(&r)?;
+            } else {
+                println!(
+                    "{}",
+                    crate::i18n::tra(
+                        l,
+                        "cli-exchange-exported",
+                        &[
+                            ("file", out.display().to_string().into()),
+                            ("seq", r.seq.into()),
+                            ("to", r.to.as_str().into()),
+                            ("messages", r.messages.into()),
+                        ],
+                    )
+                );
+            }
+        }
+        Command::Exchange(ExchangeCmd::Import { file, json }) => {
+            let desk = open(dir)?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+            let r = desk.exchange_import(&bytes)?;
+            if json {
+                json_out(&r)?;
+            } else {
+                println!(
+                    "{}",
+                    crate::i18n::tra(
+                        l,
+                        "cli-exchange-imported",
+                        &[
+                            ("seq", r.seq.into()),
+                            ("from", r.from.as_str().into()),
+                            ("applied", r.applied.into()),
+                            ("duplicates", r.duplicates.into()),
+                            ("rejected", r.rejected.into()),
+                        ],
+                    )
+                );
             }
         }
         Command::Sync {

@@ -82,6 +82,13 @@ pub enum DeskError {
         "the database was written by a newer mio-desk (schema {found}; this program knows up to {known})"
     )]
     TooNew { found: i64, known: i64 },
+    /// An akimat step or an exchange package that cannot go ahead (`key` names the message in
+    /// the locales, `args` fill it).
+    #[error("{key} {args:?}")]
+    Akimat {
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -201,6 +208,7 @@ impl DeskError {
             DeskError::NoOfficeOnServer => "no-office-on-server".into(),
             DeskError::NotJoined(_) => "not-joined".into(),
             DeskError::TooNew { .. } => "too-new".into(),
+            DeskError::Akimat { key, .. } => (*key).into(),
             DeskError::Store(_) => "store".into(),
         }
     }
@@ -370,6 +378,13 @@ impl DeskError {
                 "error-too-new",
                 &[("found", Arg::Num(*found)), ("known", Arg::Num(*known))],
             ),
+            DeskError::Akimat { key, args } => {
+                let args: Vec<(&str, Arg<'_>)> = args
+                    .iter()
+                    .map(|(k, v)| (*k, Arg::from(v.as_str())))
+                    .collect();
+                tra(lang, key, &args)
+            }
             DeskError::Store(e) => {
                 tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))])
             }

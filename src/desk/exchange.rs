@@ -180,7 +180,7 @@ struct GatewayApplication {
 
 /// A reason or a detail in the office's record language (Russian, like the desk's other
 /// stored reasons).
-fn ta(key: &str, args: &[(&str, &str)]) -> String {
+pub(crate) fn ta(key: &str, args: &[(&str, &str)]) -> String {
     let args: Vec<(&str, crate::i18n::Arg<'_>)> = args
         .iter()
         .map(|(k, v)| (*k, crate::i18n::Arg::from(*v)))
@@ -209,6 +209,10 @@ impl Desk {
         }
         let kind = m.data.get("type").and_then(|v| v.as_str()).unwrap_or("");
         match (m.message_type.as_str(), kind) {
+            // The akimat's package, its handover, and (at an akimat) the department's answers.
+            ("REQUEST", "akimat_package") => self.apply_akimat_package(m),
+            ("UPDATE", "issued") => self.apply_akimat_issued(m),
+            (_, "status_notice") if self.is_akimat() => self.apply_department_notice(m),
             ("REQUEST", _) => {
                 let channel = if m.sender.starts_with("con") {
                     crate::domain::model::Channel::Con
@@ -434,14 +438,14 @@ impl Desk {
     }
 
     /// Whether a message was applied or refused before (a waiting one is tried again).
-    fn seen(&self, m: &Inbound) -> Result<bool> {
+    pub(crate) fn seen(&self, m: &Inbound) -> Result<bool> {
         Ok(self
             .store
             .read(|r| crate::store::inbox::get(r, &m.message_id))?
             .is_some_and(|prev| prev.state != "waiting"))
     }
 
-    fn inbox_row(
+    pub(crate) fn inbox_row(
         m: &Inbound,
         state: &str,
         app: Option<i64>,
@@ -464,7 +468,7 @@ impl Desk {
 
     /// Records a refused message, and for an application the notice to its sender, in one
     /// transaction (a crash cannot leave a notice without its record, or the reverse).
-    fn reject(&self, m: &Inbound, reason: String, notify: bool) -> Result<Applied> {
+    pub(crate) fn reject(&self, m: &Inbound, reason: String, notify: bool) -> Result<Applied> {
         let now = stamp(self.now());
         self.store.write(|tx| {
             if notify {

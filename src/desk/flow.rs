@@ -59,7 +59,13 @@ impl Desk {
                 return Ok(true);
             }
         }
-        if s.has(Role::AkimClerk) && app.channel == Channel::Akim {
+        if s.has_any(&[Role::AkimClerk, Role::Akim]) && app.channel == Channel::Akim {
+            return Ok(true);
+        }
+        if s.has(Role::AkimExecutor)
+            && app.channel == Channel::Akim
+            && app.executor_id == Some(s.user_id)
+        {
             return Ok(true);
         }
         Ok(false)
@@ -79,7 +85,7 @@ impl Desk {
         }
     }
 
-    fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<AppRow> {
+    pub(crate) fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<AppRow> {
         let app = apps::by_id(tx, t.id)?
             .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
         self.check_can_see(tx, s, &app)?;
@@ -91,7 +97,7 @@ impl Desk {
         Ok(app)
     }
 
-    fn decide(
+    pub(crate) fn decide(
         &self,
         db: &impl crate::store::Db,
         s: &Session,
@@ -173,7 +179,9 @@ impl Desk {
                 &app.number,
                 serde_json::json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
             )?;
-            if app.status == Status::Registered && app.channel.via_gateway() {
+            if app.status == Status::Registered
+                && super::akimat::tells_origin(app.channel, app.origin.as_deref())
+            {
                 self.notify_status(
                     tx,
                     app.id,
@@ -375,7 +383,12 @@ impl Desk {
             }
             let year = chrono::Datelike::year(&today);
             let (number, seq) = apps::next_number(tx, "out", &self.office.code, year)?;
-            let content = self.result_content(tx, &app, &number, today, Some(&s.full_name))?;
+            // At an akimat the akim signs the cover letter that sends the application on.
+            let content = if self.is_akimat() {
+                self.akimat_cover_content(tx, &app, &number, today, &s.full_name)?
+            } else {
+                self.result_content(tx, &app, &number, today, Some(&s.full_name))?
+            };
             let content_json = String::from_utf8(content.canonical()).expect("json");
             let sha = content.sha256();
             let document_id = apps::add_document(
@@ -391,6 +404,7 @@ impl Desk {
                 },
             )?;
             let signature = finish(tx, &content, document_id)?;
+            let paper_sha = signature["pdf_sha256"].as_str().map(str::to_string);
             apps::add_journal(
                 tx,
                 &JournalEntry {
@@ -431,7 +445,10 @@ impl Desk {
                     "signature": signature,
                 }),
             )?;
-            if app.channel.via_gateway() {
+            if self.is_akimat() {
+                self.queue_package(tx, &app, &content, document_id, paper_sha.as_deref())?;
+            }
+            if super::akimat::tells_origin(app.channel, app.origin.as_deref()) {
                 self.notify_status(
                     tx,
                     app.id,
@@ -590,7 +607,7 @@ impl Desk {
                 &app.number,
                 serde_json::json!({"from": current.date, "to": new.date, "reason": reason, "notice_by": notice_by}),
             )?;
-            if app.channel.via_gateway() {
+            if super::akimat::tells_origin(app.channel, app.origin.as_deref()) {
                 let public = app.status.public().unwrap_or(PublicStatus::InWork);
                 self.notify_status(
                     tx,

@@ -387,7 +387,7 @@ impl Desk {
                 "external": r.external.as_ref().map(|e| &e.message_id),
             }),
         )?;
-        if r.channel.via_gateway() {
+        if super::akimat::tells_origin(r.channel, r.external.as_ref().map(|e| e.origin.as_str())) {
             self.notify_status(
                 tx,
                 id,

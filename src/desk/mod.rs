@@ -2,6 +2,8 @@
 //! checks the user's permission, changes state, and writes the audit entry and the outbox
 //! message together, so a forbidden or failed action changes nothing.
 
+pub mod akimat;
+pub mod akimat_exchange;
 pub mod auth;
 pub mod backup;
 pub mod demo;
@@ -278,6 +280,8 @@ pub struct Desk {
     pub(crate) calendar: RwLock<Arc<Calendar>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) office: OfficeRow,
+    /// A department, or a rural akimat and the department it sends to.
+    pub(crate) kind: crate::store::akimat::OfficeKindRow,
     pub(crate) options: Options,
 }
 
@@ -301,7 +305,22 @@ impl Desk {
         clock: Arc<dyn Clock>,
         options: Options,
     ) -> Result<Desk> {
+        Desk::init_as(dir, office, None, clock, options)
+    }
+
+    /// Sets up an office as a department (`akimat_of = None`) or as a rural akimat that sends
+    /// to the given department.
+    pub fn init_as(
+        dir: DataDir,
+        office: NewOffice,
+        akimat_of: Option<akimat::Department>,
+        clock: Arc<dyn Clock>,
+        options: Options,
+    ) -> Result<Desk> {
         check_code(&office.code, "office_code", 16)?;
+        if let Some(d) = &akimat_of {
+            akimat::check_department(&office.code, d)?;
+        }
         check_code(&office.workstation, "workstation", 8)?;
         for (f, v) in [
             ("office_name_kk", &office.name_kk),
@@ -339,6 +358,11 @@ impl Desk {
             tz_offset_minutes: 300,
         };
         let machine = uuid::Uuid::now_v7().to_string();
+        let kind = if akimat_of.is_some() {
+            "akimat"
+        } else {
+            "department"
+        };
         store.init_office(&row, &machine, &now)?;
         store.write(|tx| {
             audit::append(
@@ -348,11 +372,19 @@ impl Desk {
                     action: "init",
                     entity: "office",
                     entity_id: &row.code,
-                    details: serde_json::json!({"workstation": row.workstation, "database": store.backend()}),
+                    details: serde_json::json!({
+                        "workstation": row.workstation,
+                        "database": store.backend(),
+                        "kind": kind,
+                        "department": akimat_of.as_ref().map(|d| &d.code),
+                    }),
                     ..Default::default()
                 },
-            )
-            .map_err(DeskError::from)
+            )?;
+            if let Some(d) = &akimat_of {
+                akimat::setup_in(tx, d)?;
+            }
+            Ok::<_, DeskError>(())
         })?;
         drop(store);
         if let Location::Postgres(t) = &loc {
@@ -460,7 +492,9 @@ impl Desk {
         store.set_workstation(&office.workstation);
         let attachments = Blobs::for_store(&store, BlobKind::Attachment, dir.attachments())?;
         let documents = Blobs::for_store(&store, BlobKind::Document, dir.documents())?;
+        let kind = store.read(|r| crate::store::akimat::office_kind(r))?;
         let desk = Desk {
+            kind,
             store,
             attachments,
             documents,

@@ -93,6 +93,22 @@ impl Desk {
         } else {
             "receipt"
         });
+        // At an akimat the signed paper of its own is the cover letter; the result is the
+        // department's signed paper that came back.
+        if self.is_akimat() {
+            if kind == Some("result") {
+                return self
+                    .received_result(app.id)?
+                    .ok_or_else(|| DeskError::NotFound(format!("result of {}", app.number)));
+            }
+            if matches!(want, "result" | "cover_letter")
+                && langs == Langs::Both
+                && let Some(d) = result
+                && let Some(paper) = self.signed_paper(d.id)?
+            {
+                return Ok(paper);
+            }
+        }
         let row = match want {
             "result" => {
                 result.ok_or_else(|| DeskError::NotFound(format!("result of {}", app.number)))?
@@ -159,6 +175,7 @@ impl Desk {
             body: Body::AkimCoverLetter {
                 akim_office: clerk.clone().unwrap_or_default(),
                 items,
+                addressee: None,
             },
             specialist: clerk,
             head: None,

@@ -69,7 +69,10 @@ impl Desk {
             }
             return Ok(());
         }
-        if s.has(Role::AkimClerk) {
+        if s.has(Role::AkimExecutor) && !s.has_any(&[Role::AkimClerk, Role::Akim]) {
+            q.executor = Some(s.user_id);
+        }
+        if s.has_any(&[Role::AkimClerk, Role::Akim, Role::AkimExecutor]) {
             if q.channel.is_some_and(|c| c != Channel::Akim) {
                 // Asked for another channel: nothing is visible.
                 q.executor = Some(-1);
@@ -79,7 +82,7 @@ impl Desk {
         }
         Err(DeskError::Forbidden {
             action: "queue".into(),
-            needed: "registrar / executor / head / akim_clerk".into(),
+            needed: "registrar / executor / head / akim_clerk / akim / akim_executor".into(),
         })
     }
 

@@ -1101,7 +1101,14 @@ fn draw_on(
             )?;
             sig = Some(("doc-specialist", "doc-head"));
         }
-        Body::AkimCoverLetter { akim_office, items } => {
+        Body::AkimCoverLetter {
+            akim_office,
+            items,
+            addressee,
+        } => {
+            if let Some(to) = addressee {
+                row(c, langs, "to", &per("doc-to"), &V::Per(to.clone()), 3)?;
+            }
             row(
                 c,
                 langs,

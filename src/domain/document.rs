@@ -222,6 +222,9 @@ pub enum Body {
     AkimCoverLetter {
         akim_office: String,
         items: Vec<ReceivedItem>,
+        /// The department it goes to (on an akimat's own cover letter, issue 12).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        addressee: Option<Text>,
     },
     JournalPage {
         journal: String,

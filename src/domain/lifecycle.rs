@@ -64,6 +64,12 @@ impl Action {
             (Action::Register | Action::Issue, _) => &[Role::Registrar],
             (Action::Withdraw, Channel::Akim) => &[Role::Registrar, Role::AkimClerk],
             (Action::Withdraw, _) => &[Role::Registrar],
+            // At the akimat the akim names the responsible person, and signs the cover letter
+            // his executor prepared; at the department its head and executor do their steps.
+            (Action::Assign | Action::Return | Action::Sign, Channel::Akim) => {
+                &[Role::Head, Role::Akim]
+            }
+            (Action::SubmitDraft, Channel::Akim) => &[Role::Executor, Role::AkimExecutor],
             (Action::Assign | Action::Return | Action::Sign | Action::Extend, _) => &[Role::Head],
             (Action::SubmitDraft, _) => &[Role::Executor],
         }

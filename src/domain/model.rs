@@ -66,15 +66,22 @@ pub enum Role {
     Head,
     AkimClerk,
     Admin,
+    /// The rural akim: the resolution naming the responsible person, and the signature on the
+    /// cover letter (at an akimat's own workstation).
+    Akim,
+    /// The akim's responsible executor: prepares the cover letter (at an akimat).
+    AkimExecutor,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Registrar,
         Role::Executor,
         Role::Head,
         Role::AkimClerk,
         Role::Admin,
+        Role::Akim,
+        Role::AkimExecutor,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -83,6 +90,8 @@ impl Role {
             Role::Head => "head",
             Role::AkimClerk => "akim_clerk",
             Role::Admin => "admin",
+            Role::Akim => "akim",
+            Role::AkimExecutor => "akim_executor",
         }
     }
 }
@@ -100,7 +109,7 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.code() == s)
             .ok_or_else(|| {
-                format!("unknown role {s:?}; one of registrar, executor, head, akim_clerk, admin")
+                format!("unknown role {s:?}; one of registrar, executor, head, akim_clerk, admin, akim, akim_executor")
             })
     }
 }

@@ -20,6 +20,7 @@
 //! milliseconds, so the lock costs an office of 15 people nothing they can notice (see the
 //! README's bench table).
 
+pub mod akimat;
 pub mod apps;
 pub mod audit;
 pub mod bench;

@@ -526,6 +526,9 @@ pub const TABLES: &[&str] = &[
     "sync_conflicts",
     "app_counts",
     "institutions",
+    "exchange_peers",
+    "exchange_sent",
+    "akimat_links",
 ];
 
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the

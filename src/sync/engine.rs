@@ -86,10 +86,41 @@ async fn envelope_of(
     let mut data = payload.clone();
     let d = desk.clone();
     let p = payload.clone();
-    let paper = blocking(move || d.paper_for_notice(&p))
-        .await
-        .map_err(|e| CallError::Transient(e.to_string()))?;
-    let message_type = if let Some(pdf) = paper {
+    let akimat = matches!(payload["type"].as_str(), Some("akimat_package" | "issued"));
+    let paper = if akimat {
+        None
+    } else {
+        blocking(move || d.paper_for_notice(&p))
+            .await
+            .map_err(|e| CallError::Transient(e.to_string()))?
+    };
+    let message_type = if akimat {
+        // An akimat's package (its scans and signed cover letter) or its handover.
+        let d = desk.clone();
+        let p = payload.clone();
+        let files = blocking(move || d.outbox_files(&p))
+            .await
+            .map_err(|e| CallError::Transient(e.to_string()))?;
+        let mut refs = Vec::with_capacity(files.len());
+        for f in files {
+            let size = f.bytes.len() as u64;
+            let sha = client.upload(&f.bytes).await?;
+            refs.push(BlobRef {
+                sha256: sha,
+                size,
+                name: f.name,
+                checklist_item: f.checklist_item,
+            });
+        }
+        if !refs.is_empty() {
+            data["attachments"] = serde_json::to_value(refs).expect("blob refs");
+        }
+        if payload["type"] == "akimat_package" {
+            MessageType::Request
+        } else {
+            MessageType::Update
+        }
+    } else if let Some(pdf) = paper {
         let size = pdf.len() as u64;
         let sha = client.upload(&pdf).await?;
         data["document"] = serde_json::to_value(BlobRef {
@@ -324,9 +355,21 @@ async fn receive(
             // refuses for good makes the application unacceptable, not the queue stuck.
             let mut files = Vec::new();
             let mut refused = None;
+            // A signed result comes with its paper (an akimat keeps it to hand over).
+            let mut wanted: Vec<serde_json::Value> = Vec::new();
             if env.message_type == MessageType::Request
                 && let Some(list) = env.data["attachments"].as_array()
             {
+                wanted.extend(list.iter().cloned());
+            }
+            if env.message_type == MessageType::Response
+                && desk.is_akimat()
+                && env.data["document"].is_object()
+            {
+                wanted.push(env.data["document"].clone());
+            }
+            {
+                let list = &wanted;
                 for a in list {
                     let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
                         continue;

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod engine;
+pub mod package;
 pub mod protocol;
 
 use std::path::PathBuf;

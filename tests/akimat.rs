@@ -1,0 +1,542 @@
+//! Issue 12: the rural akimat's own workstation. An akimat and its department on two data
+//! directories serve a citizen end to end: the akimat's intake in its own journal, the akim's
+//! resolution, the cover letter signed by the akim, the package to the department (once by
+//! exchange packages on a "USB stick" only, once through a gateway on loopback that is down for
+//! part of the run), the department's steps, the signed result back, the handover at the
+//! akimat, and "issued" back at the department. Then the hostile packages.
+
+mod common;
+#[path = "common/net.rs"]
+mod net;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use common::*;
+use mio_desk::desk::akimat::Department;
+use mio_desk::desk::auth::{Actor, NewUserInput};
+use mio_desk::desk::flow::Target;
+use mio_desk::desk::intake::Registration;
+use mio_desk::desk::{Desk, ManualClock, NewOffice, Options, Session};
+use mio_desk::documents::Langs;
+use mio_desk::domain::decision::{DecisionInput, Outcome};
+use mio_desk::domain::model::{Channel, Lang, Role, Status};
+use mio_desk::store::apps::{self, AppRow};
+use mio_desk::sync::client::Client;
+use mio_desk::sync::engine::{Options as SyncOptions, exchange};
+use mio_desk::sync::package::{self, Body, Party};
+use serde_json::{Map, Value, json};
+
+const SERVICE: &str = "rural_specialist_fuel";
+const CITIZEN: &str = "870612450318";
+const DEPT: &str = "0412";
+const AKIMAT: &str = "AK01";
+
+struct Akimat {
+    desk: Arc<Desk>,
+    clerk: Session,
+    akim: Session,
+    executor: Session,
+    key: Vec<u8>,
+    _dir: tempfile::TempDir,
+}
+
+fn user(desk: &Desk, iin: &str, name: &str, roles: Vec<Role>) -> Session {
+    desk.add_user(
+        Actor::System,
+        &NewUserInput {
+            iin: iin.into(),
+            full_name: name.into(),
+            roles,
+            password: "Secret2026".into(),
+            lang: Lang::Kk,
+            must_change_password: false,
+        },
+    )
+    .unwrap();
+    desk.login(iin, "Secret2026").unwrap()
+}
+
+/// An akimat of `department`, on its own data directory, with its three roles and the akim's
+/// key.
+fn akimat(code: &str, department: &str, clock: Arc<ManualClock>) -> Akimat {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::init_as(
+        mio_desk::desk::DataDir::new(dir.path().join("data")),
+        NewOffice {
+            code: code.into(),
+            name_kk: "Қарасу ауылдық округі әкімінің аппараты".into(),
+            name_ru: "Аппарат акима Карасуского сельского округа".into(),
+            workstation: "01".into(),
+        },
+        Some(Department {
+            code: department.into(),
+            name_kk: "«Ақсу ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ"
+                .into(),
+            name_ru: "ГУ «Отдел занятости и социальных программ Аксуского района»".into(),
+        }),
+        clock,
+        Options {
+            fast_password_hashing: true,
+        },
+    )
+    .unwrap();
+    let admin = user(&desk, "780412441212", "Сейітова Жанар", vec![Role::Admin]);
+    let clerk = user(
+        &desk,
+        "850315301801",
+        "Тұрсынбаев Дәурен",
+        vec![Role::AkimClerk],
+    );
+    let akim = user(&desk, "791028302728", "Омаров Серік", vec![Role::Akim]);
+    let executor = user(
+        &desk,
+        "061211600012",
+        "Бекмұхамедов Асқар",
+        vec![Role::AkimExecutor],
+    );
+    let key_file = desk
+        .issue_certificate(&admin, "791028302728", PIN, 365)
+        .unwrap()
+        .key_file;
+    let key = std::fs::read(key_file).unwrap();
+    Akimat {
+        desk: Arc::new(desk),
+        clerk,
+        akim,
+        executor,
+        key,
+        _dir: dir,
+    }
+}
+
+/// The department (the common test office, its desk shared with the exchange engine).
+struct Dept {
+    desk: Arc<Desk>,
+    clock: Arc<ManualClock>,
+    head: Session,
+    executor: Session,
+    key: Vec<u8>,
+    _db: Option<mio_desk::store::testing::TestDb>,
+    _dir: tempfile::TempDir,
+}
+
+fn dept() -> Dept {
+    let o = dept();
+    Dept {
+        desk: Arc::new(o.desk),
+        clock: o.clock,
+        head: o.head,
+        executor: o.executor,
+        key: o.key,
+        _db: o.db,
+        _dir: o.dir,
+    }
+}
+
+fn intake() -> Map<String, Value> {
+    json!({"workplace": "Қарасу орта мектебі", "position": "мұғалім", "settlement": "Қарасу"})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn app(desk: &Desk, id: i64) -> AppRow {
+    desk.store()
+        .read(|r| apps::by_id(r, id))
+        .unwrap()
+        .unwrap()
+}
+
+/// The akimat's steps up to the akim's signature: the package is queued.
+fn akimat_to_package(a: &Akimat) -> i64 {
+    let r = a
+        .desk
+        .register(
+            Some(&a.clerk),
+            Registration {
+                service: SERVICE.into(),
+                channel: Channel::Akim,
+                person: applicant(CITIZEN),
+                intake: intake(),
+                files: scans(&a.desk, SERVICE),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    // The akimat's own journal and numbers.
+    assert!(r.number.starts_with(AKIMAT), "{}", r.number);
+    // The department's head cannot do the akim's steps: the akimat's roles are its own.
+    let t = Target::id(r.id);
+    a.desk
+        .akim_resolution(&a.akim, t, a.executor.user_id, "Қарап, ілеспе хат дайындаңыз")
+        .unwrap();
+    let e = a.desk.cover_letter_ready(&a.clerk, t).unwrap_err();
+    assert!(e.message(Lang::Ru).len() > 10, "{e:?}");
+    a.desk.cover_letter_ready(&a.executor, t).unwrap();
+    let signed = a.desk.sign(&a.akim, t, &a.key, PIN).unwrap();
+    assert!(signed.outgoing_number.starts_with(AKIMAT));
+    assert_eq!(app(&a.desk, r.id).status, Status::Signed);
+    r.id
+}
+
+fn department_id(d: &Desk, a: &Akimat, akimat_app: i64) -> i64 {
+    let link = a.desk.akimat_link(akimat_app).unwrap().unwrap();
+    let pkg = link.package_message_id.unwrap();
+    d.store()
+        .read(|r| apps::by_external_id(r, &pkg))
+        .unwrap()
+        .expect("the department registered the package")
+        .id
+}
+
+fn decide_and_sign(o: &Dept, id: i64) {
+    let t = Target::id(id);
+    o.desk.assign(&o.head, t, o.executor.user_id, "Қарау").unwrap();
+    o.desk
+        .submit_draft(
+            &o.executor,
+            t,
+            &DecisionInput {
+                outcome: Outcome::Approve,
+                reason: String::new(),
+                reason_ru: String::new(),
+                ground: None,
+                values: json!({"amount": "15000"}).as_object().unwrap().clone(),
+                paper_lang: None,
+            },
+        )
+        .unwrap();
+    o.desk.sign(&o.head, t, &o.key, PIN).unwrap();
+}
+
+fn text_of(pdf: &[u8]) -> String {
+    let doc = mio_desk::documents::extract::load(pdf).unwrap();
+    mio_desk::documents::extract::page_texts(&doc).join("\n")
+}
+
+/// What the department sees of an application that came from the akimat.
+fn check_arrival(o: &Dept, a: &Akimat, akimat_app: i64, dept_app: i64) {
+    let ours = app(&a.desk, akimat_app);
+    let theirs = app(&o.desk, dept_app);
+    assert_eq!(theirs.channel, Channel::Akim);
+    assert_eq!(theirs.origin.as_deref(), Some(AKIMAT));
+    // The deadline runs from the akimat's acceptance, by the akim-channel term.
+    assert_eq!(theirs.accepted_at, ours.accepted_at);
+    assert_eq!(theirs.due_date, ours.due_date);
+    let link = o.desk.akimat_link(dept_app).unwrap().unwrap();
+    assert_eq!(link.akimat_number, ours.number);
+    assert_eq!(link.department_number.as_deref(), Some(theirs.number.as_str()));
+    // The signed cover letter is among its documents, with the scans.
+    let files = o.desk.store().read(|r| apps::attachments(r, dept_app)).unwrap();
+    let cover = files
+        .iter()
+        .find(|f| f.file_name.starts_with("cover-letter-"))
+        .expect("the cover letter arrived");
+    assert_eq!(cover.mime, "application/pdf");
+    assert_eq!(files.len(), scans(&a.desk, SERVICE).len() + 1);
+}
+
+#[test]
+fn the_akim_channel_uses_its_own_longer_term_and_the_akimats_letterhead() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let id = akimat_to_package(&a);
+    let ours = app(&a.desk, id);
+    // The same acceptance by the office channel's term would be due earlier (9 vs 14
+    // working days).
+    let cat = a.desk.catalog();
+    let svc = cat.service(SERVICE).unwrap();
+    let v = svc.latest_version();
+    assert_ne!(v.term_for(Channel::Akim), v.term_for(Channel::Office));
+    let accepted = a
+        .desk
+        .local(mio_desk::desk::parse_stamp(&ours.accepted_at).unwrap());
+    let due = mio_desk::domain::deadline::due(&a.desk.calendar(), v.term_for(Channel::Akim), accepted);
+    assert_eq!(ours.due_date, due.date.to_string());
+    // The receipt carries the akimat's letterhead.
+    let receipt = a
+        .desk
+        .document_pdf(&a.clerk, &ours.number, Some("receipt"), Langs::Both)
+        .unwrap();
+    let text = text_of(&receipt);
+    assert!(text.contains("Карасуского"), "{text}");
+    // The cover letter: from the akimat to the department, signed by the akim.
+    let cover = a
+        .desk
+        .document_pdf(&a.clerk, &ours.number, Some("cover_letter"), Langs::Both)
+        .unwrap();
+    let text = text_of(&cover);
+    for want in ["Кому", "Аксуского района", "Омаров Серік", "Аким сельского округа"] {
+        assert!(text.contains(want), "{want:?} not in the cover letter:\n{text}");
+    }
+    assert!(text.contains(ours.outgoing_number.as_deref().unwrap()), "{text}");
+}
+
+#[test]
+fn round_trip_by_exchange_packages_only() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let stick = tempfile::tempdir().unwrap();
+    let file = |n: &str| stick.path().join(n);
+    let id = akimat_to_package(&a);
+
+    // The akimat has no network: a package on the stick.
+    let e1 = a.desk.exchange_export(None, &file("a1.json")).unwrap();
+    assert_eq!((e1.to.as_str(), e1.seq, e1.messages), (DEPT, 1, 1));
+    o.clock.advance(Duration::days(3));
+    let i1 = o
+        .desk
+        .exchange_import(&std::fs::read(file("a1.json")).unwrap())
+        .unwrap();
+    assert_eq!((i1.applied, i1.duplicates, i1.rejected), (1, 0, 0));
+    let did = department_id(&o.desk, &a, id);
+    check_arrival(&o, &a, id, did);
+    // The same package again: nothing applied twice.
+    let again = o
+        .desk
+        .exchange_import(&std::fs::read(file("a1.json")).unwrap())
+        .unwrap_err();
+    assert_eq!(again.key(), "exchange-already");
+    assert!(again.message(Lang::Kk).contains("бұрын қолданылған"));
+
+    // The department works as usual; its notices and the signed result go back on the stick.
+    decide_and_sign(&o, did);
+    let d1 = o.desk.exchange_export(None, &file("d1.json")).unwrap();
+    assert_eq!((d1.to.as_str(), d1.seq), (AKIMAT, 1));
+    assert_eq!(d1.messages, 3, "received, in work, completed with the result");
+    let back = a
+        .desk
+        .exchange_import(&std::fs::read(file("d1.json")).unwrap())
+        .unwrap();
+    assert_eq!((back.applied, back.rejected), (3, 0));
+    // The department applied the akimat's package 1: the akimat counts it as delivered.
+    assert_eq!(back.acknowledged, 1);
+    let link = a.desk.akimat_link(id).unwrap().unwrap();
+    assert_eq!(link.department_status.as_deref(), Some("completed"));
+    assert_eq!(
+        link.department_number.as_deref(),
+        Some(app(&o.desk, did).number.as_str())
+    );
+    assert!(link.heard_at.is_some());
+    let result = a.desk.received_result(id).unwrap().unwrap();
+    assert_eq!(
+        o.desk.verify_pdf(&result).unwrap().is_valid(),
+        true,
+        "the department's signed result arrives intact"
+    );
+
+    // The handover at the akimat, with the same checks as at the department.
+    let t = Target::id(id);
+    assert!(a.desk.akimat_handover(&a.clerk, t, "123").is_err());
+    a.desk.akimat_handover(&a.clerk, t, CITIZEN).unwrap();
+    assert_eq!(app(&a.desk, id).status, Status::Issued);
+    let e2 = a.desk.exchange_export(None, &file("a2.json")).unwrap();
+    assert_eq!((e2.seq, e2.messages), (2, 1), "only the handover is still unconfirmed");
+    let i2 = o
+        .desk
+        .exchange_import(&std::fs::read(file("a2.json")).unwrap())
+        .unwrap();
+    assert_eq!(i2.applied, 1);
+    assert_eq!(i2.acknowledged, 3, "the akimat applied the department's notices");
+    let done = app(&o.desk, did);
+    assert_eq!(done.status, Status::Issued);
+    assert_eq!(done.collector_iin.as_deref(), Some(CITIZEN));
+    assert_eq!(o.desk.outbox_due(100).unwrap().len(), 0);
+}
+
+/// A package written by hand (for the hostile cases the program itself never writes).
+fn forged(from: &str, kind: &str, to: &str, seq: i64, ack: i64, key: &[u8]) -> Vec<u8> {
+    package::seal(
+        &Body {
+            format: package::FORMAT.into(),
+            version: package::VERSION,
+            from: Party {
+                code: from.into(),
+                kind: kind.into(),
+                name_kk: String::new(),
+                name_ru: String::new(),
+            },
+            to: to.into(),
+            seq,
+            ack,
+            created_at: "2026-11-16T05:00:00Z".into(),
+            messages: vec![],
+        },
+        key,
+    )
+    .unwrap()
+}
+
+fn refused(d: &Desk, bytes: &[u8]) -> (String, String, String) {
+    let e = d.exchange_import(bytes).unwrap_err();
+    (e.key(), e.message(Lang::Kk), e.message(Lang::Ru))
+}
+
+#[test]
+fn hostile_packages_are_refused_with_a_clear_message_and_nothing_applied() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let stick = tempfile::tempdir().unwrap();
+    let path = |n: &str| stick.path().join(n);
+    let id = akimat_to_package(&a);
+    a.desk.exchange_export(None, &path("a1.json")).unwrap();
+    let a1 = std::fs::read(path("a1.json")).unwrap();
+
+    // Cut short (the stick pulled out mid-copy).
+    let (k, kk, ru) = refused(&o.desk, &a1[..a1.len() * 2 / 3]);
+    assert_eq!(k, "exchange-damaged");
+    assert!(ru.contains("неполный") && kk.contains("толық емес"), "{ru} / {kk}");
+
+    // Edited: the applicant's ИИН changed inside the body, the signature kept.
+    let mut sealed: Value = serde_json::from_slice(&a1).unwrap();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let body = String::from_utf8(b64.decode(sealed["body"].as_str().unwrap()).unwrap()).unwrap();
+    assert!(body.contains(CITIZEN));
+    let body = body.replace(CITIZEN, "870612450326");
+    sealed["body"] = b64.encode(body.as_bytes()).into();
+    let (k, _, ru) = refused(&o.desk, &serde_json::to_vec(&sealed).unwrap());
+    assert_eq!(k, "exchange-edited");
+    assert!(ru.contains("изменен"), "{ru}");
+
+    // Addressed to another department.
+    let stranger = akimat("AK09", "0413", o.clock.clone());
+    akimat_to_package(&stranger);
+    stranger.desk.exchange_export(None, &path("x.json")).unwrap();
+    let (k, _, ru) = refused(&o.desk, &std::fs::read(path("x.json")).unwrap());
+    assert_eq!(k, "exchange-not-for-us");
+    assert!(ru.contains("0413") && ru.contains(DEPT), "{ru}");
+
+    // Nothing of the above was applied.
+    assert!(
+        o.desk
+            .store()
+            .read(|r| apps::by_external_id(
+                r,
+                &a.desk.akimat_link(id).unwrap().unwrap().package_message_id.unwrap()
+            ))
+            .unwrap()
+            .is_none()
+    );
+
+    // The real one, then the same akimat's code with another installation's key.
+    o.desk.exchange_import(&a1).unwrap();
+    let (k, _, ru) = refused(&o.desk, &forged(AKIMAT, "akimat", DEPT, 2, 0, &package::new_key()));
+    assert_eq!(k, "exchange-other-key");
+    assert!(ru.contains(AKIMAT), "{ru}");
+
+    // Older than what was applied: packages 2 and 3, applied 3 then 2.
+    a.desk.exchange_export(None, &path("a2.json")).unwrap();
+    a.desk.exchange_export(None, &path("a3.json")).unwrap();
+    o.desk
+        .exchange_import(&std::fs::read(path("a3.json")).unwrap())
+        .unwrap();
+    let (k, _, ru) = refused(&o.desk, &std::fs::read(path("a2.json")).unwrap());
+    assert_eq!(k, "exchange-older");
+    assert!(ru.contains('2') && ru.contains('3'), "{ru}");
+
+    // Out of order: it claims to answer a package of ours never written.
+    let (k, _, _) = refused(
+        &a.desk,
+        &forged(DEPT, "department", AKIMAT, 1, 7, &package::new_key()),
+    );
+    assert_eq!(k, "exchange-out-of-order");
+
+    // At the akimat: a package from another department.
+    let (k, kk, _) = refused(
+        &a.desk,
+        &forged("0413", "department", AKIMAT, 1, 0, &package::new_key()),
+    );
+    assert_eq!(k, "exchange-foreign-department");
+    assert!(kk.contains("0413"), "{kk}");
+
+    // An akimat cannot hand over before the result came.
+    let e = a
+        .desk
+        .akimat_handover(&a.clerk, Target::id(id), CITIZEN)
+        .unwrap_err();
+    assert_eq!(e.key(), "akimat-no-result");
+
+    // Only one application at the department, once.
+    let n = o
+        .desk
+        .store()
+        .read(|r| {
+            mio_desk::store::Db::query_one(r, "SELECT count(*) FROM applications", &[])?.get::<i64>(0)
+        })
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+async fn sync(desk: &Arc<Desk>, url: &str, token: &str) -> mio_desk::sync::engine::Report {
+    exchange(desk.clone(), &Client::new(url, token), &SyncOptions::default()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let gdir = tempfile::tempdir().unwrap();
+    let gdb = gdir.path().join("gateway.sqlite");
+    let dept_token = mio_desk::gateway::add_client(&gdb, DEPT).unwrap();
+    let akimat_token = mio_desk::gateway::add_client(&gdb, AKIMAT).unwrap();
+    let mut gw = net::Gateway::start(&gdb).await;
+    let proxy = net::Proxy::start(gw.addr).await;
+    let url = proxy.url();
+
+    // The gateway is away while the akim signs: the package waits in the outbox.
+    proxy.set_down(true);
+    let id = akimat_to_package(&a);
+    let r = sync(&a.desk, &url, &akimat_token).await;
+    assert_eq!(r.sent, 0);
+    assert!(r.retry_later >= 1, "{r:?}");
+    assert_eq!(a.desk.gateway_status().pending, 1);
+
+    // A day later the network is back: sent once, in order.
+    o.clock.advance(Duration::days(1));
+    proxy.set_down(false);
+    let r = sync(&a.desk, &url, &akimat_token).await;
+    assert_eq!(r.sent, 1, "{r:?}");
+    let r = sync(&o.desk, &url, &dept_token).await;
+    assert_eq!((r.received, r.applied, r.rejected), (1, 1, 0), "{r:?}");
+    let did = department_id(&o.desk, &a, id);
+    check_arrival(&o, &a, id, did);
+
+    // The department decides and signs; the gateway is down again while it sends.
+    decide_and_sign(&o, did);
+    proxy.set_down(true);
+    let r = sync(&o.desk, &url, &dept_token).await;
+    assert_eq!(r.sent, 0);
+    o.clock.advance(Duration::hours(2));
+    proxy.set_down(false);
+    let r = sync(&o.desk, &url, &dept_token).await;
+    assert_eq!(r.sent, 3, "{r:?}");
+    let r = sync(&a.desk, &url, &akimat_token).await;
+    assert_eq!((r.received, r.applied, r.rejected), (3, 3, 0), "{r:?}");
+    let link = a.desk.akimat_link(id).unwrap().unwrap();
+    assert_eq!(link.department_status.as_deref(), Some("completed"));
+    assert!(a.desk.received_result(id).unwrap().is_some());
+
+    // The handover travels back as "issued".
+    a.desk
+        .akimat_handover(&a.clerk, Target::id(id), CITIZEN)
+        .unwrap();
+    let r = sync(&a.desk, &url, &akimat_token).await;
+    assert_eq!(r.sent, 1, "{r:?}");
+    let r = sync(&o.desk, &url, &dept_token).await;
+    assert_eq!(r.applied, 1, "{r:?}");
+    assert_eq!(app(&o.desk, did).status, Status::Issued);
+    // Nothing twice: exchanging again changes nothing.
+    let r = sync(&o.desk, &url, &dept_token).await;
+    assert_eq!((r.received, r.sent), (0, 0), "{r:?}");
+    // The same messages by package as well (the stick arrives late): applied once.
+    let stick = tempfile::tempdir().unwrap();
+    let f = stick.path().join("late.json");
+    let e = a.desk.exchange_export(None, &f).unwrap();
+    assert_eq!(e.messages, 0, "the gateway delivered everything");
+    drop(proxy);
+    gw.stop().await;
+}
