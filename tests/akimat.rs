@@ -500,8 +500,17 @@ async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
     proxy.set_down(false);
     let r = sync(&a.desk, &url, &akimat_token).await;
     assert_eq!(r.sent, 1, "{r:?}");
+    // The operator sees the package waiting for the department, and the akimat heard from.
+    let st = gw.store().status().unwrap();
+    let of = |c: &str| st.iter().find(|s| s.client == c).unwrap().clone();
+    assert_eq!(of(DEPT).queue_depth, 1);
+    assert!(of(DEPT).oldest_undelivered.is_some());
+    assert!(of(DEPT).last_contact.is_none(), "the department has not polled yet");
+    assert!(of(AKIMAT).last_contact.is_some());
     let r = sync(&o.desk, &url, &dept_token).await;
     assert_eq!((r.received, r.applied, r.rejected), (1, 1, 0), "{r:?}");
+    let st = gw.store().status().unwrap();
+    assert_eq!(st.iter().find(|s| s.client == DEPT).unwrap().queue_depth, 0);
     let did = department_id(&o.desk, &a, id);
     check_arrival(&o, &a, id, did);
 

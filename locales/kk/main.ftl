@@ -383,3 +383,7 @@ cli-department-only-akimat = --department тек --kind akimat үшін көрс
 cli-bad-kind = «{ $value }» түрі белгісіз: department немесе akimat.
 cli-exchange-exported = { $file }: { $to } үшін { $seq }-пакет, { $messages } хабар.
 cli-exchange-imported = { $from } жіберген { $seq }-пакет: қолданылды { $applied }, бұрын келген { $duplicates }, қабылданбады { $rejected }.
+cli-gw-client = Клиент
+cli-gw-queue = Кезекте
+cli-gw-oldest = Ең ескі жеткізілмегені
+cli-gw-contact = Соңғы байланыс

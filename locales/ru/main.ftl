@@ -375,3 +375,7 @@ cli-department-only-akimat = --department указывается только п
 cli-bad-kind = Неизвестный вид «{ $value }»: department или akimat.
 cli-exchange-exported = { $file }: пакет { $seq } для { $to }, сообщений: { $messages }.
 cli-exchange-imported = Пакет { $seq } от { $from }: применено { $applied }, уже было { $duplicates }, отклонено { $rejected }.
+cli-gw-client = Клиент
+cli-gw-queue = В очереди
+cli-gw-oldest = Старейшее недоставленное
+cli-gw-contact = Последняя связь

@@ -161,6 +161,13 @@ pub enum GatewayCmd {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Per client: queue depth, oldest undelivered message, last contact.
+    Status {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a new access token for a client: an office code, `con-…` (a ЦОН) or `portal`.
     Token {
         #[arg(long)]
@@ -1375,6 +1382,35 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
     match g {
         GatewayCmd::Serve { listen, db } => {
             crate::gateway::run(listen, db)?;
+        }
+        GatewayCmd::Status { db, json } => {
+            if !db.exists() {
+                return Err(Failure(format!("{}: not found", db.display())));
+            }
+            let st = crate::store::gateway::GatewayStore::open(&db)
+                .and_then(|s| s.status())
+                .map_err(|e| Failure(e.to_string()))?;
+            if json {
+                json_out(&st)?;
+            } else {
+                let l = lang();
+                println!(
+                    "{:<16} {:>7}  {:<25} {}",
+                    tr(l, "cli-gw-client"),
+                    tr(l, "cli-gw-queue"),
+                    tr(l, "cli-gw-oldest"),
+                    tr(l, "cli-gw-contact")
+                );
+                for c in st {
+                    println!(
+                        "{:<16} {:>7}  {:<25} {}",
+                        c.client,
+                        c.queue_depth,
+                        c.oldest_undelivered.as_deref().unwrap_or("—"),
+                        c.last_contact.as_deref().unwrap_or("—")
+                    );
+                }
+            }
         }
         GatewayCmd::Token { db, client } => {
             let t = crate::gateway::add_client(&db, &client).map_err(|e| Failure(e.to_string()))?;

@@ -108,6 +108,15 @@ impl Desk {
             {
                 return Ok(paper);
             }
+        } else if want == "cover_letter" && self.akimat_link(app.id)?.is_some() {
+            // At the department: the akimat's own signed cover letter, as it arrived.
+            let files = self.store.read(|r| apps::attachments(r, app.id))?;
+            if let Some(f) = files
+                .iter()
+                .find(|f| f.checklist_item.is_none() && f.file_name.starts_with("cover-letter-"))
+            {
+                return Ok(self.attachments.get(&f.sha256)?);
+            }
         }
         let row = match want {
             "result" => {

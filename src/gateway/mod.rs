@@ -464,6 +464,7 @@ async fn messages_for(
     };
     let limit = q.limit.clamp(1, 500);
     let rows = with_store(s, move |st| {
+        st.touch(&name)?;
         if undelivered_only {
             st.pull(&name, q.after, limit)
         } else {

@@ -28,6 +28,18 @@ pub struct StoredMessage {
     pub error: Option<String>,
 }
 
+/// One client as `gateway status` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClientStatus {
+    pub client: String,
+    /// Messages routed to it and not yet acknowledged.
+    pub queue_depth: i64,
+    /// When the oldest of them reached the gateway.
+    pub oldest_undelivered: Option<String>,
+    /// When it last polled.
+    pub last_contact: Option<String>,
+}
+
 /// What happened to a sent message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Accept {
@@ -124,6 +136,37 @@ impl GatewayStore {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Records that `client` polled now (its last contact, for `gateway status`).
+    pub fn touch(&self, client: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO client_contact(client, last_contact_at) VALUES (?1, ?2)
+             ON CONFLICT(client) DO UPDATE SET last_contact_at = excluded.last_contact_at",
+            params![client, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Per client: how many messages wait for it, since when the oldest, and its last contact.
+    pub fn status(&self) -> Result<Vec<ClientStatus>> {
+        let mut st = self.conn.prepare(
+            "SELECT c.name,
+                    (SELECT count(*) FROM messages m WHERE m.route_id = c.name AND m.state = 'ON_DELIVERY'),
+                    (SELECT min(received_at) FROM messages m
+                      WHERE m.route_id = c.name AND m.state = 'ON_DELIVERY'),
+                    (SELECT last_contact_at FROM client_contact k WHERE k.client = c.name)
+             FROM clients c ORDER BY c.name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(ClientStatus {
+                client: r.get(0)?,
+                queue_depth: r.get(1)?,
+                oldest_undelivered: r.get(2)?,
+                last_contact: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
     pub fn client_exists(&self, name: &str) -> Result<bool> {
