@@ -130,6 +130,10 @@ impl Desk {
 
     /// The head assigns (or reassigns) the responsible executor with a resolution note.
     pub fn assign(&self, s: &Session, t: Target, executor_id: i64, resolution: &str) -> Result<()> {
+        if self.is_akimat() {
+            // At an akimat the akim's resolution names his responsible executor.
+            return self.akim_resolution(s, t, executor_id, resolution);
+        }
         self.store
             .write(|tx| self.assign_in(tx, s, t, executor_id, resolution))
     }
@@ -470,6 +474,10 @@ impl Desk {
     /// checking the collector's ИИН (the applicant, or a representative with a power of
     /// attorney, whose ИИН is recorded).
     pub fn issue(&self, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
+        if self.is_akimat() {
+            // The department's result, handed over at the akimat; the department hears of it.
+            return self.akimat_handover(s, t, collector_iin);
+        }
         self.store
             .write(|tx| self.issue_in(tx, s, t, collector_iin))
     }

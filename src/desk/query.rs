@@ -26,6 +26,9 @@ pub struct ApplicationView {
     pub executor: Option<String>,
     pub drafter: Option<String>,
     pub questionnaire: Option<(u8, u8)>,
+    /// An akim-channel application's other side: at the department the akimat that accepted
+    /// it; at the akimat the department's number, status as last heard, and the result.
+    pub akimat: Option<crate::store::akimat::Link>,
 }
 
 impl Desk {
@@ -140,7 +143,13 @@ impl Desk {
         };
         let questionnaire = apps::questionnaire_of(r, app.id)?;
         let time_left = self.time_left(&app.due_date, app.due_at.as_deref());
+        let akimat = if app.channel == Channel::Akim {
+            crate::store::akimat::link(r, app.id)?
+        } else {
+            None
+        };
         Ok(ApplicationView {
+            akimat,
             app,
             person,
             attachments,
@@ -178,10 +187,13 @@ impl Desk {
     }
 
     pub fn executors(&self, s: &Session) -> Result<Vec<(i64, String)>> {
-        self.require(s, &[Role::Head, Role::Registrar], "assign")?;
-        Ok(self
-            .store
-            .read(|r| people::users_with_role(r, Role::Executor))?)
+        self.require(s, &[Role::Head, Role::Registrar, Role::Akim], "assign")?;
+        let role = if self.is_akimat() {
+            Role::AkimExecutor
+        } else {
+            Role::Executor
+        };
+        Ok(self.store.read(|r| people::users_with_role(r, role))?)
     }
 
     /// The bytes of a scan, checked against its hash.

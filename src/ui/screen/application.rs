@@ -1550,7 +1550,15 @@ impl State {
             Some(Message::Print("receipt".into()))
         )]
         .spacing(theme::S);
-        if a.outgoing_number.is_some() {
+        // At an akimat its own signed paper is the cover letter; the result is the
+        // department's, once it came back.
+        let at_akimat = ctx.desk.is_akimat();
+        let result_here = if at_akimat {
+            v.akimat.as_ref().is_some_and(|l| l.result_sha256.is_some())
+        } else {
+            a.outgoing_number.is_some()
+        };
+        if result_here {
             docs = docs.push(w::secondary(
                 ctx.t("ui-print-result"),
                 Some(Message::Print("result".into())),
@@ -1569,6 +1577,52 @@ impl State {
             ));
         }
         left = left.push(docs);
+        if let Some(link) = &v.akimat {
+            left = left.push(w::gap(theme::S));
+            let line = if at_akimat {
+                let status = link
+                    .department_status
+                    .as_deref()
+                    .map(|s| ctx.t(&format!("public-status-{s}")))
+                    .unwrap_or_else(|| ctx.t("ui-akimat-not-heard"));
+                let heard = link
+                    .heard_at
+                    .as_deref()
+                    .and_then(|h| ctx.desk.local_stamp(h))
+                    .unwrap_or_else(|| "—".into());
+                ctx.ta(
+                    "ui-akimat-at-department",
+                    &[
+                        (
+                            "number",
+                            Arg::from(link.department_number.clone().unwrap_or("—".into())),
+                        ),
+                        ("status", Arg::from(status)),
+                        ("heard", Arg::from(heard)),
+                    ],
+                )
+            } else {
+                let name = if l == Lang::Kk {
+                    &link.akimat_name_kk
+                } else {
+                    &link.akimat_name_ru
+                };
+                let accepted = ctx
+                    .desk
+                    .local_stamp(&link.akimat_accepted_at)
+                    .unwrap_or_default();
+                ctx.ta(
+                    "ui-akimat-from",
+                    &[
+                        ("akimat", Arg::from(name.as_str())),
+                        ("number", Arg::from(link.akimat_number.as_str())),
+                        ("accepted", Arg::from(accepted)),
+                    ],
+                )
+            };
+            left = left.push(w::section(ctx.t("ui-akimat-section")));
+            left = left.push(text(line).size(theme::SMALL));
+        }
         // History.
         let mut history = column![w::section(ctx.t("ui-history"))].spacing(theme::XS);
         for h in &v.history {
