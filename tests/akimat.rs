@@ -122,7 +122,7 @@ struct Dept {
 }
 
 fn dept() -> Dept {
-    let o = dept();
+    let o = office();
     Dept {
         desk: Arc::new(o.desk),
         clock: o.clock,

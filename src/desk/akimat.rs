@@ -94,10 +94,6 @@ fn rank(status: Option<&str>) -> u8 {
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> DeskError {
-    DeskError::Store(StoreError::Corrupt(e.to_string()))
-}
-
 fn person_input(p: &crate::domain::person::Person) -> PersonInput {
     PersonInput {
         iin: p.iin.map(|i| i.as_string()),
