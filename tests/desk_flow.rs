@@ -1265,4 +1265,3 @@ on_both_backends!(
     name_search_pages_through_every_match_in_name_order,
     the_same_rules_check_a_decision_at_submit_and_at_sign,
 );
-

@@ -253,7 +253,9 @@ fn decision_args() -> Vec<&'static str> {
         "--field",
         "asp_housing=no",
         "--field",
-        "presented_to=по месту требования",
+        "presented_to.kk=талап ету орны бойынша",
+        "--field",
+        "presented_to.ru=по месту требования",
     ]
 }
 
@@ -619,4 +621,38 @@ fn a_one_pc_office_moves_to_the_server_and_proves_it() {
     let r = run(&pc3, Some(&db.url), &["move-to"], "");
     refused(&r);
     assert!(pc3.join("desk.sqlite").exists());
+    // A backup of the office on the server: the office proved whole, then pg_dump's archive.
+    let archive = root.path().join("office.dump");
+    let out = ok(run(
+        &pc2,
+        None,
+        &["backup", "--out", archive.to_str().unwrap()],
+        "",
+    ));
+    let bytes = std::fs::read(&archive).unwrap();
+    assert!(bytes.starts_with(b"PGDMP"), "{out:#?}");
+    // One byte of a stored scan changed on the server: the backup says which, writes nothing.
+    let sha: String = {
+        let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        let r = c
+            .query_one(
+                "UPDATE blob_chunks SET data = set_byte(data, 0, 255 - get_byte(data, 0))
+                 WHERE (sha256, kind, n) = (SELECT sha256, kind, n FROM blob_chunks
+                                            WHERE kind = 'attachment' ORDER BY sha256 LIMIT 1)
+                 RETURNING sha256::text",
+                &[],
+            )
+            .unwrap();
+        r.get(0)
+    };
+    let second = root.path().join("office-2.dump");
+    let r = run(
+        &pc2,
+        None,
+        &["backup", "--out", second.to_str().unwrap()],
+        "",
+    );
+    refused(&r);
+    assert!(r.stderr.contains(&sha), "{r:#?}");
+    assert!(!second.exists());
 }

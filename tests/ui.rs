@@ -66,14 +66,20 @@ fn settings() -> iced::Settings {
     }
 }
 
-/// One office and one window on it, driven like a user drives it.
-struct Ui {
+/// A window, driven like a user drives it: the runtime its tasks run on and the size it is
+/// drawn at.
+struct Win {
     rt: tokio::runtime::Runtime,
     app: App,
+    size: Size,
+}
+
+/// One office and one window on it, driven like a user drives it.
+struct Ui {
+    win: Win,
     desk: Arc<Desk>,
     clock: Arc<ManualClock>,
     fake: Fake,
-    size: Size,
     admin: Session,
     registrar: Session,
     head: Session,
@@ -81,42 +87,34 @@ struct Ui {
     dir: tempfile::TempDir,
 }
 
-impl Ui {
-    fn new() -> Ui {
-        let common::Office {
-            dir,
-            desk,
-            clock,
-            admin,
-            registrar,
-            head,
-            executor,
-            ..
-        } = common::office();
-        let desk = Arc::new(desk);
-        let fake = Fake::default();
+impl std::ops::Deref for Ui {
+    type Target = Win;
+    fn deref(&self) -> &Win {
+        &self.win
+    }
+}
+
+impl std::ops::DerefMut for Ui {
+    fn deref_mut(&mut self) -> &mut Win {
+        &mut self.win
+    }
+}
+
+impl Win {
+    /// A window on `app`, with the tasks its start returned run to the end.
+    fn new(app: App, task: Task<Message>) -> Win {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let (app, task) =
-            App::with_desk(desk.data_dir().clone(), desk.clone(), Platform::fake(&fake));
-        let mut ui = Ui {
+        let mut win = Win {
             rt,
             app,
-            desk,
-            clock,
-            fake,
             size: TALL,
-            admin,
-            registrar,
-            head,
-            executor,
-            dir,
         };
-        ui.run(task);
-        ui
+        win.run(task);
+        win
     }
 
     /// Sends a message to the window and runs every task it returns, to the end.
@@ -349,6 +347,47 @@ impl Ui {
         assert!(self.app.session().is_none());
     }
 
+    /// Compares the window at 1366×768 with its baseline in `tests/snapshots/`.
+    #[track_caller]
+    fn snapshot(&mut self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+        let snap = {
+            let mut sim = Simulator::with_size(settings(), WINDOW, self.app.view());
+            sim.snapshot(&theme::theme()).unwrap()
+        };
+        check_snapshot(&snap, &dir, name);
+    }
+}
+
+impl Ui {
+    fn new() -> Ui {
+        let common::Office {
+            dir,
+            desk,
+            clock,
+            admin,
+            registrar,
+            head,
+            executor,
+            ..
+        } = common::office();
+        let desk = Arc::new(desk);
+        let fake = Fake::default();
+        let (app, task) =
+            App::with_desk(desk.data_dir().clone(), desk.clone(), Platform::fake(&fake));
+        Ui {
+            win: Win::new(app, task),
+            desk,
+            clock,
+            fake,
+            admin,
+            registrar,
+            head,
+            executor,
+            dir,
+        }
+    }
+
     /// A scan file the fake file dialog returns.
     fn scan_file(&self, name: &str) -> PathBuf {
         let p = self.dir.path().join(name);
@@ -362,17 +401,6 @@ impl Ui {
             .unwrap()
             .app
             .status
-    }
-
-    /// Compares the window at 1366×768 with its baseline in `tests/snapshots/`.
-    #[track_caller]
-    fn snapshot(&mut self, name: &str) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-        let snap = {
-            let mut sim = Simulator::with_size(settings(), WINDOW, self.app.view());
-            sim.snapshot(&theme::theme()).unwrap()
-        };
-        check_snapshot(&snap, &dir, name);
     }
 }
 
@@ -1323,4 +1351,230 @@ in_both_languages!(
     idle_lock,
     idle_lock_keeps_the_form_in_kazakh,
     idle_lock_keeps_the_form_in_russian
+);
+
+// ---------------------------------------------------------------------------------------
+// An office on the office server: first run with *Test connection*, a second PC joining,
+// and the live queue.
+
+/// The parts of a test database's address, as the first-run form asks for them.
+fn server_parts(url: &str) -> (String, String, String, String) {
+    let cfg: postgres::Config = url.parse().unwrap();
+    let host = match &cfg.get_hosts()[0] {
+        postgres::config::Host::Tcp(h) => h.clone(),
+        other => panic!("the test server is not on TCP: {other:?}"),
+    };
+    (
+        host,
+        cfg.get_ports().first().copied().unwrap_or(5432).to_string(),
+        cfg.get_dbname().unwrap().to_string(),
+        cfg.get_user().unwrap().to_string(),
+    )
+}
+
+/// Fills the first-run form's server part (database `db`) and presses *Test connection*.
+fn test_connection(w: &mut Win, lang: Lang, url: &str, db: &str) {
+    let (host, port, _, user) = server_parts(url);
+    w.retype("fr-db-host", &host);
+    w.retype("fr-db-port", &port);
+    w.retype("fr-db-name", db);
+    w.retype("fr-db-user", &user);
+    w.click(k(lang, "Қосылуды тексеру", "Проверить подключение"));
+}
+
+fn office_server_first_run(lang: Lang) {
+    let Some(db) = mio_desk::store::testing::TestDb::empty() else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let fake = Fake::default();
+    let boot = |pc: &str| {
+        let (app, task) = App::boot(
+            mio_desk::desk::DataDir::new(root.path().join(pc)),
+            Platform::fake(&fake),
+        );
+        let mut w = Win::new(app, task);
+        w.click(&mio_desk::i18n::lang_name(lang));
+        w.click(k(lang, "Бөлімнің серверінде", "На сервере отдела"));
+        w
+    };
+    // PC 01 sets the office up on the server. A database name that is not there first.
+    let mut pc1 = boot("pc01");
+    test_connection(&mut pc1, lang, &db.url, "no_such_office_db");
+    pc1.assert_sees_part(k(
+        lang,
+        "Кеңсе серверінде мұндай дерекқор жоқ",
+        "На сервере отдела нет такой базы данных",
+    ));
+    // Nothing is asked about the office before the server answers.
+    pc1.assert_not_sees(k(lang, "Бөлім", "Отдел"));
+    test_connection(&mut pc1, lang, &db.url, &db.name);
+    pc1.assert_sees_part(k(lang, "дерекқор бос", "база пуста"));
+    pc1.type_in("fr-code", "0412");
+    pc1.type_in("fr-ws", "01");
+    pc1.type_in("fr-kk", "Ақсу ауданының бөлімі");
+    pc1.type_in("fr-ru", "Отдел Аксуского района");
+    pc1.type_in("fr-iin", ADMIN);
+    pc1.type_in("fr-name", "Сейітова Жанар");
+    pc1.type_in("fr-pass", PASSWORD);
+    pc1.type_in("fr-repeat", PASSWORD);
+    pc1.click(k(lang, "Баптау", "Настроить"));
+    assert!(
+        matches!(pc1.app.screen(), mio_desk::ui::app::Screen::Login(_)),
+        "{:#?}",
+        pc1.texts()
+    );
+    let toml = std::fs::read_to_string(root.path().join("pc01/server.toml")).unwrap();
+    assert!(toml.contains(&db.name) && toml.contains("\"01\""), "{toml}");
+    // PC 02 finds the office there and joins it; the taken code 01 is refused by name.
+    let mut pc2 = boot("pc02");
+    test_connection(&mut pc2, lang, &db.url, &db.name);
+    pc2.assert_sees_part("0412");
+    pc2.type_in("fr-ws", "01");
+    let join = k(lang, "Осы компьютерді қосу", "Подключить этот компьютер");
+    pc2.click(join);
+    pc2.assert_sees_part(k(
+        lang,
+        "01 жұмыс орнының коды",
+        "Код рабочего места 01 уже занят",
+    ));
+    pc2.retype("fr-ws", "02");
+    pc2.click(join);
+    assert!(
+        matches!(pc2.app.screen(), mio_desk::ui::app::Screen::Login(_)),
+        "{:#?}",
+        pc2.texts()
+    );
+    // The admin made on PC 01 logs in on PC 02: one office, one set of users.
+    pc2.login(ADMIN, lang);
+}
+
+in_both_languages!(
+    office_server_first_run,
+    office_server_first_run_and_join_in_kazakh,
+    office_server_first_run_and_join_in_russian
+);
+
+/// Waits (up to `limit`) for the listener to pass on an event `want` accepts; the events heard
+/// on the way are returned with it, in order.
+fn hear(
+    rx: &std::sync::mpsc::Receiver<mio_desk::store::live::Event>,
+    limit: std::time::Duration,
+    want: impl Fn(&mio_desk::store::live::Event) -> bool,
+) -> Vec<mio_desk::store::live::Event> {
+    let start = std::time::Instant::now();
+    let mut heard = Vec::new();
+    while start.elapsed() < limit {
+        if let Ok(e) = rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            if mio_desk::store::live::is_keepalive(&e) {
+                continue;
+            }
+            let done = want(&e);
+            heard.push(e);
+            if done {
+                return heard;
+            }
+        }
+    }
+    panic!("not heard within {limit:?}; heard {heard:#?}");
+}
+
+fn live_queue(lang: Lang) {
+    use mio_desk::store::live::Event;
+    // PC 02 is the test office (tests/common) on the server; PC 03 joins it and shows its
+    // queue to the registrar.
+    let Some(o) = common::office_on(common::Backend::Postgres) else {
+        return;
+    };
+    let url = o.db.as_ref().unwrap().url.clone();
+    let pc3_dir = tempfile::tempdir().unwrap();
+    let pc3 = Arc::new(
+        Desk::join(
+            mio_desk::desk::DataDir::new(pc3_dir.path())
+                .with_database(&url)
+                .unwrap(),
+            "03",
+            o.clock.clone(),
+            mio_desk::desk::Options {
+                fast_password_hashing: true,
+            },
+        )
+        .unwrap(),
+    );
+    let rx = pc3.listen().expect("an office on the server listens");
+    hear(&rx, std::time::Duration::from_secs(10), |e| {
+        *e == Event::Connected
+    });
+    let fake = Fake::default();
+    let (app, task) = App::with_desk(pc3.data_dir().clone(), pc3.clone(), Platform::fake(&fake));
+    let mut w = Win::new(app, task);
+    w.login(REGISTRAR, lang);
+    // PC 02 registers; PC 03 hears it within a second and its queue shows it, marked new.
+    let started = std::time::Instant::now();
+    let r = o
+        .desk
+        .register(
+            Some(&o.registrar),
+            common::registration(
+                &o,
+                "unemployed_certificate",
+                mio_desk::domain::model::Channel::Office,
+                APPLICANT,
+                common::unemployed_intake(),
+            ),
+        )
+        .unwrap();
+    let heard = hear(
+        &rx,
+        std::time::Duration::from_secs(1),
+        |e| matches!(e, Event::Changed(n) if n.app == Some(r.id)),
+    );
+    let delay = started.elapsed();
+    assert!(delay < std::time::Duration::from_secs(1), "{delay:?}");
+    for e in heard {
+        w.send(Message::Live(e));
+    }
+    assert!(w.app.new_apps().contains(&r.id));
+    w.assert_sees(&r.number);
+    w.assert_sees("●");
+    // Opening it clears the mark.
+    w.click(&r.number);
+    assert!(!w.app.new_apps().contains(&r.id));
+    // The server drops PC 03's listening connection (as when it restarts): the window says
+    // the server is away, and stops saying so when the listener is back by itself.
+    {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+            &[],
+        )
+        .unwrap();
+    }
+    let away = k(
+        lang,
+        "Бөлімнің сервері қолжетімсіз",
+        "Сервер отдела недоступен",
+    );
+    for e in hear(&rx, std::time::Duration::from_secs(10), |e| {
+        matches!(e, Event::Lost(_))
+    }) {
+        w.send(Message::Live(e));
+    }
+    assert!(w.app.server_away().is_some());
+    w.assert_sees_part(away);
+    for e in hear(&rx, std::time::Duration::from_secs(30), |e| {
+        *e == Event::Connected
+    }) {
+        w.send(Message::Live(e));
+    }
+    assert!(w.app.server_away().is_none());
+    let all = w.texts();
+    assert!(!all.iter().any(|t| t.contains(away)), "{all:#?}");
+}
+
+in_both_languages!(
+    live_queue,
+    the_queue_shows_another_pcs_application_at_once_in_kazakh,
+    the_queue_shows_another_pcs_application_at_once_in_russian
 );

@@ -137,6 +137,13 @@ field-term = Мерзім
 field-missing_reason = Құжаттардың жоқ болу себебі
 field-office_code = Бөлім коды
 field-workstation = Жұмыс орнының коды
+field-db_host = Сервер (мекенжайы)
+field-db_port = Порт
+field-db_name = Дерекқор
+field-db_user = Дерекқор пайдаланушысы
+field-db_password = Дерекқор құпиясөзі
+# unverified: «орталық сертификаты» for the server's certificate authority
+field-db_tls_root = Сервердің куәландырушы орталығының сертификаты (PEM), TLS үшін
 field-office_name_kk = Бөлімнің қазақша атауы
 field-office_name_ru = Бөлімнің орысша атауы
 field-service = Қызмет
@@ -225,6 +232,10 @@ error-calendar = Күнтізбе файлында қате: { $detail }
 error-duplicate-user = ЖСН-і { $iin } пайдаланушы бар.
 error-document = Құжатты жасау мүмкін болмады: { $detail }
 error-backup = Сақтық көшірме: { $detail }
+error-backup-audit-broken = Сақтық көшірме жазылмады: бөлімнің аудит журналы тексеруден өтпейді ({ $detail }). Әкімшіге хабарлаңыз.
+error-backup-blob-damaged = Сақтық көшірме жазылмады: бөлім серверіндегі файл бүлінген ({ $detail }).
+error-backup-stopped = Сақтық көшірме жазылмады: пайдаланушы тоқтатты.
+error-restore-on-server = Бұл компьютер бөлімнің серверімен жұмыс істейді: дерекқор серверде pg_restore командасымен бос дерекқорға қалпына келтіріледі (README қараңыз), осы компьютердің қалтасына емес. { $detail } файлы пайдаланылмады.
 error-store = Дерекқор қатесі: { $detail }
 
 ## ЭЦҚ (seed 001 L112–L114)

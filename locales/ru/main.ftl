@@ -136,6 +136,12 @@ field-term = Срок
 field-missing_reason = Причина отсутствия документов
 field-office_code = Код отдела
 field-workstation = Код рабочего места
+field-db_host = Сервер (адрес)
+field-db_port = Порт
+field-db_name = База данных
+field-db_user = Пользователь базы
+field-db_password = Пароль базы
+field-db_tls_root = Сертификат центра сервера (PEM) для TLS
 field-office_name_kk = Наименование отдела на казахском языке
 field-office_name_ru = Наименование отдела на русском языке
 field-service = Услуга
@@ -223,6 +229,10 @@ error-calendar = Ошибка в файле календаря: { $detail }
 error-duplicate-user = Пользователь с ИИН { $iin } уже существует.
 error-document = Не удалось сформировать документ: { $detail }
 error-backup = Резервная копия: { $detail }
+error-backup-audit-broken = Резервная копия не записана: журнал аудита отдела не проходит проверку ({ $detail }). Сообщите администратору.
+error-backup-blob-damaged = Резервная копия не записана: файл на сервере отдела поврежден ({ $detail }).
+error-backup-stopped = Резервная копия не записана: остановлено пользователем.
+error-restore-on-server = Этот компьютер работает с сервером отдела: база восстанавливается на сервере командой pg_restore в пустую базу (см. README), а не в папку этого компьютера. Файл { $detail } не использован.
 error-store = Ошибка базы данных: { $detail }
 
 ## ЭЦП (seed 001 L112–L114)

@@ -81,10 +81,11 @@ pub enum ActCmd {
         number: String,
         #[arg(long, conflicts_with = "refuse")]
         approve: bool,
-        /// Refuse, on this ground (the ground's code or, for now, its words).
+        /// Refuse, on this ground (its code, as `catalog show CODE` lists the grounds).
         #[arg(long)]
         refuse: Option<String>,
-        /// A field of the decision form, KEY=VALUE.
+        /// A field of the decision form, KEY=VALUE; a text printed in both languages as
+        /// KEY.kk=… and KEY.ru=….
         #[arg(long = "field")]
         fields: Vec<String>,
     },
@@ -176,6 +177,17 @@ fn form_values(
         let Some((k, v)) = p.split_once('=') else {
             return Err(bad(l, "cli-bad-field", p));
         };
+        // A text printed on a paper in both languages: `KEY.kk=…` and `KEY.ru=…`.
+        if let Some((key, lang @ ("kk" | "ru"))) = k.rsplit_once('.') {
+            let entry = out
+                .entry(key.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(both) = entry else {
+                return Err(bad(l, "cli-bad-field", p));
+            };
+            both.insert(lang.to_string(), Value::String(v.to_string()));
+            continue;
+        }
         let kind = svc.fields.iter().find(|f| f.key == k).map(|f| f.kind);
         let value = match kind {
             Some(FieldKind::Table) => {

@@ -133,6 +133,9 @@ impl Desk {
         if let Some(s) = s {
             self.require(s, &[crate::domain::model::Role::Admin], "backup")?;
         }
+        if self.store.backend() == crate::store::Backend::Postgres {
+            return self.backup_server(s, out, progress);
+        }
         fs::create_dir_all(self.dir.backups()).map_err(io)?;
         let snapshot = self
             .dir
@@ -321,6 +324,13 @@ fn check_staged(staging: &Path) -> Result<()> {
 /// Restores a data directory from a backup. Nothing is replaced unless the whole archive
 /// checks out; the previous directory is kept as `<dir>.before-restore-<time>`.
 pub fn restore(dir: &DataDir, from: &Path) -> Result<Report> {
+    if matches!(dir.location()?, crate::store::Location::Postgres(_)) {
+        // The office's data are on the server, not in this folder.
+        return Err(DeskError::BackupRefused {
+            key: "restore-on-server",
+            detail: from.display().to_string(),
+        });
+    }
     let root = &dir.root;
     let parent = root
         .parent()

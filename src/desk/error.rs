@@ -60,6 +60,10 @@ pub enum DeskError {
     Document(String),
     #[error("backup: {0}")]
     Backup(String),
+    /// A backup or restore refused for a reason with its own message (`error-{key}`), with
+    /// the detail it names (a file, a hash).
+    #[error("backup refused ({key}): {detail}")]
+    BackupRefused { key: &'static str, detail: String },
     /// The office server could not be used (away, wrong password, not ours, too new…).
     #[error(transparent)]
     Server(crate::store::ServerProblem),
@@ -202,6 +206,7 @@ impl DeskError {
             DeskError::Signature(e) => format!("signature-{}", e.key()),
             DeskError::Document(_) => "document".into(),
             DeskError::Backup(_) => "backup".into(),
+            DeskError::BackupRefused { key, .. } => (*key).into(),
             DeskError::Server(p) => p.key().into(),
             DeskError::WorkstationTaken(_) => "workstation-taken".into(),
             DeskError::OfficeOnServer(_) => "office-on-server".into(),
@@ -356,6 +361,11 @@ impl DeskError {
                 tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))])
             }
             DeskError::Backup(m) => tra(lang, "error-backup", &[("detail", Arg::from(m.as_str()))]),
+            DeskError::BackupRefused { key, detail } => tra(
+                lang,
+                &format!("error-{key}"),
+                &[("detail", Arg::from(detail.as_str()))],
+            ),
             DeskError::Server(p) => server_message(lang, p),
             DeskError::WorkstationTaken(w) => tra(
                 lang,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod demo;
 pub mod exchange;
+mod server_backup;
 
 pub mod error;
 pub mod flow;
@@ -397,6 +398,23 @@ impl Desk {
         let desk = Desk::open(dir, clock, options)?;
         desk.ensure_ca()?;
         Ok(desk)
+    }
+
+    /// Where the office's database lives: this PC's SQLite file or the office server.
+    pub fn backend(&self) -> crate::store::Backend {
+        self.store.backend()
+    }
+
+    /// The other PCs' change notices, as they commit (an office on the server only).
+    pub fn listen(&self) -> Option<std::sync::mpsc::Receiver<crate::store::live::Event>> {
+        self.store.listen()
+    }
+
+    /// *Test connection* of the first-run screen: what is on the office server at `url`,
+    /// changing nothing there (an empty database, or the office this PC can join).
+    pub fn probe_server(url: &str) -> Result<crate::store::pg::Probe> {
+        let target = crate::store::pg::parse_target(url).map_err(StoreError::from)?;
+        Ok(crate::store::pg::probe(&target)?)
     }
 
     /// Adds this PC to an office whose database is on the office server, as workstation `ws`

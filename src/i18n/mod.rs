@@ -309,6 +309,15 @@ mod tests {
         for k in ["short", "iin", "repeated", "letters-digits", "same"] {
             want.push(format!("error-weak-password-{k}"));
         }
+        // `DeskError::BackupRefused` keys.
+        for k in [
+            "backup-audit-broken",
+            "backup-blob-damaged",
+            "backup-stopped",
+            "restore-on-server",
+        ] {
+            want.push(format!("error-{k}"));
+        }
         for k in [
             "missing",
             "not-a-number",

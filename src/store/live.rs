@@ -127,6 +127,11 @@ impl Notice {
     }
 }
 
+/// The listener's "still here?" beat, which says nothing changed.
+pub fn is_keepalive(e: &Event) -> bool {
+    matches!(e, Event::Changed(n) if n.is_idle())
+}
+
 /// Everything heard since the last call, without waiting; `None` once the listener stopped.
 pub fn drain(rx: &Receiver<Event>) -> Option<Vec<Event>> {
     let mut out = Vec::new();

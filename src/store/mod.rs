@@ -335,6 +335,23 @@ impl Store {
         }
     }
 
+    /// The office server this store is on (`None` for a SQLite file).
+    pub fn target(&self) -> Option<&pg::Target> {
+        match &self.inner {
+            Inner::Lite { .. } => None,
+            Inner::Pg { pool } => Some(&pool.target),
+        }
+    }
+
+    /// Starts listening to the other PCs' change notices (`None` for a one-PC office on
+    /// SQLite, which has no other PCs to hear).
+    pub fn listen(&self) -> Option<std::sync::mpsc::Receiver<live::Event>> {
+        match &self.inner {
+            Inner::Lite { .. } => None,
+            Inner::Pg { pool } => Some(live::listen(&pool.target)),
+        }
+    }
+
     /// The SQLite file (`None` on the office server).
     pub fn sqlite_path(&self) -> Option<&Path> {
         match &self.inner {

@@ -410,6 +410,50 @@ pub fn parse_target(url: &str) -> std::result::Result<Target, ServerProblem> {
     })
 }
 
+/// The address of an office server from the parts the first-run form asks for (user and
+/// password may hold any character; TLS checks the server against the CA file given).
+pub fn server_url(
+    host: &str,
+    port: u16,
+    database: &str,
+    user: &str,
+    password: &str,
+    tls_root: Option<&str>,
+) -> String {
+    let cred = if password.is_empty() {
+        percent_encode(user)
+    } else {
+        format!("{}:{}", percent_encode(user), percent_encode(password))
+    };
+    let host = host.trim();
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let mut url = format!(
+        "postgres://{cred}@{host}:{port}/{}",
+        percent_encode(database.trim())
+    );
+    if let Some(root) = tls_root {
+        url.push_str("?sslmode=verify-full&sslrootcert=");
+        url.push_str(&percent_encode(root.trim()));
+    }
+    url
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -584,6 +628,94 @@ pub(crate) fn found_version(client: &mut Client) -> Result<Option<i64>> {
     Ok(Some(v))
 }
 
+/// Writes the office server's database to `out` with PostgreSQL's `pg_dump` (custom format,
+/// for `pg_restore`), through a `.partial` file renamed when complete; its size.
+pub fn dump(store: &super::Store, out: &std::path::Path) -> Result<u64> {
+    let Some(target) = store.target() else {
+        return Err(StoreError::Sqlite("not an office server database".into()));
+    };
+    let partial = out.with_extension("partial");
+    let run = std::process::Command::new("pg_dump")
+        .arg("--format=custom")
+        .arg("--no-owner")
+        .arg("--file")
+        .arg(&partial)
+        .arg("--dbname")
+        .arg(&target.url)
+        .stdin(std::process::Stdio::null())
+        .output();
+    let o = match run {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::Io(std::io::Error::new(
+                e.kind(),
+                "pg_dump is not installed on this PC (Debian: apt install postgresql-client)",
+            )));
+        }
+        Err(e) => return Err(StoreError::Io(e)),
+    };
+    if !o.status.success() {
+        let _ = std::fs::remove_file(&partial);
+        return Err(StoreError::Io(std::io::Error::other(format!(
+            "pg_dump: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        ))));
+    }
+    std::fs::File::open(&partial)?.sync_all()?;
+    std::fs::rename(&partial, out)?;
+    Ok(std::fs::metadata(out)?.len())
+}
+
+/// What is on the office server, as *Test connection* reports it before anything is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// An empty database (or one set up with no office yet): a new office can start here.
+    Empty,
+    /// An office is there; this PC can join it with a workstation code not yet taken.
+    Office {
+        code: String,
+        name_kk: String,
+        name_ru: String,
+        /// The workstation codes already taken.
+        workstations: Vec<String>,
+    },
+}
+
+/// Connects and looks, changing nothing: the server's answer, whether the database is ours,
+/// its schema version against this program's, and the office in it.
+pub fn probe(target: &Target) -> Result<Probe> {
+    let mut client = target.connect()?;
+    let known = migrations().len() as i64;
+    let found = found_version(&mut client)?.ok_or(StoreError::Server(ServerProblem::NotOurs))?;
+    if found > known {
+        return Err(StoreError::Server(ServerProblem::TooNew { found, known }));
+    }
+    if found == 0 {
+        return Ok(Probe::Empty);
+    }
+    let office = client
+        .query_opt(
+            "SELECT code::text, name_kk::text, name_ru::text FROM office",
+            &[],
+        )
+        .map_err(error)?;
+    let Some(o) = office else {
+        return Ok(Probe::Empty);
+    };
+    let workstations = client
+        .query("SELECT code::text FROM workstations ORDER BY code", &[])
+        .map_err(error)?
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    Ok(Probe::Office {
+        code: o.get(0),
+        name_kk: o.get(1),
+        name_ru: o.get(2),
+        workstations,
+    })
+}
+
 fn migrate_locked(client: &mut Client) -> Result<()> {
     let all = migrations();
     let known = all.len() as i64;
@@ -627,6 +759,27 @@ fn migrate_locked(client: &mut Client) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_run_form_makes_an_address_that_parses_back() {
+        let url = server_url("10.0.0.5", 5433, "office 0412", "mio", "p@ss:w/rd?&", None);
+        assert_eq!(
+            url,
+            "postgres://mio:p%40ss%3Aw%2Frd%3F%26@10.0.0.5:5433/office%200412"
+        );
+        let t = parse_target(&url).unwrap();
+        assert_eq!(t.config.get_password(), Some(&b"p@ss:w/rd?&"[..]));
+        assert_eq!(t.config.get_user(), Some("mio"));
+        assert_eq!(t.dbname(), "office 0412");
+        assert_eq!(t.config.get_ports(), [5433]);
+        // TLS needs the CA file, and a missing one is named.
+        let tls = server_url("srv", 5432, "office", "mio", "", Some("/nowhere/ca.pem"));
+        assert!(tls.ends_with("?sslmode=verify-full&sslrootcert=%2Fnowhere%2Fca.pem"));
+        match parse_target(&tls) {
+            Err(ServerProblem::BadUrl(d)) => assert!(d.contains("/nowhere/ca.pem"), "{d}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn addresses_are_checked_and_passwords_masked() {

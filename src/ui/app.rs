@@ -93,6 +93,11 @@ pub enum Message {
     /// Ask the sync engine to run now.
     SyncNow,
     Synced(Result<String, String>),
+    /// What the office server's change notices say (several PCs on one database): another PC
+    /// changed an application, or the server went away or came back.
+    Live(crate::store::live::Event),
+    /// Refresh the screen after a burst of change notices (one refresh per burst).
+    LiveRefresh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +137,12 @@ pub struct App {
     /// The last key press or click, by the desk's clock (the idle lock counts from it).
     last_activity: DateTime<Utc>,
     gateway: GatewayLine,
+    /// The office server cannot be reached: since when (the window says so and keeps retrying).
+    server_away: Option<DateTime<Utc>>,
+    /// Applications another PC changed since this user last opened them (marked in the queues).
+    new_apps: std::collections::BTreeSet<i64>,
+    /// A refresh after change notices is on its way.
+    live_pending: bool,
 }
 
 impl App {
@@ -170,6 +181,9 @@ impl App {
             parked: None,
             last_activity: Utc::now(),
             gateway: GatewayLine::default(),
+            server_away: None,
+            new_apps: Default::default(),
+            live_pending: false,
         }
     }
 
@@ -202,6 +216,16 @@ impl App {
         self.session.as_ref()
     }
 
+    /// Since when the office server has been out of reach, if it is.
+    pub fn server_away(&self) -> Option<DateTime<Utc>> {
+        self.server_away
+    }
+
+    /// Applications another PC changed that this user has not opened since.
+    pub fn new_apps(&self) -> &std::collections::BTreeSet<i64> {
+        &self.new_apps
+    }
+
     /// The screen on show (tests inspect it).
     pub fn screen(&self) -> &Screen {
         &self.screen
@@ -228,6 +252,12 @@ impl App {
                 use futures::StreamExt;
                 crate::sync::background(h.0.clone()).map(|r| Message::Synced(r.map(|x| x.line())))
             }));
+        }
+        // With the office on the server, the other PCs' changes arrive as they commit.
+        if let Some(d) = &self.desk
+            && d.backend() == crate::store::Backend::Postgres
+        {
+            subs.push(Subscription::run_with(LiveHandle(d.clone()), live_events));
         }
         Subscription::batch(subs)
     }
@@ -264,7 +294,8 @@ impl App {
         };
         match nav {
             Nav::Queues => {
-                let (s, t) = queues::State::new(&ctx);
+                let (mut s, t) = queues::State::new(&ctx);
+                s.new = self.new_apps.clone();
                 self.screen = Screen::Queues(s);
                 t.map(Message::Queues)
             }
@@ -299,6 +330,7 @@ impl App {
                 Task::batch([t.map(Message::GatewayView), self.refresh_gateway()])
             }
             Nav::Application(id) => {
+                self.new_apps.remove(&id);
                 let (s, t) = application::State::new(&ctx, id);
                 self.screen = Screen::Application(Box::new(s));
                 t.map(Message::Application)
@@ -377,6 +409,46 @@ impl App {
                     _ => Task::none(),
                 };
                 Task::batch([gw, screen])
+            }
+            Message::Live(e) => {
+                use crate::store::live::Event;
+                match e {
+                    Event::Lost(_) => {
+                        if self.server_away.is_none() {
+                            self.server_away = Some(self.now());
+                        }
+                        Task::none()
+                    }
+                    Event::Connected => {
+                        // Back: what changed meanwhile is read again.
+                        if self.server_away.take().is_some() {
+                            self.refresh_live()
+                        } else {
+                            Task::none()
+                        }
+                    }
+                    Event::Changed(n) => {
+                        let mine = self.desk.as_ref().map(|d| d.office().workstation.clone());
+                        if let Some(id) = n.app
+                            && n.ws.is_some()
+                            && n.ws != mine
+                        {
+                            self.new_apps.insert(id);
+                        }
+                        if self.live_pending {
+                            return Task::none();
+                        }
+                        self.live_pending = true;
+                        Task::perform(
+                            blocking(|| std::thread::sleep(Duration::from_millis(200))),
+                            |_| Message::LiveRefresh,
+                        )
+                    }
+                }
+            }
+            Message::LiveRefresh => {
+                self.live_pending = false;
+                self.refresh_live()
             }
             Message::GatewayStatus(g) => {
                 self.gateway = g;
@@ -592,6 +664,39 @@ impl App {
         }
     }
 
+    /// Reads again what the screen shows after other PCs changed something (queues and the
+    /// head's list; a form being filled in is left as it is).
+    fn refresh_live(&mut self) -> Task<Message> {
+        let Some(ctx) = self.ctx() else {
+            return Task::none();
+        };
+        match &mut self.screen {
+            Screen::Queues(s) => {
+                s.new = self.new_apps.clone();
+                s.changed(&ctx).map(Message::Queues)
+            }
+            Screen::Head(s) => s.changed(&ctx).map(Message::Head),
+            _ => Task::none(),
+        }
+    }
+
+    /// The line under the header while the office server is out of reach.
+    fn server_banner(&self) -> Option<Element<'_, Message>> {
+        let since = self.server_away?;
+        let local = since
+            + chrono::Duration::minutes(i64::from(self.desk.as_ref()?.office().tz_offset_minutes));
+        Some(w::banner(
+            text(tra(
+                self.lang,
+                "ui-server-away",
+                &[("since", Arg::from(local.format("%H:%M").to_string()))],
+            ))
+            .size(theme::BODY)
+            .color(iced::Color::WHITE),
+            theme::DANGER,
+        ))
+    }
+
     fn header(&self) -> Element<'_, Message> {
         let l = self.lang;
         let office = self
@@ -771,16 +876,60 @@ impl App {
             }
             _ => text("").into(),
         };
-        column![
-            self.header(),
+        let mut page = column![self.header()];
+        if let Some(b) = self.server_banner() {
+            page = page.push(b);
+        }
+        page.push(
             container(body)
                 .padding(theme::L)
                 .width(Length::Fill)
                 .height(Length::Fill)
-                .style(theme::page)
-        ]
+                .style(theme::page),
+        )
         .into()
     }
+}
+
+/// The desk, keyed apart from the exchange's subscription on the same desk.
+#[derive(Clone)]
+struct LiveHandle(Arc<Desk>);
+
+impl std::hash::Hash for LiveHandle {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        "live".hash(state);
+        self.0.root().hash(state);
+    }
+}
+
+/// The office server's change notices as window messages. The listener runs on its own
+/// thread (a blocking connection); a second thread hands what it hears to the window and ends
+/// when the window no longer listens.
+fn live_events(h: &LiveHandle) -> impl futures::Stream<Item = Message> + use<> {
+    let desk = h.0.clone();
+    iced::stream::channel(
+        64,
+        async move |mut out: futures::channel::mpsc::Sender<Message>| {
+            use futures::{SinkExt, StreamExt};
+            let Some(rx) = desk.listen() else { return };
+            let (tx, mut heard) = futures::channel::mpsc::unbounded();
+            std::thread::spawn(move || {
+                while let Ok(e) = rx.recv() {
+                    if tx.unbounded_send(e).is_err() {
+                        break;
+                    }
+                }
+            });
+            while let Some(e) = heard.next().await {
+                if crate::store::live::is_keepalive(&e) {
+                    continue;
+                }
+                if out.send(Message::Live(e)).await.is_err() {
+                    break;
+                }
+            }
+        },
+    )
 }
 
 /// Whether a message comes from the user's own hands (a key, a click, a dropped file) rather

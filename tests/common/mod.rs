@@ -39,6 +39,16 @@ pub fn with_backend(b: Backend, body: fn()) {
     body();
 }
 
+/// The test office on the given backend (`None`: no PostgreSQL server answers here, and this
+/// is not CI).
+pub fn office_on(b: Backend) -> Option<Office> {
+    if b == Backend::Postgres && !mio_desk::store::testing::available() {
+        return None;
+    }
+    BACKEND.with(|c| c.set(b));
+    Some(office())
+}
+
 /// Runs each listed test body twice: `sqlite::name` and `postgres::name`, one body for both
 /// backends (ARCHITECTURE.md: the store and desk suites run on both).
 #[macro_export]

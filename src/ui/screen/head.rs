@@ -87,6 +87,12 @@ impl State {
         })
     }
 
+    /// Another PC changed something: the list awaiting signature and the conflicts are read
+    /// again (the paper on show stays while it still awaits signature).
+    pub fn changed(&self, ctx: &Ctx) -> Task<Message> {
+        Task::batch([self.load_waiting(ctx), self.load_conflicts(ctx)])
+    }
+
     pub fn escape(&mut self) {
         if let Some(c) = &mut self.current {
             c.escape();

@@ -111,6 +111,8 @@ pub struct State {
     period: Period,
     executors: Vec<(i64, String)>,
     error: Option<Failure>,
+    /// Applications another PC changed since this user last opened them (marked as new).
+    pub new: std::collections::BTreeSet<i64>,
 }
 
 /// Queue events.
@@ -185,6 +187,16 @@ impl State {
         self.loading = true;
         self.next = None;
         Task::batch([self.fetch(ctx, None, false), self.fetch_counts(ctx)])
+    }
+
+    /// Another PC changed something: the first page and the counts are read again (the
+    /// changed lines are marked from `new`).
+    pub fn changed(&mut self, ctx: &Ctx) -> Task<Message> {
+        if self.next.is_some() && self.lines.len() > PAGE {
+            // The user scrolled further: keep the place, only the counts move.
+            return self.fetch_counts(ctx);
+        }
+        self.reload(ctx)
     }
 
     /// Refreshes what is shown without losing the place (periodic).
@@ -460,8 +472,23 @@ impl State {
             if r.status.is_open() {
                 due = due.push(w::due_chip(l, line.left));
             }
+            let number: Element<'_, Message> = if self.new.contains(&r.id) {
+                // Changed on another PC since this user last opened it.
+                row![
+                    text("●").size(theme::SMALL).color(theme::INFO),
+                    text(r.number.clone()).size(theme::SMALL).font(theme::BOLD),
+                ]
+                .spacing(theme::XS)
+                .width(COL_NUMBER)
+                .into()
+            } else {
+                text(r.number.clone())
+                    .size(theme::SMALL)
+                    .width(COL_NUMBER)
+                    .into()
+            };
             let cells = row![
-                text(r.number.clone()).size(theme::SMALL).width(COL_NUMBER),
+                number,
                 container(applicant).width(COL_APPLICANT),
                 text(service).size(theme::SMALL).width(COL_SERVICE),
                 text(ctx.t(&format!("ui-channel-short-{}", r.channel.code())))
