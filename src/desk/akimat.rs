@@ -74,7 +74,13 @@ pub(crate) fn setup_in(tx: &Tx<'_>, d: &Department) -> Result<()> {
             department_name_ru: Some(d.name_ru.trim().to_string()),
         },
     )?;
-    links::upsert_peer(tx, &d.code, "department", d.name_kk.trim(), d.name_ru.trim())?;
+    links::upsert_peer(
+        tx,
+        &d.code,
+        "department",
+        d.name_kk.trim(),
+        d.name_ru.trim(),
+    )?;
     Ok(())
 }
 
@@ -402,9 +408,9 @@ impl Desk {
                 });
             }
             if let Some(id) = payload["cover"]["documentId"].as_i64() {
-                let paper = self.signed_paper(id)?.ok_or_else(|| {
-                    DeskError::NotFound(format!("signed cover letter {id}"))
-                })?;
+                let paper = self
+                    .signed_paper(id)?
+                    .ok_or_else(|| DeskError::NotFound(format!("signed cover letter {id}")))?;
                 out.push(OutFile {
                     name: format!(
                         "cover-letter-{}.pdf",
@@ -445,7 +451,10 @@ impl Desk {
     /// The signed result that came back from the department (at the akimat), checked against
     /// its hash.
     pub fn received_result(&self, application_id: i64) -> Result<Option<Vec<u8>>> {
-        match self.akimat_link(application_id)?.and_then(|l| l.result_sha256) {
+        match self
+            .akimat_link(application_id)?
+            .and_then(|l| l.result_sha256)
+        {
             Some(sha) => Ok(Some(self.documents.get(&sha)?)),
             None => Ok(None),
         }
@@ -655,10 +664,13 @@ impl Desk {
             _ => None,
         };
         self.store.write(|tx| {
-            let app = apps::by_id(tx, link.application_id)?
-                .ok_or_else(|| DeskError::NotFound(format!("application {}", link.application_id)))?;
+            let app = apps::by_id(tx, link.application_id)?.ok_or_else(|| {
+                DeskError::NotFound(format!("application {}", link.application_id))
+            })?;
             let current = links::link(tx, link.application_id)?;
-            let before = current.as_ref().and_then(|l| l.department_status.as_deref());
+            let before = current
+                .as_ref()
+                .and_then(|l| l.department_status.as_deref());
             if rank(Some(status.as_str())) >= rank(before) {
                 links::record_heard(
                     tx,
@@ -704,11 +716,7 @@ impl Desk {
         };
         let Some(app) = self.store.read(|r| apps::by_external_id(r, &corr))? else {
             self.store.write(|tx| {
-                inbox::put(
-                    tx,
-                    &Self::inbox_row(m, "waiting", None, None, &now),
-                    &now,
-                )
+                inbox::put(tx, &Self::inbox_row(m, "waiting", None, None, &now), &now)
             })?;
             return Ok(Applied::Waiting);
         };

@@ -123,9 +123,8 @@ impl Desk {
         let now = stamp(self.now());
         // The number and the messages it carries, recorded before the file is written.
         let (seq, ack, rows) = self.store.write(|tx| {
-            let p = links::peer(tx, &peer)?.ok_or_else(|| {
-                DeskError::NotFound(format!("exchange peer {peer}"))
-            })?;
+            let p = links::peer(tx, &peer)?
+                .ok_or_else(|| DeskError::NotFound(format!("exchange peer {peer}")))?;
             let rows = links::undelivered_for(tx, &peer)?;
             let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
             let seq = links::reserve_package(tx, &peer, &ids)?;

@@ -102,7 +102,13 @@ pub fn peers(db: &impl Db) -> Result<Vec<Peer>> {
 }
 
 /// Adds a peer, or refreshes its names (an empty name keeps the known one).
-pub fn upsert_peer(tx: &Tx<'_>, code: &str, kind: &str, name_kk: &str, name_ru: &str) -> Result<()> {
+pub fn upsert_peer(
+    tx: &Tx<'_>,
+    code: &str,
+    kind: &str,
+    name_kk: &str,
+    name_ru: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO exchange_peers(code, kind, name_kk, name_ru) VALUES ($1, $2, $3, $4)
          ON CONFLICT(code) DO UPDATE SET
@@ -305,7 +311,13 @@ pub fn record_heard(
         "UPDATE akimat_links SET department_number = coalesce($2, department_number),
              department_status = $3, department_status_at = $4, heard_at = $5
          WHERE application_id = $1",
-        params![application_id, department_number, status, status_at, heard_at],
+        params![
+            application_id,
+            department_number,
+            status,
+            status_at,
+            heard_at
+        ],
     )?;
     Ok(())
 }
