@@ -126,7 +126,7 @@ impl Desk {
             let p = links::peer(tx, &peer)?
                 .ok_or_else(|| DeskError::NotFound(format!("exchange peer {peer}")))?;
             let rows = links::undelivered_for(tx, &peer)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+            let ids: Vec<String> = rows.iter().map(|r| r.message_id.clone()).collect();
             let seq = links::reserve_package(tx, &peer, &ids)?;
             self.audit(
                 tx,
@@ -139,17 +139,17 @@ impl Desk {
             Ok::<_, DeskError>((seq, p.last_in_seq, rows))
         })?;
         let mut messages = Vec::with_capacity(rows.len());
-        for (message_id, _kind, payload, created_at) in &rows {
-            let data: serde_json::Value = serde_json::from_str(payload).map_err(|e| {
-                DeskError::Store(StoreError::Corrupt(format!("outbox {message_id}: {e}")))
+        for row in &rows {
+            let data: serde_json::Value = serde_json::from_str(&row.payload).map_err(|e| {
+                DeskError::Store(StoreError::Corrupt(format!("outbox {}: {e}", row.message_id)))
             })?;
             let files = self.outbox_files(&data)?;
             let message_type = Desk::outbox_message_type(&data, !files.is_empty());
             messages.push(PackedMessage {
-                message_id: message_id.clone(),
+                message_id: row.message_id.clone(),
                 message_type: message_type.to_string(),
                 correlation_id: data["correlationId"].as_str().map(str::to_string),
-                created_at: created_at.clone(),
+                created_at: row.created_at.clone(),
                 data,
                 files: files
                     .iter()

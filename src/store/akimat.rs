@@ -168,9 +168,18 @@ pub fn record_import(
     Ok(delivered)
 }
 
+/// An outbox message still to reach its recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered {
+    pub message_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: String,
+}
+
 /// Outbox messages not yet known to have reached `peer` (pending, or refused by the gateway),
-/// oldest first: (message id, kind, payload, created at).
-pub fn undelivered_for(db: &impl Db, peer: &str) -> Result<Vec<(String, String, String, String)>> {
+/// oldest first.
+pub fn undelivered_for(db: &impl Db, peer: &str) -> Result<Vec<Undelivered>> {
     let rows = db.query(
         "SELECT message_id, kind, payload, created_at FROM outbox
          WHERE state IN ('pending', 'failed') ORDER BY id",
@@ -183,7 +192,12 @@ pub fn undelivered_for(db: &impl Db, peer: &str) -> Result<Vec<(String, String, 
             .ok()
             .and_then(|v| v["recipient"].as_str().map(str::to_string));
         if to.as_deref() == Some(peer) {
-            out.push((r.get(0)?, r.get(1)?, payload, r.get(3)?));
+            out.push(Undelivered {
+                message_id: r.get(0)?,
+                kind: r.get(1)?,
+                payload,
+                created_at: r.get(3)?,
+            });
         }
     }
     Ok(out)

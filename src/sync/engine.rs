@@ -368,30 +368,27 @@ async fn receive(
             {
                 wanted.push(env.data["document"].clone());
             }
-            {
-                let list = &wanted;
-                for a in list {
-                    let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
-                        continue;
-                    };
-                    match client.download(&r.sha256).await {
-                        Ok(bytes) => files.push(NewFile {
-                            checklist_item: r.checklist_item,
-                            file_name: r.name,
-                            bytes,
-                        }),
-                        Err(e) if e.retry_later() => return Err(e),
-                        Err(e) => {
-                            refused = Some(crate::i18n::tra(
-                                Lang::Ru,
-                                "sync-reject-scan",
-                                &[
-                                    ("name", r.name.as_str().into()),
-                                    ("error", e.to_string().into()),
-                                ],
-                            ));
-                            break;
-                        }
+            for a in &wanted {
+                let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
+                    continue;
+                };
+                match client.download(&r.sha256).await {
+                    Ok(bytes) => files.push(NewFile {
+                        checklist_item: r.checklist_item,
+                        file_name: r.name,
+                        bytes,
+                    }),
+                    Err(e) if e.retry_later() => return Err(e),
+                    Err(e) => {
+                        refused = Some(crate::i18n::tra(
+                            Lang::Ru,
+                            "sync-reject-scan",
+                            &[
+                                ("name", r.name.as_str().into()),
+                                ("error", e.to_string().into()),
+                            ],
+                        ));
+                        break;
                     }
                 }
             }
