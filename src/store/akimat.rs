@@ -152,9 +152,10 @@ pub fn record_import(
     let n = tx.execute(
         "UPDATE exchange_peers SET last_in_seq = $2, last_heard_at = $3,
              public_key = coalesce(public_key, $4),
-             acked_out_seq = CASE WHEN acked_out_seq < $5 THEN $5 ELSE acked_out_seq END
-         WHERE code = $1 AND last_in_seq < $2",
-        params![peer, seq, now, public_key, ack],
+             acked_out_seq = CASE WHEN acked_out_seq < $5 THEN $6 ELSE acked_out_seq END
+         WHERE code = $1 AND last_in_seq < $7",
+        // Each parameter once (PostgreSQL deduces one type per parameter).
+        params![peer, seq, now, public_key, ack, ack, seq],
     )?;
     if n != 1 {
         return Err(StoreError::Conflict);
