@@ -141,7 +141,10 @@ impl Desk {
         let mut messages = Vec::with_capacity(rows.len());
         for row in &rows {
             let data: serde_json::Value = serde_json::from_str(&row.payload).map_err(|e| {
-                DeskError::Store(StoreError::Corrupt(format!("outbox {}: {e}", row.message_id)))
+                DeskError::Store(StoreError::Corrupt(format!(
+                    "outbox {}: {e}",
+                    row.message_id
+                )))
             })?;
             let files = self.outbox_files(&data)?;
             let message_type = Desk::outbox_message_type(&data, !files.is_empty());
