@@ -616,3 +616,75 @@ async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
     drop(proxy);
     gw.stop().await;
 }
+
+/// The command line an operator uses: `init --kind akimat`, `exchange export` / `import`.
+#[test]
+fn the_command_line_sets_up_an_akimat_and_carries_packages() {
+    use clap::Parser;
+    use mio_desk::cli::{Cli, run};
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("akimat");
+    let d = data.to_str().unwrap();
+    let cli = |args: &[&str]| {
+        let mut all = vec!["mio-desk", "--data-dir", d];
+        all.extend_from_slice(args);
+        run(Cli::try_parse_from(all).unwrap())
+    };
+    let init = [
+        "init",
+        "--office-code",
+        "AK02",
+        "--office-name-kk",
+        "Жаңаауыл ауылдық округі әкімінің аппараты",
+        "--office-name-ru",
+        "Аппарат акима Жанаульского сельского округа",
+        "--workstation",
+        "01",
+        "--kind",
+        "akimat",
+    ];
+    // An akimat must name its department; nothing is set up without it.
+    assert_eq!(cli(&init), 1);
+    assert!(!mio_desk::desk::DataDir::new(&data).is_initialized());
+    let mut with_department = init.to_vec();
+    with_department.extend_from_slice(&["--department", DEPT]);
+    assert_eq!(cli(&with_department), 0);
+    let desk = Desk::open(
+        mio_desk::desk::DataDir::new(&data),
+        Arc::new(ManualClock::new(chrono::Utc::now())),
+        Options::default(),
+    )
+    .unwrap();
+    assert!(desk.is_akimat());
+    assert_eq!(desk.department().unwrap().code, DEPT);
+    drop(desk);
+    // A package with nothing waiting still carries the numbering; a cut one is refused.
+    let pkg = root.path().join("p.json");
+    let p = pkg.to_str().unwrap();
+    assert_eq!(cli(&["exchange", "export", "--out", p]), 0);
+    let bytes = std::fs::read(&pkg).unwrap();
+    let (body, _) = package::open(&bytes).unwrap();
+    assert_eq!((body.from.code.as_str(), body.to.as_str(), body.seq), ("AK02", DEPT, 1));
+    std::fs::write(&pkg, &bytes[..bytes.len() - 40]).unwrap();
+    assert_eq!(cli(&["exchange", "import", p]), 1);
+    // A department does not take the --department flag.
+    let other = root.path().join("dept");
+    let o = other.to_str().unwrap();
+    let args = [
+        "mio-desk",
+        "--data-dir",
+        o,
+        "init",
+        "--office-code",
+        "0499",
+        "--office-name-kk",
+        "Бөлім",
+        "--office-name-ru",
+        "Отдел",
+        "--workstation",
+        "01",
+        "--department",
+        DEPT,
+    ];
+    assert_eq!(run(Cli::try_parse_from(args).unwrap()), 1);
+}

@@ -28,7 +28,7 @@ pub struct ApplicationView {
     pub questionnaire: Option<(u8, u8)>,
     /// An akim-channel application's other side: at the department the akimat that accepted
     /// it; at the akimat the department's number, status as last heard, and the result.
-    pub akimat: Option<crate::store::akimat::Link>,
+    pub akimat: Option<Box<crate::store::akimat::Link>>,
 }
 
 impl Desk {
@@ -144,7 +144,7 @@ impl Desk {
         let questionnaire = apps::questionnaire_of(r, app.id)?;
         let time_left = self.time_left(&app.due_date, app.due_at.as_deref());
         let akimat = if app.channel == Channel::Akim {
-            crate::store::akimat::link(r, app.id)?
+            crate::store::akimat::link(r, app.id)?.map(Box::new)
         } else {
             None
         };
