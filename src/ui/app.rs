@@ -114,7 +114,7 @@ pub enum Shortcut {
 /// The screen on show.
 pub enum Screen {
     Failed(String),
-    FirstRun(first_run::State),
+    FirstRun(Box<first_run::State>),
     Login(login::State),
     Queues(queues::State),
     Intake(Box<intake::State>),
@@ -164,7 +164,7 @@ impl App {
                 Task::none(),
             ),
             None => (
-                App::bare(dir, platform, Screen::FirstRun(first_run::State::default())),
+                App::bare(dir, platform, Screen::FirstRun(Box::default())),
                 Task::none(),
             ),
         }
@@ -191,7 +191,7 @@ impl App {
     pub fn with_desk(dir: DataDir, desk: Arc<Desk>, platform: Platform) -> (App, Task<Message>) {
         let mut app = App::bare(dir, platform, Screen::Login(login::State::default()));
         if !desk.has_users().unwrap_or(true) {
-            app.screen = Screen::FirstRun(first_run::State::admin_only());
+            app.screen = Screen::FirstRun(Box::new(first_run::State::admin_only()));
         }
         app.last_activity = desk.now();
         app.desk = Some(desk);
