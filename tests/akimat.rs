@@ -664,7 +664,10 @@ fn the_command_line_sets_up_an_akimat_and_carries_packages() {
     assert_eq!(cli(&["exchange", "export", "--out", p]), 0);
     let bytes = std::fs::read(&pkg).unwrap();
     let (body, _) = package::open(&bytes).unwrap();
-    assert_eq!((body.from.code.as_str(), body.to.as_str(), body.seq), ("AK02", DEPT, 1));
+    assert_eq!(
+        (body.from.code.as_str(), body.to.as_str(), body.seq),
+        ("AK02", DEPT, 1)
+    );
     std::fs::write(&pkg, &bytes[..bytes.len() - 40]).unwrap();
     assert_eq!(cli(&["exchange", "import", p]), 1);
     // A department does not take the --department flag.
