@@ -306,6 +306,7 @@ ui-verify-valid = Құжат түпнұсқа
 ui-verify-invalid = Құжат тексеруден өтпеді
 ui-verify-signer = Қол қойған
 ui-verify-signed-at = Қол қойылған уақыты
+ui-verify-format = Қолтаңба түрі
 ui-verify-kind = Құжат
 ui-verify-in-register = Құжат бөлім журналында табылды.
 ui-verify-not-in-register = Бұл жұмыс орнының журналында құжат жоқ.

@@ -305,6 +305,7 @@ ui-verify-valid = Документ подлинный
 ui-verify-invalid = Документ не прошел проверку
 ui-verify-signer = Подписал
 ui-verify-signed-at = Дата и время подписи
+ui-verify-format = Вид подписи
 ui-verify-kind = Документ
 ui-verify-in-register = Документ найден в журнале отдела.
 ui-verify-not-in-register = Документа нет в журнале этого рабочего места.

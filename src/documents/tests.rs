@@ -544,6 +544,7 @@ fn stamp_of(c: &Content) -> Stamp {
             cert_serial: "4f3a9b0c1d2e3f405162738495a6b7c8".into(),
         }),
         record: None,
+        copy_of: None,
     }
 }
 

@@ -39,6 +39,7 @@ pub mod signatures;
 pub mod sql;
 #[doc(hidden)]
 pub mod testing;
+pub mod trust;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

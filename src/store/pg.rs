@@ -526,6 +526,9 @@ pub const TABLES: &[&str] = &[
     "sync_conflicts",
     "app_counts",
     "institutions",
+    "trusted_roots",
+    "trusted_crls",
+    "key_lockouts",
 ];
 
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the
