@@ -561,7 +561,7 @@ pub fn locate(pdf: &[u8]) -> Result<Located, PdfProblem> {
                 o.as_dict().is_ok_and(|d| {
                     d.get(b"ByteRange").is_ok()
                         && d.get(b"Contents").is_ok()
-                        && d.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Annot")
+                        && d.get(b"Type").and_then(|t| t.as_name()).ok() != Some(&b"Annot"[..])
                 })
             })
             .count()
@@ -831,14 +831,16 @@ pub fn prepare(pdf: &[u8], name: &str, reason: &str, signed_at: i64) -> Result<P
     let sig_id = size;
     let widget_id = size + 1;
     let widget_ref = Object::Reference((widget_id, 0));
-    match page_dict.get_mut(b"Annots") {
-        Ok(Object::Array(a)) => a.push(widget_ref.clone()),
-        Ok(_) => return Err(malformed("the page's annotations are not a plain array")),
-        Err(_) => page_dict.set("Annots", Object::Array(vec![widget_ref.clone()])),
+    if let Ok(Object::Array(a)) = page_dict.get_mut(b"Annots") {
+        a.push(widget_ref.clone());
+    } else if page_dict.get(b"Annots").is_ok() {
+        return Err(malformed("the page's annotations are not a plain array"));
+    } else {
+        page_dict.set("Annots", Object::Array(vec![widget_ref.clone()]));
     }
     let mut form = Dictionary::new();
     form.set("Fields", Object::Array(vec![widget_ref]));
-    form.set("SigFlags", 3);
+    form.set("SigFlags", 3i64);
     catalog.set("AcroForm", Object::Dictionary(form));
 
     let mut out = pdf.to_vec();
