@@ -750,3 +750,95 @@ fn copies_are_marked_and_unsigned_papers_claim_no_signature() {
     assert!(!text.contains("равнозначен"), "{text}");
     assert!(!text.contains("подписанные электронной"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
+    let t = tempfile::tempdir().unwrap();
+    let db = t.path().join("gateway.sqlite");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(mio_desk::gateway::serve(listener, db.clone(), async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+    let (qr, facts) = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || {
+            let o = office();
+            o.desk
+                .set_gateway_config(
+                    None,
+                    &mio_desk::desk::exchange::GatewayConfig {
+                        url: base,
+                        token: "unused".into(),
+                    },
+                )
+                .unwrap();
+            let (id, number, paper) = sign_one(&o, &o.key, PIN);
+            let qr = documents::extract::qr_text(&documents::extract::load(&paper).unwrap())
+                .unwrap();
+            // The office checks the same QR text offline.
+            assert!(o.desk.verify_payload(&qr).unwrap().is_valid(), "{qr}");
+            let content = stored_content(&o.desk, id, &number);
+            let payload = VerificationPayload::unsigned(&content);
+            let facts = mio_desk::store::gateway::PaperFacts {
+                number,
+                office: "0412".into(),
+                date: content.date.to_string(),
+                kind: "unemployed_certificate".into(),
+                holder: payload.masked_iin.clone().unwrap(),
+                signer: "Өтегенова Сәуле".into(),
+                content_sha256: hex::encode(payload.content_sha256),
+                pdf_sha256: {
+                    use sha2::Digest;
+                    hex::encode(sha2::Sha256::digest(&paper))
+                },
+                status: "signed".into(),
+            };
+            (qr, facts)
+        }
+    })
+    .await
+    .unwrap();
+    assert!(qr.starts_with(&format!("{base}/verify/{}?", facts.number)), "{qr}");
+    let page = |url: String| async move {
+        let r = reqwest::get(&url).await.unwrap();
+        assert!(r.status().is_success());
+        r.text().await.unwrap()
+    };
+    // Before the gateway learned the paper it is unknown.
+    let before = page(qr.clone()).await;
+    assert!(before.contains("неизвестен"), "{before}");
+    let store = mio_desk::store::gateway::GatewayStore::open(&db).unwrap();
+    // Only the office that signed it is believed.
+    assert!(!store.learn_paper("9999", &facts).unwrap());
+    assert!(store.learn_paper("0412", &facts).unwrap());
+    let body = page(qr.clone()).await;
+    for shown in [
+        facts.number.as_str(),
+        "Өтегенова Сәуле",
+        facts.holder.as_str(),
+        "Документ подписан ЭЦП",
+        "Құжатқа ЭЦҚ қойылған",
+    ] {
+        assert!(body.contains(shown), "{shown}: {body}");
+    }
+    assert!(!body.contains("850315300128"), "the full ИИН is not printed");
+    // A wrong hash and an unknown number get the very same answer.
+    let wrong = page(format!(
+        "{base}/verify/{}?h=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        facts.number
+    ))
+    .await;
+    let unknown = page(format!(
+        "{base}/verify/0412-02-2026-R99999?h=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    ))
+    .await;
+    let no_hash = page(format!("{base}/verify/{}", facts.number)).await;
+    assert_eq!(wrong, unknown);
+    assert_eq!(no_hash, unknown);
+    assert!(!unknown.contains(&facts.number));
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
