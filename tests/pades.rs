@@ -539,7 +539,7 @@ fn hostile_files_each_get_their_own_verdict() {
         &[],
         "x",
         "y",
-        o.clock.now().timestamp(),
+        o.desk.now().timestamp(),
     )
     .unwrap();
     assert_eq!(problem(&v.verify(&honest).0), &Problem::RecordMissing);
@@ -649,7 +649,7 @@ fn verification_needs_no_rendering_and_no_database() {
         &crl,
         "Өтегенова Сәуле",
         "test",
-        o.clock.now().timestamp(),
+        o.desk.now().timestamp(),
     )
     .unwrap();
     let v = o.desk.verify_pdf(&signed).unwrap();
@@ -676,7 +676,7 @@ fn a_paper_signed_the_old_way_still_verifies_as_legacy() {
     // dictionary, made here as those versions did.
     let signer = KeyFileProvider.unlock(&o.key, PIN).unwrap();
     let info = signing::cert_info(signer.certificate_der()).unwrap();
-    let signed_at = o.clock.now().timestamp();
+    let signed_at = o.desk.now().timestamp();
     let mut payload = VerificationPayload::unsigned(&content);
     let base = documents::render(&content, Langs::Both, &Stamp::unsigned(&content)).unwrap();
     let base_sha: [u8; 32] = {
@@ -695,7 +695,7 @@ fn a_paper_signed_the_old_way_still_verifies_as_legacy() {
         certificate: base64::engine::general_purpose::STANDARD.encode(signer.certificate_der()),
         qr: payload.encode(),
         signer: info.common_name.clone(),
-        signed_at_local: o.desk.local(o.clock.now()),
+        signed_at_local: o.desk.local(o.desk.now()),
         cert_serial: info.serial_hex.clone(),
     };
     let old = documents::render(&content, Langs::Both, &Stamp::signed(&record)).unwrap();
