@@ -174,33 +174,40 @@ impl OpensslCa {
         OpensslCa { dir }
     }
 
-    /// A user's `.p12` (RSA 2048) with `serialNumber=IIN…`, the chain inside.
-    fn p12(&self, name: &str, iin: &str, password: &str) -> Vec<u8> {
+    /// A user's `.p12` (RSA 2048) with `serialNumber=IIN…`, the chain inside; its files are
+    /// `{tag}.key`, `{tag}.pem`, `{tag}.p12`.
+    fn p12(&self, tag: &str, name: &str, iin: &str, password: &str) -> Vec<u8> {
         let d = &self.dir;
         let subj = format!("/CN={name}/serialNumber=IIN{iin}/C=KZ");
+        let (key, csr, pem, p12) = (
+            format!("{tag}.key"),
+            format!("{tag}.csr"),
+            format!("{tag}.pem"),
+            format!("{tag}.p12"),
+        );
         openssl(
             d,
             &[
-                "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "user.key", "-out",
-                "user.csr", "-utf8", "-subj", &subj,
+                "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr,
+                "-utf8", "-subj", &subj,
             ],
         );
         openssl(
             d,
             &[
-                "x509", "-req", "-in", "user.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "user.pem", "-days", "365", "-sha256", "-extfile",
+                "x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", &pem, "-days", "365", "-sha256", "-extfile",
                 "leaf.ext",
             ],
         );
         openssl(
             d,
             &[
-                "pkcs12", "-export", "-inkey", "user.key", "-in", "user.pem", "-certfile",
-                "ca.pem", "-out", "user.p12", "-passout", &format!("pass:{password}"),
+                "pkcs12", "-export", "-inkey", &key, "-in", &pem, "-certfile", "ca.pem", "-out",
+                &p12, "-passout", &format!("pass:{password}"),
             ],
         );
-        std::fs::read(d.join("user.p12")).unwrap()
+        std::fs::read(d.join(&p12)).unwrap()
     }
 
     fn read(&self, f: &str) -> Vec<u8> {
@@ -215,11 +222,11 @@ fn head_iin() -> &'static str {
 #[test]
 fn a_head_signs_with_her_own_p12_made_by_openssl() {
     let o = office();
-    // The openssl certificates start now; so does the office.
-    o.clock.set(Utc::now());
     let t = tempfile::tempdir().unwrap();
     let ca = OpensslCa::new(t.path());
-    let p12 = ca.p12("Өтегенова Сәуле", head_iin(), "Qwerty-2026");
+    let p12 = ca.p12("head", "Өтегенова Сәуле", head_iin(), "Qwerty-2026");
+    // The openssl certificates start when they are made; the office's clock follows.
+    o.clock.set(Utc::now());
 
     // Before its root is trusted the key is refused.
     let e = o
@@ -247,7 +254,7 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
     assert!(root.crl_next_update.is_some());
 
     // A key of someone else's ИИН is refused for the head.
-    let other = ca.p12("Ким Ольга", "850115300205", "Qwerty-2026");
+    let other = ca.p12("kim", "Ким Ольга", "850115300205", "Qwerty-2026");
     let e = o
         .desk
         .import_key(Some(&o.admin), head_iin(), &other, "Qwerty-2026")
@@ -263,7 +270,7 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
     openssl(
         t.path(),
         &[
-            "pkcs12", "-export", "-nokeys", "-in", "user.pem", "-out", "nokey.p12", "-passout",
+            "pkcs12", "-export", "-nokeys", "-in", "kim.pem", "-out", "nokey.p12", "-passout",
             "pass:Qwerty-2026",
         ],
     );
@@ -355,12 +362,7 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
         .unwrap();
 
     // Revoked by its CA: the next CRL lists it, and the head can no longer sign.
-    std::fs::write(
-        t.path().join("ca.cnf"),
-        std::fs::read_to_string(t.path().join("ca.cnf")).unwrap(),
-    )
-    .unwrap();
-    openssl(t.path(), &["ca", "-config", "ca.cnf", "-revoke", "user.pem"]);
+    openssl(t.path(), &["ca", "-config", "ca.cnf", "-revoke", "head.pem"]);
     openssl(t.path(), &["ca", "-gencrl", "-config", "ca.cnf", "-out", "crl2.pem"]);
     o.desk
         .trust_root(Some(&o.admin), &ca.read("ca.pem"), Some(&ca.read("crl2.pem")))
@@ -388,10 +390,10 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
 #[test]
 fn an_expired_key_is_refused_at_import() {
     let o = office();
-    o.clock.set(Utc::now());
     let t = tempfile::tempdir().unwrap();
     let ca = OpensslCa::new(t.path());
-    let p12 = ca.p12("Өтегенова Сәуле", head_iin(), "Qwerty-2026");
+    let p12 = ca.p12("head", "Өтегенова Сәуле", head_iin(), "Qwerty-2026");
+    o.clock.set(Utc::now());
     o.desk
         .trust_root(Some(&o.admin), &ca.read("ca.pem"), Some(&ca.read("crl.pem")))
         .unwrap();

@@ -45,6 +45,8 @@ pub(crate) struct Unlocked {
     chain: Vec<Vec<u8>>,
     /// The issuer's revocation lists the signer was checked against.
     crls: Vec<Vec<u8>>,
+    /// The regional gateway's address for the QR (read before the signing transaction).
+    gateway: Option<String>,
 }
 
 /// Wrong passwords in a row before a key file is locked.
@@ -736,6 +738,7 @@ impl Desk {
             info: checked.info,
             chain: carried,
             crls,
+            gateway: self.gateway_config().map(|g| g.url),
         })
     }
 
@@ -807,11 +810,7 @@ impl Desk {
     /// set (a phone opens it), else the offline reference; both carry the number and the
     /// content's SHA-256, which is all an offline check needs.
     pub fn qr_text(&self, content: &Content) -> String {
-        let payload = VerificationPayload::unsigned(content);
-        match self.gateway_config() {
-            Some(g) if !g.url.trim().is_empty() => verification_url(&g.url, &payload),
-            _ => payload.encode(),
-        }
+        qr_text_for(self.gateway_config().map(|g| g.url).as_deref(), content)
     }
 
     /// Signs inside a transaction with an unlocked key: the paper is rendered once with the
@@ -839,7 +838,7 @@ impl Desk {
                           document_id: i64|
          -> Result<serde_json::Value> {
             let payload = VerificationPayload::unsigned(content);
-            let qr = self.qr_text(content);
+            let qr = qr_text_for(u.gateway.as_deref(), content);
             let stamp_ = Stamp::pades(
                 qr.clone(),
                 documents::SealLine {
@@ -1015,6 +1014,15 @@ impl Desk {
             }
         }
         v
+    }
+}
+
+/// The QR text of a paper with this gateway address (see [`Desk::qr_text`]).
+pub fn qr_text_for(gateway: Option<&str>, content: &Content) -> String {
+    let payload = VerificationPayload::unsigned(content);
+    match gateway {
+        Some(url) if !url.trim().is_empty() => verification_url(url, &payload),
+        _ => payload.encode(),
     }
 }
 
