@@ -804,6 +804,7 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
     .await
     .unwrap();
     assert!(qr.starts_with(&format!("{base}/verify/{}?", facts.number)), "{qr}");
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let page = |url: String| async move {
         let r = reqwest::get(&url).await.unwrap();
         assert!(r.status().is_success());
