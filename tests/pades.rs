@@ -528,7 +528,7 @@ fn hostile_files_each_get_their_own_verdict() {
         .document_pdf(&o.registrar, &to_signature(&o, "850315300128").to_string(), Some("receipt"), Langs::Both)
         .unwrap();
     let signer = KeyFileProvider.unlock(&o.key, PIN).unwrap();
-    let prepared = pades::prepare(&receipt, "x", "y", Utc::now().timestamp()).unwrap();
+    let prepared = pades::prepare(&receipt, "x", "y", Utc::now().timestamp(), 4096).unwrap();
     let cms = pades::build_cms(signer.as_ref(), signer.chain(), &[], &[7u8; 32], Utc::now().timestamp())
         .unwrap();
     let forged = prepared.fill(&cms).unwrap();

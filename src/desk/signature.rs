@@ -850,8 +850,9 @@ impl Desk {
             );
             let base = documents::render(content, Langs::Both, &stamp_)
                 .map_err(|e| DeskError::Document(e.to_string()))?;
-            let prepared =
-                pades::prepare(&base, &info.common_name, &reason, unix(now)).map_err(DeskError::from)?;
+            let room = pades::cms_room(u.signer.as_ref(), &u.chain, &u.crls, unix(now))?;
+            let prepared = pades::prepare(&base, &info.common_name, &reason, unix(now), room)
+                .map_err(DeskError::from)?;
             let cms = pades::build_cms(
                 u.signer.as_ref(),
                 &u.chain,
@@ -1134,6 +1135,19 @@ impl PaperVerifier {
             Ok(c) => c,
             Err(e) => return bad(Problem::Signature(e)),
         };
+        // Whatever else the container carries must be accounted for: certificates of the
+        // chain (or the trusted roots themselves) and lists signed by the issuer. Otherwise a
+        // byte could change in them without changing the verdict.
+        let stray_cert = facts.certificates.iter().any(|c| {
+            *c != facts.signer_cert && !self.trust.ca_certs.contains(c) && !checked.path.contains(c)
+        });
+        let stray_crl = facts
+            .crls
+            .iter()
+            .any(|c| signing::crl_signed_by(c, &checked.issuer).is_none());
+        if stray_cert || stray_crl {
+            return bad(Problem::ContainerDamaged);
+        }
         // The paper's own record, read from the signed revision only.
         let record = documents::extract::load(&bytes[..located.signed_len])
             .ok()

@@ -658,6 +658,8 @@ pub struct Checked {
     pub root: String,
     /// The certificate of its direct issuer (DER).
     pub issuer: Vec<u8>,
+    /// The intermediates the chain went through (DER), nearest first.
+    pub path: Vec<Vec<u8>>,
 }
 
 fn common_name(cert: &X509Certificate<'_>) -> String {
@@ -680,16 +682,21 @@ fn chain_to_root(
     cert_der: &[u8],
     intermediates: &[Vec<u8>],
     signed_at: i64,
-) -> Result<(Vec<u8>, String), SigError> {
+) -> Result<(Vec<u8>, String, Vec<Vec<u8>>), SigError> {
     let mut current = cert_der.to_vec();
     let mut direct_issuer: Option<Vec<u8>> = None;
+    let mut path: Vec<Vec<u8>> = Vec::new();
     for _ in 0..5 {
         let cert = parse_cert(&current)?;
         for ca in &trust.ca_certs {
             if let Ok(root) = parse_cert(ca)
                 && issued_by(&cert, &root)
             {
-                return Ok((direct_issuer.unwrap_or_else(|| ca.clone()), common_name(&root)));
+                return Ok((
+                    direct_issuer.unwrap_or_else(|| ca.clone()),
+                    common_name(&root),
+                    path,
+                ));
             }
         }
         let next = intermediates.iter().find(|der| {
@@ -707,6 +714,7 @@ fn chain_to_root(
         if direct_issuer.is_none() {
             direct_issuer = Some(next.clone());
         }
+        path.push(next.clone());
         current = next.clone();
     }
     Err(SigError::UntrustedIssuer)
@@ -740,7 +748,7 @@ pub fn check_chain(
     require_revocation: bool,
 ) -> Result<Checked, SigError> {
     let cert = parse_cert(cert_der)?;
-    let (issuer, root) = chain_to_root(trust, cert_der, intermediates, signed_at)?;
+    let (issuer, root, path) = chain_to_root(trust, cert_der, intermediates, signed_at)?;
     let info = cert_info(cert_der)?;
     match cert.key_usage() {
         Ok(Some(ku)) if ku.value.digital_signature() || ku.value.non_repudiation() => {}
@@ -794,6 +802,7 @@ pub fn check_chain(
                         revocation: Revocation::NotChecked,
                         root,
                         issuer,
+                        path,
                     });
                 }
                 None if trust.crls.is_empty() => return Err(SigError::CrlMissing),
@@ -809,6 +818,7 @@ pub fn check_chain(
         revocation,
         root,
         issuer,
+        path,
     })
 }
 

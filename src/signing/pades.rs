@@ -33,9 +33,29 @@ use cms::signed_data::{
 
 use super::{SigError, Signer, malformed};
 
-/// Bytes reserved for the CMS in every signature (written as twice as many hex digits). A
-/// chain of two RSA-4096 certificates with a revocation list of a few hundred entries fits.
-pub const CMS_ROOM: usize = 16 * 1024;
+/// The largest signature value any key here makes (RSA-4096), for sizing the `/Contents`.
+const MAX_SIGNATURE: usize = 512;
+
+/// The room to reserve for a CMS with this signer, chain and lists: its size with the largest
+/// signature value, rounded up (written as twice as many hex digits).
+pub fn cms_room(
+    signer: &dyn Signer,
+    chain: &[Vec<u8>],
+    crls: &[Vec<u8>],
+    signing_time: i64,
+) -> Result<usize, SigError> {
+    struct Sizing<'a>(&'a dyn Signer);
+    impl Signer for Sizing<'_> {
+        fn certificate_der(&self) -> &[u8] {
+            self.0.certificate_der()
+        }
+        fn sign(&self, _: &[u8]) -> Result<Vec<u8>, SigError> {
+            Ok(vec![0xff; MAX_SIGNATURE])
+        }
+    }
+    let cms = build_cms(&Sizing(signer), chain, crls, &[0; 32], signing_time)?;
+    Ok((cms.len() + 64).div_ceil(256) * 256)
+}
 
 const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const OID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -319,8 +339,30 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
         return Err(CmsProblem::Damaged("not SignedData".into()));
     }
     let sd: SignedData = ci.content.decode_as().map_err(|e| damaged(&e))?;
-    if sd.encap_content_info.econtent.is_some() {
+    if sd.encap_content_info.econtent.is_some() || sd.encap_content_info.econtent_type != OID_DATA
+    {
         return Err(CmsProblem::Damaged("not a detached signature".into()));
+    }
+    // Every part the signature does not cover must be exactly what it can only be, so that no
+    // byte of the container changes without the verdict changing.
+    if sd.version != CmsVersion::V1 {
+        return Err(CmsProblem::Damaged("SignedData version".into()));
+    }
+    if sd.digest_algorithms.len() != 1
+        || sd.digest_algorithms.iter().any(|a| *a != sha256_alg())
+    {
+        return Err(CmsProblem::WrongDigest);
+    }
+    let other_choice = sd
+        .certificates
+        .as_ref()
+        .is_some_and(|s| s.0.iter().any(|c| !matches!(c, CertificateChoices::Certificate(_))))
+        || sd
+            .crls
+            .as_ref()
+            .is_some_and(|s| s.0.iter().any(|c| !matches!(c, RevocationInfoChoice::Crl(_))));
+    if other_choice {
+        return Err(CmsProblem::Damaged("certificate or list of another format".into()));
     }
     let infos: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
     let [si] = infos.as_slice() else {
@@ -329,8 +371,14 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
             infos.len()
         )));
     };
-    if si.digest_alg.oid != OID_SHA256 {
+    if si.digest_alg != sha256_alg() {
         return Err(CmsProblem::WrongDigest);
+    }
+    if si.version != CmsVersion::V1
+        || !matches!(si.sid, SignerIdentifier::IssuerAndSerialNumber(_))
+        || si.unsigned_attrs.is_some()
+    {
+        return Err(CmsProblem::Damaged("signer info".into()));
     }
     let certificates: Vec<Vec<u8>> = sd
         .certificates
@@ -409,7 +457,12 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
         return Err(CmsProblem::SignerCertificate);
     }
     let kind = KeyKind::of_certificate(&signer_cert).map_err(|e| damaged(&e))?;
-    if !kind.accepts(&si.signature_algorithm.oid) {
+    let params_ok = match (kind, &si.signature_algorithm.parameters) {
+        (_, None) => true,
+        (KeyKind::Rsa, Some(p)) => *p == Any::null(),
+        _ => false,
+    };
+    if !kind.accepts(&si.signature_algorithm.oid) || !params_ok {
         return Err(CmsProblem::BadSignature);
     }
     let signed = attrs.to_der().map_err(|e| damaged(&e))?;
@@ -802,7 +855,13 @@ fn pdf_text(s: &str) -> String {
 
 /// Adds a signature field to a PDF as an incremental update, with room for the CMS.
 /// `name` is the signer's name, `reason` why they sign, `signed_at` the signing time.
-pub fn prepare(pdf: &[u8], name: &str, reason: &str, signed_at: i64) -> Result<Prepared, SigError> {
+pub fn prepare(
+    pdf: &[u8],
+    name: &str,
+    reason: &str,
+    signed_at: i64,
+    room: usize,
+) -> Result<Prepared, SigError> {
     let doc = lopdf::Document::load_mem(pdf).map_err(malformed)?;
     let root = doc
         .trailer
@@ -859,7 +918,7 @@ pub fn prepare(pdf: &[u8], name: &str, reason: &str, signed_at: i64) -> Result<P
     out.extend_from_slice(b"/Contents ");
     let contents_at = out.len();
     out.push(b'<');
-    out.extend(std::iter::repeat_n(b'0', CMS_ROOM * 2));
+    out.extend(std::iter::repeat_n(b'0', room * 2));
     out.push(b'>');
     let contents_end = out.len();
     let when = chrono::DateTime::from_timestamp(signed_at, 0)
@@ -933,7 +992,8 @@ pub fn sign_pdf(
     reason: &str,
     signed_at: i64,
 ) -> Result<Vec<u8>, SigError> {
-    let prepared = prepare(pdf, name, reason, signed_at)?;
+    let room = cms_room(signer, chain, crls, signed_at)?;
+    let prepared = prepare(pdf, name, reason, signed_at, room)?;
     let cms = build_cms(signer, chain, crls, &prepared.digest(), signed_at)?;
     prepared.fill(&cms)
 }
