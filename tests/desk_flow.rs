@@ -439,7 +439,8 @@ fn a_paper_with_another_signing_time_printed_is_not_valid() {
         let v = o.desk.verify_pdf(&forged).unwrap();
         assert!(!v.is_valid(), "printed time moved by {shift} but {v:?}");
         assert!(
-            v.line(Lang::Ru).contains("подписанная часть документа изменена"),
+            v.line(Lang::Ru)
+                .contains("подписанная часть документа изменена"),
             "{}",
             v.line(Lang::Ru)
         );
@@ -1297,4 +1298,3 @@ on_both_backends!(
     name_search_pages_through_every_match_in_name_order,
     the_same_rules_check_a_decision_at_submit_and_at_sign,
 );
-

@@ -30,8 +30,9 @@ fn sign_one(o: &Office, key: &[u8], pin: &str) -> (i64, String, Vec<u8>) {
 }
 
 fn tool(cmd: &mut Command) -> std::process::Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("{cmd:?} could not run ({e}); install poppler-utils and openssl"))
+    cmd.output().unwrap_or_else(|e| {
+        panic!("{cmd:?} could not run ({e}); install poppler-utils and openssl")
+    })
 }
 
 fn pdfsig(file: &Path) -> String {
@@ -55,7 +56,15 @@ fn openssl_cms_verify(dir: &Path, paper: &[u8]) -> std::process::Output {
     std::fs::write(&content, &signed).unwrap();
     tool(
         Command::new("openssl")
-            .args(["cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-in"])
+            .args([
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-noverify",
+                "-in",
+            ])
             .arg(&cms)
             .arg("-content")
             .arg(&content)
@@ -114,7 +123,13 @@ fn pdfsig_and_openssl_accept_a_paper_signed_by_the_program() {
     std::fs::write(&p12, &o.key).unwrap();
     let read = tool(
         Command::new("openssl")
-            .args(["pkcs12", "-nokeys", "-passin", &format!("pass:{PIN}"), "-in"])
+            .args([
+                "pkcs12",
+                "-nokeys",
+                "-passin",
+                &format!("pass:{PIN}"),
+                "-in",
+            ])
             .arg(&p12),
     );
     assert!(
@@ -161,9 +176,22 @@ impl OpensslCa {
         openssl(
             &dir,
             &[
-                "req", "-x509", "-newkey", "rsa:3072", "-nodes", "-keyout", "ca.key", "-out",
-                "ca.pem", "-days", "3650", "-subj", "/CN=Test NUC RK/O=Test/C=KZ", "-addext",
-                "basicConstraints=critical,CA:TRUE", "-addext",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:3072",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=Test NUC RK/O=Test/C=KZ",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
                 "keyUsage=critical,keyCertSign,cRLSign",
             ],
         );
@@ -195,16 +223,39 @@ impl OpensslCa {
         openssl(
             d,
             &[
-                "x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", &pem, "-days", "365", "-sha256", "-extfile",
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &pem,
+                "-days",
+                "365",
+                "-sha256",
+                "-extfile",
                 "leaf.ext",
             ],
         );
         openssl(
             d,
             &[
-                "pkcs12", "-export", "-inkey", &key, "-in", &pem, "-certfile", "ca.pem", "-out",
-                &p12, "-passout", &format!("pass:{password}"),
+                "pkcs12",
+                "-export",
+                "-inkey",
+                &key,
+                "-in",
+                &pem,
+                "-certfile",
+                "ca.pem",
+                "-out",
+                &p12,
+                "-passout",
+                &format!("pass:{password}"),
             ],
         );
         std::fs::read(d.join(&p12)).unwrap()
@@ -248,7 +299,11 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
     );
     let root = o
         .desk
-        .trust_root(Some(&o.admin), &ca.read("ca.pem"), Some(&ca.read("crl.pem")))
+        .trust_root(
+            Some(&o.admin),
+            &ca.read("ca.pem"),
+            Some(&ca.read("crl.pem")),
+        )
         .unwrap();
     assert_eq!(root.common_name, "Test NUC RK");
     assert!(root.crl_next_update.is_some());
@@ -270,13 +325,25 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
     openssl(
         t.path(),
         &[
-            "pkcs12", "-export", "-nokeys", "-in", "kim.pem", "-out", "nokey.p12", "-passout",
+            "pkcs12",
+            "-export",
+            "-nokeys",
+            "-in",
+            "kim.pem",
+            "-out",
+            "nokey.p12",
+            "-passout",
             "pass:Qwerty-2026",
         ],
     );
     let e = o
         .desk
-        .import_key(Some(&o.admin), "850115300205", &ca.read("nokey.p12"), "Qwerty-2026")
+        .import_key(
+            Some(&o.admin),
+            "850115300205",
+            &ca.read("nokey.p12"),
+            "Qwerty-2026",
+        )
         .unwrap_err();
     assert!(
         matches!(
@@ -310,7 +377,11 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
     assert!(out.contains("Signature is Valid"), "{out}");
     assert!(out.contains("Өтегенова Сәуле"), "{out}");
     let cms = openssl_cms_verify(t.path(), &paper);
-    assert!(cms.status.success(), "{}", String::from_utf8_lossy(&cms.stderr));
+    assert!(
+        cms.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cms.stderr)
+    );
 
     // The CMS carries the openssl root and its CRL: a verifier with the root alone checks
     // revocation as of signing.
@@ -351,7 +422,10 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
         .desk
         .sign(&o.head, Target::id(id), &p12, "wrong-one")
         .unwrap_err();
-    assert!(matches!(e, mio_desk::desk::DeskError::Locked { .. }), "{e:?}");
+    assert!(
+        matches!(e, mio_desk::desk::DeskError::Locked { .. }),
+        "{e:?}"
+    );
     assert!(matches!(
         o.desk.sign(&o.head, Target::id(id), &p12, "Qwerty-2026"),
         Err(mio_desk::desk::DeskError::Locked { .. })
@@ -362,10 +436,20 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
         .unwrap();
 
     // Revoked by its CA: the next CRL lists it, and the head can no longer sign.
-    openssl(t.path(), &["ca", "-config", "ca.cnf", "-revoke", "head.pem"]);
-    openssl(t.path(), &["ca", "-gencrl", "-config", "ca.cnf", "-out", "crl2.pem"]);
+    openssl(
+        t.path(),
+        &["ca", "-config", "ca.cnf", "-revoke", "head.pem"],
+    );
+    openssl(
+        t.path(),
+        &["ca", "-gencrl", "-config", "ca.cnf", "-out", "crl2.pem"],
+    );
     o.desk
-        .trust_root(Some(&o.admin), &ca.read("ca.pem"), Some(&ca.read("crl2.pem")))
+        .trust_root(
+            Some(&o.admin),
+            &ca.read("ca.pem"),
+            Some(&ca.read("crl2.pem")),
+        )
         .unwrap();
     let id = to_signature(&o, "850315300128");
     let e = o
@@ -395,7 +479,11 @@ fn an_expired_key_is_refused_at_import() {
     let p12 = ca.p12("head", "Өтегенова Сәуле", head_iin(), "Qwerty-2026");
     o.clock.set(Utc::now());
     o.desk
-        .trust_root(Some(&o.admin), &ca.read("ca.pem"), Some(&ca.read("crl.pem")))
+        .trust_root(
+            Some(&o.admin),
+            &ca.read("ca.pem"),
+            Some(&ca.read("crl.pem")),
+        )
         .unwrap();
     o.clock.advance(chrono::Duration::days(400));
     let e = o
@@ -410,8 +498,16 @@ fn an_expired_key_is_refused_at_import() {
         "{e:?}"
     );
     // The message is in the user's language.
-    assert!(e.message(Lang::Ru).contains("истек"), "{}", e.message(Lang::Ru));
-    assert!(e.message(Lang::Kk).contains("аяқталған"), "{}", e.message(Lang::Kk));
+    assert!(
+        e.message(Lang::Ru).contains("истек"),
+        "{}",
+        e.message(Lang::Ru)
+    );
+    assert!(
+        e.message(Lang::Kk).contains("аяқталған"),
+        "{}",
+        e.message(Lang::Kk)
+    );
 }
 
 /// Appends text to a file as an incremental update.
@@ -462,7 +558,10 @@ fn hostile_files_each_get_their_own_verdict() {
     }
     let line = v.verify(&annotated).0.line(Lang::Ru);
     assert!(line.starts_with("INVALID: "), "{line}");
-    assert!(line.contains("не изменена") && line.contains("Annot/Text"), "{line}");
+    assert!(
+        line.contains("не изменена") && line.contains("Annot/Text"),
+        "{line}"
+    );
     // Plain bytes appended.
     let mut junk = paper.clone();
     junk.extend_from_slice(b"some other data");
@@ -525,12 +624,23 @@ fn hostile_files_each_get_their_own_verdict() {
     // A CMS whose messageDigest is not the hash of the bytes (validly signed all the same).
     let receipt = o
         .desk
-        .document_pdf(&o.registrar, &to_signature(&o, "850315300128").to_string(), Some("receipt"), Langs::Both)
+        .document_pdf(
+            &o.registrar,
+            &to_signature(&o, "850315300128").to_string(),
+            Some("receipt"),
+            Langs::Both,
+        )
         .unwrap();
     let signer = KeyFileProvider.unlock(&o.key, PIN).unwrap();
     let prepared = pades::prepare(&receipt, "x", "y", Utc::now().timestamp(), 4096).unwrap();
-    let cms = pades::build_cms(signer.as_ref(), signer.chain(), &[], &[7u8; 32], Utc::now().timestamp())
-        .unwrap();
+    let cms = pades::build_cms(
+        signer.as_ref(),
+        signer.chain(),
+        &[],
+        &[7u8; 32],
+        Utc::now().timestamp(),
+    )
+    .unwrap();
     let forged = prepared.fill(&cms).unwrap();
     assert_eq!(problem(&v.verify(&forged).0), &Problem::SignedPartChanged);
     // Correctly signed, but the paper's own record is not there.
@@ -572,9 +682,7 @@ fn hostile_files_each_get_their_own_verdict() {
         Problem::ContainerDamaged,
         Problem::RecordMissing,
         Problem::SeveralSignatures { count: 2 },
-        Problem::BadByteRange {
-            detail: "x".into(),
-        },
+        Problem::BadByteRange { detail: "x".into() },
     ] {
         let (kk, ru) = (p.message(Lang::Kk), p.message(Lang::Ru));
         assert!(!kk.is_empty() && !ru.is_empty() && kk != ru, "{p:?}");
@@ -607,7 +715,12 @@ fn verification_needs_no_rendering_and_no_database() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.starts_with(&format!("VALID {number}")), "{stdout}");
     assert!(!empty.exists(), "verify made a data directory");
     // Another root only: INVALID, exit 1.
@@ -639,7 +752,11 @@ fn verification_needs_no_rendering_and_no_database() {
                 .unwrap(),
             cert_serial: "00".into(),
         },
-        format!("{}{}", mio_desk::desk::signature::PADES_RECORD, payload.encode()),
+        format!(
+            "{}{}",
+            mio_desk::desk::signature::PADES_RECORD,
+            payload.encode()
+        ),
     );
     let other_layout = documents::render(&content, Langs::Kk, &stamp).unwrap();
     let signer = KeyFileProvider.unlock(&o.key, PIN).unwrap();
@@ -706,8 +823,16 @@ fn a_paper_signed_the_old_way_still_verifies_as_legacy() {
         panic!("{v:?}");
     };
     assert_eq!(format, "legacy");
-    assert!(v.line(Lang::Ru).contains("первых версий"), "{}", v.line(Lang::Ru));
-    assert!(v.line(Lang::Kk).contains("алғашқы нұсқаларының"), "{}", v.line(Lang::Kk));
+    assert!(
+        v.line(Lang::Ru).contains("первых версий"),
+        "{}",
+        v.line(Lang::Ru)
+    );
+    assert!(
+        v.line(Lang::Kk).contains("алғашқы нұсқаларының"),
+        "{}",
+        v.line(Lang::Kk)
+    );
     // Its QR text still verifies too.
     assert!(o.desk.verify_payload(&record.qr).unwrap().is_valid());
     // One changed byte still breaks it.
@@ -721,7 +846,12 @@ fn a_paper_signed_the_old_way_still_verifies_as_legacy() {
 fn copies_are_marked_and_unsigned_papers_claim_no_signature() {
     let o = office();
     let (id, number, paper) = sign_one(&o, &o.key, PIN);
-    let app = o.desk.application(&o.registrar, &id.to_string()).unwrap().app.number;
+    let app = o
+        .desk
+        .application(&o.registrar, &id.to_string())
+        .unwrap()
+        .app
+        .number;
     // The QR of the signed paper is the reference an offline check needs, and it verifies.
     let doc = documents::extract::load(&paper).unwrap();
     let qr = documents::extract::qr_text(&doc).unwrap();
@@ -747,7 +877,8 @@ fn copies_are_marked_and_unsigned_papers_claim_no_signature() {
         .desk
         .document_pdf(&o.registrar, &app, Some("receipt"), Langs::Both)
         .unwrap();
-    let text = documents::extract::page_texts(&documents::extract::load(&receipt).unwrap()).join("\n");
+    let text =
+        documents::extract::page_texts(&documents::extract::load(&receipt).unwrap()).join("\n");
     assert!(text.contains("не подписан"), "{text}");
     assert!(!text.contains("равнозначен"), "{text}");
     assert!(!text.contains("подписанные электронной"), "{text}");
@@ -778,8 +909,8 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
                 )
                 .unwrap();
             let (id, number, paper) = sign_one(&o, &o.key, PIN);
-            let qr = documents::extract::qr_text(&documents::extract::load(&paper).unwrap())
-                .unwrap();
+            let qr =
+                documents::extract::qr_text(&documents::extract::load(&paper).unwrap()).unwrap();
             // The office checks the same QR text offline.
             assert!(o.desk.verify_payload(&qr).unwrap().is_valid(), "{qr}");
             let content = stored_content(&o.desk, id, &number);
@@ -803,7 +934,10 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
     })
     .await
     .unwrap();
-    assert!(qr.starts_with(&format!("{base}/verify/{}?", facts.number)), "{qr}");
+    assert!(
+        qr.starts_with(&format!("{base}/verify/{}?", facts.number)),
+        "{qr}"
+    );
     let _ = rustls::crypto::ring::default_provider().install_default();
     let page = |url: String| async move {
         let r = reqwest::get(&url).await.unwrap();
@@ -827,7 +961,10 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
     ] {
         assert!(body.contains(shown), "{shown}: {body}");
     }
-    assert!(!body.contains("850315300128"), "the full ИИН is not printed");
+    assert!(
+        !body.contains("850315300128"),
+        "the full ИИН is not printed"
+    );
     // A wrong hash and an unknown number get the very same answer.
     let wrong = page(format!(
         "{base}/verify/{}?h=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",

@@ -15,11 +15,9 @@ use crate::domain::document::{Content, SealRef, VerificationPayload, Verificatio
 use crate::domain::iin::Iin;
 use crate::domain::model::{Lang, Role};
 use crate::i18n::{Arg, tr, tra};
-use crate::signing::{
-    self, KeyFileProvider, OfficeCa, Provider, SigError, Subject, Trust, pades,
-};
-use crate::store::trust as trust_store;
+use crate::signing::{self, KeyFileProvider, OfficeCa, Provider, SigError, Subject, Trust, pades};
 use crate::store::signatures::{self as sigs, CertRow, SignatureRow};
+use crate::store::trust as trust_store;
 use crate::store::{StoreError, people};
 
 /// How long a published revocation list is valid.
@@ -108,10 +106,14 @@ pub enum Problem {
     /// The file ends before what the signature covers, or before its end marker.
     Truncated,
     /// More than one signature: a paper of this office carries one.
-    SeveralSignatures { count: usize },
+    SeveralSignatures {
+        count: usize,
+    },
     /// The byte range leaves out more than the signature itself, or not the whole signed
     /// revision.
-    BadByteRange { detail: String },
+    BadByteRange {
+        detail: String,
+    },
     /// The signature container is damaged or not a CMS signature we can read.
     ContainerDamaged,
     /// The bytes under the signature changed after signing.
@@ -161,7 +163,11 @@ impl Problem {
                     ("objects", Arg::from(*objects)),
                     (
                         "kinds",
-                        Arg::from(if kinds.is_empty() { "—" } else { kinds.as_str() }),
+                        Arg::from(if kinds.is_empty() {
+                            "—"
+                        } else {
+                            kinds.as_str()
+                        }),
                     ),
                     ("signed", Arg::from(*signed_bytes)),
                 ],
@@ -766,9 +772,8 @@ impl Desk {
         match provider.unlock(key, pin) {
             Ok(signer) => {
                 if state.is_some_and(|l| l.failed > 0) {
-                    self.store.write(|tx| {
-                        trust_store::set_lockout(tx, &key_sha, 0, None, &stamp(now))
-                    })?;
+                    self.store
+                        .write(|tx| trust_store::set_lockout(tx, &key_sha, 0, None, &stamp(now)))?;
                 }
                 Ok(signer)
             }
@@ -832,7 +837,11 @@ impl Desk {
         let local_now = self.local(now.trunc_subsecs(0));
         let docs = &self.documents;
         let info = &u.info;
-        let reason = format!("{} / {}", tr(Lang::Kk, "sig-reason"), tr(Lang::Ru, "sig-reason"));
+        let reason = format!(
+            "{} / {}",
+            tr(Lang::Kk, "sig-reason"),
+            tr(Lang::Ru, "sig-reason")
+        );
         let mut finish = |tx: &crate::store::Tx<'_>,
                           content: &Content,
                           document_id: i64|
@@ -888,8 +897,10 @@ impl Desk {
                 "content_sha256": hex::encode(payload.content_sha256),
                 "pdf_sha256": pdf_sha,
             });
-            Ok(serde_json::json!({"cert_serial": info.serial_hex, "pdf_sha256": pdf_sha,
-                "format": "pades", "public": public}))
+            Ok(
+                serde_json::json!({"cert_serial": info.serial_hex, "pdf_sha256": pdf_sha,
+                "format": "pades", "public": public}),
+            )
         };
         self.sign_with_in(tx, s, t, &mut finish)
     }
@@ -1251,11 +1262,11 @@ impl PaperVerifier {
 
     /// Checks a signature of the first versions (in the QR payload) with its certificate.
     fn check_seal(&self, payload: &VerificationPayload, seal: &SealRef, cert: &[u8]) -> Verdict {
-        let info = match signing::check_certificate(&self.trust, cert, seal.signed_at, self.now, None)
-        {
-            Ok(i) => i,
-            Err(e) => return Verdict::invalid(Problem::Signature(e)),
-        };
+        let info =
+            match signing::check_certificate(&self.trust, cert, seal.signed_at, self.now, None) {
+                Ok(i) => i,
+                Err(e) => return Verdict::invalid(Problem::Signature(e)),
+            };
         if info.serial_hex != seal.cert_serial {
             return Verdict::invalid(Problem::SerialMismatch);
         }

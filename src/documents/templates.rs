@@ -504,12 +504,7 @@ fn stamp_block(
     let office = |l: Lang| content.issuer.name.get(l).to_string();
     let mut blocks: Vec<Block<String>> = Vec::new();
     if let Some(original) = &stamp.copy_of {
-        blocks.push((
-            copy_mark(langs, original),
-            SMALL,
-            BLACK,
-            true,
-        ));
+        blocks.push((copy_mark(langs, original), SMALL, BLACK, true));
     }
     if let Some(seal) = &stamp.seal {
         // One line in the languages printed: «ЭЦҚ-мен қол қойылған / Подписано ЭЦП: …».

@@ -730,7 +730,17 @@ pub fn check_certificate(
     now: i64,
     expected_iin: Option<&str>,
 ) -> Result<CertInfo, SigError> {
-    check_chain(trust, cert_der, &[], &[], signed_at, now, expected_iin, true).map(|c| c.info)
+    check_chain(
+        trust,
+        cert_der,
+        &[],
+        &[],
+        signed_at,
+        now,
+        expected_iin,
+        true,
+    )
+    .map(|c| c.info)
 }
 
 /// The same checks with the intermediates and revocation lists a signature carries. With

@@ -87,9 +87,9 @@ impl KeySigner {
         let cert = chain.first().ok_or(SigError::NoSigningKey)?;
         let kind = KeyKind::of_certificate(cert)?;
         let pair = match kind {
-            KeyKind::Rsa => Pair::Rsa(
-                RsaKeyPair::from_pkcs8(key_pkcs8).map_err(|_| SigError::NoSigningKey)?,
-            ),
+            KeyKind::Rsa => {
+                Pair::Rsa(RsaKeyPair::from_pkcs8(key_pkcs8).map_err(|_| SigError::NoSigningKey)?)
+            }
             KeyKind::EcdsaP256 => Pair::Ecdsa(
                 EcdsaKeyPair::from_pkcs8(
                     &ECDSA_P256_SHA256_ASN1_SIGNING,

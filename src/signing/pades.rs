@@ -27,8 +27,7 @@ use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::revocation::{RevocationInfoChoice, RevocationInfoChoices};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo,
-    SignerInfos,
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 
 use super::{SigError, Signer, malformed};
@@ -60,8 +59,7 @@ pub fn cms_room(
 const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const OID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const OID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
-const OID_MESSAGE_DIGEST: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const OID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 const OID_SIGNING_TIME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.5");
 const OID_SIGNING_CERT_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
@@ -99,7 +97,9 @@ impl KeyKind {
             if curve == Some(OID_P256) {
                 Ok(KeyKind::EcdsaP256)
             } else {
-                Err(SigError::Malformed("elliptic curve other than P-256".into()))
+                Err(SigError::Malformed(
+                    "elliptic curve other than P-256".into(),
+                ))
             }
         } else {
             Err(SigError::Malformed(format!("key algorithm {}", alg.oid)))
@@ -158,7 +158,11 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 /// issuer and serial number.
 fn signing_certificate_v2(cert: &Certificate, cert_der: &[u8]) -> Result<Vec<u8>, SigError> {
     let hash = Sha256::digest(cert_der);
-    let issuer = cert.tbs_certificate().issuer().to_der().map_err(malformed)?;
+    let issuer = cert
+        .tbs_certificate()
+        .issuer()
+        .to_der()
+        .map_err(malformed)?;
     let serial = cert
         .tbs_certificate()
         .serial_number()
@@ -339,8 +343,7 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
         return Err(CmsProblem::Damaged("not SignedData".into()));
     }
     let sd: SignedData = ci.content.decode_as().map_err(|e| damaged(&e))?;
-    if sd.encap_content_info.econtent.is_some() || sd.encap_content_info.econtent_type != OID_DATA
-    {
+    if sd.encap_content_info.econtent.is_some() || sd.encap_content_info.econtent_type != OID_DATA {
         return Err(CmsProblem::Damaged("not a detached signature".into()));
     }
     // Every part the signature does not cover must be exactly what it can only be, so that no
@@ -348,21 +351,20 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
     if sd.version != CmsVersion::V1 {
         return Err(CmsProblem::Damaged("SignedData version".into()));
     }
-    if sd.digest_algorithms.len() != 1
-        || sd.digest_algorithms.iter().any(|a| *a != sha256_alg())
-    {
+    if sd.digest_algorithms.len() != 1 || sd.digest_algorithms.iter().any(|a| *a != sha256_alg()) {
         return Err(CmsProblem::WrongDigest);
     }
-    let other_choice = sd
-        .certificates
-        .as_ref()
-        .is_some_and(|s| s.0.iter().any(|c| !matches!(c, CertificateChoices::Certificate(_))))
-        || sd
-            .crls
-            .as_ref()
-            .is_some_and(|s| s.0.iter().any(|c| !matches!(c, RevocationInfoChoice::Crl(_))));
+    let other_choice = sd.certificates.as_ref().is_some_and(|s| {
+        s.0.iter()
+            .any(|c| !matches!(c, CertificateChoices::Certificate(_)))
+    }) || sd.crls.as_ref().is_some_and(|s| {
+        s.0.iter()
+            .any(|c| !matches!(c, RevocationInfoChoice::Crl(_)))
+    });
     if other_choice {
-        return Err(CmsProblem::Damaged("certificate or list of another format".into()));
+        return Err(CmsProblem::Damaged(
+            "certificate or list of another format".into(),
+        ));
     }
     let infos: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
     let [si] = infos.as_slice() else {
@@ -451,9 +453,14 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8; 32]) -> Result<CmsFacts, CmsProb
     let signing_time = read_time(one(OID_SIGNING_TIME)?)
         .ok_or_else(|| CmsProblem::Damaged("signing time unreadable".into()))?;
     // signingCertificateV2 must name the signer's certificate by its SHA-256.
-    let scv2 = one(OID_SIGNING_CERT_V2)?.to_der().map_err(|e| damaged(&e))?;
+    let scv2 = one(OID_SIGNING_CERT_V2)?
+        .to_der()
+        .map_err(|e| damaged(&e))?;
     let want = Sha256::digest(&signer_cert);
-    if !scv2.windows(34).any(|w| w[0] == 0x04 && w[1] == 32 && w[2..] == want[..]) {
+    if !scv2
+        .windows(34)
+        .any(|w| w[0] == 0x04 && w[1] == 32 && w[2..] == want[..])
+    {
         return Err(CmsProblem::SignerCertificate);
     }
     let kind = KeyKind::of_certificate(&signer_cert).map_err(|e| damaged(&e))?;
@@ -638,7 +645,9 @@ pub fn locate(pdf: &[u8]) -> Result<Located, PdfProblem> {
         return Err(PdfProblem::Truncated);
     }
     if a != 0 {
-        return Err(PdfProblem::BadByteRange(format!("starts at byte {a}, not 0")));
+        return Err(PdfProblem::BadByteRange(format!(
+            "starts at byte {a}, not 0"
+        )));
     }
     if b == 0 || c <= b + 1 {
         return Err(PdfProblem::BadByteRange(format!("[{a} {b} {c} {d}]")));
@@ -832,9 +841,7 @@ fn write_dict(out: &mut Vec<u8>, d: &Dictionary) -> Result<(), SigError> {
 }
 
 fn startxref(pdf: &[u8]) -> Option<usize> {
-    let at = pdf
-        .windows(9)
-        .rposition(|w| w == b"startxref")?;
+    let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
     let rest = &pdf[at + 9..];
     let text: String = rest
         .iter()

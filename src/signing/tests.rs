@@ -267,7 +267,9 @@ fn the_office_ca_issues_pkcs12_keys_sealed_with_the_pin() {
         Some(SigError::KeyFileDamaged)
     );
     // A key beside someone else's certificate is refused.
-    let other = w.ca.issue(&subject("791028302728"), NOW, NOW + 1000).unwrap();
+    let other =
+        w.ca.issue(&subject("791028302728"), NOW, NOW + 1000)
+            .unwrap();
     let mixed = p12::make_p12(&w.user.key_pkcs8, &[other.cert_der], "246810").unwrap();
     assert_eq!(
         KeyFileProvider.unlock(&mixed, "246810").err(),
@@ -285,17 +287,39 @@ fn a_chain_through_an_intermediate_and_a_carried_list() {
         crls: vec![],
     };
     let carried = w.ca.crl(&[], NOW - 60, NOW + 86_400, 5).unwrap();
-    let c = check_chain(&trust, &w.user.cert_der, &[], &[carried.clone()], NOW, NOW + 10 * 86_400, None, true)
-        .unwrap();
+    let c = check_chain(
+        &trust,
+        &w.user.cert_der,
+        &[],
+        &[carried.clone()],
+        NOW,
+        NOW + 10 * 86_400,
+        None,
+        true,
+    )
+    .unwrap();
     assert_eq!(c.revocation, Revocation::AtSigning);
     assert_eq!(c.issuer, w.ca.cert_der);
     // A list that lists it revokes it.
-    let listing = w
-        .ca
-        .crl(&[(w.user.serial_hex.clone(), NOW - 5)], NOW - 5, NOW + 86_400, 6)
+    let listing =
+        w.ca.crl(
+            &[(w.user.serial_hex.clone(), NOW - 5)],
+            NOW - 5,
+            NOW + 86_400,
+            6,
+        )
         .unwrap();
     assert!(matches!(
-        check_chain(&trust, &w.user.cert_der, &[], &[listing], NOW, NOW, None, true),
+        check_chain(
+            &trust,
+            &w.user.cert_der,
+            &[],
+            &[listing],
+            NOW,
+            NOW,
+            None,
+            true
+        ),
         Err(SigError::Revoked { .. })
     ));
     // No list at all: refused where revocation is required, said so where it is not.
@@ -313,9 +337,18 @@ fn a_chain_through_an_intermediate_and_a_carried_list() {
     let foreign = OfficeCa::create("Басқа", "9999", NOW - 86_400).unwrap();
     let alien = foreign.crl(&[], NOW - 60, NOW + 86_400, 1).unwrap();
     assert_eq!(
-        check_chain(&trust, &w.user.cert_der, &[], &[alien], NOW, NOW, None, false)
-            .unwrap()
-            .revocation,
+        check_chain(
+            &trust,
+            &w.user.cert_der,
+            &[],
+            &[alien],
+            NOW,
+            NOW,
+            None,
+            false
+        )
+        .unwrap()
+        .revocation,
         Revocation::NotChecked
     );
 }
@@ -325,8 +358,14 @@ fn pem_round_trips() {
     let w = world();
     let pem = to_pem(&w.ca.cert_der, "CERTIFICATE");
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
-    assert_eq!(from_pem(pem.as_bytes(), "CERTIFICATE"), Some(w.ca.cert_der.clone()));
-    assert_eq!(from_pem(&w.ca.cert_der, "CERTIFICATE"), Some(w.ca.cert_der.clone()));
+    assert_eq!(
+        from_pem(pem.as_bytes(), "CERTIFICATE"),
+        Some(w.ca.cert_der.clone())
+    );
+    assert_eq!(
+        from_pem(&w.ca.cert_der, "CERTIFICATE"),
+        Some(w.ca.cert_der.clone())
+    );
     assert_eq!(from_pem(b"hello", "CERTIFICATE"), None);
     assert_eq!(from_pem(pem.as_bytes(), "X509 CRL"), None);
 }

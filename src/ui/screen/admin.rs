@@ -449,8 +449,8 @@ impl State {
                 };
                 let password = std::mem::take(&mut self.p12_password);
                 self.act(ctx, "cert_import", move |d, s| {
-                    let bytes =
-                        std::fs::read(&file).map_err(|e| crate::desk::DeskError::Store(e.into()))?;
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| crate::desk::DeskError::Store(e.into()))?;
                     d.import_key(Some(s), &iin, &bytes, &password).map(|_| ())
                 })
             }
