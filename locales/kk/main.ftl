@@ -226,6 +226,13 @@ error-invalid-not-an-executor = Таңдалған қызметкер орынд
 error-invalid-not-allowed = Осы қызметтің регламенті мерзімді ұзартуды көздемейді.
 error-invalid-self-disable = Өз тіркелгіңізді өшіруге болмайды.
 error-invalid-hash = Құпиясөзді қорғау мүмкін болмады; қайталап көріңіз.
+error-invalid-already-registered = Бұл тіркеу куәлігі бұрын тіркелген.
+error-invalid-not-a-certificate = «{ $field }»: файл сертификат емес (PEM немесе DER).
+error-invalid-not-ca = «{ $field }»: сертификат куәландырушы орталықтың сертификаты емес.
+error-invalid-not-a-crl = Файл кері қайтарып алынған куәліктер тізімі емес (PEM немесе DER).
+# unverified
+field-root = Түбір сертификат
+field-certificate = Тіркеу куәлігі
 error-already-initialized = { $dir } деректер қалтасында бөлім бапталып қойған.
 error-not-initialized = { $dir } деректер қалтасы әлі бапталмаған: «mio-desk init» орындаңыз немесе бағдарлама терезесін ашыңыз.
 error-calendar = Күнтізбе файлында қате: { $detail }
@@ -253,6 +260,10 @@ sig-error-untrusted = куәлікті сенімді куәландырушы �
 sig-error-bad-signature = қолтаңба құжатқа сәйкес келмейді.
 sig-error-not-for-signing = куәлік құжаттарға қол қоюға арналмаған.
 sig-error-malformed = куәлік немесе қолтаңба бүлінген ({ $detail }).
+sig-error-no-key = Кілт файлында тіркеу куәлігімен бірге қол қою кілті жоқ.
+sig-error-key-not-cert = Файлдағы жабық кілт оның тіркеу куәлігіне сәйкес келмейді.
+# unverified
+sig-reason = Басшының қолы
 
 ## Құжатты тексеру
 verify-signed-at = қол қойылды { $at }
@@ -269,6 +280,31 @@ verify-signed-time-mismatch = құжатта басылған қол қою уа
 verify-file-changed = файл қол қойылғаннан кейін өзгертілген.
 verify-unknown-certificate = қол қоюшының куәлігі осы бөлімге белгісіз.
 verify-register-mismatch = бөлім журналындағы осы нөмірлі құжаттың мазмұны басқа.
+verify-format-pades = PDF қолтаңбасы (PAdES)
+verify-format-legacy = бағдарламаның алғашқы нұсқаларының қолтаңбасы (бұрынғы тәсілмен тексерілді)
+verify-revocation-not-checked = куәліктің кері қайтарылуы тексерілмеді: кері қайтарып алынған куәліктер тізімі жоқ
+verify-truncated = файл қысқартылған: ол қол қойылған бөліктен бұрын аяқталады.
+verify-several = құжатта { $count } қолтаңба бар, ал бөлімнің құжатына бір рет қол қойылады.
+verify-bad-range = қолтаңба ауқымы құжатты толық қамтымайды ({ $detail }).
+verify-container-damaged = құжаттағы қолтаңба деректері бүлінген.
+verify-signed-part-changed = құжаттың қол қойылған бөлігі қол қойылғаннан кейін өзгертілген.
+verify-wrong-digest = қолтаңбадағы хеш-сома дұрыс емес (SHA-256 емес).
+verify-record-missing = құжаттың нөмірі, күні және бөлімі қол қойылған бөлікке кірмейді.
+verify-appended-update = қол қойылған бөлік (алғашқы { $signed } байт) өзгермеген, бірақ қол қойылғаннан кейін файлға жаңарту қосылған: { $bytes } байт, объектілер: { $objects } ({ $kinds }). Қол қойылған нұсқаны — файлдың алғашқы { $signed } байтын тексеріңіз.
+verify-appended-data = қол қойылған бөлік (алғашқы { $signed } байт) өзгермеген, бірақ қол қойылғаннан кейін файлға { $bytes } байт бөгде деректер қосылған.
+gw-verify-title = Құжатты тексеру
+# unverified
+gw-verify-unknown = Осындай нөмірі мен бақылау сомасы бар қол қойылған құжат белгісіз.
+# unverified
+gw-verify-unknown-hint = Мекенжай құжаттың QR-кодынан толық ашылғанын тексеріңіз. Құжатты желісіз де тексеруге болады: түбір сертификатымен «mio-desk verify».
+gw-verify-signed = Құжатқа ЭЦҚ қойылған
+gw-verify-revoked = Құжаттың қолтаңбасы кері қайтарылған
+gw-verify-office = Бөлім
+gw-verify-kind = Құжат түрі
+gw-verify-holder = Өтініш беруші (ЖСН)
+gw-verify-signer = Қол қойған
+# unverified
+gw-verify-offline-hint = Мәліметтер — тек құжатта басылғандары. PDF файлының өзіндегі қолтаңбаны кез келген PDF қарау бағдарламасы немесе «mio-desk verify» тексереді.
 
 ## Командалық жол
 cli-joined = Компьютер бөлімге қосылды:
@@ -314,6 +350,9 @@ cli-restore-done = Деректер сақтық көшірмеден қалпы
 cli-restore-kept = Бұрынғы деректер қалтасы сақталды
 cli-cert-revoked = Куәлік кері қайтарып алынды:
 cli-crl-published = Кері қайтарып алынған куәліктердің жаңа тізімі шығарылды.
+cli-root-trusted = Түбір сертификат сенімділер қатарына қосылды:
+cli-not-a-certificate = { $value } файлы сертификат емес (PEM немесе DER).
+cli-not-a-crl = { $value } файлы кері қайтарып алынған куәліктер тізімі емес (PEM немесе DER).
 cli-working-weekend = жұмыс күні (Үкімет қаулысымен ауыстырылған)
 
 ## Қосымша әрекеттер мен өрістер

@@ -80,8 +80,17 @@ pub enum Command {
     /// The service catalogue: services, terms, documents, fields and refusal grounds.
     #[command(subcommand)]
     Catalog(CatalogCmd),
-    /// Check a signed paper (PDF).
-    Verify { file: PathBuf },
+    /// Check a signed paper (PDF). With `--trust ROOT.pem` (and, if at hand, `--crl FILE`)
+    /// it needs no data directory: only those roots and lists are trusted.
+    Verify {
+        file: PathBuf,
+        /// A trusted root certificate (PEM or DER); repeatable.
+        #[arg(long)]
+        trust: Vec<PathBuf>,
+        /// A revocation list of a trusted root (PEM or DER); repeatable.
+        #[arg(long)]
+        crl: Vec<PathBuf>,
+    },
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -417,6 +426,26 @@ pub enum CertCmd {
     List,
     /// Publish a fresh revocation list.
     Crl,
+    /// Write the office CA's root certificate (PEM), to hand to whoever verifies papers.
+    Ca {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Trust another root (e.g. НУЦ РК's) with its revocation list; again with a newer list
+    /// to replace it.
+    Trust {
+        #[arg(long)]
+        add: PathBuf,
+        #[arg(long)]
+        crl: Option<PathBuf>,
+    },
+    /// Register a user's own PKCS#12 key made elsewhere (its password on stdin).
+    Import {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        p12: PathBuf,
+    },
 }
 
 /// The operator's language.
@@ -469,6 +498,20 @@ fn open(dir: &DataDir) -> Result<Desk, Failure> {
         Arc::new(SystemClock),
         Options::default(),
     )?)
+}
+
+/// A file's bytes, or a message naming it.
+fn read_file(l: Lang, file: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(file).map_err(|e| {
+        Failure(crate::i18n::tra(
+            l,
+            "cli-cannot-read",
+            &[
+                ("file", crate::i18n::Arg::from(file.display().to_string())),
+                ("error", crate::i18n::Arg::from(e.to_string())),
+            ],
+        ))
+    })
 }
 
 fn read_secret(what: &str) -> Result<String, Failure> {
@@ -1087,19 +1130,32 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             println!("{} ({} bytes)", out.display(), bytes.len());
         }
         Command::Catalog(c) => return catalog(c, dir, l),
-        Command::Verify { file } => {
-            let desk = open(dir)?;
-            let bytes = std::fs::read(&file).map_err(|e| {
-                Failure(crate::i18n::tra(
-                    l,
-                    "cli-cannot-read",
-                    &[
-                        ("file", crate::i18n::Arg::from(file.display().to_string())),
-                        ("error", crate::i18n::Arg::from(e.to_string())),
-                    ],
-                ))
-            })?;
-            let v = desk.verify_pdf(&bytes)?;
+        Command::Verify { file, trust, crl } => {
+            let bytes = read_file(l, &file)?;
+            let v = if trust.is_empty() {
+                open(dir)?.verify_pdf(&bytes)?
+            } else {
+                // No data directory: only the roots and lists given are trusted.
+                let mut t = crate::signing::Trust::default();
+                for p in &trust {
+                    let der = crate::signing::from_pem(&read_file(l, p)?, "CERTIFICATE")
+                        .ok_or_else(|| bad(l, "cli-not-a-certificate", &p.display().to_string()))?;
+                    t.ca_certs.push(der);
+                }
+                for p in &crl {
+                    let der = crate::signing::from_pem(&read_file(l, p)?, "X509 CRL")
+                        .ok_or_else(|| bad(l, "cli-not-a-crl", &p.display().to_string()))?;
+                    t.crls.push(der);
+                }
+                let verifier = crate::desk::signature::PaperVerifier {
+                    trust: t,
+                    now: chrono::Utc::now().timestamp(),
+                    // Kazakhstan keeps one zone, UTC+5.
+                    tz: chrono::FixedOffset::east_opt(5 * 3600).expect("valid offset"),
+                    require_revocation: false,
+                };
+                verifier.verify(&bytes).0
+            };
             println!("{}", v.line(l));
             return Ok(if v.is_valid() { 0 } else { 1 });
         }
@@ -1267,11 +1323,12 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                         .map_err(DeskError::from)?;
                     for c in certs {
                         println!(
-                            "{}  {}  {}  {}  {}",
+                            "{}  {}  {}  {}  {}{}",
                             c.serial,
                             c.iin,
                             c.common_name,
                             c.not_after,
+                            if c.imported { "imported " } else { "" },
                             c.revoked_at
                                 .map(|r| format!("revoked {r}"))
                                 .unwrap_or_default()
@@ -1281,6 +1338,28 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 CertCmd::Crl => {
                     desk.publish_crl(None)?;
                     println!("{}", tr(l, "cli-crl-published"));
+                }
+                CertCmd::Ca { out } => {
+                    let der = desk.ca_certificate()?;
+                    write_atomically(&out, crate::signing::to_pem(&der, "CERTIFICATE").as_bytes())?;
+                    println!("{}", out.display());
+                }
+                CertCmd::Trust { add, crl } => {
+                    let cert = read_file(l, &add)?;
+                    let crl = crl.map(|p| read_file(l, &p)).transpose()?;
+                    let r = desk.trust_root(None, &cert, crl.as_deref())?;
+                    println!(
+                        "{} {} {}",
+                        tr(l, "cli-root-trusted"),
+                        r.common_name,
+                        r.crl_next_update.unwrap_or_default()
+                    );
+                }
+                CertCmd::Import { iin, p12 } => {
+                    let bytes = read_file(l, &p12)?;
+                    let password = read_secret("password")?;
+                    let c = desk.import_key(None, &iin, &bytes, &password)?;
+                    println!("{} {} {}", c.serial, c.not_after, c.key_file.display());
                 }
             }
         }

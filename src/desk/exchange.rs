@@ -383,7 +383,7 @@ impl Desk {
                 };
                 let trust = crate::signing::Trust {
                     ca_certs: vec![self.ca_certificate()?],
-                    crl: Some(der.clone()),
+                    crls: vec![der.clone()],
                 };
                 let info = match crate::signing::read_crl(&trust) {
                     Ok(i) => i,

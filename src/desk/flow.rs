@@ -459,7 +459,10 @@ impl Desk {
                     &app.number,
                     Self::external_of(&app).as_ref(),
                     PublicStatus::Completed,
-                    Some(serde_json::json!({"outgoing": number, "document_id": document_id})),
+                    Some(
+                        serde_json::json!({"outgoing": number, "document_id": document_id,
+                        "paper": signature.get("public")}),
+                    ),
                 )?;
             }
             Ok(Signed {

@@ -49,8 +49,8 @@ impl Desk {
 
     /// The PDF of an application's document. `kind`: `receipt`, `result`, `extension_notice`,
     /// `cover_letter`; by default the signed result when there is one, else the receipt. The
-    /// signed result is the stored signed paper (bilingual); one language gives an unsigned
-    /// copy.
+    /// signed result is the stored signed paper (bilingual); one language gives a copy marked
+    /// КӨШІРМЕ / КОПИЯ with the original's number.
     pub fn document_pdf(
         &self,
         s: &Session,
@@ -131,10 +131,17 @@ impl Desk {
             other => return Err(DeskError::NotFound(format!("document kind {other}"))),
         };
         if want == "result"
-            && langs == Langs::Both
             && let Some(paper) = self.signed_paper(row.id)?
         {
-            return Ok(paper);
+            if langs == Langs::Both {
+                return Ok(paper);
+            }
+            // One language: a copy of the signed original, marked so on its face, with the
+            // original's QR; it claims no signature of its own.
+            let content: Content = serde_json::from_str(&row.content).map_err(corrupt)?;
+            let stamp = Stamp::copy(self.qr_text(&content), &content.number);
+            return documents::render(&content, langs, &stamp)
+                .map_err(|e| DeskError::Document(e.to_string()));
         }
         let content: Content = serde_json::from_str(&row.content).map_err(corrupt)?;
         render(&content, langs)

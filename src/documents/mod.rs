@@ -52,13 +52,17 @@ pub struct SealLine {
     pub cert_serial: String,
 }
 
-/// What is printed besides the content: the QR text, the signature line, and the record a
-/// verifier needs (embedded in the document information dictionary).
+/// What is printed besides the content: the QR text, the signature line, the record a
+/// verifier needs (embedded in the document information dictionary), and for a copy of a
+/// signed original that original's number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     pub qr: String,
     pub seal: Option<SealLine>,
     pub record: Option<String>,
+    /// A copy (КӨШІРМЕ / КОПИЯ) of the signed original with this number: marked so on its
+    /// face, and it claims no signature of its own.
+    pub copy_of: Option<String>,
 }
 
 impl Stamp {
@@ -69,6 +73,29 @@ impl Stamp {
             qr: VerificationPayload::unsigned(content).encode(),
             seal: None,
             record: None,
+            copy_of: None,
+        }
+    }
+
+    /// The stamp of a paper about to be signed with a PAdES signature: the QR (the
+    /// verification address or reference), the visible signature line, and the paper's own
+    /// record, which the signature covers.
+    pub fn pades(qr: String, seal: SealLine, record: String) -> Stamp {
+        Stamp {
+            qr,
+            seal: Some(seal),
+            record: Some(record),
+            copy_of: None,
+        }
+    }
+
+    /// The stamp of a copy of a signed original: its QR leads to the original.
+    pub fn copy(qr: String, original_number: &str) -> Stamp {
+        Stamp {
+            qr,
+            seal: None,
+            record: None,
+            copy_of: Some(original_number.to_string()),
         }
     }
 
@@ -83,6 +110,7 @@ impl Stamp {
                 cert_serial: record.cert_serial.clone(),
             }),
             record: Some(record.encode()),
+            copy_of: None,
         }
     }
 }

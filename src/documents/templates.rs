@@ -503,6 +503,9 @@ fn stamp_block(
     let text_w = CONTENT_W - qr_mm - 4.0;
     let office = |l: Lang| content.issuer.name.get(l).to_string();
     let mut blocks: Vec<Block<String>> = Vec::new();
+    if let Some(original) = &stamp.copy_of {
+        blocks.push((copy_mark(langs, original), SMALL, BLACK, true));
+    }
     if let Some(seal) = &stamp.seal {
         // One line in the languages printed: «ЭЦҚ-мен қол қойылған / Подписано ЭЦП: …».
         blocks.push((
@@ -518,16 +521,34 @@ fn stamp_block(
             true,
         ));
     }
-    for l in langs.list() {
-        blocks.push((tr(*l, "doc-clause-equivalence"), 7.0, GREY, false));
-    }
-    for l in langs.list() {
-        blocks.push((
-            tra(*l, "doc-clause-qr", &[("office", Arg::from(office(*l)))]),
-            7.0,
-            GREY,
-            false,
-        ));
+    // The equivalence and signed-QR clauses only on a paper that carries its signature; a
+    // copy or an unsigned paper says what it is instead.
+    let claim = if stamp.seal.is_some() {
+        None
+    } else if stamp.copy_of.is_some() {
+        Some("doc-clause-copy")
+    } else {
+        Some("doc-clause-unsigned")
+    };
+    match claim {
+        None => {
+            for l in langs.list() {
+                blocks.push((tr(*l, "doc-clause-equivalence"), 7.0, GREY, false));
+            }
+            for l in langs.list() {
+                blocks.push((
+                    tra(*l, "doc-clause-qr", &[("office", Arg::from(office(*l)))]),
+                    7.0,
+                    GREY,
+                    false,
+                ));
+            }
+        }
+        Some(key) => {
+            for l in langs.list() {
+                blocks.push((tr(*l, key), 7.0, GREY, false));
+            }
+        }
     }
     blocks.push((label_in(langs, "doc-verify-hint"), 7.0, GREY, false));
     let blocks: Vec<Block<Vec<String>>> = blocks
@@ -665,6 +686,16 @@ pub(super) fn draw(
     Ok(c.pages)
 }
 
+/// «КӨШІРМЕ / КОПИЯ» with the original's number, in the languages printed.
+fn copy_mark(langs: Langs, original: &str) -> String {
+    langs
+        .list()
+        .iter()
+        .map(|l| tra(*l, "doc-copy-mark", &[("number", Arg::from(original))]))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 fn draw_on(
     c: &mut Canvas,
     content: &Content,
@@ -673,6 +704,19 @@ fn draw_on(
 ) -> Result<(), RenderError> {
     let kind = content.kind;
     let mut sig: Option<(&str, &str)> = None;
+    if let Some(original) = &stamp.copy_of {
+        // Plainly on its face, above everything else.
+        c.paragraph(
+            MARGIN_L,
+            CONTENT_W,
+            12.0,
+            true,
+            BLACK,
+            Align::Center,
+            &copy_mark(langs, original),
+        );
+        gap(c, 1.5);
+    }
     header(c, langs, content);
     let title_key = super::title_key(content);
     title(c, langs, &title_key)?;

@@ -358,8 +358,9 @@ fn every_template_renders_both_languages_with_its_values() {
             "0412-02-2026-R00017",
             "Отдел занятости и социальных программ",
             "жұмыспен қамту",
-            "равнозначен документу на бумажном носителе",
-            "қағаз тасығыштағы құжатқа тең",
+            // Unsigned: the paper says so, and claims no equivalence to a signed one.
+            "Документ не подписан электронной цифровой подписью",
+            "электрондық цифрлық қолтаңба қойылмаған",
         ]) {
             assert!(
                 text.contains(want),
@@ -367,6 +368,39 @@ fn every_template_renders_both_languages_with_its_values() {
                 content.kind
             );
         }
+        assert!(!text.contains("равнозначен"), "{:?}", content.kind);
+        // Signed, the same paper carries the equivalence clause instead.
+        let signed = render(&content, Langs::Both, &stamp_of_signed(&content)).unwrap();
+        let text = text_of(&signed)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for want in [
+            "равнозначен документу на бумажном носителе",
+            "қағаз тасығыштағы құжатқа тең",
+        ] {
+            assert!(text.contains(want), "{:?}: {want:?} missing", content.kind);
+        }
+        assert!(!text.contains("не подписан"), "{:?}", content.kind);
+        // A copy names its original and claims no signature either.
+        let copy = render(
+            &content,
+            Langs::Ru,
+            &Stamp::copy("MIO1|x".into(), "0412-02-2026-R00017"),
+        )
+        .unwrap();
+        let text = text_of(&copy)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // (A paper written in Kazakh only prints in Kazakh.)
+        assert!(
+            text.contains("КОПИЯ подписанного оригинала № 0412-02-2026-R00017")
+                || text.contains("№ 0412-02-2026-R00017 түпнұсқаның КӨШІРМЕСІ"),
+            "{:?}: {text}",
+            content.kind
+        );
+        assert!(!text.contains("равнозначен"), "{:?}", content.kind);
     }
     // Every output kind of the catalogue has a sample.
     assert_eq!(kinds.len(), DocumentKind::ALL.len(), "{kinds:?}");
@@ -554,7 +588,21 @@ fn stamp_of(c: &Content) -> Stamp {
             cert_serial: "4f3a9b0c1d2e3f405162738495a6b7c8".into(),
         }),
         record: None,
+        copy_of: None,
     }
+}
+
+/// The stamp of a signed paper, whatever its kind.
+fn stamp_of_signed(c: &Content) -> Stamp {
+    Stamp::pades(
+        Stamp::unsigned(c).qr,
+        SealLine {
+            signer: "Өтегенова Сәуле".into(),
+            signed_at: c.date.and_hms_opt(16, 45, 0).unwrap(),
+            cert_serial: "4f3a9b0c1d2e3f40".into(),
+        },
+        "mio-pades:1:test".into(),
+    )
 }
 
 fn laid_out(c: &Content, langs: Langs) -> Paper {

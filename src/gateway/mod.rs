@@ -5,6 +5,8 @@
 //! SHA-256 with resumable upload. Every request is authenticated by a client token; a client
 //! reads only its own messages.
 
+mod verify;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -286,6 +288,7 @@ fn store_checked(
             blob_refs: &c.refs,
         })
         .collect();
+    verify::learn(st, sender, checked.iter().map(|c| c.text.as_str()));
     let answers = st.accept_many(&items, |message_id, seq| {
         serde_json::to_string(&Accepted {
             message_id: message_id.to_string(),
@@ -665,6 +668,7 @@ pub fn router(store: GatewayStore) -> Router {
         .route("/v1/messages/{id}/status", get(status))
         .route("/v1/blobs/{sha}", get(blob_get).put(blob_put))
         .route("/v1/blobs/{sha}/status", get(blob_status))
+        .route("/verify/{number}", get(verify::verify_page))
         .layer(DefaultBodyLimit::max(MAX_CHUNK + 64 * 1024))
         .with_state(shared)
 }

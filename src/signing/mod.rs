@@ -12,12 +12,11 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rcgen::{
     CertificateParams, CertificateRevocationListParams, DistinguishedName, DnType, IsCa, Issuer,
-    KeyIdMethod, KeyPair, KeyUsagePurpose, PKCS_ED25519, RevocationReason, RevokedCertParams,
-    SerialNumber,
+    KeyIdMethod, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, RevocationReason,
+    RevokedCertParams, SerialNumber,
 };
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{ED25519, Ed25519KeyPair, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 use x509_parser::prelude::*;
 
@@ -58,6 +57,10 @@ pub enum SigError {
     NotForSigning,
     #[error("malformed certificate or signature: {0}")]
     Malformed(String),
+    #[error("the key file holds no signing key with its certificate")]
+    NoSigningKey,
+    #[error("the private key in the file is not the key of its certificate")]
+    KeyNotCertificate,
 }
 
 impl SigError {
@@ -76,6 +79,8 @@ impl SigError {
             SigError::BadSignature => "bad-signature",
             SigError::NotForSigning => "not-for-signing",
             SigError::Malformed(_) => "malformed",
+            SigError::NoSigningKey => "no-key",
+            SigError::KeyNotCertificate => "key-not-cert",
         }
     }
 
@@ -107,7 +112,10 @@ impl SigError {
     /// The full message: the seeds' refusal, then the reason.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            SigError::WrongPin | SigError::KeyFileDamaged => self.reason(lang),
+            SigError::WrongPin
+            | SigError::KeyFileDamaged
+            | SigError::NoSigningKey
+            | SigError::KeyNotCertificate => self.reason(lang),
             _ => format!("{} {}", tr(lang, "sig-refused"), self.reason(lang)),
         }
     }
@@ -164,9 +172,10 @@ fn random_serial() -> Result<(SerialNumber, String), SigError> {
 }
 
 impl OfficeCa {
-    /// Creates the authority of an office (at `init`), valid for 20 years.
+    /// Creates the authority of an office (at `init`), valid for 20 years, with an ECDSA
+    /// P-256 key (offices made before PAdES keep their Ed25519 authority).
     pub fn create(office_name: &str, office_code: &str, now: i64) -> Result<OfficeCa, SigError> {
-        let key = KeyPair::generate_for(&PKCS_ED25519).map_err(malformed)?;
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(malformed)?;
         let params = Self::params(office_name, office_code, now)?;
         let cert = params.self_signed(&key).map_err(malformed)?;
         Ok(OfficeCa {
@@ -221,9 +230,10 @@ impl OfficeCa {
         self.key_der.clone()
     }
 
-    /// Issues a signing certificate for a user (ИИН in the subject's serialNumber).
+    /// Issues a signing certificate for a user (ИИН in the subject's serialNumber) with a new
+    /// ECDSA P-256 key.
     pub fn issue(&self, s: &Subject, not_before: i64, not_after: i64) -> Result<Issued, SigError> {
-        let key = KeyPair::generate_for(&PKCS_ED25519).map_err(malformed)?;
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(malformed)?;
         let mut params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CommonName, s.full_name.clone());
@@ -417,6 +427,11 @@ pub fn open_key(bytes: &[u8], pin: &str) -> Result<(Vec<u8>, Vec<u8>), SigError>
 /// A key ready to sign (unlocked).
 pub trait Signer {
     fn certificate_der(&self) -> &[u8];
+    /// The certificates from the signer's up towards the root, as the key file carried them
+    /// (the signer's own first); just the signer's when the file had no chain.
+    fn chain(&self) -> &[Vec<u8>] {
+        &[]
+    }
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SigError>;
 }
 
@@ -427,30 +442,21 @@ pub trait Provider: Send + Sync {
     fn unlock(&self, key: &[u8], pin: &str) -> Result<Box<dyn Signer>, SigError>;
 }
 
-/// The office CA's PIN-protected key files.
+/// Key files: PKCS#12 (`.p12`, the office CA's keys and those made elsewhere, e.g. by НУЦ
+/// РК) and the first format of our own (`.mkey`, Ed25519 sealed with the PIN).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct KeyFileProvider;
 
-struct Ed25519Signer {
-    pair: Ed25519KeyPair,
-    cert: Vec<u8>,
-}
-
-impl Signer for Ed25519Signer {
-    fn certificate_der(&self) -> &[u8] {
-        &self.cert
-    }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SigError> {
-        Ok(self.pair.sign(message).as_ref().to_vec())
-    }
-}
-
 impl Provider for KeyFileProvider {
     fn unlock(&self, key: &[u8], pin: &str) -> Result<Box<dyn Signer>, SigError> {
+        if p12::looks_like_p12(key) {
+            let k = p12::open_p12(key, pin)?;
+            return Ok(Box::new(p12::KeySigner::new(&k.key_pkcs8, k.chain)?));
+        }
         let (pkcs8, cert) = open_key(key, pin)?;
-        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8)
-            .map_err(|_| SigError::KeyFileDamaged)?;
-        Ok(Box::new(Ed25519Signer { pair, cert }))
+        Ok(Box::new(
+            p12::KeySigner::new(&pkcs8, vec![cert]).map_err(|_| SigError::KeyFileDamaged)?,
+        ))
     }
 }
 
@@ -469,28 +475,21 @@ fn parse_cert(der: &[u8]) -> Result<X509Certificate<'_>, SigError> {
     if !rest.is_empty() {
         return Err(malformed("trailing bytes after the certificate"));
     }
-    if der != canonical_cert(cert.tbs_certificate.as_ref(), &cert.signature_value.data) {
+    if !is_canonical(der) {
         return Err(malformed("the certificate is not in canonical DER form"));
     }
     Ok(cert)
 }
 
-/// The one DER encoding of an Ed25519 certificate with these signed bytes and signature.
-/// Only the to-be-signed part is covered by the issuer's signature, and the parser forgives
-/// e.g. a wrong tag in the outer algorithm, so a certificate is accepted only in this form:
-/// otherwise its bytes could change while it still verified.
-fn canonical_cert(tbs: &[u8], signature: &[u8]) -> Vec<u8> {
-    const ED25519_ALGORITHM: [u8; 7] = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
-    let mut body = tbs.to_vec();
-    body.extend_from_slice(&ED25519_ALGORITHM);
-    body.push(0x03);
-    body.extend(der_length(signature.len() + 1));
-    body.push(0x00);
-    body.extend_from_slice(signature);
-    let mut out = vec![0x30];
-    out.extend(der_length(body.len()));
-    out.extend(body);
-    out
+/// Whether a certificate is in its one DER encoding. Only the to-be-signed part is covered by
+/// the issuer's signature, and a lenient parser forgives e.g. a wrong tag in the outer
+/// algorithm, so a certificate is accepted only when strict DER decoding and encoding give
+/// its bytes back: otherwise its bytes could change while it still verified.
+fn is_canonical(der: &[u8]) -> bool {
+    use der::{Decode, Encode};
+    x509_cert::Certificate::from_der(der)
+        .and_then(|c| c.to_der())
+        .is_ok_and(|again| again == der)
 }
 
 /// A DER length: short form below 128, else the big-endian bytes after 0x80 | their count.
@@ -536,11 +535,60 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, SigError> {
     })
 }
 
-/// The trust anchors and revocation list of a verifier.
+/// DER from PEM text with this label (`CERTIFICATE`, `X509 CRL`), or the bytes as they are
+/// when they are DER already.
+pub fn from_pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
+    if bytes.first() == Some(&0x30) {
+        return Some(bytes.to_vec());
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = start + text[start..].find(&end)?;
+    let body: String = text[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    B64.decode(body).ok().filter(|d| d.first() == Some(&0x30))
+}
+
+/// PEM text of DER bytes.
+pub fn to_pem(der: &[u8], label: &str) -> String {
+    let b64 = B64.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// A certificate as a possible trust anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaInfo {
+    pub common_name: String,
+    pub is_ca: bool,
+    pub not_after: i64,
+}
+
+/// Reads a certificate offered as a trusted root.
+pub fn ca_info(der: &[u8]) -> Result<CaInfo, SigError> {
+    let cert = parse_cert(der)?;
+    Ok(CaInfo {
+        common_name: common_name(&cert),
+        is_ca: cert.is_ca(),
+        not_after: cert.validity().not_after.timestamp(),
+    })
+}
+
+/// The trust anchors and revocation lists of a verifier: the office CA and the roots the
+/// admin added (e.g. НУЦ РК's), with each one's newest list.
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     pub ca_certs: Vec<Vec<u8>>,
-    pub crl: Option<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
 }
 
 /// The revocation list's dates and entries, after its signature is checked.
@@ -551,9 +599,9 @@ pub struct CrlInfo {
     pub revoked: Vec<(String, i64)>,
 }
 
-/// Checks the CRL's signature against the trusted authorities and reads it.
+/// Checks the first CRL's signature against the trusted authorities and reads it.
 pub fn read_crl(trust: &Trust) -> Result<CrlInfo, SigError> {
-    let der = trust.crl.as_ref().ok_or(SigError::CrlMissing)?;
+    let der = trust.crls.first().ok_or(SigError::CrlMissing)?;
     let (_, crl) = CertificateRevocationList::from_der(der).map_err(malformed)?;
     let mut trusted = false;
     for ca in &trust.ca_certs {
@@ -565,6 +613,20 @@ pub fn read_crl(trust: &Trust) -> Result<CrlInfo, SigError> {
     if !trusted {
         return Err(SigError::CrlUntrusted);
     }
+    crl_info(&crl)
+}
+
+/// Reads a CRL when `issuer` signed it.
+pub fn crl_signed_by(crl_der: &[u8], issuer_der: &[u8]) -> Option<CrlInfo> {
+    let (_, crl) = CertificateRevocationList::from_der(crl_der).ok()?;
+    let issuer = parse_cert(issuer_der).ok()?;
+    if crl.issuer() != issuer.subject() || crl.verify_signature(issuer.public_key()).is_err() {
+        return None;
+    }
+    crl_info(&crl).ok()
+}
+
+fn crl_info(crl: &CertificateRevocationList<'_>) -> Result<CrlInfo, SigError> {
     Ok(CrlInfo {
         this_update: crl.last_update().timestamp(),
         next_update: crl.next_update().map(|t| t.timestamp()).unwrap_or(i64::MIN),
@@ -573,6 +635,89 @@ pub fn read_crl(trust: &Trust) -> Result<CrlInfo, SigError> {
             .map(|r| (hex::encode(r.raw_serial()), r.revocation_date.timestamp()))
             .collect(),
     })
+}
+
+/// How the revocation of a certificate was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revocation {
+    /// Against a trusted list that is fresh now.
+    Fresh,
+    /// Against the list carried in the signature, which was current when it was signed.
+    AtSigning,
+    /// No list was at hand (a verifier with only the trusted roots).
+    NotChecked,
+}
+
+/// A certificate that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub info: CertInfo,
+    pub revocation: Revocation,
+    /// The common name of the trusted root the chain ends at.
+    pub root: String,
+    /// The certificate of its direct issuer (DER).
+    pub issuer: Vec<u8>,
+    /// The intermediates the chain went through (DER), nearest first.
+    pub path: Vec<Vec<u8>>,
+}
+
+fn common_name(cert: &X509Certificate<'_>) -> String {
+    cert.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn issued_by(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
+    cert.issuer() == issuer.subject() && cert.verify_signature(Some(issuer.public_key())).is_ok()
+}
+
+/// The chain from a certificate to a trusted root through the carried intermediates (at most
+/// four): the certificate's direct issuer and the root's name.
+fn chain_to_root(
+    trust: &Trust,
+    cert_der: &[u8],
+    intermediates: &[Vec<u8>],
+    signed_at: i64,
+) -> Result<(Vec<u8>, String, Vec<Vec<u8>>), SigError> {
+    let mut current = cert_der.to_vec();
+    let mut direct_issuer: Option<Vec<u8>> = None;
+    let mut path: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..5 {
+        let cert = parse_cert(&current)?;
+        for ca in &trust.ca_certs {
+            if let Ok(root) = parse_cert(ca)
+                && issued_by(&cert, &root)
+            {
+                return Ok((
+                    direct_issuer.unwrap_or_else(|| ca.clone()),
+                    common_name(&root),
+                    path,
+                ));
+            }
+        }
+        let next = intermediates.iter().find(|der| {
+            der.as_slice() != current.as_slice()
+                && parse_cert(der).is_ok_and(|i| {
+                    issued_by(&cert, &i)
+                        && i.is_ca()
+                        && i.validity().not_before.timestamp() <= signed_at
+                        && signed_at <= i.validity().not_after.timestamp()
+                })
+        });
+        let Some(next) = next else {
+            return Err(SigError::UntrustedIssuer);
+        };
+        if direct_issuer.is_none() {
+            direct_issuer = Some(next.clone());
+        }
+        path.push(next.clone());
+        current = next.clone();
+    }
+    Err(SigError::UntrustedIssuer)
 }
 
 /// The checks of the seeds for a certificate used at `signed_at`, judged `now`:
@@ -585,18 +730,35 @@ pub fn check_certificate(
     now: i64,
     expected_iin: Option<&str>,
 ) -> Result<CertInfo, SigError> {
+    check_chain(
+        trust,
+        cert_der,
+        &[],
+        &[],
+        signed_at,
+        now,
+        expected_iin,
+        true,
+    )
+    .map(|c| c.info)
+}
+
+/// The same checks with the intermediates and revocation lists a signature carries. With
+/// `require_revocation` false, a verifier that has no list for the issuer and finds none in
+/// the signature says so ([`Revocation::NotChecked`]) instead of failing.
+#[allow(clippy::too_many_arguments)]
+pub fn check_chain(
+    trust: &Trust,
+    cert_der: &[u8],
+    intermediates: &[Vec<u8>],
+    carried_crls: &[Vec<u8>],
+    signed_at: i64,
+    now: i64,
+    expected_iin: Option<&str>,
+    require_revocation: bool,
+) -> Result<Checked, SigError> {
     let cert = parse_cert(cert_der)?;
-    let chained = trust.ca_certs.iter().any(|ca| {
-        parse_cert(ca)
-            .map(|ca| {
-                cert.verify_signature(Some(ca.public_key())).is_ok()
-                    && cert.issuer() == ca.subject()
-            })
-            .unwrap_or(false)
-    });
-    if !chained {
-        return Err(SigError::UntrustedIssuer);
-    }
+    let (issuer, root, path) = chain_to_root(trust, cert_der, intermediates, signed_at)?;
     let info = cert_info(cert_der)?;
     match cert.key_usage() {
         Ok(Some(ku)) if ku.value.digital_signature() || ku.value.non_repudiation() => {}
@@ -620,26 +782,65 @@ pub fn check_certificate(
             until: show_time(info.not_after),
         });
     }
-    let crl = read_crl(trust)?;
-    if crl.next_update < now || crl.this_update > now + 300 {
-        return Err(SigError::CrlStale {
-            next_update: show_time(crl.next_update),
-        });
-    }
+    // The newest trusted list of the issuer; else the one the signature carries, if it was
+    // current when the paper was signed.
+    let trusted = trust
+        .crls
+        .iter()
+        .filter_map(|c| crl_signed_by(c, &issuer))
+        .max_by_key(|c| c.this_update);
+    let (crl, revocation) = match trusted {
+        Some(crl) => {
+            if crl.next_update < now || crl.this_update > now + 300 {
+                return Err(SigError::CrlStale {
+                    next_update: show_time(crl.next_update),
+                });
+            }
+            (crl, Revocation::Fresh)
+        }
+        None => {
+            let carried = carried_crls
+                .iter()
+                .filter_map(|c| crl_signed_by(c, &issuer))
+                .filter(|c| c.this_update <= signed_at + 300 && signed_at <= c.next_update)
+                .max_by_key(|c| c.this_update);
+            match carried {
+                Some(crl) => (crl, Revocation::AtSigning),
+                None if !require_revocation => {
+                    return Ok(Checked {
+                        info,
+                        revocation: Revocation::NotChecked,
+                        root,
+                        issuer,
+                        path,
+                    });
+                }
+                None if trust.crls.is_empty() => return Err(SigError::CrlMissing),
+                None => return Err(SigError::CrlUntrusted),
+            }
+        }
+    };
     if let Some((_, at)) = crl.revoked.iter().find(|(s, _)| *s == info.serial_hex) {
         return Err(SigError::Revoked { at: show_time(*at) });
     }
-    Ok(info)
+    Ok(Checked {
+        info,
+        revocation,
+        root,
+        issuer,
+        path,
+    })
 }
 
 /// Verifies a signature made with the key of `cert_der`.
 pub fn verify_signature(cert_der: &[u8], message: &[u8], signature: &[u8]) -> Result<(), SigError> {
-    let cert = parse_cert(cert_der)?;
-    let key = cert.public_key().subject_public_key.data.to_vec();
-    UnparsedPublicKey::new(&ED25519, key)
-        .verify(message, signature)
-        .map_err(|_| SigError::BadSignature)
+    parse_cert(cert_der)?;
+    let kind = pades::KeyKind::of_certificate(cert_der)?;
+    pades::verify_with(cert_der, kind, message, signature)
 }
+
+pub mod p12;
+pub mod pades;
 
 #[cfg(test)]
 mod tests;

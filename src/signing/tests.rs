@@ -24,7 +24,7 @@ fn world() -> World {
     let crl = ca.crl(&[], NOW - 60, NOW + 7 * 86_400, 1).unwrap();
     let trust = Trust {
         ca_certs: vec![ca.cert_der.clone()],
-        crl: Some(crl),
+        crls: vec![crl],
     };
     World { ca, user, trust }
 }
@@ -120,7 +120,7 @@ fn each_check_has_its_own_failure() {
     // Revoked.
     let revoked = Trust {
         ca_certs: w.trust.ca_certs.clone(),
-        crl: Some(
+        crls: vec![
             w.ca.crl(
                 &[(w.user.serial_hex.clone(), NOW - 5)],
                 NOW - 5,
@@ -128,7 +128,7 @@ fn each_check_has_its_own_failure() {
                 2,
             )
             .unwrap(),
-        ),
+        ],
     };
     assert!(matches!(
         check_certificate(&revoked, &w.user.cert_der, NOW, NOW, None),
@@ -137,7 +137,7 @@ fn each_check_has_its_own_failure() {
     // A stale CRL is "cannot verify", not "valid".
     let stale = Trust {
         ca_certs: w.trust.ca_certs.clone(),
-        crl: Some(w.ca.crl(&[], NOW - 10 * 86_400, NOW - 86_400, 3).unwrap()),
+        crls: vec![w.ca.crl(&[], NOW - 10 * 86_400, NOW - 86_400, 3).unwrap()],
     };
     assert!(matches!(
         check_certificate(&stale, &w.user.cert_der, NOW, NOW, None),
@@ -145,7 +145,7 @@ fn each_check_has_its_own_failure() {
     ));
     let none = Trust {
         ca_certs: w.trust.ca_certs.clone(),
-        crl: None,
+        crls: vec![],
     };
     assert_eq!(
         check_certificate(&none, &w.user.cert_der, NOW, NOW, None),
@@ -162,7 +162,7 @@ fn each_check_has_its_own_failure() {
     );
     let forged_crl = Trust {
         ca_certs: w.trust.ca_certs.clone(),
-        crl: Some(foreign.crl(&[], NOW - 5, NOW + 86_400, 9).unwrap()),
+        crls: vec![foreign.crl(&[], NOW - 5, NOW + 86_400, 9).unwrap()],
     };
     assert_eq!(
         check_certificate(&forged_crl, &w.user.cert_der, NOW, NOW, None),
@@ -210,17 +210,14 @@ fn messages_name_the_reason_in_both_languages() {
 fn a_certificate_changed_outside_its_signed_part_is_refused() {
     let w = world();
     let der = &w.user.cert_der;
-    assert_eq!(
-        canonical_cert(
-            parse_cert(der).unwrap().tbs_certificate.as_ref(),
-            &parse_cert(der).unwrap().signature_value.data
-        ),
-        *der
-    );
-    // The outer algorithm identifier sits after the signed part; x509-parser reads an OID
-    // whose tag says INTEGER all the same, and the CA's signature does not cover it.
-    let alg = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
-    let at = der.windows(7).rposition(|w| w == alg).unwrap();
+    assert!(is_canonical(der));
+    // The outer algorithm identifier (ecdsa-with-SHA256) sits after the signed part;
+    // x509-parser reads an OID whose tag says INTEGER all the same, and the CA's signature
+    // does not cover it.
+    let alg = [
+        0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+    ];
+    let at = der.windows(alg.len()).rposition(|w| w == alg).unwrap();
     let mut bad = der.clone();
     bad[at + 2] = 0x02;
     assert!(matches!(
@@ -236,4 +233,139 @@ fn der_lengths_take_the_shortest_form() {
     assert_eq!(der_length(0x7f), vec![0x7f]);
     assert_eq!(der_length(0x80), vec![0x81, 0x80]);
     assert_eq!(der_length(0x2b1), vec![0x82, 0x02, 0xb1]);
+}
+
+#[test]
+fn the_office_ca_issues_pkcs12_keys_sealed_with_the_pin() {
+    let w = world();
+    let file = p12::make_p12(
+        &w.user.key_pkcs8,
+        &[w.user.cert_der.clone(), w.ca.cert_der.clone()],
+        "246810",
+    )
+    .unwrap();
+    assert!(p12::looks_like_p12(&file));
+    // The private key is not in the file in clear.
+    assert!(
+        !file
+            .windows(w.user.key_pkcs8.len())
+            .any(|x| x == w.user.key_pkcs8.as_slice())
+    );
+    let signer = KeyFileProvider.unlock(&file, "246810").unwrap();
+    assert_eq!(signer.certificate_der(), w.user.cert_der.as_slice());
+    assert_eq!(signer.chain().len(), 2);
+    let sig = signer.sign(b"document").unwrap();
+    verify_signature(signer.certificate_der(), b"document", &sig).unwrap();
+    assert_eq!(
+        KeyFileProvider.unlock(&file, "135790").err(),
+        Some(SigError::WrongPin)
+    );
+    let mut damaged = file.clone();
+    damaged.truncate(file.len() / 2);
+    assert_eq!(
+        KeyFileProvider.unlock(&damaged, "246810").err(),
+        Some(SigError::KeyFileDamaged)
+    );
+    // A key beside someone else's certificate is refused.
+    let other =
+        w.ca.issue(&subject("791028302728"), NOW, NOW + 1000)
+            .unwrap();
+    let mixed = p12::make_p12(&w.user.key_pkcs8, &[other.cert_der], "246810").unwrap();
+    assert_eq!(
+        KeyFileProvider.unlock(&mixed, "246810").err(),
+        Some(SigError::KeyNotCertificate)
+    );
+}
+
+#[test]
+fn a_chain_through_an_intermediate_and_a_carried_list() {
+    let w = world();
+    // The root alone is trusted; the signature carries the list the signer was checked
+    // against, current when it signed.
+    let trust = Trust {
+        ca_certs: vec![w.ca.cert_der.clone()],
+        crls: vec![],
+    };
+    let carried = w.ca.crl(&[], NOW - 60, NOW + 86_400, 5).unwrap();
+    let c = check_chain(
+        &trust,
+        &w.user.cert_der,
+        &[],
+        &[carried.clone()],
+        NOW,
+        NOW + 10 * 86_400,
+        None,
+        true,
+    )
+    .unwrap();
+    assert_eq!(c.revocation, Revocation::AtSigning);
+    assert_eq!(c.issuer, w.ca.cert_der);
+    // A list that lists it revokes it.
+    let listing =
+        w.ca.crl(
+            &[(w.user.serial_hex.clone(), NOW - 5)],
+            NOW - 5,
+            NOW + 86_400,
+            6,
+        )
+        .unwrap();
+    assert!(matches!(
+        check_chain(
+            &trust,
+            &w.user.cert_der,
+            &[],
+            &[listing],
+            NOW,
+            NOW,
+            None,
+            true
+        ),
+        Err(SigError::Revoked { .. })
+    ));
+    // No list at all: refused where revocation is required, said so where it is not.
+    assert_eq!(
+        check_chain(&trust, &w.user.cert_der, &[], &[], NOW, NOW, None, true).err(),
+        Some(SigError::CrlMissing)
+    );
+    assert_eq!(
+        check_chain(&trust, &w.user.cert_der, &[], &[], NOW, NOW, None, false)
+            .unwrap()
+            .revocation,
+        Revocation::NotChecked
+    );
+    // A list from another authority proves nothing.
+    let foreign = OfficeCa::create("Басқа", "9999", NOW - 86_400).unwrap();
+    let alien = foreign.crl(&[], NOW - 60, NOW + 86_400, 1).unwrap();
+    assert_eq!(
+        check_chain(
+            &trust,
+            &w.user.cert_der,
+            &[],
+            &[alien],
+            NOW,
+            NOW,
+            None,
+            false
+        )
+        .unwrap()
+        .revocation,
+        Revocation::NotChecked
+    );
+}
+
+#[test]
+fn pem_round_trips() {
+    let w = world();
+    let pem = to_pem(&w.ca.cert_der, "CERTIFICATE");
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+    assert_eq!(
+        from_pem(pem.as_bytes(), "CERTIFICATE"),
+        Some(w.ca.cert_der.clone())
+    );
+    assert_eq!(
+        from_pem(&w.ca.cert_der, "CERTIFICATE"),
+        Some(w.ca.cert_der.clone())
+    );
+    assert_eq!(from_pem(b"hello", "CERTIFICATE"), None);
+    assert_eq!(from_pem(pem.as_bytes(), "X509 CRL"), None);
 }

@@ -656,3 +656,74 @@ mod tests {
         assert_eq!(s.blob_get(&sha, "a").unwrap(), Some(data));
     }
 }
+
+/// What the verification page shows of a signed paper: only what is printed on it, and the
+/// hashes of its content and of the signed PDF.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaperFacts {
+    pub number: String,
+    pub office: String,
+    pub date: String,
+    pub kind: String,
+    /// The holder's masked ИИН, as on the QR.
+    pub holder: String,
+    pub signer: String,
+    pub content_sha256: String,
+    pub pdf_sha256: String,
+    #[serde(default = "signed")]
+    pub status: String,
+}
+
+fn signed() -> String {
+    "signed".into()
+}
+
+impl GatewayStore {
+    /// Learns a paper's public facts from the office that signed it (its sender name is the
+    /// office code). The first facts of a number stay; true when they were new.
+    pub fn learn_paper(&self, sender: &str, f: &PaperFacts) -> Result<bool> {
+        if f.office != sender || !valid_sha(&f.content_sha256) || !valid_sha(&f.pdf_sha256) {
+            return Ok(false);
+        }
+        Ok(self.conn.execute(
+            "INSERT INTO papers(number, office, date, kind, holder, signer, content_sha256, pdf_sha256, learned_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(number) DO NOTHING",
+            params![
+                f.number,
+                f.office,
+                f.date,
+                f.kind,
+                f.holder,
+                f.signer,
+                f.content_sha256,
+                f.pdf_sha256,
+                now()
+            ],
+        )? == 1)
+    }
+
+    /// The facts of a paper by its number.
+    pub fn paper(&self, number: &str) -> Result<Option<PaperFacts>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT number, office, date, kind, holder, signer, content_sha256, pdf_sha256, status
+                 FROM papers WHERE number = ?1",
+                [number],
+                |r| {
+                    Ok(PaperFacts {
+                        number: r.get(0)?,
+                        office: r.get(1)?,
+                        date: r.get(2)?,
+                        kind: r.get(3)?,
+                        holder: r.get(4)?,
+                        signer: r.get(5)?,
+                        content_sha256: r.get(6)?,
+                        pdf_sha256: r.get(7)?,
+                        status: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}

@@ -40,6 +40,7 @@ pub mod signatures;
 pub mod sql;
 #[doc(hidden)]
 pub mod testing;
+pub mod trust;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -18,10 +18,11 @@ pub struct CertRow {
     pub not_after: String,
     pub issued_at: String,
     pub revoked_at: Option<String>,
+    /// Registered from a key file made elsewhere (not issued by the office CA).
+    pub imported: bool,
 }
 
-const CERT_COLS: &str =
-    "serial, user_id, iin, common_name, der, not_before, not_after, issued_at, revoked_at";
+const CERT_COLS: &str = "serial, user_id, iin, common_name, der, not_before, not_after, issued_at, revoked_at, imported";
 
 fn cert(r: &Row) -> Result<CertRow> {
     Ok(CertRow {
@@ -34,14 +35,15 @@ fn cert(r: &Row) -> Result<CertRow> {
         not_after: r.get(6)?,
         issued_at: r.get(7)?,
         revoked_at: r.get(8)?,
+        imported: r.get::<i64>(9)? != 0,
     })
 }
 
 pub fn insert_certificate(tx: &Tx<'_>, c: &CertRow) -> Result<()> {
     tx.execute(
-        "INSERT INTO certificates(serial, user_id, iin, common_name, der, not_before, not_after, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        params![c.serial, c.user_id, c.iin, c.common_name, c.der, c.not_before, c.not_after, c.issued_at],
+        "INSERT INTO certificates(serial, user_id, iin, common_name, der, not_before, not_after, issued_at, imported)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        params![c.serial, c.user_id, c.iin, c.common_name, c.der, c.not_before, c.not_after, c.issued_at, i64::from(c.imported)],
     )?;
     Ok(())
 }
@@ -123,35 +125,53 @@ pub struct SignatureRow {
     pub signature: Vec<u8>,
     pub base_pdf_sha256: String,
     pub pdf_sha256: String,
+    /// `legacy` (the record in the Info dictionary) or `pades` (a PDF signature field).
+    pub format: String,
 }
 
 pub fn insert_signature(tx: &Tx<'_>, s: &SignatureRow) -> Result<()> {
     tx.execute(
-        "INSERT INTO signatures(document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        params![s.document_id, s.cert_serial, s.signer_id, s.signed_at, s.payload, s.signature, s.base_pdf_sha256, s.pdf_sha256],
+        "INSERT INTO signatures(document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256, format)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        params![s.document_id, s.cert_serial, s.signer_id, s.signed_at, s.payload, s.signature, s.base_pdf_sha256, s.pdf_sha256, s.format],
     )?;
     Ok(())
 }
 
+const SIG_COLS: &str = "document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256, format";
+
+fn signature(r: &Row) -> Result<SignatureRow> {
+    Ok(SignatureRow {
+        document_id: r.get(0)?,
+        cert_serial: r.get(1)?,
+        signer_id: r.get(2)?,
+        signed_at: r.get(3)?,
+        payload: r.get(4)?,
+        signature: r.get(5)?,
+        base_pdf_sha256: r.get(6)?,
+        pdf_sha256: r.get(7)?,
+        format: r.get(8)?,
+    })
+}
+
 pub fn signature_of(db: &impl Db, document_id: i64) -> Result<Option<SignatureRow>> {
     db.query_opt(
-        "SELECT document_id, cert_serial, signer_id, signed_at, payload, signature, base_pdf_sha256, pdf_sha256
-         FROM signatures WHERE document_id = $1",
+        &format!("SELECT {SIG_COLS} FROM signatures WHERE document_id = $1"),
         params![document_id],
     )?
-    .map(|r| {
-            Ok(SignatureRow {
-                document_id: r.get(0)?,
-                cert_serial: r.get(1)?,
-                signer_id: r.get(2)?,
-                signed_at: r.get(3)?,
-                payload: r.get(4)?,
-                signature: r.get(5)?,
-                base_pdf_sha256: r.get(6)?,
-                pdf_sha256: r.get(7)?,
-            })
-    })
+    .as_ref()
+    .map(signature)
+    .transpose()
+}
+
+/// The signature whose signed paper has this SHA-256 (hex).
+pub fn signature_by_pdf(db: &impl Db, pdf_sha256: &str) -> Result<Option<SignatureRow>> {
+    db.query_opt(
+        &format!("SELECT {SIG_COLS} FROM signatures WHERE pdf_sha256 = $1"),
+        params![pdf_sha256],
+    )?
+    .as_ref()
+    .map(signature)
     .transpose()
 }
 

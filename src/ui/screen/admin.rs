@@ -61,6 +61,12 @@ pub struct State {
     pub pin: String,
     pub pin_repeat: String,
     revoke_reason: String,
+    /// A root to trust (e.g. НУЦ РК's) and its revocation list, as picked.
+    root_file: Option<std::path::PathBuf>,
+    crl_file: Option<std::path::PathBuf>,
+    /// A user's own PKCS#12 key made elsewhere, and its password.
+    p12_file: Option<std::path::PathBuf>,
+    pub p12_password: String,
     year: i32,
     kurban: String,
     moved_work: String,
@@ -126,6 +132,20 @@ pub enum Message {
     Issue,
     RevokeReason(String),
     Revoke(String),
+    /// Choose a root certificate to trust (file dialog).
+    PickRoot,
+    /// Choose the root's revocation list (file dialog).
+    PickCrl,
+    /// Choose a user's own `.p12` key (file dialog).
+    PickP12,
+    /// A file chosen: which one (`root`, `crl`, `p12`) and where.
+    Picked(&'static str, Option<std::path::PathBuf>),
+    /// Trust the chosen root with its list.
+    TrustRoot,
+    /// The `.p12` password.
+    P12Password(String),
+    /// Register the chosen `.p12` for the user chosen above.
+    ImportKey,
     Year(String),
     Kurban(String),
     MovedWork(String),
@@ -175,6 +195,10 @@ impl State {
             new_user: NewUser::default(),
             reset: None,
             cert_user: None,
+            root_file: None,
+            crl_file: None,
+            p12_file: None,
+            p12_password: String::new(),
             pin: String::new(),
             pin_repeat: String::new(),
             revoke_reason: String::new(),
@@ -379,6 +403,56 @@ impl State {
             Message::RevokeReason(r) => {
                 self.revoke_reason = r;
                 Task::none()
+            }
+            Message::PickRoot | Message::PickCrl | Message::PickP12 => {
+                let which = match m {
+                    Message::PickRoot => "root",
+                    Message::PickCrl => "crl",
+                    _ => "p12",
+                };
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t(&format!("ui-pick-{which}"));
+                Task::perform(async move { picker.pick_file(title).await }, move |p| {
+                    Message::Picked(which, p)
+                })
+            }
+            Message::Picked(which, p) => {
+                match which {
+                    "root" => self.root_file = p,
+                    "crl" => self.crl_file = p,
+                    _ => self.p12_file = p,
+                }
+                Task::none()
+            }
+            Message::TrustRoot => {
+                let Some(root) = self.root_file.clone() else {
+                    return Action::Run(Task::none());
+                };
+                let crl = self.crl_file.clone();
+                self.act(ctx, "trust_root", move |d, s| {
+                    let read = |p: &std::path::Path| {
+                        std::fs::read(p).map_err(|e| crate::desk::DeskError::Store(e.into()))
+                    };
+                    let cert = read(&root)?;
+                    let crl = crl.as_deref().map(read).transpose()?;
+                    d.trust_root(Some(s), &cert, crl.as_deref()).map(|_| ())
+                })
+            }
+            Message::P12Password(p) => {
+                self.p12_password = p;
+                Task::none()
+            }
+            Message::ImportKey => {
+                let (Some(iin), Some(file)) = (self.cert_user.clone(), self.p12_file.clone())
+                else {
+                    return Action::Run(Task::none());
+                };
+                let password = std::mem::take(&mut self.p12_password);
+                self.act(ctx, "cert_import", move |d, s| {
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| crate::desk::DeskError::Store(e.into()))?;
+                    d.import_key(Some(s), &iin, &bytes, &password).map(|_| ())
+                })
             }
             Message::Revoke(serial) => {
                 let r = self.revoke_reason.clone();
@@ -910,8 +984,62 @@ impl State {
                 ]
                 .spacing(theme::S)
             ),
+            self.own_keys_view(ctx),
         ]
         .spacing(theme::M)
+        .into()
+    }
+
+    /// Trusting another root (e.g. НУЦ РК's) with its revocation list, and registering a
+    /// user's own `.p12` made elsewhere (for the user chosen in the card above).
+    fn own_keys_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let name = |p: &Option<std::path::PathBuf>| {
+            p.as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "—".into())
+        };
+        w::card(
+            column![
+                w::section(ctx.t("ui-trust-root")),
+                w::muted(ctx.t("ui-trust-root-hint")),
+                row![
+                    w::secondary(ctx.t("ui-pick-root"), Some(Message::PickRoot)),
+                    text(name(&self.root_file)).size(theme::SMALL),
+                    w::secondary(ctx.t("ui-pick-crl"), Some(Message::PickCrl)),
+                    text(name(&self.crl_file)).size(theme::SMALL),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+                w::primary(
+                    ctx.t("ui-trust-root"),
+                    self.root_file.is_some().then_some(Message::TrustRoot)
+                ),
+                w::section(ctx.t("ui-import-key")),
+                w::muted(ctx.t("ui-import-key-hint")),
+                row![
+                    w::secondary(ctx.t("ui-pick-p12"), Some(Message::PickP12)),
+                    text(name(&self.p12_file)).size(theme::SMALL),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+                w::field(
+                    ctx.t("ui-p12-password"),
+                    w::input("", &self.p12_password, Message::P12Password, false)
+                        .secure(true)
+                        .into(),
+                    None
+                ),
+                w::primary(
+                    ctx.t("ui-import-key"),
+                    (self.cert_user.is_some()
+                        && self.p12_file.is_some()
+                        && !self.p12_password.is_empty())
+                    .then_some(Message::ImportKey)
+                ),
+            ]
+            .spacing(theme::S),
+        )
         .into()
     }
 

@@ -127,6 +127,8 @@ impl State {
                 signed_at,
                 kind,
                 in_register,
+                format,
+                revocation,
             }) => {
                 let mut d = column![
                     text(ctx.t("ui-verify-valid"))
@@ -153,6 +155,13 @@ impl State {
                         ctx.t("ui-verify-kind"),
                         ctx.t(&format!("doc-title-{kind}")),
                     ));
+                }
+                d = d.push(w::pair(
+                    ctx.t("ui-verify-format"),
+                    ctx.t(&format!("verify-format-{format}")),
+                ));
+                if *revocation == crate::signing::Revocation::NotChecked {
+                    d = d.push(w::muted(ctx.t("verify-revocation-not-checked")));
                 }
                 d = d.push(w::muted(ctx.t(if in_register.is_some() {
                     "ui-verify-in-register"
