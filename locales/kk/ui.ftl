@@ -364,3 +364,4 @@ ui-conflict-origin-office = осы бөлім
 ui-conflict-detail = Алмасу мәліметтері
 ui-conflict-resolve = Қаралды
 ui-conflict-resolved = Қайшылық қаралды деп белгіленді.
+ui-gw-elsewhere = алмасу басқа компьютерде немесе басқа бағдарламада жүріп жатыр

@@ -361,3 +361,4 @@ ui-conflict-origin-office = этот отдел
 ui-conflict-detail = Сведения обмена
 ui-conflict-resolve = Рассмотрено
 ui-conflict-resolved = Конфликт отмечен как рассмотренный.
+ui-gw-elsewhere = обмен идёт на другом компьютере или в другой программе

@@ -50,6 +50,65 @@ fn io(e: std::io::Error) -> DeskError {
     DeskError::Store(StoreError::Io(e))
 }
 
+/// A file error that names the file, and says plainly when the disk is full.
+fn io_at(path: &Path) -> impl Fn(std::io::Error) -> DeskError + '_ {
+    move |e| {
+        if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
+            return err(crate::i18n::tra(
+                crate::domain::model::Lang::Ru,
+                "backup-disk-full",
+                &[("file", crate::i18n::Arg::from(path.display().to_string()))],
+            ));
+        }
+        DeskError::Store(StoreError::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        )))
+    }
+}
+
+/// Makes a directory only its owner can enter.
+fn private_dir(p: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(p)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(p, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Removes what restores killed midway left beside the data directory (their staging copies
+/// `.NAME.restore-PID`, a whole database each), except one whose process still runs.
+pub fn clean_interrupted_restores(root: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (root.parent(), root.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{}.restore-", name.to_string_lossy());
+    let Ok(items) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for e in items.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = n.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        if fs::remove_dir_all(e.path()).is_ok() {
+            removed.push(e.path());
+        }
+    }
+    removed
+}
+
+/// Whether a process with this id runs (Linux: `/proc`; elsewhere assumed gone).
+fn process_alive(pid: u32) -> bool {
+    cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// Creates a file only its owner can read.
 fn private_file(p: &Path) -> std::io::Result<File> {
     let mut o = fs::OpenOptions::new();
@@ -133,13 +192,35 @@ impl Desk {
         if let Some(s) = s {
             self.require(s, &[crate::domain::model::Role::Admin], "backup")?;
         }
-        fs::create_dir_all(self.dir.backups()).map_err(io)?;
+        // A damaged database or a broken audit log is not backed up as if it were sound.
+        let problems = self.store.integrity_check()?;
+        if !problems.is_empty() {
+            return Err(err(format!(
+                "the database is damaged, nothing was written: {}",
+                problems.join("; ")
+            )));
+        }
+        if let Some(p) = self.verify_audit()?.problem {
+            return Err(err(format!(
+                "the audit log is broken, nothing was written: {p}"
+            )));
+        }
+        fs::create_dir_all(self.dir.backups()).map_err(io_at(&self.dir.backups()))?;
         let snapshot = self
             .dir
             .backups()
             .join(format!(".snapshot-{}.sqlite", std::process::id()));
         let _ = fs::remove_file(&snapshot);
-        self.store.backup_to(&snapshot, |_, _| true)?;
+        if let Err(e) = self.store.backup_to(&snapshot, |_, _| true) {
+            let _ = fs::remove_file(&snapshot);
+            return Err(match e {
+                StoreError::Io(e) => io_at(&snapshot)(e),
+                StoreError::Sqlite(m) if m.contains("full") => io_at(&snapshot)(
+                    std::io::Error::from(std::io::ErrorKind::StorageFull),
+                ),
+                other => other.into(),
+            });
+        }
         let result = self.write_archive(&snapshot, out, progress);
         let _ = fs::remove_file(&snapshot);
         let report = result?;
@@ -187,34 +268,35 @@ impl Desk {
         let tmp = out.with_extension("partial");
         let result = (|| -> Result<()> {
             // The archive holds private keys: readable by the owner only.
-            let mut w = BufWriter::new(private_file(&tmp).map_err(io)?);
-            writeln!(w, "{MAGIC}").map_err(io)?;
-            writeln!(w, "{}", serde_json::to_string(&manifest).expect("manifest")).map_err(io)?;
+            let at = io_at(out);
+            let mut w = BufWriter::new(private_file(&tmp).map_err(&at)?);
+            writeln!(w, "{MAGIC}").map_err(&at)?;
+            writeln!(w, "{}", serde_json::to_string(&manifest).expect("manifest")).map_err(&at)?;
             let mut done = 0u64;
             let mut buf = vec![0u8; 1 << 16];
             for (_, p) in &files {
-                let mut f = File::open(p).map_err(io)?;
+                let mut f = File::open(p).map_err(io_at(p))?;
                 loop {
-                    let k = f.read(&mut buf).map_err(io)?;
+                    let k = f.read(&mut buf).map_err(io_at(p))?;
                     if k == 0 {
                         break;
                     }
-                    w.write_all(&buf[..k]).map_err(io)?;
+                    w.write_all(&buf[..k]).map_err(&at)?;
                     done += k as u64;
                 }
                 if !progress(done, total) {
                     return Err(err("cancelled"));
                 }
             }
-            let f = w.into_inner().map_err(|e| io(e.into_error()))?;
-            f.sync_all().map_err(io)?;
+            let f = w.into_inner().map_err(|e| at(e.into_error()))?;
+            f.sync_all().map_err(&at)?;
             Ok(())
         })();
         if let Err(e) = result {
             let _ = fs::remove_file(&tmp);
             return Err(e);
         }
-        fs::rename(&tmp, out).map_err(io)?;
+        fs::rename(&tmp, out).map_err(io_at(out))?;
         Ok(Report {
             files: manifest.entries.len(),
             bytes: total,
@@ -225,9 +307,9 @@ impl Desk {
 
 /// Reads and checks an archive into `staging`; returns its manifest.
 fn unpack(from: &Path, staging: &Path) -> Result<Manifest> {
-    let mut r = BufReader::new(File::open(from).map_err(io)?);
+    let mut r = BufReader::new(File::open(from).map_err(io_at(from))?);
     let mut line = String::new();
-    r.read_line(&mut line).map_err(io)?;
+    r.read_line(&mut line).map_err(io_at(from))?;
     if line.trim_end() != MAGIC {
         return Err(err(format!("{} is not a mio-desk backup", from.display())));
     }
@@ -259,20 +341,20 @@ fn unpack(from: &Path, staging: &Path) -> Result<Manifest> {
         } else {
             File::create(&dest)
         };
-        let mut w = BufWriter::new(file.map_err(io)?);
+        let mut w = BufWriter::new(file.map_err(io_at(&dest))?);
         let mut h = Sha256::new();
         let mut left = e.size;
         while left > 0 {
             let want = left.min(buf.len() as u64) as usize;
-            let k = r.read(&mut buf[..want]).map_err(io)?;
+            let k = r.read(&mut buf[..want]).map_err(io_at(from))?;
             if k == 0 {
                 return Err(err(format!("the backup is cut off in {}", e.path)));
             }
             h.update(&buf[..k]);
-            w.write_all(&buf[..k]).map_err(io)?;
+            w.write_all(&buf[..k]).map_err(io_at(&dest))?;
             left -= k as u64;
         }
-        w.flush().map_err(io)?;
+        w.flush().map_err(io_at(&dest))?;
         if hex::encode(h.finalize()) != e.sha256 {
             return Err(err(format!(
                 "{} is damaged in the backup (hash mismatch)",
@@ -297,7 +379,9 @@ fn check_staged(staging: &Path) -> Result<()> {
             problems.join("; ")
         )));
     }
-    let verdict = store.read(|r| audit::verify(r))?;
+    // A keyed chain is checked with the key that came with it.
+    let key = super::audit_key::load_key(&DataDir::new(staging), false)?;
+    let verdict = store.snapshot(|r| audit::verify_with(r, key.as_deref()))?;
     if let Some(p) = verdict.problem {
         return Err(err(format!("audit log in the backup is broken: {p}")));
     }
@@ -331,8 +415,11 @@ pub fn restore(dir: &DataDir, from: &Path) -> Result<Report> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "data".into());
+    clean_interrupted_restores(root);
     let staging = parent.join(format!(".{name}.restore-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    // The copy holds the whole office: nobody else may enter it.
+    private_dir(&staging).map_err(io_at(&staging))?;
     let checked = unpack(from, &staging).and_then(|m| check_staged(&staging).map(|_| m));
     let manifest = match checked {
         Ok(m) => m,
@@ -343,6 +430,22 @@ pub fn restore(dir: &DataDir, from: &Path) -> Result<Report> {
     };
     for d in ["backups", "logs"] {
         fs::create_dir_all(staging.join(d)).map_err(io)?;
+    }
+    // The restored office waits for the gateway before it issues numbers, and the restore is
+    // in its audit log.
+    let marked = (|| -> Result<()> {
+        let store = Store::open(&staging.join("desk.sqlite"))?;
+        store.set_audit_key(super::audit_key::load_key(&DataDir::new(&staging), false)?);
+        let now = stamp(chrono::Utc::now());
+        store.write(|tx| {
+            super::restore::mark_restored(tx, &from.display().to_string(), &manifest.created_at, &now)
+        })?;
+        store.checkpoint()?;
+        Ok(())
+    })();
+    if let Err(e) = marked {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
     }
     let kept = if root.exists() {
         let k = parent.join(format!(

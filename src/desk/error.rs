@@ -82,6 +82,9 @@ pub enum DeskError {
         "the database was written by a newer mio-desk (schema {found}; this program knows up to {known})"
     )]
     TooNew { found: i64, known: i64 },
+    /// Restored from a backup: no journal numbers until the gateway has told the last one.
+    #[error("after a restore, journal numbers wait for the first exchange with the gateway")]
+    NumbersHeld,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -95,6 +98,7 @@ impl From<StoreError> for DeskError {
             StoreError::Server(crate::store::ServerProblem::TooNew { found, known })
             | StoreError::TooNew { found, known } => DeskError::TooNew { found, known },
             StoreError::Server(p) => DeskError::Server(p),
+            StoreError::NumbersHeld => DeskError::NumbersHeld,
             other => DeskError::Store(other),
         }
     }
@@ -201,6 +205,7 @@ impl DeskError {
             DeskError::NoOfficeOnServer => "no-office-on-server".into(),
             DeskError::NotJoined(_) => "not-joined".into(),
             DeskError::TooNew { .. } => "too-new".into(),
+            DeskError::NumbersHeld => "numbers-held".into(),
             DeskError::Store(_) => "store".into(),
         }
     }
@@ -370,6 +375,7 @@ impl DeskError {
                 "error-too-new",
                 &[("found", Arg::Num(*found)), ("known", Arg::Num(*known))],
             ),
+            DeskError::NumbersHeld => tr(lang, "error-numbers-held"),
             DeskError::Store(e) => {
                 tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))])
             }

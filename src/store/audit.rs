@@ -1,10 +1,28 @@
-//! The append-only audit log. Each entry carries the SHA-256 of the previous entry, and its own
+//! The append-only audit log. Each entry carries the hash of the previous entry, and its own
 //! hash covers its id, so an edited, deleted or reordered entry breaks the chain. The newest
 //! entry's id and hash are also kept in `settings` (`audit_head`), updated in the same
 //! transaction, so cutting entries off the end is caught too. Triggers refuse UPDATE and DELETE.
+//!
+//! **Keyed links.** A plain SHA-256 chain can be recomputed by anyone who can open the
+//! database file. So an office whose data directory holds an audit key (`keys/audit.key`, 32
+//! random bytes, readable by its owner only: see `desk::DataDir`) links its entries with
+//! HMAC-SHA256 under that key instead. The keyed chain starts at a marked entry
+//! ([`KEYED_MARKER`]): older entries of an office set up before keep their plain links, every
+//! entry from the marker on is keyed. Whoever has the database file but not the key cannot edit
+//! an entry and recompute the links, nor rewrite the log without the marker unseen (with the
+//! key present, a log without its keyed start is reported). What the key cannot show — the
+//! newest entries cut off together with `audit_head`, or the whole log replaced by an older
+//! copy — the regional gateway's witness of the chain's head shows (`audit verify --witness`).
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The action of the entry where the keyed chain starts.
+pub const KEYED_MARKER: &str = "audit_keyed";
+
+/// The setting that tells `append` the keyed chain has started (verification does not trust
+/// it: it looks for the marked entry itself).
+const KEYED_FROM: &str = "audit_keyed_from";
 
 use super::sql::{Row, params};
 use super::{Db, Result, Tx, get_setting, set_setting};
@@ -41,6 +59,7 @@ pub struct Entry {
 
 #[allow(clippy::too_many_arguments)]
 fn entry_hash(
+    key: Option<&[u8]>,
     prev: &str,
     id: i64,
     at: &str,
@@ -52,27 +71,107 @@ fn entry_hash(
     entity_id: &str,
     details: &str,
 ) -> String {
-    let mut h = Sha256::new();
-    for part in [
+    let id = id.to_string();
+    let user = user_id.map(|u| u.to_string()).unwrap_or_default();
+    let parts = [
         prev,
-        &id.to_string(),
+        &id,
         at,
-        &user_id.map(|u| u.to_string()).unwrap_or_default(),
+        &user,
         user_iin.unwrap_or(""),
         workstation,
         action,
         entity,
         entity_id,
         details,
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+    ];
+    match key {
+        None => {
+            let mut h = Sha256::new();
+            for part in parts {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            hex::encode(h.finalize())
+        }
+        Some(key) => {
+            let mut h = ring::hmac::Context::with_key(&ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                key,
+            ));
+            for part in parts {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            hex::encode(h.sign().as_ref())
+        }
     }
-    hex::encode(h.finalize())
 }
 
-/// Appends an entry; returns its id.
+/// Appends an entry; returns its id. With an audit key, the first keyed append writes the
+/// marked entry where the keyed chain starts, then the entry.
 pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
+    if let Some(key) = tx.audit_key.clone()
+        && get_setting(tx, KEYED_FROM)?.is_none()
+    {
+        start_keyed(tx, e.at, &key)?;
+    }
+    append_one(tx, e, tx.audit_key.as_deref())
+}
+
+/// Writes the marked entry where the keyed chain starts (once).
+fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<i64> {
+    let id = append_one(
+        tx,
+        &NewEntry {
+            at,
+            action: KEYED_MARKER,
+            entity: "audit",
+            entity_id: "",
+            details: serde_json::json!({"links": "HMAC-SHA256"}),
+            ..Default::default()
+        },
+        Some(key),
+    )?;
+    set_setting(tx, KEYED_FROM, &id.to_string())?;
+    Ok(id)
+}
+
+/// Starts the keyed chain now if this store has a key and the chain is not keyed yet (an
+/// office's first start with a key: the marker is written at once, so that a key on disk
+/// always means a keyed start in the log).
+pub fn ensure_keyed(tx: &Tx<'_>, at: &str) -> Result<bool> {
+    match tx.audit_key.clone() {
+        Some(key) if get_setting(tx, KEYED_FROM)?.is_none() => {
+            start_keyed(tx, at, &key)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Whether the keyed chain has started here (as `append` records it).
+pub fn keyed_started(db: &impl Db) -> Result<bool> {
+    Ok(get_setting(db, KEYED_FROM)?.is_some())
+}
+
+/// The newest entry's id (= the number of entries) and hash: what the gateway witnesses.
+pub fn head(db: &impl Db) -> Result<(i64, String)> {
+    Ok(db
+        .query_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
+        .map(|r| Ok::<_, super::StoreError>((r.get(0)?, r.get(1)?)))
+        .transpose()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+/// The hash of entry `id`, if it exists.
+pub fn hash_of(db: &impl Db, id: i64) -> Result<Option<String>> {
+    db.query_opt("SELECT hash FROM audit WHERE id = $1", params![id])?
+        .map(|r| r.get(0))
+        .transpose()
+}
+
+fn append_one(tx: &Tx<'_>, e: &NewEntry<'_>, key: Option<&[u8]>) -> Result<i64> {
     let last: Option<(i64, String)> = tx
         .query_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
         .map(|r| Ok::<_, super::StoreError>((r.get(0)?, r.get(1)?)))
@@ -81,6 +180,7 @@ pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
     let id = prev_id + 1;
     let details = serde_json::to_string(&e.details)?;
     let hash = entry_hash(
+        key,
         &prev,
         id,
         e.at,
@@ -128,6 +228,16 @@ pub enum Break {
         last_present: i64,
         expected_last: i64,
     },
+    /// The office keys its chain, but the log has no keyed start: it was rewritten by someone
+    /// without the key.
+    NotKeyed,
+    /// Entries from this one on are keyed, and the key to check them is not here.
+    KeyMissing { from: i64 },
+    /// The regional gateway witnessed more entries than the log holds: its end was cut off.
+    WitnessTruncated { present: i64, witnessed: i64 },
+    /// Entry `id` is not the entry the gateway witnessed (the first witnessed point that
+    /// differs; entries after `after` match the witness no more).
+    WitnessDiffers { id: i64, after: i64 },
 }
 
 impl std::fmt::Display for Break {
@@ -145,6 +255,22 @@ impl std::fmt::Display for Break {
                 f,
                 "the log ends at entry {last_present} but entry {expected_last} was written"
             ),
+            Break::NotKeyed => write!(
+                f,
+                "the office keys its audit chain, but the log has no keyed start: it was rewritten"
+            ),
+            Break::KeyMissing { from } => write!(
+                f,
+                "entries from {from} on are keyed and the audit key (keys/audit.key) is missing"
+            ),
+            Break::WitnessTruncated { present, witnessed } => write!(
+                f,
+                "the gateway witnessed {witnessed} entries, the log holds {present}: its end was cut off"
+            ),
+            Break::WitnessDiffers { id, after } => write!(
+                f,
+                "entry {id} is not the one the gateway witnessed (the log differs somewhere after entry {after})"
+            ),
         }
     }
 }
@@ -156,12 +282,19 @@ pub struct Verdict {
     pub problem: Option<Break>,
 }
 
-/// Walks the whole chain.
+/// Walks the whole chain (an office without an audit key).
 pub fn verify(db: &impl Db) -> Result<Verdict> {
+    verify_with(db, None)
+}
+
+/// Walks the whole chain, checking keyed links with `key`. Run it inside one snapshot
+/// ([`super::Store::snapshot`]) so that writes by others do not look like a break.
+pub fn verify_with(db: &impl Db, key: Option<&[u8]>) -> Result<Verdict> {
     let mut prev_id = 0i64;
     let mut prev_hash = GENESIS.to_string();
     let mut count = 0i64;
     let mut found: Option<Break> = None;
+    let mut keyed = false;
     db.each(
         "SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash
          FROM audit ORDER BY id",
@@ -172,7 +305,15 @@ pub fn verify(db: &impl Db) -> Result<Verdict> {
             }
             count += 1;
             let e = entry_from(&r)?;
+            if !keyed && e.action == KEYED_MARKER {
+                keyed = true;
+            }
+            if keyed && key.is_none() {
+                found = Some(Break::KeyMissing { from: e.id });
+                return Ok(());
+            }
             let recomputed = entry_hash(
+                if keyed { key } else { None },
                 &e.prev_hash,
                 e.id,
                 &e.at,
@@ -204,6 +345,9 @@ pub fn verify(db: &impl Db) -> Result<Verdict> {
             Ok(())
         },
     )?;
+    if found.is_none() && key.is_some() && !keyed {
+        found = Some(Break::NotKeyed);
+    }
     if found.is_some() {
         return Ok(Verdict {
             entries: count,
