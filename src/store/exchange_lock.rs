@@ -37,7 +37,8 @@ pub struct ExchangeLock {
 
 enum Held {
     File(File),
-    Pg(Box<postgres::Client>),
+    /// `None` once released.
+    Pg(Option<Box<postgres::Client>>),
 }
 
 impl std::fmt::Debug for ExchangeLock {
@@ -49,11 +50,32 @@ impl std::fmt::Debug for ExchangeLock {
     }
 }
 
+fn unlock(mut c: Box<postgres::Client>) {
+    // Closing the session frees the lock anyway; unlocking first frees it at once.
+    let _ = c.execute("SELECT pg_advisory_unlock($1)", &[&EXCHANGE_LOCK]);
+}
+
+impl ExchangeLock {
+    /// Lets the lock go now. Call it off the async threads (the server's lock is let go with
+    /// a blocking call); a lock merely dropped is let go on a thread of its own.
+    pub fn release(mut self) {
+        if let Held::Pg(c) = &mut self._held
+            && let Some(c) = c.take()
+        {
+            unlock(c);
+        }
+    }
+}
+
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Held::Pg(c) = self {
-            // Closing the session frees the lock anyway; unlocking first frees it at once.
-            let _ = c.execute("SELECT pg_advisory_unlock($1)", &[&EXCHANGE_LOCK]);
+        if let Held::Pg(c) = self
+            && let Some(c) = c.take()
+        {
+            // Dropped anywhere, even on an async thread, where a blocking call would panic.
+            let _ = std::thread::Builder::new()
+                .name("mio-desk-unlock".into())
+                .spawn(move || unlock(c));
         }
     }
 }
@@ -111,7 +133,7 @@ pub fn exchange_lock(store: &Store) -> Result<Option<ExchangeLock>> {
                 .map_err(super::pg::error)?
                 .get(0);
             Ok(got.then(|| ExchangeLock {
-                _held: Held::Pg(Box::new(client)),
+                _held: Held::Pg(Some(Box::new(client))),
             }))
         }
     }

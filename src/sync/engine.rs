@@ -564,7 +564,7 @@ pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Repor
     let lock =
         blocking(move || crate::store::exchange_lock::exchange_lock_waiting(d.store(), wait))
             .await;
-    let _lock = match lock {
+    let lock = match lock {
         Ok(Some(l)) => l,
         Ok(None) => {
             desk.note_exchange_elsewhere(true);
@@ -578,6 +578,18 @@ pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Repor
         }
     };
     desk.note_exchange_elsewhere(false);
+    let report = exchange_locked(desk, client, opts, report).await;
+    blocking(move || lock.release()).await;
+    report
+}
+
+/// The exchange itself, under the lock.
+async fn exchange_locked(
+    desk: Arc<Desk>,
+    client: &Client,
+    opts: &Options,
+    mut report: Report,
+) -> Report {
     // Who the gateway takes this token for. Sending is safe either way (the gateway refuses a
     // message whose sender is not the token's); acknowledging is not, so without an answer
     // nothing is pulled.
