@@ -1069,6 +1069,15 @@ async fn the_three_audit_forgeries_are_caught_by_the_witness() {
     assert_eq!((latest.audit_count, latest.audit_hash.clone()), (count, hash));
     assert!(latest.journals.iter().any(|j| j.journal == "in" && j.last == 5));
     assert_eq!(desk.verify_audit_witnessed(&w).unwrap().problem, None);
+    // For `audit verify --witness` on the command line.
+    desk.set_gateway_config(
+        None,
+        &mio_desk::desk::exchange::GatewayConfig {
+            url: net.gw.url(),
+            token: net.tokens[OFFICE].clone(),
+        },
+    )
+    .unwrap();
     drop(desk);
     drop(o.desk);
     let copy = |name: &str| {
@@ -1131,16 +1140,15 @@ async fn the_three_audit_forgeries_are_caught_by_the_witness() {
     assert!(witnessed.problem.is_some());
 
     // The command line says the same, naming the cut.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
+    let run = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
         .args(["--data-dir", cut.to_str().unwrap(), "audit", "verify", "--witness"])
         .env("MIO_DESK_LANG", "ru")
         .output()
         .unwrap();
-    let out = String::from_utf8_lossy(&child.stdout).into_owned()
-        + &String::from_utf8_lossy(&child.stderr);
-    assert_eq!(child.status.code(), Some(1), "{out}");
+    let out = String::from_utf8_lossy(&run.stdout).into_owned()
+        + &String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{out}");
     assert!(out.contains(&count.to_string()), "{out}");
-    child.stdout.clear();
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -1270,4 +1278,37 @@ fn sync_takes_the_token_from_stdin() {
     child.wait().unwrap();
     let desk = reopen_at(&data, &o.clock);
     assert_eq!(desk.gateway_config().unwrap().token, "tok-from-stdin");
+}
+
+// ---------------------------------------------------------------------------------------
+// 8 (continued). Read-only commands on a read-only data directory
+
+#[cfg(unix)]
+#[test]
+fn read_only_commands_work_on_a_read_only_data_dir() {
+    use std::os::unix::fs::PermissionsExt;
+    let o = office();
+    let data = o.dir.path().join("data");
+    register_at_office(&o.desk, &o.registrar, &iin(8000));
+    drop(o.desk);
+    let set = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    set(&data.join("desk.sqlite"), 0o400);
+    set(&data, 0o500);
+    let out = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
+        .args(["--data-dir", data.to_str().unwrap(), "request", "list", "--json"])
+        .env("MIO_DESK_LANG", "ru")
+        .output()
+        .unwrap();
+    set(&data, 0o700);
+    set(&data.join("desk.sqlite"), 0o600);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
 }

@@ -22,8 +22,10 @@ pub fn secure(dir: &DataDir) -> Vec<(PathBuf, u32)> {
                 return;
             }
             let mode = meta.permissions().mode() & 0o777;
+            // The owner's own bits stay (a data directory made read-only stays read-only).
+            let narrowed = (mode & 0o700) & want;
             if mode & 0o077 != 0
-                && std::fs::set_permissions(p, std::fs::Permissions::from_mode(want)).is_ok()
+                && std::fs::set_permissions(p, std::fs::Permissions::from_mode(narrowed)).is_ok()
             {
                 widened.push((p.to_path_buf(), mode));
             }
