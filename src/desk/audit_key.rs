@@ -2,9 +2,10 @@
 //! (`keys/audit.key` in the data directory, readable by its owner only) and the witness of its
 //! head kept by the regional gateway (see [`crate::store::audit`]).
 //!
-//! An office on the office server (PostgreSQL) keeps the plain chain: its PCs share no data
-//! directory, and the server's own access control stands between the clerks and the tables;
-//! the gateway's witness covers it the same way.
+//! An office on the office server (PostgreSQL): its PCs share no data directory, so an office
+//! set up there keeps the plain chain, and one moved there from its file keeps its key in the
+//! server's settings ([`SERVER_KEY`]); the server's own access control stands between the
+//! clerks and the tables, and the gateway's witness covers it the same way.
 
 use std::io::Write;
 use std::path::Path;
@@ -123,6 +124,18 @@ pub(crate) fn load_key(dir: &DataDir, create: bool) -> Result<Option<Vec<u8>>> {
         }
         Err(e) => Err(io_error(&path, e).into()),
     }
+}
+
+/// The setting an office moved to the server keeps its chain's key in (every PC of it
+/// appends to the one chain).
+pub(crate) const SERVER_KEY: &str = "audit_key";
+
+/// The key of an office on the server, if it was moved there with a keyed chain.
+pub(crate) fn server_key(store: &crate::store::Store) -> Result<Option<Vec<u8>>> {
+    Ok(store
+        .read(|r| crate::store::get_setting(r, SERVER_KEY))?
+        .and_then(|h| hex::decode(h).ok())
+        .filter(|k| k.len() == 32))
 }
 
 impl Desk {

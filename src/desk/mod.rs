@@ -473,11 +473,16 @@ impl Desk {
             office.workstation = f.workstation.clone();
         }
         store.set_workstation(&office.workstation);
-        if let Location::Sqlite(_) = &loc {
-            // A key is made only for a chain not keyed yet: a keyed chain whose key is gone
-            // is reported by `audit verify`, not silently keyed anew.
-            let keyed = store.read(|r| audit::keyed_started(r))?;
-            store.set_audit_key(audit_key::load_key(&dir, !keyed)?);
+        match &loc {
+            Location::Sqlite(_) => {
+                // A key is made only for a chain not keyed yet: a keyed chain whose key is
+                // gone is reported by `audit verify`, not silently keyed anew.
+                let keyed = store.read(|r| audit::keyed_started(r))?;
+                store.set_audit_key(audit_key::load_key(&dir, !keyed)?);
+            }
+            // An office moved to the server keeps the key its chain was keyed with (see
+            // `move_to`); an office set up on the server keeps plain links.
+            Location::Postgres(_) => store.set_audit_key(audit_key::server_key(&store)?),
         }
         let attachments = Blobs::for_store(&store, BlobKind::Attachment, dir.attachments())?;
         let documents = Blobs::for_store(&store, BlobKind::Document, dir.documents())?;
