@@ -1000,7 +1000,6 @@ fn tamper(data: &std::path::Path, sql: &str) {
 }
 
 /// The plain SHA-256 link, as anyone can compute it from the file (the pre-issue-13 chain).
-#[allow(clippy::too_many_arguments)]
 fn plain_link(parts: [&str; 10]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -1311,4 +1310,103 @@ fn read_only_commands_work_on_a_read_only_data_dir() {
     );
     let list: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// 5 (continued). A sealed backup proves where it comes from
+
+/// Rewrites one file of a backup archive and recomputes its hash in the table of contents:
+/// what an attacker with the file and without the passphrase can do.
+fn forge_backup(backup: &std::path::Path, path: &str, change: impl Fn(&mut Vec<u8>), office: Option<&str>) -> std::path::PathBuf {
+    let bytes = std::fs::read(backup).unwrap();
+    let first = bytes.iter().position(|b| *b == b'\n').unwrap();
+    let second = first + 1 + bytes[first + 1..].iter().position(|b| *b == b'\n').unwrap();
+    let magic = &bytes[..first];
+    let mut manifest: Value = serde_json::from_slice(&bytes[first + 1..second]).unwrap();
+    let mut at = second + 1;
+    let mut files = Vec::new();
+    for e in manifest["entries"].as_array().unwrap() {
+        let size = e["size"].as_u64().unwrap() as usize;
+        files.push(bytes[at..at + size].to_vec());
+        at += size;
+    }
+    for (e, f) in manifest["entries"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(files.iter_mut())
+    {
+        if e["path"] == path {
+            change(f);
+            use sha2::Digest;
+            e["size"] = json!(f.len());
+            e["sha256"] = json!(hex::encode(sha2::Sha256::digest(&*f)));
+        }
+    }
+    if let Some(o) = office {
+        manifest["office"] = json!(o);
+    }
+    let mut out = magic.to_vec();
+    out.push(b'\n');
+    out.extend(serde_json::to_vec(&manifest).unwrap());
+    out.push(b'\n');
+    for f in files {
+        out.extend(f);
+    }
+    let to = backup.with_extension("forged");
+    std::fs::write(&to, out).unwrap();
+    to
+}
+
+#[test]
+fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
+    let o = office();
+    register_at_office(&o.desk, &o.registrar, &iin(9000));
+    let backup = o.dir.path().join("office.backup");
+    let passphrase = "берік құпия сөз 2026";
+    // Too short a passphrase is refused.
+    assert!(o.desk.backup_sealed(None, &backup, Some("short"), &mut |_, _| true).is_err());
+    o.desk
+        .backup_sealed(None, &backup, Some(passphrase), &mut |_, _| true)
+        .unwrap();
+    // The private keys are not in the file in clear: neither the audit key nor a user's key.
+    let archive = std::fs::read(&backup).unwrap();
+    let data = o.dir.path().join("data");
+    for key in std::fs::read_dir(data.join("keys")).unwrap().flatten() {
+        let clear = std::fs::read(key.path()).unwrap();
+        assert!(
+            !archive.windows(clear.len()).any(|w| w == clear.as_slice()),
+            "{} is in the backup in clear",
+            key.path().display()
+        );
+    }
+    drop(o.desk);
+    let target = |name: &str| DataDir::new(o.dir.path().join(name).join("data"));
+    // A database edited (one byte of the file) and its hash recomputed.
+    let edited = forge_backup(&backup, "desk.sqlite", |f| {
+        let i = f.len() / 2;
+        f[i] ^= 0x01;
+    }, None);
+    let e = mio_desk::desk::backup::restore_sealed(&target("a"), &edited, Some(passphrase)).unwrap_err();
+    assert!(e.to_string().contains("изменили"), "{e}");
+    // The office code in the header changed.
+    let other = forge_backup(&backup, "", |_| {}, Some("0499"));
+    let e = mio_desk::desk::backup::restore_sealed(&target("b"), &other, Some(passphrase)).unwrap_err();
+    assert!(e.to_string().contains("изменили"), "{e}");
+    // A wrong passphrase, and none.
+    assert!(mio_desk::desk::backup::restore_sealed(&target("c"), &backup, Some("не тот пароль!!")).is_err());
+    let e = mio_desk::desk::backup::restore(&target("d"), &backup).unwrap_err();
+    assert!(e.to_string().contains("--passphrase-stdin"), "{e}");
+    for name in ["a", "b", "c", "d"] {
+        assert!(!o.dir.path().join(name).join("data").exists(), "{name}: something was restored");
+    }
+    // The real one, with its passphrase, restores; into the office's own directory too (the
+    // office code matches), but not into another office's.
+    let r = mio_desk::desk::backup::restore_sealed(&target("e"), &backup, Some(passphrase)).unwrap();
+    assert!(r.files > 0);
+    let restored = reopen_at(&o.dir.path().join("e").join("data"), &o.clock);
+    assert_eq!(restored.verify_audit().unwrap().problem, None);
+    assert!(restored.restore_pending().is_some());
+    drop(restored);
+    mio_desk::desk::backup::restore_sealed(&DataDir::new(&data), &backup, Some(passphrase)).unwrap();
 }

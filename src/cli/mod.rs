@@ -89,11 +89,18 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Seal the backup with a passphrase read from the first line of stdin: the private
+        /// keys inside are encrypted with it and the whole is authenticated with it.
+        #[arg(long)]
+        passphrase_stdin: bool,
     },
     /// Restore the data directory from a backup (checked before anything is replaced).
     Restore {
         #[arg(long)]
         from: PathBuf,
+        /// The passphrase of a sealed backup, from the first line of stdin.
+        #[arg(long)]
+        passphrase_stdin: bool,
     },
     /// Certificates of the office CA (ЭЦП stand-in).
     #[command(subcommand)]
@@ -1094,9 +1101,17 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 }
             }
         }
-        Command::Backup { out } => {
+        Command::Backup {
+            out,
+            passphrase_stdin,
+        } => {
             let desk = open(dir)?;
-            let r = desk.backup(None, &out, &mut |_, _| true)?;
+            let passphrase = if passphrase_stdin {
+                Some(read_secret("passphrase")?)
+            } else {
+                None
+            };
+            let r = desk.backup_sealed(None, &out, passphrase.as_deref(), &mut |_, _| true)?;
             println!(
                 "{} {} ({} files, {:.1} MB)",
                 tr(l, "cli-backup-done"),
@@ -1105,8 +1120,16 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 r.bytes as f64 / 1_048_576.0
             );
         }
-        Command::Restore { from } => {
-            let r = crate::desk::backup::restore(dir, &from)?;
+        Command::Restore {
+            from,
+            passphrase_stdin,
+        } => {
+            let passphrase = if passphrase_stdin {
+                Some(read_secret("passphrase")?)
+            } else {
+                None
+            };
+            let r = crate::desk::backup::restore_sealed(dir, &from, passphrase.as_deref())?;
             println!("{} ({} files)", tr(l, "cli-restore-done"), r.files);
             if !r.path.is_empty() {
                 println!("  {}: {}", tr(l, "cli-restore-kept"), r.path);
@@ -1243,9 +1266,9 @@ fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
                 .unwrap_or_else(|| svc.latest_version());
             let date = parse_date(&accepted)?;
             let (first, last) = cal.known_years();
-            // A date the calendar knows, and room after it for any term the catalogue has
-            // (the longest is months, not years).
-            if !(first..last).contains(&date.year()) {
+            // A date the calendar knows (the terms of the catalogue are days and months, so
+            // the due date is computed without a runaway; it must fall in the years too).
+            if !(first..=last).contains(&date.year()) {
                 return Err(outside_calendar(&cal));
             }
             let due = deadline::due(

@@ -460,8 +460,9 @@ impl Desk {
         // A restore killed midway left its copy of the office beside it; and nobody but this
         // user may read the data directory.
         backup::clean_interrupted_restores(&dir.root);
-        let store = Store::at(&loc)?;
+        // Before the database is opened, so that its WAL files are made with the narrowed rights.
         let widened = rights::secure(&dir);
+        let store = Store::at(&loc)?;
         let mut office = store
             .read(|r| crate::store::office(r))?
             .ok_or_else(|| DeskError::NotInitialized(dir.root.display().to_string()))?;
