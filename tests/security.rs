@@ -155,8 +155,8 @@ async fn two_exchanges_at_once_never_register_and_refuse_one_application() {
                 assert_eq!(r.rejected, 0, "{r:?}");
             }
         }
-        let left = net.gw.store().pull(OFFICE, 0, 10).unwrap().len()
-            + a.gateway_status().pending as usize;
+        let left =
+            net.gw.store().pull(OFFICE, 0, 10).unwrap().len() + a.gateway_status().pending as usize;
         if left == 0 || rounds > 20 {
             break;
         }
@@ -240,7 +240,9 @@ async fn one_message_applied_by_two_processes_at_once_is_decided_once() {
             .count();
         assert_eq!(registered, 1, "{ra:?} {rb:?}");
         assert!(
-            [&ra, &rb].iter().all(|r| !matches!(r, Applied::Rejected { .. })),
+            [&ra, &rb]
+                .iter()
+                .all(|r| !matches!(r, Applied::Rejected { .. })),
             "registered and refused: {ra:?} {rb:?}"
         );
         let row = a
@@ -250,7 +252,9 @@ async fn one_message_applied_by_two_processes_at_once_is_decided_once() {
             .unwrap();
         assert_eq!(row.state, "applied");
         for r in [ra, rb] {
-            *outcomes.entry(format!("{r:?}").chars().take(10).collect()).or_default() += 1;
+            *outcomes
+                .entry(format!("{r:?}").chars().take(10).collect())
+                .or_default() += 1;
         }
     }
     // No «Отказано» notice was queued for any of them.
@@ -300,7 +304,11 @@ async fn an_exchange_while_another_runs_is_told_so_and_does_nothing() {
     )
     .await;
     release.join().unwrap();
-    assert_eq!((r.stopped.clone(), r.received, r.applied), (None, 3, 3), "{r:?}");
+    assert_eq!(
+        (r.stopped.clone(), r.received, r.applied),
+        (None, 3, 3),
+        "{r:?}"
+    );
     assert!(!desk.gateway_status().elsewhere);
 }
 
@@ -390,7 +398,9 @@ fn envelope(sender: &str, route: &str, kind: MessageType, data: Value) -> Envelo
 /// Every answer is the documented ErrorInfo: an object with exactly errorCode and
 /// errorMessage, both non-empty strings.
 fn assert_error_info(v: &Value, code: &str) {
-    let o = v.as_object().unwrap_or_else(|| panic!("not ErrorInfo: {v}"));
+    let o = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not ErrorInfo: {v}"));
     assert_eq!(o.len(), 2, "{v}");
     assert_eq!(o["errorCode"], json!(code), "{v}");
     assert!(
@@ -413,10 +423,7 @@ async fn one_message_id_in_four_spellings_is_taken_once() {
         id.urn().to_string(),
     ];
     let mut stored = 0;
-    for (k, spelling) in std::iter::once(id.to_string())
-        .chain(spellings)
-        .enumerate()
-    {
+    for (k, spelling) in std::iter::once(id.to_string()).chain(spellings).enumerate() {
         let mut e = envelope(
             CON,
             OFFICE,
@@ -556,10 +563,24 @@ async fn every_error_is_error_info_and_pages_are_bounded() {
     )
     .await;
     assert_eq!((status, body), (200, json!([])));
-    let (status, body) = raw(&url, reqwest::Method::GET, "/v2/nothing", Some(&tok), vec![]).await;
+    let (status, body) = raw(
+        &url,
+        reqwest::Method::GET,
+        "/v2/nothing",
+        Some(&tok),
+        vec![],
+    )
+    .await;
     assert_eq!(status, 404);
     assert_error_info(&body, "NOT_FOUND");
-    let (status, body) = raw(&url, reqwest::Method::DELETE, "/v1/messages", Some(&tok), vec![]).await;
+    let (status, body) = raw(
+        &url,
+        reqwest::Method::DELETE,
+        "/v1/messages",
+        Some(&tok),
+        vec![],
+    )
+    .await;
     assert_eq!(status, 405);
     assert_error_info(&body, "METHOD");
     let (status, body) = raw(
@@ -622,7 +643,9 @@ async fn slow_clients_are_timed_out() {
     // Headers that never end.
     let t = Instant::now();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET /v1/whoami HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    s.write_all(b"GET /v1/whoami HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
     let mut buf = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
     assert!(read.is_ok(), "the connection was never closed");
@@ -643,8 +666,8 @@ async fn slow_clients_are_timed_out() {
         loop {
             tokio::time::sleep(Duration::from_millis(200)).await;
             if s.write_all(b" ").await.is_err() {
-                let _ = tokio::time::timeout(Duration::from_millis(500), s.read_to_end(&mut buf))
-                    .await;
+                let _ =
+                    tokio::time::timeout(Duration::from_millis(500), s.read_to_end(&mut buf)).await;
                 break;
             }
             let mut chunk = [0u8; 4096];
@@ -653,8 +676,9 @@ async fn slow_clients_are_timed_out() {
             {
                 buf.extend_from_slice(&chunk[..n]);
                 if n == 0 || buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let _ = tokio::time::timeout(Duration::from_millis(500), s.read_to_end(&mut buf))
-                        .await;
+                    let _ =
+                        tokio::time::timeout(Duration::from_millis(500), s.read_to_end(&mut buf))
+                            .await;
                     break;
                 }
             }
@@ -694,9 +718,30 @@ fn cli(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn out_of_range_values_are_clear_errors_not_panics() {
     for args in [
-        &["calendar", "working-days", "--from", "2026-01-05", "--days", "100000000"][..],
-        &["calendar", "working-days", "--from", "2031-01-05", "--days", "1"],
-        &["calendar", "working-days", "--from", "2030-12-20", "--days", "30"],
+        &[
+            "calendar",
+            "working-days",
+            "--from",
+            "2026-01-05",
+            "--days",
+            "100000000",
+        ][..],
+        &[
+            "calendar",
+            "working-days",
+            "--from",
+            "2031-01-05",
+            "--days",
+            "1",
+        ],
+        &[
+            "calendar",
+            "working-days",
+            "--from",
+            "2030-12-20",
+            "--days",
+            "30",
+        ],
         &["calendar", "holidays", "--year", "99999"],
         &[
             "calendar",
@@ -716,7 +761,14 @@ fn out_of_range_values_are_clear_errors_not_panics() {
         );
     }
     // Inside the years: answered as before.
-    let (code, out, _) = cli(&["calendar", "working-days", "--from", "2026-01-05", "--days", "3"]);
+    let (code, out, _) = cli(&[
+        "calendar",
+        "working-days",
+        "--from",
+        "2026-01-05",
+        "--days",
+        "3",
+    ]);
     assert_eq!((code, out.trim()), (0, "2026-01-08"));
 }
 
@@ -744,7 +796,14 @@ fn a_closed_pipe_ends_quietly() {
 
 #[test]
 fn the_gateway_token_is_never_taken_from_the_command_line() {
-    let (code, _, err) = cli(&["sync", "--once", "--gateway", "http://127.0.0.1:9", "--token", "T"]);
+    let (code, _, err) = cli(&[
+        "sync",
+        "--once",
+        "--gateway",
+        "http://127.0.0.1:9",
+        "--token",
+        "T",
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--token"), "{err}");
 }
@@ -810,10 +869,16 @@ fn exchange_lock_on_the_server_is_freed_when_its_holder_is_killed() {
         if let Some(l) = mio_desk::store::exchange_lock::exchange_lock(&store).unwrap() {
             break l;
         }
-        assert!(t.elapsed() < Duration::from_secs(60), "not freed within a minute");
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "not freed within a minute"
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
-    println!("the killed holder's lock was free again after {:.2?}", t.elapsed());
+    println!(
+        "the killed holder's lock was free again after {:.2?}",
+        t.elapsed()
+    );
     drop(lock);
     drop(store);
 }
@@ -925,7 +990,10 @@ async fn restore_then_exchange_recovers_everything_and_reuses_no_number() {
     // No number issued twice: the recovered ones continue after the highest ever issued.
     let now = all_numbers(&desk);
     assert_eq!(now.len(), 13);
-    let mut all: Vec<&String> = issued_before_restore.iter().chain(now.iter().skip(3)).collect();
+    let mut all: Vec<&String> = issued_before_restore
+        .iter()
+        .chain(now.iter().skip(3))
+        .collect();
     let n = all.len();
     all.sort();
     all.dedup();
@@ -939,7 +1007,12 @@ async fn restore_then_exchange_recovers_everything_and_reuses_no_number() {
     use mio_desk::store::audit::count_action;
     let counts = desk
         .store()
-        .read(|r| Ok::<_, mio_desk::store::StoreError>((count_action(r, "restore")?, count_action(r, "restore_recovered")?)))
+        .read(|r| {
+            Ok::<_, mio_desk::store::StoreError>((
+                count_action(r, "restore")?,
+                count_action(r, "restore_recovered")?,
+            ))
+        })
         .unwrap();
     assert_eq!(counts, (1, 1));
     exchange(desk.clone(), &net.client(OFFICE), &Options::default()).await;
@@ -984,14 +1057,17 @@ fn an_interrupted_restore_is_cleaned_up_at_the_next_start() {
 fn tamper(data: &std::path::Path, sql: &str) {
     let conn = rusqlite::Connection::open(data.join("desk.sqlite")).unwrap();
     let triggers: Vec<(String, String)> = conn
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'",
+        )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER {name};")).unwrap();
+        conn.execute_batch(&format!("DROP TRIGGER {name};"))
+            .unwrap();
     }
     conn.execute_batch(sql).unwrap();
     for (_, create) in &triggers {
@@ -1013,7 +1089,17 @@ fn plain_link(parts: [&str; 10]) -> String {
 /// Rewrites the chain from entry `from` on with plain links (an attacker without the key).
 fn relink_plain(data: &std::path::Path, from: i64) {
     let conn = rusqlite::Connection::open(data.join("desk.sqlite")).unwrap();
-    type Row = (i64, String, Option<i64>, Option<String>, String, String, String, String, String);
+    type Row = (
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
     let rows: Vec<Row> = conn
         .prepare("SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details FROM audit WHERE id >= ?1 ORDER BY id")
         .unwrap()
@@ -1024,7 +1110,9 @@ fn relink_plain(data: &std::path::Path, from: i64) {
         .collect::<Result<_, _>>()
         .unwrap();
     let mut prev: String = conn
-        .query_row("SELECT hash FROM audit WHERE id = ?1", [from - 1], |r| r.get(0))
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [from - 1], |r| {
+            r.get(0)
+        })
         .unwrap();
     let mut sql = String::new();
     for (id, at, user, iin, ws, action, entity, eid, details) in rows {
@@ -1063,10 +1151,21 @@ async fn the_three_audit_forgeries_are_caught_by_the_witness() {
     assert!(r.errors.is_empty(), "{r:?}");
     // The witnessed head is the log's head.
     let w = net.client(OFFICE).witness().await.unwrap();
-    let (count, hash) = desk.store().read(|r| mio_desk::store::audit::head(r)).unwrap();
+    let (count, hash) = desk
+        .store()
+        .read(|r| mio_desk::store::audit::head(r))
+        .unwrap();
     let latest = w.latest.clone().unwrap();
-    assert_eq!((latest.audit_count, latest.audit_hash.clone()), (count, hash));
-    assert!(latest.journals.iter().any(|j| j.journal == "in" && j.last == 5));
+    assert_eq!(
+        (latest.audit_count, latest.audit_hash.clone()),
+        (count, hash)
+    );
+    assert!(
+        latest
+            .journals
+            .iter()
+            .any(|j| j.journal == "in" && j.last == 5)
+    );
     assert_eq!(desk.verify_audit_witnessed(&w).unwrap().problem, None);
     // For `audit verify --witness` on the command line.
     desk.set_gateway_config(
@@ -1086,7 +1185,10 @@ async fn the_three_audit_forgeries_are_caught_by_the_witness() {
     };
     let check = |dir: &std::path::Path| {
         let d = reopen_at(dir, &o.clock);
-        (d.verify_audit().unwrap(), d.verify_audit_witnessed(&w).unwrap())
+        (
+            d.verify_audit().unwrap(),
+            d.verify_audit_witnessed(&w).unwrap(),
+        )
     };
 
     // 1. The newest entries cut off, and audit_head set to match.
@@ -1140,12 +1242,18 @@ async fn the_three_audit_forgeries_are_caught_by_the_witness() {
 
     // The command line says the same, naming the cut.
     let run = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
-        .args(["--data-dir", cut.to_str().unwrap(), "audit", "verify", "--witness"])
+        .args([
+            "--data-dir",
+            cut.to_str().unwrap(),
+            "audit",
+            "verify",
+            "--witness",
+        ])
         .env("MIO_DESK_LANG", "ru")
         .output()
         .unwrap();
-    let out = String::from_utf8_lossy(&run.stdout).into_owned()
-        + &String::from_utf8_lossy(&run.stderr);
+    let out =
+        String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{out}");
     assert!(out.contains(&count.to_string()), "{out}");
 }
@@ -1196,7 +1304,10 @@ fn a_backup_of_a_broken_audit_log_is_refused() {
     let data = o.dir.path().join("data");
     let out = o.dir.path().join("b.backup");
     drop(o.desk);
-    tamper(&data, "UPDATE audit SET details = '{\"x\":1}' WHERE id = 2;");
+    tamper(
+        &data,
+        "UPDATE audit SET details = '{\"x\":1}' WHERE id = 2;",
+    );
     let desk = reopen_at(&data, &o.clock);
     let e = desk.backup(None, &out, &mut |_, _| true).unwrap_err();
     assert!(e.to_string().contains("audit"), "{e}");
@@ -1238,10 +1349,18 @@ fn the_data_dir_is_the_owners_and_the_token_is_not_in_the_database_file() {
     // Someone widens the rights: the next start narrows them and says so.
     drop(o.desk);
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(data.join("desk.sqlite"), std::fs::Permissions::from_mode(0o644))
-        .unwrap();
+    std::fs::set_permissions(
+        data.join("desk.sqlite"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let desk = reopen_at(&data, &o.clock);
-    assert_eq!(desk.rights_widened().len(), 2, "{:?}", desk.rights_widened());
+    assert_eq!(
+        desk.rights_widened().len(),
+        2,
+        "{:?}",
+        desk.rights_widened()
+    );
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&data.join("desk.sqlite")), 0o600);
     assert_eq!(desk.gateway_config().unwrap().token, token);
@@ -1296,7 +1415,13 @@ fn read_only_commands_work_on_a_read_only_data_dir() {
     set(&data.join("desk.sqlite"), 0o400);
     set(&data, 0o500);
     let out = Command::new(env!("CARGO_BIN_EXE_mio-desk"))
-        .args(["--data-dir", data.to_str().unwrap(), "request", "list", "--json"])
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "request",
+            "list",
+            "--json",
+        ])
         .env("MIO_DESK_LANG", "ru")
         .output()
         .unwrap();
@@ -1317,7 +1442,12 @@ fn read_only_commands_work_on_a_read_only_data_dir() {
 
 /// Rewrites one file of a backup archive and recomputes its hash in the table of contents:
 /// what an attacker with the file and without the passphrase can do.
-fn forge_backup(backup: &std::path::Path, path: &str, change: impl Fn(&mut Vec<u8>), office: Option<&str>) -> std::path::PathBuf {
+fn forge_backup(
+    backup: &std::path::Path,
+    path: &str,
+    change: impl Fn(&mut Vec<u8>),
+    office: Option<&str>,
+) -> std::path::PathBuf {
     let bytes = std::fs::read(backup).unwrap();
     let first = bytes.iter().position(|b| *b == b'\n').unwrap();
     let second = first + 1 + bytes[first + 1..].iter().position(|b| *b == b'\n').unwrap();
@@ -1365,7 +1495,11 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
     let backup = o.dir.path().join("office.backup");
     let passphrase = "берік құпия сөз 2026";
     // Too short a passphrase is refused.
-    assert!(o.desk.backup_sealed(None, &backup, Some("short"), &mut |_, _| true).is_err());
+    assert!(
+        o.desk
+            .backup_sealed(None, &backup, Some("short"), &mut |_, _| true)
+            .is_err()
+    );
     o.desk
         .backup_sealed(None, &backup, Some(passphrase), &mut |_, _| true)
         .unwrap();
@@ -1383,30 +1517,45 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
     drop(o.desk);
     let target = |name: &str| DataDir::new(o.dir.path().join(name).join("data"));
     // A database edited (one byte of the file) and its hash recomputed.
-    let edited = forge_backup(&backup, "desk.sqlite", |f| {
-        let i = f.len() / 2;
-        f[i] ^= 0x01;
-    }, None);
-    let e = mio_desk::desk::backup::restore_sealed(&target("a"), &edited, Some(passphrase)).unwrap_err();
+    let edited = forge_backup(
+        &backup,
+        "desk.sqlite",
+        |f| {
+            let i = f.len() / 2;
+            f[i] ^= 0x01;
+        },
+        None,
+    );
+    let e = mio_desk::desk::backup::restore_sealed(&target("a"), &edited, Some(passphrase))
+        .unwrap_err();
     assert!(e.to_string().contains("изменили"), "{e}");
     // The office code in the header changed.
     let other = forge_backup(&backup, "", |_| {}, Some("0499"));
-    let e = mio_desk::desk::backup::restore_sealed(&target("b"), &other, Some(passphrase)).unwrap_err();
+    let e =
+        mio_desk::desk::backup::restore_sealed(&target("b"), &other, Some(passphrase)).unwrap_err();
     assert!(e.to_string().contains("изменили"), "{e}");
     // A wrong passphrase, and none.
-    assert!(mio_desk::desk::backup::restore_sealed(&target("c"), &backup, Some("не тот пароль!!")).is_err());
+    assert!(
+        mio_desk::desk::backup::restore_sealed(&target("c"), &backup, Some("не тот пароль!!"))
+            .is_err()
+    );
     let e = mio_desk::desk::backup::restore(&target("d"), &backup).unwrap_err();
     assert!(e.to_string().contains("--passphrase-stdin"), "{e}");
     for name in ["a", "b", "c", "d"] {
-        assert!(!o.dir.path().join(name).join("data").exists(), "{name}: something was restored");
+        assert!(
+            !o.dir.path().join(name).join("data").exists(),
+            "{name}: something was restored"
+        );
     }
     // The real one, with its passphrase, restores; into the office's own directory too (the
     // office code matches), but not into another office's.
-    let r = mio_desk::desk::backup::restore_sealed(&target("e"), &backup, Some(passphrase)).unwrap();
+    let r =
+        mio_desk::desk::backup::restore_sealed(&target("e"), &backup, Some(passphrase)).unwrap();
     assert!(r.files > 0);
     let restored = reopen_at(&o.dir.path().join("e").join("data"), &o.clock);
     assert_eq!(restored.verify_audit().unwrap().problem, None);
     assert!(restored.restore_pending().is_some());
     drop(restored);
-    mio_desk::desk::backup::restore_sealed(&DataDir::new(&data), &backup, Some(passphrase)).unwrap();
+    mio_desk::desk::backup::restore_sealed(&DataDir::new(&data), &backup, Some(passphrase))
+        .unwrap();
 }

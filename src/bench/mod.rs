@@ -635,9 +635,7 @@ fn writes(
 /// it first, as ЦОН and the portal would have sent them.
 fn seed_requests(desk: &Desk, gw_db: &Path, n: usize) -> Result<(), DeskError> {
     let office = desk.office().code.clone();
-    let rows = desk
-        .store()
-        .read(|r| crate::store::outbox::pending(r, n))?;
+    let rows = desk.store().read(|r| crate::store::outbox::pending(r, n))?;
     let mut seen = std::collections::BTreeSet::new();
     let mut wanted: Vec<(String, String)> = Vec::new();
     for row in rows {

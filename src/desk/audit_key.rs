@@ -65,7 +65,6 @@ pub struct Witnessed {
     pub history: Vec<WitnessPoint>,
 }
 
-
 fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Io(std::io::Error::new(
         e.kind(),
@@ -114,7 +113,8 @@ pub(crate) fn load_key(dir: &DataDir, create: bool) -> Result<Option<Vec<u8>>> {
                 Err(e)
                     if matches!(
                         e.kind(),
-                        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                        std::io::ErrorKind::PermissionDenied
+                            | std::io::ErrorKind::ReadOnlyFilesystem
                     ) =>
                 {
                     Ok(None)
@@ -145,10 +145,7 @@ impl Desk {
         if self.store.audit_key().is_none() {
             return;
         }
-        let started = self
-            .store
-            .read(|r| audit::keyed_started(r))
-            .unwrap_or(true);
+        let started = self.store.read(|r| audit::keyed_started(r)).unwrap_or(true);
         if !started {
             let now = stamp(self.now());
             let _ = self
@@ -264,7 +261,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(key_path(&dir)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(key_path(&dir))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::write(key_path(&dir), "short").unwrap();

@@ -333,9 +333,9 @@ impl Desk {
             let _ = fs::remove_file(&snapshot);
             return Err(match e {
                 StoreError::Io(e) => io_at(&snapshot)(e),
-                StoreError::Sqlite(m) if m.contains("full") => io_at(&snapshot)(
-                    std::io::Error::from(std::io::ErrorKind::StorageFull),
-                ),
+                StoreError::Sqlite(m) if m.contains("full") => {
+                    io_at(&snapshot)(std::io::Error::from(std::io::ErrorKind::StorageFull))
+                }
                 other => other.into(),
             });
         }
@@ -516,7 +516,11 @@ fn unpack(
                 "backup-needs-passphrase",
             )));
         }
-        _ => return Err(err("the table of contents does not match the backup's kind")),
+        _ => {
+            return Err(err(
+                "the table of contents does not match the backup's kind",
+            ));
+        }
     };
     if manifest.entries.iter().any(|e| e.sealed) && keys.is_none() {
         return Err(err("sealed files in an unsealed backup"));
@@ -688,7 +692,12 @@ pub fn restore_sealed(dir: &DataDir, from: &Path, passphrase: Option<&str>) -> R
         store.set_audit_key(super::audit_key::load_key(&DataDir::new(&staging), false)?);
         let now = stamp(chrono::Utc::now());
         store.write(|tx| {
-            super::restore::mark_restored(tx, &from.display().to_string(), &manifest.created_at, &now)
+            super::restore::mark_restored(
+                tx,
+                &from.display().to_string(),
+                &manifest.created_at,
+                &now,
+            )
         })?;
         store.checkpoint()?;
         Ok(())

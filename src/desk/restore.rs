@@ -15,11 +15,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::audit_key::JournalMark;
 use super::exchange::Inbound;
 use super::{Desk, DeskError, Result, stamp};
 use crate::store::apps::{RESTORE_PENDING, raise_counters};
 use crate::store::{Db, StoreError, Tx, get_setting, set_setting};
-use super::audit_key::JournalMark;
 
 /// What the first exchange after a restore from a backup recovered, and what it could not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -189,10 +189,18 @@ pub fn recovery_lines(l: crate::domain::model::Lang, r: &Recovery) -> Vec<String
         ],
     )];
     for n in &r.not_recovered {
-        out.push(tra(l, "restore-not-recovered", &[("what", Arg::from(n.as_str()))]));
+        out.push(tra(
+            l,
+            "restore-not-recovered",
+            &[("what", Arg::from(n.as_str()))],
+        ));
     }
     for n in &r.lost_numbers {
-        out.push(tra(l, "restore-lost-numbers", &[("numbers", Arg::from(n.as_str()))]));
+        out.push(tra(
+            l,
+            "restore-lost-numbers",
+            &[("numbers", Arg::from(n.as_str()))],
+        ));
     }
     out
 }

@@ -75,8 +75,11 @@ mod tests {
         std::fs::write(dir.keys().join("k.p12"), b"x").unwrap();
         std::fs::set_permissions(&dir.root, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::set_permissions(dir.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
-        std::fs::set_permissions(dir.keys().join("k.p12"), std::fs::Permissions::from_mode(0o604))
-            .unwrap();
+        std::fs::set_permissions(
+            dir.keys().join("k.p12"),
+            std::fs::Permissions::from_mode(0o604),
+        )
+        .unwrap();
         let got = secure(&dir);
         let names: Vec<(String, u32)> = got
             .iter()

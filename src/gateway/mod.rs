@@ -296,13 +296,19 @@ fn route_allowed(sender: &str, c: &Checked) -> Result<(), Refusal> {
 /// The party checks: a withdrawal names a request its sender sent to that office (or a
 /// registration number, which the office checks), and a notice or result answers a request
 /// the recipient sent to the notifying office.
-fn party_check(st: &GatewayStore, sender: &str, c: &Checked) -> Result<Result<(), Refusal>, StoreError> {
+fn party_check(
+    st: &GatewayStore,
+    sender: &str,
+    c: &Checked,
+) -> Result<Result<(), Refusal>, StoreError> {
     let not_party = |why: String| Ok(Err(Refusal::new(StatusCode::FORBIDDEN, "NOT_PARTY", why)));
     let (from, message_type) = (ClientKind::of(sender), c.message_type.as_str());
     let Some(corr) = c.correlation_id.as_deref() else {
         return match message_type {
             "REQUEST" => Ok(Ok(())),
-            _ => not_party(format!("a {message_type} must name its application (correlationId)")),
+            _ => not_party(format!(
+                "a {message_type} must name its application (correlationId)"
+            )),
         };
     };
     if message_type == "REQUEST" {
@@ -876,12 +882,14 @@ async fn witness_get(State(s): State<Shared>, headers: HeaderMap) -> Response {
     };
     match with_store(&s, move |st| st.witness(&name, WITNESS_HISTORY)).await {
         Ok(rows) => {
-            let latest = rows.last().map(|(c, h, j, _)| crate::sync::protocol::Witness {
-                audit_count: *c,
-                audit_hash: h.clone(),
-                journals: serde_json::from_str(j).unwrap_or_default(),
-                restored: false,
-            });
+            let latest = rows
+                .last()
+                .map(|(c, h, j, _)| crate::sync::protocol::Witness {
+                    audit_count: *c,
+                    audit_hash: h.clone(),
+                    journals: serde_json::from_str(j).unwrap_or_default(),
+                    restored: false,
+                });
             let history = rows
                 .into_iter()
                 .map(|(c, h, _, at)| crate::sync::protocol::WitnessPoint {
@@ -904,7 +912,10 @@ async fn whoami(State(s): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 /// Answers a body announced too large with a readable `413` (see [`DRAIN_AT_MOST`]).
-async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let announced = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)

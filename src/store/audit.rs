@@ -95,10 +95,8 @@ fn entry_hash(
             hex::encode(h.finalize())
         }
         Some(key) => {
-            let mut h = ring::hmac::Context::with_key(&ring::hmac::Key::new(
-                ring::hmac::HMAC_SHA256,
-                key,
-            ));
+            let mut h =
+                ring::hmac::Context::with_key(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key));
             for part in parts {
                 h.update(&(part.len() as u64).to_le_bytes());
                 h.update(part.as_bytes());

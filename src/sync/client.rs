@@ -270,10 +270,7 @@ impl Client {
 
     /// Reports the office's audit head and journal counters (the gateway keeps them as a
     /// witness). `Ok(false)` when the gateway has no witness endpoint.
-    pub async fn put_witness(
-        &self,
-        w: &super::protocol::Witness,
-    ) -> Result<bool, CallError> {
+    pub async fn put_witness(&self, w: &super::protocol::Witness) -> Result<bool, CallError> {
         let resp = self
             .http
             .put(self.url("/v1/witness"))

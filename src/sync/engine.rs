@@ -474,11 +474,7 @@ async fn receive(
 /// witnessed before, and every message the gateway delivered to the office since the
 /// backup's cursor is asked for again and applied (exactly once: the inbox knows what the
 /// restored office has). Messages the gateway still holds come in the ordinary pull after.
-async fn recover(
-    desk: &Arc<Desk>,
-    client: &Client,
-    report: &mut Report,
-) -> Result<(), CallError> {
+async fn recover(desk: &Arc<Desk>, client: &Client, report: &mut Report) -> Result<(), CallError> {
     let d = desk.clone();
     let Some(pending) = blocking(move || d.restore_pending()).await else {
         return Ok(());
@@ -513,12 +509,9 @@ async fn recover(
                     let applied = apply_delivery(desk, client, &delivery).await?;
                     match applied {
                         Applied::Duplicate => {}
-                        Applied::Rejected { reason } => {
-                            recovery.not_recovered.push(format!(
-                                "{}: {reason}",
-                                delivery.envelope.message_id
-                            ))
-                        }
+                        Applied::Rejected { reason } => recovery
+                            .not_recovered
+                            .push(format!("{}: {reason}", delivery.envelope.message_id)),
                         _ => recovery.recovered += 1,
                     }
                 }
@@ -562,8 +555,7 @@ pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Repor
     let mut report = Report::default();
     let (d, wait) = (desk.clone(), opts.lock_wait);
     let lock =
-        blocking(move || crate::store::exchange_lock::exchange_lock_waiting(d.store(), wait))
-            .await;
+        blocking(move || crate::store::exchange_lock::exchange_lock_waiting(d.store(), wait)).await;
     let lock = match lock {
         Ok(Some(l)) => l,
         Ok(None) => {

@@ -109,7 +109,9 @@ pub struct Envelope {
 pub enum EnvelopeError {
     #[error("unsupported protocol version {0:?}")]
     Version(String),
-    #[error("messageId must be a UUID in its canonical form: 36 characters, lower case, with dashes")]
+    #[error(
+        "messageId must be a UUID in its canonical form: 36 characters, lower case, with dashes"
+    )]
     MessageId,
     #[error("routeId is empty")]
     Route,
