@@ -152,7 +152,6 @@ impl Desk {
     /// Ends the recovery after a restore: numbers may be issued again, the cursor follows
     /// what was asked for, and the audit log says what was recovered and what was not.
     pub fn finish_recovery(&self, r: &Recovery, cursor: i64) -> Result<()> {
-        let now = stamp(self.now());
         self.store.write(|tx| {
             tx.execute(
                 "DELETE FROM settings WHERE key = $1",

@@ -546,6 +546,7 @@ mod tests {
             })
             .unwrap();
         let forged = entry_hash(
+            None,
             &h1,
             3,
             &e3.at,
@@ -563,5 +564,106 @@ mod tests {
         );
         let v = s.read(|r| verify(r)).unwrap();
         assert_eq!(v.problem, Some(Break::Reordered { id: 3 }));
+    }
+
+    fn append_n(s: &Store, from: usize, n: usize) {
+        for i in from..from + n {
+            s.write(|tx| {
+                append(
+                    tx,
+                    &NewEntry {
+                        at: "2026-11-22T05:00:00Z",
+                        action: "test",
+                        entity: "application",
+                        entity_id: &i.to_string(),
+                        details: serde_json::json!({"n": i}),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn an_old_chain_goes_on_keyed_from_a_marked_entry() {
+        let (_d, s) = store_with(3);
+        let key = vec![7u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        append_n(&s, 3, 3);
+        // 3 plain entries, the marker, 3 keyed.
+        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        assert_eq!((v.entries, v.problem), (7, None));
+        assert_eq!(count_action_of(&s, KEYED_MARKER), 1);
+        // Without the key the keyed part cannot be checked; with another key it fails.
+        let v = s.snapshot(|r| verify_with(r, None)).unwrap();
+        assert_eq!(v.problem, Some(Break::KeyMissing { from: 4 }));
+        let v = s.snapshot(|r| verify_with(r, Some(&[8u8; 32]))).unwrap();
+        assert_eq!(v.problem, Some(Break::Edited { id: 4 }));
+    }
+
+    fn count_action_of(s: &Store, action: &str) -> i64 {
+        s.read(|r| count_action(r, action)).unwrap()
+    }
+
+    #[test]
+    fn a_keyed_entry_edited_and_relinked_without_the_key_is_found() {
+        let (_d, s) = store_with(0);
+        let key = vec![9u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        append_n(&s, 0, 4);
+        // The attacker edits entry 3 and recomputes its link the plain way.
+        let (prev, e3): (String, Entry) = s
+            .read(|r| {
+                let prev: String = r
+                    .query_one("SELECT hash FROM audit WHERE id = 2", &[])?
+                    .get(0)?;
+                let e3 = for_entity(r, "application", "1")?.remove(0);
+                Ok::<_, StoreError>((prev, e3))
+            })
+            .unwrap();
+        assert_eq!(e3.id, 3);
+        let forged = entry_hash(
+            None,
+            &prev,
+            3,
+            &e3.at,
+            e3.user_id,
+            e3.user_iin.as_deref(),
+            &e3.workstation,
+            &e3.action,
+            &e3.entity,
+            &e3.entity_id,
+            "{\"n\":100}",
+        );
+        tamper::exec(
+            &s,
+            &format!(
+                "UPDATE audit SET details = '{{\"n\":100}}', hash = '{forged}' WHERE id = 3"
+            ),
+        );
+        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        assert_eq!(v.problem, Some(Break::Edited { id: 3 }));
+    }
+
+    #[test]
+    fn a_log_rewritten_without_its_keyed_start_is_found_with_the_key() {
+        let (_d, s) = store_with(0);
+        let key = vec![5u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        append_n(&s, 0, 3);
+        // Everything removed and written again by someone without the key (plain links).
+        tamper::exec(
+            &s,
+            "DELETE FROM audit; DELETE FROM settings WHERE key IN ('audit_head', 'audit_keyed_from');",
+        );
+        s.set_audit_key(None);
+        append_n(&s, 0, 2);
+        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
+        // An empty log of a keyed office is caught the same way.
+        tamper::exec(&s, "DELETE FROM audit;");
+        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
     }
 }

@@ -36,7 +36,8 @@ pub struct ExchangeLock {
 }
 
 enum Held {
-    File(File),
+    /// The open file holds the lock; it is never read.
+    File(#[allow(dead_code)] File),
     /// `None` once released.
     Pg(Option<Box<postgres::Client>>),
 }
