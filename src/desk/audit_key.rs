@@ -79,7 +79,8 @@ pub(crate) fn load_key(dir: &DataDir, create: bool) -> Result<Option<Vec<u8>>> {
     let path = dir.keys().join(KEY_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let key = hex::decode(text.trim()).ok().filter(|k| k.len() == 32);
+            let first = text.lines().next().unwrap_or_default();
+            let key = hex::decode(first.trim()).ok().filter(|k| k.len() == 32);
             match key {
                 Some(k) => Ok(Some(k)),
                 None => Err(StoreError::Corrupt(format!(
@@ -126,6 +127,42 @@ pub(crate) fn load_key(dir: &DataDir, create: bool) -> Result<Option<Vec<u8>>> {
     }
 }
 
+/// Where the keyed chain started, from the key file's second line (`start ID HASH`), written
+/// when the chain started: a log whose keyed start is gone is then seen even if the marked
+/// entry and the settings were all deleted.
+pub(crate) fn key_start(dir: &DataDir) -> Option<(i64, String)> {
+    let text = std::fs::read_to_string(dir.keys().join(KEY_FILE)).ok()?;
+    let line = text.lines().nth(1)?;
+    let mut parts = line.split_whitespace();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("start"), Some(id), Some(hash)) => Some((id.parse().ok()?, hash.to_string())),
+        _ => None,
+    }
+}
+
+/// Records where the keyed chain started beside the key (rewritten whole, owner-only).
+fn record_start(dir: &DataDir, id: i64, hash: &str) -> Result<()> {
+    let path = dir.keys().join(KEY_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+    let key = text.lines().next().unwrap_or_default().trim().to_string();
+    let tmp = dir.keys().join(format!(".{KEY_FILE}.tmp"));
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(format!("{key}\nstart {id} {hash}\n").as_bytes())?;
+            f.sync_all()
+        })
+        .map_err(|e| io_error(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io_error(&path, e))?;
+    Ok(())
+}
+
 /// The setting an office moved to the server keeps its chain's key in (every PC of it
 /// appends to the one chain).
 pub(crate) const SERVER_KEY: &str = "audit_key";
@@ -142,15 +179,29 @@ impl Desk {
     /// Starts the keyed chain if this office has a key and its chain is not keyed yet (the first
     /// start after the key was made). Fails quietly on a read-only data directory.
     pub(crate) fn start_keyed_audit(&self) {
-        if self.store.audit_key().is_none() {
+        if self.store.audit_key().is_none() || self.store.backend() != crate::store::Backend::Sqlite
+        {
             return;
         }
-        let started = self.store.read(|r| audit::keyed_started(r)).unwrap_or(true);
-        if !started {
-            let now = stamp(self.now());
-            let _ = self
-                .store
-                .write(|tx| audit::ensure_keyed(tx, &now).map(|_| ()));
+        let recorded = key_start(&self.dir);
+        if recorded.is_some() {
+            // Started before: never again by itself (a log whose start was deleted stays
+            // reported, not quietly keyed anew).
+            self.store.set_audit_start(recorded);
+            return;
+        }
+        // A new key (or a start not recorded yet): start the chain, and record where.
+        let now = stamp(self.now());
+        let start = self.store.write(|tx| {
+            Ok::<_, StoreError>(match audit::ensure_keyed(tx, &now)? {
+                Some(s) => Some(s),
+                None => audit::keyed_start(tx)?,
+            })
+        });
+        if let Ok(Some((id, hash))) = start
+            && record_start(&self.dir, id, &hash).is_ok()
+        {
+            self.store.set_audit_start(Some((id, hash)));
         }
     }
 
@@ -158,9 +209,12 @@ impl Desk {
     /// like a break), keyed links with the office's key.
     pub fn verify_audit(&self) -> Result<Verdict> {
         let key = self.store.audit_key();
+        let start = self.store.audit_start();
         Ok(self
             .store
-            .snapshot(|r| audit::verify_with(r, key.as_deref()))?)
+            .snapshot(|r| {
+                audit::verify_with(r, key.as_deref(), start.as_ref().map(|(i, h)| (*i, h.as_str())))
+            })?)
     }
 
     /// What the office reports to the gateway at every exchange: the audit chain's head and the
@@ -197,8 +251,13 @@ impl Desk {
     /// the log no longer has is named.
     pub fn verify_audit_witnessed(&self, w: &Witnessed) -> Result<Verdict> {
         let key = self.store.audit_key();
+        let start = self.store.audit_start();
         Ok(self.store.snapshot(|r| {
-            let v = audit::verify_with(r, key.as_deref())?;
+            let v = audit::verify_with(
+                r,
+                key.as_deref(),
+                start.as_ref().map(|(i, h)| (*i, h.as_str())),
+            )?;
             if v.problem.is_some() {
                 return Ok::<_, StoreError>(v);
             }

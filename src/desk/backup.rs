@@ -613,7 +613,14 @@ fn check_staged(staging: &Path) -> Result<()> {
     }
     // A keyed chain is checked with the key that came with it.
     let key = super::audit_key::load_key(&DataDir::new(staging), false)?;
-    let verdict = store.snapshot(|r| audit::verify_with(r, key.as_deref()))?;
+    let start = super::audit_key::key_start(&DataDir::new(staging));
+    let verdict = store.snapshot(|r| {
+        audit::verify_with(
+            r,
+            key.as_deref(),
+            start.as_ref().map(|(i, h)| (*i, h.as_str())),
+        )
+    })?;
     if let Some(p) = verdict.problem {
         return Err(err(format!("audit log in the backup is broken: {p}")));
     }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::audit_key::JournalMark;
 use super::exchange::Inbound;
 use super::{Desk, DeskError, Result, stamp};
-use crate::store::apps::{RESTORE_PENDING, raise_counters};
+use crate::store::apps::{NUMBERS_HELD, RESTORE_PENDING, raise_counters};
 use crate::store::{Db, StoreError, Tx, get_setting, set_setting};
 
 /// What the first exchange after a restore from a backup recovered, and what it could not.
@@ -66,6 +66,7 @@ pub(crate) fn mark_restored(tx: &Tx<'_>, from: &str, backup_made: &str, now: &st
         RESTORE_PENDING,
         &serde_json::to_string(&pending).expect("restore mark"),
     )?;
+    set_setting(tx, NUMBERS_HELD, now)?;
     crate::store::audit::append(
         tx,
         &crate::store::audit::NewEntry {
@@ -117,6 +118,12 @@ impl Desk {
                 }
             }
             raise_counters(tx, &marks)?;
+            // The counters are past every number issued: numbers may be issued again (the
+            // recovery registers what came after the backup under new ones).
+            tx.execute(
+                "DELETE FROM settings WHERE key = $1",
+                crate::store::sql::params![NUMBERS_HELD],
+            )?;
             Ok::<_, StoreError>(lost)
         })?)
     }

@@ -13,6 +13,20 @@ pub fn secure(dir: &DataDir) -> Vec<(PathBuf, u32)> {
     let mut widened = Vec::new();
     #[cfg(unix)]
     {
+        // What is said: the directories and the private files. Others (the CA's certificate,
+        // the revocation list) are narrowed without a word.
+        let private = |p: &Path| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            p == dir.root
+                || p == dir.keys()
+                || name.starts_with("desk.sqlite")
+                || name == "server.toml"
+                || name.ends_with(".key")
+                || name.ends_with(".p12")
+        };
         let mut check = |p: &Path, want: u32| {
             use std::os::unix::fs::PermissionsExt;
             let Ok(meta) = std::fs::symlink_metadata(p) else {
@@ -26,6 +40,7 @@ pub fn secure(dir: &DataDir) -> Vec<(PathBuf, u32)> {
             let narrowed = (mode & 0o700) & want;
             if mode & 0o077 != 0
                 && std::fs::set_permissions(p, std::fs::Permissions::from_mode(narrowed)).is_ok()
+                && private(p)
             {
                 widened.push((p.to_path_buf(), mode));
             }
@@ -73,6 +88,8 @@ mod tests {
         std::fs::create_dir_all(dir.keys()).unwrap();
         std::fs::write(dir.db(), b"x").unwrap();
         std::fs::write(dir.keys().join("k.p12"), b"x").unwrap();
+        std::fs::write(dir.keys().join("office.crl"), b"x").unwrap();
+        std::fs::set_permissions(dir.keys(), std::fs::Permissions::from_mode(0o700)).unwrap();
         std::fs::set_permissions(&dir.root, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::set_permissions(dir.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
         std::fs::set_permissions(
@@ -88,6 +105,7 @@ mod tests {
         assert!(names.contains(&("data".into(), 0o755)), "{names:?}");
         assert!(names.contains(&("desk.sqlite".into(), 0o644)), "{names:?}");
         assert!(names.contains(&("k.p12".into(), 0o604)), "{names:?}");
+        assert_eq!(names.len(), 3, "the public revocation list is narrowed silently");
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&dir.root), 0o700);
         assert_eq!(mode(&dir.db()), 0o600);

@@ -325,6 +325,9 @@ fn party_check(
     }
     match st.route_of(corr)? {
         Some((s, r, t)) if s == requester && r == office && t == "REQUEST" => Ok(Ok(())),
+        // A withdrawal may overtake its application: the office keeps it waiting and checks,
+        // when the application arrives, that the same client sent both.
+        None if from != ClientKind::Office => Ok(Ok(())),
         _ => not_party(format!(
             "{corr} is not a request from {requester} to {office}: {sender} is not party to it"
         )),

@@ -152,6 +152,10 @@ pub fn for_person(db: &impl Db, person_id: i64) -> Result<Vec<AppRow>> {
 /// (its value: JSON with the backup's gateway cursor and when it was restored).
 pub const RESTORE_PENDING: &str = "restore_pending";
 
+/// Set by a restore, cleared when the journal counters are raised to what the gateway
+/// witnessed: until then no number is issued.
+pub const NUMBERS_HELD: &str = "numbers_held";
+
 /// Raises the journal counters to at least the given values (what the gateway witnessed
 /// before a restore); returns how many it raised.
 pub fn raise_counters(tx: &Tx<'_>, marks: &[(String, i64, String, i64)]) -> Result<usize> {
@@ -172,7 +176,7 @@ pub fn raise_counters(tx: &Tx<'_>, marks: &[(String, i64, String, i64)]) -> Resu
 /// `OFFICE-WS-YEAR-RNNNNN` for outgoing results.
 pub fn next_number(tx: &Tx<'_>, journal: &str, office: &str, year: i32) -> Result<(String, i64)> {
     // Restored from a backup: the numbers issued after it are known only to the gateway.
-    if super::get_setting(tx, RESTORE_PENDING)?.is_some() {
+    if super::get_setting(tx, NUMBERS_HELD)?.is_some() {
         return Err(super::StoreError::NumbersHeld);
     }
     let ws = tx.workstation.to_string();

@@ -106,19 +106,19 @@ fn entry_hash(
     }
 }
 
-/// Appends an entry; returns its id. With an audit key, the first keyed append writes the
-/// marked entry where the keyed chain starts, then the entry.
+/// Appends an entry; returns its id.
 pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
-    if let Some(key) = tx.audit_key.clone()
-        && get_setting(tx, KEYED_FROM)?.is_none()
-    {
-        start_keyed(tx, e.at, &key)?;
-    }
-    append_one(tx, e, tx.audit_key.as_deref())
+    // Keyed once the keyed chain has started here ([`ensure_keyed`]); it never starts by
+    // itself, so a log whose start was deleted is not quietly started again.
+    let key = match &tx.audit_key {
+        Some(k) if get_setting(tx, KEYED_FROM)?.is_some() => Some(&**k),
+        _ => None,
+    };
+    append_one(tx, e, key)
 }
 
-/// Writes the marked entry where the keyed chain starts (once).
-fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<i64> {
+/// Writes the marked entry where the keyed chain starts (once); returns its id and hash.
+fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<(i64, String)> {
     let id = append_one(
         tx,
         &NewEntry {
@@ -132,20 +132,29 @@ fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<i64> {
         Some(key),
     )?;
     set_setting(tx, KEYED_FROM, &id.to_string())?;
-    Ok(id)
+    let hash = hash_of(tx, id)?.unwrap_or_default();
+    Ok((id, hash))
 }
 
 /// Starts the keyed chain now if this store has a key and the chain is not keyed yet (an
-/// office's first start with a key: the marker is written at once, so that a key on disk
-/// always means a keyed start in the log).
-pub fn ensure_keyed(tx: &Tx<'_>, at: &str) -> Result<bool> {
+/// office's first start with a new key); returns the marked entry's id and hash, which the
+/// caller keeps outside the database (beside the key), so that a log whose keyed start was
+/// deleted is seen.
+pub fn ensure_keyed(tx: &Tx<'_>, at: &str) -> Result<Option<(i64, String)>> {
     match tx.audit_key.clone() {
         Some(key) if get_setting(tx, KEYED_FROM)?.is_none() => {
-            start_keyed(tx, at, &key)?;
-            Ok(true)
+            Ok(Some(start_keyed(tx, at, &key)?))
         }
-        _ => Ok(false),
+        _ => Ok(None),
     }
+}
+
+/// Where the keyed chain started, as `append` recorded it (id and the entry's hash).
+pub fn keyed_start(db: &impl Db) -> Result<Option<(i64, String)>> {
+    let Some(id) = get_setting(db, KEYED_FROM)?.and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    Ok(hash_of(db, id)?.map(|h| (id, h)))
 }
 
 /// Whether the keyed chain has started here (as `append` records it).
@@ -282,12 +291,18 @@ pub struct Verdict {
 
 /// Walks the whole chain (an office without an audit key).
 pub fn verify(db: &impl Db) -> Result<Verdict> {
-    verify_with(db, None)
+    verify_with(db, None, None)
 }
 
-/// Walks the whole chain, checking keyed links with `key`. Run it inside one snapshot
-/// ([`super::Store::snapshot`]) so that writes by others do not look like a break.
-pub fn verify_with(db: &impl Db, key: Option<&[u8]>) -> Result<Verdict> {
+/// Walks the whole chain, checking keyed links with `key`. `start`: where the keyed chain
+/// started (the marked entry's id and hash, kept beside the key); without it the marked entry
+/// is looked for. Run it inside one snapshot ([`super::Store::snapshot`]) so that writes by
+/// others do not look like a break.
+pub fn verify_with(
+    db: &impl Db,
+    key: Option<&[u8]>,
+    start: Option<(i64, &str)>,
+) -> Result<Verdict> {
     let mut prev_id = 0i64;
     let mut prev_hash = GENESIS.to_string();
     let mut count = 0i64;
@@ -303,7 +318,17 @@ pub fn verify_with(db: &impl Db, key: Option<&[u8]>) -> Result<Verdict> {
             }
             count += 1;
             let e = entry_from(&r)?;
-            if !keyed && e.action == KEYED_MARKER {
+            let starts_here = match start {
+                Some((id, _)) => e.id == id,
+                None => e.action == KEYED_MARKER,
+            };
+            if !keyed && starts_here {
+                if let Some((_, hash)) = start
+                    && (e.action != KEYED_MARKER || e.hash != hash)
+                {
+                    found = Some(Break::NotKeyed);
+                    return Ok(());
+                }
                 keyed = true;
             }
             if keyed && key.is_none() {
@@ -590,16 +615,28 @@ mod tests {
         let (_d, s) = store_with(3);
         let key = vec![7u8; 32];
         s.set_audit_key(Some(key.clone()));
+        let start = start(&s);
+        assert_eq!(start.0, 4);
         append_n(&s, 3, 3);
         // 3 plain entries, the marker, 3 keyed.
-        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
         assert_eq!((v.entries, v.problem), (7, None));
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((start.0, &start.1))))
+            .unwrap();
+        assert_eq!(v.problem, None);
         assert_eq!(count_action_of(&s, KEYED_MARKER), 1);
         // Without the key the keyed part cannot be checked; with another key it fails.
-        let v = s.snapshot(|r| verify_with(r, None)).unwrap();
+        let v = s.snapshot(|r| verify_with(r, None, None)).unwrap();
         assert_eq!(v.problem, Some(Break::KeyMissing { from: 4 }));
-        let v = s.snapshot(|r| verify_with(r, Some(&[8u8; 32]))).unwrap();
+        let v = s.snapshot(|r| verify_with(r, Some(&[8u8; 32]), None)).unwrap();
         assert_eq!(v.problem, Some(Break::Edited { id: 4 }));
+    }
+
+    fn start(s: &Store) -> (i64, String) {
+        s.write(|tx| ensure_keyed(tx, "2026-11-22T05:00:00Z"))
+            .unwrap()
+            .expect("started now")
     }
 
     fn count_action_of(s: &Store, action: &str) -> i64 {
@@ -611,6 +648,7 @@ mod tests {
         let (_d, s) = store_with(0);
         let key = vec![9u8; 32];
         s.set_audit_key(Some(key.clone()));
+        start(&s);
         append_n(&s, 0, 4);
         // The attacker edits entry 3 and recomputes its link the plain way.
         let (prev, e3): (String, Entry) = s
@@ -642,7 +680,7 @@ mod tests {
                 "UPDATE audit SET details = '{{\"n\":100}}', hash = '{forged}' WHERE id = 3"
             ),
         );
-        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
         assert_eq!(v.problem, Some(Break::Edited { id: 3 }));
     }
 
@@ -651,19 +689,28 @@ mod tests {
         let (_d, s) = store_with(0);
         let key = vec![5u8; 32];
         s.set_audit_key(Some(key.clone()));
+        let (id, hash) = start(&s);
         append_n(&s, 0, 3);
-        // Everything removed and written again by someone without the key (plain links).
+        // Everything removed and written again by someone without the key (plain links);
+        // the program, still holding the key, goes on appending (plain: the keyed chain never
+        // starts again by itself).
         tamper::exec(
             &s,
             "DELETE FROM audit; DELETE FROM settings WHERE key IN ('audit_head', 'audit_keyed_from');",
         );
-        s.set_audit_key(None);
         append_n(&s, 0, 2);
-        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((id, &hash))))
+            .unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
+        // Looked for without the recorded start: no marked entry either.
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
         assert_eq!(v.problem, Some(Break::NotKeyed));
         // An empty log of a keyed office is caught the same way.
         tamper::exec(&s, "DELETE FROM audit;");
-        let v = s.snapshot(|r| verify_with(r, Some(&key))).unwrap();
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((id, &hash))))
+            .unwrap();
         assert_eq!(v.problem, Some(Break::NotKeyed));
     }
 }

@@ -270,6 +270,8 @@ pub struct Store {
     inner: Inner,
     workstation: Mutex<String>,
     audit_key: Mutex<Option<std::sync::Arc<[u8]>>>,
+    /// Where the keyed chain started (id, hash), as kept beside the key.
+    audit_start: Mutex<Option<(i64, String)>>,
 }
 
 /// Where a store lives.
@@ -291,6 +293,7 @@ impl Store {
             },
             workstation: Mutex::new(ws.unwrap_or_default()),
             audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -310,6 +313,7 @@ impl Store {
             },
             workstation: Mutex::new(String::new()),
             audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -329,6 +333,7 @@ impl Store {
             },
             workstation: Mutex::new(String::new()),
             audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -404,6 +409,18 @@ impl Store {
     /// database: see [`audit`]).
     pub fn set_audit_key(&self, key: Option<Vec<u8>>) {
         *self.audit_key.lock().unwrap_or_else(|p| p.into_inner()) = key.map(|k| k.into());
+    }
+
+    /// Where the keyed chain started, as kept outside the database (see [`audit`]).
+    pub fn set_audit_start(&self, start: Option<(i64, String)>) {
+        *self.audit_start.lock().unwrap_or_else(|p| p.into_inner()) = start;
+    }
+
+    pub fn audit_start(&self) -> Option<(i64, String)> {
+        self.audit_start
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The audit chain's key, if set.
