@@ -1510,7 +1510,10 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
     let private: Vec<_> = std::fs::read_dir(data.join("keys"))
         .unwrap()
         .flatten()
-        .filter(|k| k.file_name().to_string_lossy().ends_with(".key"))
+        .filter(|k| {
+            let n = k.file_name().to_string_lossy().into_owned();
+            n.ends_with(".key") || n.ends_with(".mkey")
+        })
         .collect();
     assert!(private.len() >= 3, "the CA's, the head's and the audit key: {private:?}");
     for key in private {

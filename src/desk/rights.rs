@@ -25,6 +25,7 @@ pub fn secure(dir: &DataDir) -> Vec<(PathBuf, u32)> {
                 || name.starts_with("desk.sqlite")
                 || name == "server.toml"
                 || name.ends_with(".key")
+                || name.ends_with(".mkey")
                 || name.ends_with(".p12")
         };
         let mut check = |p: &Path, want: u32| {
