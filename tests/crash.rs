@@ -263,10 +263,15 @@ fn killing_an_exchange_on_the_office_server_loses_and_doubles_nothing() {
         if once {
             c.arg("--once");
         }
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.path().join("sync.log"))
+            .unwrap();
         let mut child = c
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
             .spawn()
             .unwrap();
         child
@@ -295,7 +300,8 @@ fn killing_an_exchange_on_the_office_server_loses_and_doubles_nothing() {
     let at_kill = applied(&desk);
     assert!(
         at_kill > 0 && at_kill < i64::from(N),
-        "killed at {at_kill} of {N}: the test proves nothing"
+        "killed at {at_kill} of {N}: the test proves nothing; the exchange said: {}",
+        std::fs::read_to_string(dir.path().join("sync.log")).unwrap_or_default()
     );
     // The next exchanges (another PC may take over at once: the lock died with the process).
     for _ in 0..3 {

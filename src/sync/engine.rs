@@ -647,8 +647,11 @@ pub async fn run_once(desk: Arc<Desk>) -> Result<Report, String> {
 
 /// One exchange with the configured gateway, with options.
 pub async fn run_once_with(desk: Arc<Desk>, opts: &Options) -> Result<Report, String> {
-    let cfg = desk
-        .gateway_config()
+    // Off the async threads: on the office server the settings are read with a blocking
+    // client, which must not run inside the runtime.
+    let d = desk.clone();
+    let cfg = blocking(move || d.gateway_config())
+        .await
         .ok_or_else(|| crate::i18n::tr(crate::domain::model::Lang::Ru, "ui-gw-none"))?;
     let client = Client::new(&cfg.url, &cfg.token);
     Ok(exchange(desk, &client, opts).await)
