@@ -653,7 +653,7 @@ fn office_here(root: &Path) -> Option<String> {
     if !db.exists() {
         return None;
     }
-    Store::open_readonly(&db)
+    Store::open_untouched(&db)
         .ok()?
         .read(|r| crate::store::office(r))
         .ok()

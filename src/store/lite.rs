@@ -68,6 +68,22 @@ fn read_only(path: &Path) -> bool {
     ro(path) || path.parent().is_some_and(ro)
 }
 
+/// Opens the file to read a few rows without leaving anything beside it (no WAL or
+/// shared-memory file): `immutable=1`, so what only a running program's WAL holds is not seen.
+pub(crate) fn open_untouched(path: &Path) -> Result<Connection> {
+    let uri_path = path
+        .display()
+        .to_string()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    Connection::open_with_flags(
+        format!("file:{uri_path}?immutable=1"),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(error)
+}
+
 /// Opens the file read-only (`mode=ro`, or `immutable=1` when SQLite cannot make the WAL's
 /// shared-memory file beside it: nobody can write there either).
 fn open_read_only(path: &Path) -> Result<Connection> {

@@ -297,6 +297,21 @@ impl Store {
         })
     }
 
+    /// Opens a SQLite database to read it without leaving a trace beside it (which office a
+    /// data directory holds, before a restore replaces it).
+    pub fn open_untouched(path: &Path) -> Result<Store> {
+        let conn = lite::open_untouched(path)?;
+        Ok(Store {
+            inner: Inner::Lite {
+                conn: Mutex::new(conn),
+                path: path.to_path_buf(),
+            },
+            workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
+        })
+    }
+
     /// Opens a SQLite database read-only (for checking a backup before restoring it).
     pub fn open_readonly(path: &Path) -> Result<Store> {
         let conn = Connection::open_with_flags(
