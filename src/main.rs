@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() {
+    mio_desk::cli::quiet_on_closed_pipe();
     let cli = mio_desk::cli::Cli::parse();
     if cli.command.is_none() {
         match mio_desk::cli::data_dir(&cli) {

@@ -632,6 +632,40 @@ fn writes(
     Ok(())
 }
 
+/// The gateway routes an office's notice only about a request its recipient sent to that
+/// office; the demo's requests never passed through this fresh gateway, so they are stored in
+/// it first, as ЦОН and the portal would have sent them.
+fn seed_requests(desk: &Desk, gw_db: &Path, n: usize) -> Result<(), DeskError> {
+    let office = desk.office().code.clone();
+    let rows = desk.store().read(|r| crate::store::outbox::pending(r, n))?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for row in rows {
+        let p: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
+        if let (Some(c), Some(r)) = (p["correlationId"].as_str(), p["recipient"].as_str())
+            && seen.insert(c.to_string())
+        {
+            wanted.push((c.to_string(), r.to_string()));
+        }
+    }
+    let mut gw = crate::store::gateway::GatewayStore::open(gw_db)?;
+    let items: Vec<crate::store::gateway::Incoming<'_>> = wanted
+        .iter()
+        .map(|(id, from)| crate::store::gateway::Incoming {
+            message_id: id,
+            body_hash: id,
+            sender: from,
+            route_id: &office,
+            message_type: "REQUEST",
+            correlation_id: None,
+            envelope: "{}",
+            blob_refs: &[],
+        })
+        .collect();
+    gw.accept_many(&items, |_, _| String::new())?;
+    Ok(())
+}
+
 /// Drains `n` real outbox messages (the newest delivered ones, put back) to a gateway on
 /// loopback. Returns (messages, messages per second).
 fn drain(
@@ -657,6 +691,7 @@ fn drain(
     let queued = desk
         .store()
         .write(|tx| floor::requeue_delivered(tx, n, &now, keep_papers(requests)))?;
+    seed_requests(&desk, &gw_db, queued)?;
     let rt = tokio::runtime::Runtime::new().map_err(crate::store::StoreError::from)?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 
 use crate::desk::auth::{Actor, NewUserInput};
@@ -98,11 +98,18 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Seal the backup with a passphrase read from the first line of stdin: the private
+        /// keys inside are encrypted with it and the whole is authenticated with it.
+        #[arg(long)]
+        passphrase_stdin: bool,
     },
     /// Restore the data directory from a backup (checked before anything is replaced).
     Restore {
         #[arg(long)]
         from: PathBuf,
+        /// The passphrase of a sealed backup, from the first line of stdin.
+        #[arg(long)]
+        passphrase_stdin: bool,
     },
     /// Certificates of the office CA (ЭЦП stand-in).
     #[command(subcommand)]
@@ -117,8 +124,10 @@ pub enum Command {
         once: bool,
         #[arg(long)]
         gateway: Option<String>,
+        /// Read the gateway's token from the first line of stdin (never from the command line,
+        /// where `ps` shows it to everyone on the PC).
         #[arg(long)]
-        token: Option<String>,
+        token_stdin: bool,
     },
     /// The reference regional gateway and the tools that play ЦОН or the portal.
     #[command(subcommand)]
@@ -401,7 +410,12 @@ pub enum CatalogCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
-    Verify,
+    /// Check the chain (in one snapshot); with --witness also against the head the regional
+    /// gateway witnessed at the office's exchanges.
+    Verify {
+        #[arg(long)]
+        witness: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -488,16 +502,42 @@ impl From<DeskError> for Failure {
 }
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
+        // The reader of our output went away (`mio-desk request list | head`): stop quietly,
+        // as `cat` does. Files the commands write report their errors with the file's name.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(CLOSED_PIPE_EXIT);
+        }
         Failure(e.to_string())
     }
 }
 
+/// The exit code after the output pipe closed (what a shell reports for SIGPIPE).
+pub const CLOSED_PIPE_EXIT: i32 = 141;
+
+/// Makes a closed output pipe end the program quietly instead of with `println!`'s panic and
+/// its backtrace.
+pub fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.starts_with("failed printing to std") && text.contains("Broken pipe") {
+            std::process::exit(CLOSED_PIPE_EXIT);
+        }
+        default(info)
+    }));
+}
+
 fn open(dir: &DataDir) -> Result<Desk, Failure> {
-    Ok(Desk::open(
-        dir.clone(),
-        Arc::new(SystemClock),
-        Options::default(),
-    )?)
+    let desk = Desk::open(dir.clone(), Arc::new(SystemClock), Options::default())?;
+    for (path, mode) in desk.rights_widened() {
+        eprintln!("{}", crate::desk::rights::warning(lang(), path, *mode));
+    }
+    Ok(desk)
 }
 
 /// A file's bytes, or a message naming it.
@@ -1159,10 +1199,21 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             println!("{}", v.line(l));
             return Ok(if v.is_valid() { 0 } else { 1 });
         }
-        Command::Audit(AuditCmd::Verify) => {
+        Command::Audit(AuditCmd::Verify { witness }) => {
             let desk = open(dir)?;
             let problems = desk.integrity_check()?;
-            let v = desk.verify_audit()?;
+            let v = if witness {
+                let cfg = desk
+                    .gateway_config()
+                    .ok_or_else(|| Failure(tr(l, "ui-gw-none")))?;
+                let client = crate::sync::client::Client::new(&cfg.url, &cfg.token);
+                let w = runtime()?
+                    .block_on(client.witness())
+                    .map_err(|e| Failure(format!("{}: {e}", tr(l, "cli-witness-unreachable"))))?;
+                desk.verify_audit_witnessed(&w)?
+            } else {
+                desk.verify_audit()?
+            };
             if !problems.is_empty() {
                 println!("{}: {}", tr(l, "cli-db-damaged"), problems.join("; "));
                 return Ok(1);
@@ -1180,9 +1231,17 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 }
             }
         }
-        Command::Backup { out } => {
+        Command::Backup {
+            out,
+            passphrase_stdin,
+        } => {
             let desk = open(dir)?;
-            let r = desk.backup(None, &out, &mut |_, _| true)?;
+            let passphrase = if passphrase_stdin {
+                Some(read_secret("passphrase")?)
+            } else {
+                None
+            };
+            let r = desk.backup_sealed(None, &out, passphrase.as_deref(), &mut |_, _| true)?;
             println!(
                 "{} {} ({} files, {:.1} MB)",
                 tr(l, "cli-backup-done"),
@@ -1191,12 +1250,21 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 r.bytes as f64 / 1_048_576.0
             );
         }
-        Command::Restore { from } => {
-            let r = crate::desk::backup::restore(dir, &from)?;
+        Command::Restore {
+            from,
+            passphrase_stdin,
+        } => {
+            let passphrase = if passphrase_stdin {
+                Some(read_secret("passphrase")?)
+            } else {
+                None
+            };
+            let r = crate::desk::backup::restore_sealed(dir, &from, passphrase.as_deref())?;
             println!("{} ({} files)", tr(l, "cli-restore-done"), r.files);
             if !r.path.is_empty() {
                 println!("  {}: {}", tr(l, "cli-restore-kept"), r.path);
             }
+            println!("  {}", tr(l, "cli-restore-pending"));
         }
         Command::Exchange(ExchangeCmd::Export { out, to, json }) => {
             let desk = open(dir)?;
@@ -1246,8 +1314,8 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
         Command::Sync {
             once,
             gateway,
-            token,
-        } => return sync_command(dir, once, gateway, token),
+            token_stdin,
+        } => return sync_command(dir, once, gateway, token_stdin),
         Command::Gateway(g) => return gateway_command(g),
         Command::Bench {
             requests,
@@ -1410,18 +1478,34 @@ fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
                 .version(&version)
                 .unwrap_or_else(|| svc.latest_version());
             let date = parse_date(&accepted)?;
+            let (first, last) = cal.known_years();
+            // A date the calendar knows (the terms of the catalogue are days and months, so
+            // the due date is computed without a runaway; it must fall in the years too).
+            if !(first..=last).contains(&date.year()) {
+                return Err(outside_calendar(&cal));
+            }
             let due = deadline::due(
                 &cal,
                 v.term_for(channel),
                 date.and_hms_opt(10, 0, 0).expect("10:00"),
             );
+            if due.date.year() > last {
+                return Err(outside_calendar(&cal));
+            }
             println!("{}", due.date);
         }
         CalendarCmd::WorkingDays { from, days } => {
             let date = parse_date(&from)?;
-            println!("{}", cal.add_working_days(date, days));
+            let day = cal
+                .try_add_working_days(date, days)
+                .ok_or_else(|| outside_calendar(&cal))?;
+            println!("{day}");
         }
         CalendarCmd::Holidays { year } => {
+            let (first, last) = cal.known_years();
+            if !(first..=last).contains(&year) {
+                return Err(outside_calendar(&cal));
+            }
             let mut out = std::io::stdout().lock();
             for h in cal.holidays(year) {
                 writeln!(out, "{}  {}", h.date, h.name.get(l))?;
@@ -1434,6 +1518,19 @@ fn calendar(c: CalendarCmd, dir: &DataDir) -> Result<i32, Failure> {
     Ok(0)
 }
 
+/// A date outside the years the working-day calendar knows.
+fn outside_calendar(cal: &Calendar) -> Failure {
+    let (first, last) = cal.known_years();
+    Failure(crate::i18n::tra(
+        lang(),
+        "cli-outside-calendar",
+        &[
+            ("first", crate::i18n::Arg::from(first.to_string())),
+            ("last", crate::i18n::Arg::from(last.to_string())),
+        ],
+    ))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     Ok(tokio::runtime::Runtime::new()?)
 }
@@ -1442,26 +1539,46 @@ fn sync_command(
     dir: &DataDir,
     once: bool,
     gateway: Option<String>,
-    token: Option<String>,
+    token_stdin: bool,
 ) -> Result<i32, Failure> {
     let l = lang();
     let desk = Arc::new(open(dir)?);
-    if let (Some(url), Some(token)) = (gateway.clone(), token.clone()) {
-        desk.set_gateway_config(None, &crate::desk::exchange::GatewayConfig { url, token })?;
-    } else if gateway.is_some() || token.is_some() {
-        return Err(Failure(tr(l, "cli-sync-both")));
+    match (gateway, token_stdin) {
+        (Some(url), true) => {
+            let token = read_secret("token")?;
+            desk.set_gateway_config(None, &crate::desk::exchange::GatewayConfig { url, token })?;
+        }
+        (None, false) => {}
+        _ => return Err(Failure(tr(l, "cli-sync-both"))),
     }
     if desk.gateway_config().is_none() {
         return Err(Failure(tr(l, "ui-gw-none")));
     }
     let rt = runtime()?;
     loop {
+        // `sync` waits a little for an exchange running elsewhere (the window's) to finish.
+        let opts = crate::sync::engine::Options {
+            lock_wait: std::time::Duration::from_secs(10),
+            ..Default::default()
+        };
         let report = rt
-            .block_on(crate::sync::run_once(desk.clone()))
+            .block_on(crate::sync::run_once_with(desk.clone(), &opts))
             .map_err(Failure)?;
-        println!("{}", report.line());
-        for e in &report.errors {
-            eprintln!("  {e}");
+        if let Some(stop) = &report.stopped {
+            eprintln!("{}", stop.message(l));
+            if once {
+                return Ok(1);
+            }
+        } else {
+            println!("{}", report.line());
+            if let Some(r) = &report.recovery {
+                for line in crate::desk::restore::recovery_lines(l, r) {
+                    println!("  {line}");
+                }
+            }
+            for e in &report.errors {
+                eprintln!("  {e}");
+            }
         }
         if once {
             return Ok(if report.errors.is_empty() { 0 } else { 1 });

@@ -93,6 +93,9 @@ pub enum DeskError {
         key: &'static str,
         args: Vec<(&'static str, String)>,
     },
+    /// Restored from a backup: no journal numbers until the gateway has told the last one.
+    #[error("after a restore, journal numbers wait for the first exchange with the gateway")]
+    NumbersHeld,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -106,6 +109,7 @@ impl From<StoreError> for DeskError {
             StoreError::Server(crate::store::ServerProblem::TooNew { found, known })
             | StoreError::TooNew { found, known } => DeskError::TooNew { found, known },
             StoreError::Server(p) => DeskError::Server(p),
+            StoreError::NumbersHeld => DeskError::NumbersHeld,
             other => DeskError::Store(other),
         }
     }
@@ -214,6 +218,7 @@ impl DeskError {
             DeskError::NotJoined(_) => "not-joined".into(),
             DeskError::TooNew { .. } => "too-new".into(),
             DeskError::Akimat { key, .. } => (*key).into(),
+            DeskError::NumbersHeld => "numbers-held".into(),
             DeskError::Store(_) => "store".into(),
         }
     }
@@ -395,6 +400,7 @@ impl DeskError {
                     .collect();
                 tra(lang, key, &args)
             }
+            DeskError::NumbersHeld => tr(lang, "error-numbers-held"),
             DeskError::Store(e) => {
                 tra(lang, "error-store", &[("detail", Arg::from(e.to_string()))])
             }

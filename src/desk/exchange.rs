@@ -37,6 +37,9 @@ pub struct GatewayStatus {
     pub oldest_pending_minutes: Option<i64>,
     pub last_contact: Option<String>,
     pub last_error: Option<String>,
+    /// This process's last exchange found another one running (another program on this data
+    /// directory, or another PC of the office): that one talks to the gateway now.
+    pub elsewhere: bool,
 }
 
 /// Who sees the per-message gateway view and may put a failed message back in the queue.
@@ -47,13 +50,120 @@ const LAST_CONTACT: &str = "gateway_last_contact";
 const LAST_ERROR: &str = "gateway_last_error";
 const ONLINE: &str = "gateway_online";
 
+/// The gateway settings as stored: on an office with a data-directory key (SQLite) the token
+/// is sealed with it, so the database file alone does not give it away.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredConfig {
+    url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    /// base64 of nonce ‖ ChaCha20-Poly1305 ciphertext of the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_sealed: Option<String>,
+}
+
+/// The key the token is sealed with, derived from the office's data-directory key.
+fn token_key(key: &[u8]) -> ring::aead::LessSafeKey {
+    let k = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key),
+        b"mio-desk gateway token v1",
+    );
+    ring::aead::LessSafeKey::new(
+        ring::aead::UnboundKey::new(&ring::aead::CHACHA20_POLY1305, k.as_ref())
+            .expect("a 32-byte key"),
+    )
+}
+
+fn seal(key: &[u8], token: &str) -> String {
+    use base64::Engine;
+    let mut nonce = [0u8; 12];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut nonce)
+        .expect("randomness");
+    let mut data = token.as_bytes().to_vec();
+    token_key(key)
+        .seal_in_place_append_tag(
+            ring::aead::Nonce::assume_unique_for_key(nonce),
+            ring::aead::Aad::empty(),
+            &mut data,
+        )
+        .expect("sealing");
+    let mut out = nonce.to_vec();
+    out.extend(data);
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+fn open_sealed(key: &[u8], sealed: &str) -> Option<String> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .ok()?;
+    if raw.len() < 12 {
+        return None;
+    }
+    let (nonce, rest) = raw.split_at(12);
+    let mut data = rest.to_vec();
+    let plain = token_key(key)
+        .open_in_place(
+            ring::aead::Nonce::try_assume_unique_for_key(nonce).ok()?,
+            ring::aead::Aad::empty(),
+            &mut data,
+        )
+        .ok()?;
+    String::from_utf8(plain.to_vec()).ok()
+}
+
 impl Desk {
     pub fn gateway_config(&self) -> Option<GatewayConfig> {
-        self.store
+        let stored: StoredConfig = self
+            .store
             .read(|r| get_setting(r, CONFIG))
             .ok()
             .flatten()
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|s| serde_json::from_str(&s).ok())?;
+        let token = match (&stored.token_sealed, &stored.token) {
+            (Some(sealed), _) => open_sealed(&self.store.audit_key()?, sealed)?,
+            (None, Some(t)) => t.clone(),
+            (None, None) => return None,
+        };
+        Some(GatewayConfig {
+            url: stored.url,
+            token,
+        })
+    }
+
+    /// The settings as they go into the database: the token sealed when the office has a key.
+    fn stored_config(&self, cfg: &GatewayConfig) -> String {
+        let stored = match self.store.audit_key() {
+            Some(key) => StoredConfig {
+                url: cfg.url.clone(),
+                token: None,
+                token_sealed: Some(seal(&key, &cfg.token)),
+            },
+            None => StoredConfig {
+                url: cfg.url.clone(),
+                token: Some(cfg.token.clone()),
+                token_sealed: None,
+            },
+        };
+        serde_json::to_string(&stored).expect("config")
+    }
+
+    /// Seals a token an older version stored in clear (at the start).
+    pub(crate) fn seal_gateway_token(&self) {
+        if self.store.audit_key().is_none() {
+            return;
+        }
+        let clear = self
+            .store
+            .read(|r| get_setting(r, CONFIG))
+            .ok()
+            .flatten()
+            .and_then(|s| serde_json::from_str::<StoredConfig>(&s).ok())
+            .is_some_and(|c| c.token.is_some());
+        if clear && let Some(cfg) = self.gateway_config() {
+            let text = self.stored_config(&cfg);
+            let _ = self.store.write(|tx| set_setting(tx, CONFIG, &text));
+        }
     }
 
     /// Remembers the gateway address and token (the admin, or the operator's `sync`).
@@ -61,8 +171,9 @@ impl Desk {
         if let Some(s) = s {
             self.require(s, &[Role::Admin], "setting_change")?;
         }
+        let text = self.stored_config(cfg);
         self.store.write(|tx| {
-            set_setting(tx, CONFIG, &serde_json::to_string(cfg).expect("config"))?;
+            set_setting(tx, CONFIG, &text)?;
             self.audit(
                 tx,
                 s,
@@ -72,6 +183,12 @@ impl Desk {
                 serde_json::json!({"url": cfg.url}),
             )
         })
+    }
+
+    /// Remembers whether this process's last exchange found another one running.
+    pub fn note_exchange_elsewhere(&self, elsewhere: bool) {
+        self.exchange_elsewhere
+            .store(elsewhere, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Records the outcome of an exchange with the gateway.
@@ -120,6 +237,9 @@ impl Desk {
             oldest_pending_minutes,
             last_contact: local(contact),
             last_error: error.filter(|e| !e.is_empty()).or(stats.last_error),
+            elsewhere: self
+                .exchange_elsewhere
+                .load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -258,12 +378,17 @@ impl Desk {
                     Err(e) => return self.reject(m, e.message(Lang::Ru), true),
                 };
                 let result = self.store.write(|tx| {
+                    // Another process may have decided this message since we looked.
+                    if decided(tx, &m.message_id)? {
+                        return Ok(None);
+                    }
                     let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
                     crate::store::inbox::put(tx, &row("applied", Some(r.id), None), &now)?;
-                    Ok::<_, DeskError>(r)
+                    Ok::<_, DeskError>(Some(r))
                 });
                 match result {
-                    Ok(r) => {
+                    Ok(None) => Ok(Applied::Duplicate),
+                    Ok(Some(r)) => {
                         // Whatever arrived before this application can apply now.
                         self.retry_waiting()?;
                         Ok(Applied::Registered {
@@ -351,12 +476,16 @@ impl Desk {
                     .map(str::to_string)
                     .unwrap_or_else(|| both_languages("exchange-withdrawn-on-portal"));
                 let r = self.store.write(|tx| {
+                    if decided(tx, &m.message_id)? {
+                        return Ok(false);
+                    }
                     self.withdraw_in(tx, None, super::flow::Target::id(app.id), &reason)?;
                     crate::store::inbox::put(tx, &row("applied", Some(app.id), None), &now)?;
-                    Ok::<_, DeskError>(())
+                    Ok::<_, DeskError>(true)
                 });
                 match r {
-                    Ok(()) => Ok(Applied::Withdrawn { id: app.id }),
+                    Ok(false) => Ok(Applied::Duplicate),
+                    Ok(true) => Ok(Applied::Withdrawn { id: app.id }),
                     Err(DeskError::Lifecycle(e)) => {
                         // Too late (already signed): the head sees it; the state stands.
                         let detail = ta(
@@ -470,7 +599,12 @@ impl Desk {
     /// transaction (a crash cannot leave a notice without its record, or the reverse).
     pub(crate) fn reject(&self, m: &Inbound, reason: String, notify: bool) -> Result<Applied> {
         let now = stamp(self.now());
-        self.store.write(|tx| {
+        let recorded = self.store.write(|tx| {
+            // Decided meanwhile (by another process on this office): registered there, so
+            // neither refused here nor its sender told so.
+            if decided(tx, &m.message_id)? {
+                return Ok(false);
+            }
             if notify {
                 self.queue_rejection(tx, m, &reason)?;
             }
@@ -487,9 +621,13 @@ impl Desk {
                 &m.message_id,
                 serde_json::json!({"reason": reason, "sender": m.sender}),
             )?;
-            Ok::<_, DeskError>(())
+            Ok::<_, DeskError>(true)
         })?;
-        Ok(Applied::Rejected { reason })
+        Ok(if recorded {
+            Applied::Rejected { reason }
+        } else {
+            Applied::Duplicate
+        })
     }
 
     /// Applies messages that were waiting for what they refer to.
@@ -683,6 +821,12 @@ impl Desk {
             .flatten()
             .map(|a| a.service)
     }
+}
+
+/// Whether a message was applied or refused already (read inside the transaction that would
+/// decide it, so two processes can never both decide one message).
+fn decided(db: &impl crate::store::Db, message_id: &str) -> crate::store::Result<bool> {
+    Ok(crate::store::inbox::get(db, message_id)?.is_some_and(|prev| prev.state != "waiting"))
 }
 
 /// A text the exchange writes into an application, in both languages ("kk / ru"): it is read

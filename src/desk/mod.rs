@@ -4,6 +4,7 @@
 
 pub mod akimat;
 pub mod akimat_exchange;
+pub mod audit_key;
 pub mod auth;
 pub mod backup;
 pub mod demo;
@@ -17,6 +18,8 @@ pub mod intake;
 pub mod move_to;
 pub mod papers;
 pub mod query;
+pub mod restore;
+pub mod rights;
 pub mod settings;
 pub mod signature;
 
@@ -284,6 +287,11 @@ pub struct Desk {
     /// A department, or a rural akimat and the department it sends to.
     pub(crate) kind: crate::store::akimat::OfficeKindRow,
     pub(crate) options: Options,
+    /// The last exchange this process tried found another one running (another process on
+    /// this data directory, or another PC of the office).
+    pub(crate) exchange_elsewhere: std::sync::atomic::AtomicBool,
+    /// Files and directories whose rights someone had widened (narrowed again at the start).
+    pub(crate) widened: Vec<(PathBuf, u32)>,
 }
 
 fn check_code(s: &str, what: &str, max: usize) -> Result<()> {
@@ -395,6 +403,8 @@ impl Desk {
                 machine,
             })?;
         }
+        // Made just now: narrowed without a warning.
+        rights::secure(&dir);
         let desk = Desk::open(dir, clock, options)?;
         desk.ensure_ca()?;
         Ok(desk)
@@ -477,6 +487,7 @@ impl Desk {
             workstation: ws.to_string(),
             machine,
         })?;
+        rights::secure(&dir);
         Desk::open(dir, clock, options)
     }
 
@@ -496,6 +507,11 @@ impl Desk {
             Location::Sqlite(_) => None,
         };
         dir.create().map_err(StoreError::from)?;
+        // A restore killed midway left its copy of the office beside it; and nobody but this
+        // user may read the data directory.
+        backup::clean_interrupted_restores(&dir.root);
+        // Before the database is opened, so that its WAL files are made with the narrowed rights.
+        let widened = rights::secure(&dir);
         let store = Store::at(&loc)?;
         let mut office = store
             .read(|r| crate::store::office(r))?
@@ -508,6 +524,17 @@ impl Desk {
             office.workstation = f.workstation.clone();
         }
         store.set_workstation(&office.workstation);
+        match &loc {
+            Location::Sqlite(_) => {
+                // A key is made only for a chain not keyed yet: a keyed chain whose key is
+                // gone is reported by `audit verify`, not silently keyed anew.
+                let keyed = store.read(|r| audit::keyed_started(r))?;
+                store.set_audit_key(audit_key::load_key(&dir, !keyed)?);
+            }
+            // An office moved to the server keeps the key its chain was keyed with (see
+            // `move_to`); an office set up on the server keeps plain links.
+            Location::Postgres(_) => store.set_audit_key(audit_key::server_key(&store)?),
+        }
         let attachments = Blobs::for_store(&store, BlobKind::Attachment, dir.attachments())?;
         let documents = Blobs::for_store(&store, BlobKind::Document, dir.documents())?;
         let kind = store.read(|r| crate::store::akimat::office_kind(r))?;
@@ -522,7 +549,11 @@ impl Desk {
             office,
             options,
             dir,
+            exchange_elsewhere: Default::default(),
+            widened,
         };
+        desk.start_keyed_audit();
+        desk.seal_gateway_token();
         desk.reload_calendar()?;
         desk.reload_catalog()?;
         if desk.ca_certificate().is_ok() {
@@ -645,11 +676,6 @@ impl Desk {
             .write(|tx| self.audit(tx, Some(s), action, entity, entity_id, details))
     }
 
-    /// Checks the whole audit chain.
-    pub fn verify_audit(&self) -> Result<audit::Verdict> {
-        Ok(self.store.read(|r| audit::verify(r))?)
-    }
-
     /// SQLite's own integrity checks.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         Ok(self.store.integrity_check()?)
@@ -685,5 +711,10 @@ impl Desk {
 
     pub fn root(&self) -> &Path {
         &self.dir.root
+    }
+
+    /// What had wider rights than the owner's at the start (narrowed since): path, old mode.
+    pub fn rights_widened(&self) -> &[(PathBuf, u32)] {
+        &self.widened
     }
 }

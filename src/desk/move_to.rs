@@ -125,6 +125,12 @@ pub fn run(source: &DataDir, target: &Target, progress: &mut dyn FnMut(&str)) ->
             return Err(mismatch(format!("{t}: {a} rows here, {b} on the server")));
         }
     }
+    // The chain goes on with the key it was keyed with, now shared by the office's PCs.
+    if let Some(key) = old.store().audit_key() {
+        server.write(|tx| {
+            crate::store::set_setting(tx, super::audit_key::SERVER_KEY, &hex::encode(key))
+        })?;
+    }
     let office = old.office().clone();
     let machine = old
         .store()

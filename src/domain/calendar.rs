@@ -365,6 +365,41 @@ impl Calendar {
         day
     }
 
+    /// The first and last year the calendar has data for.
+    pub fn known_years(&self) -> (i32, i32) {
+        (
+            self.years.first().copied().unwrap_or(FIRST_YEAR),
+            self.years.last().copied().unwrap_or(LAST_YEAR),
+        )
+    }
+
+    /// Like [`Calendar::add_working_days`], but `None` when the date or the answer falls outside
+    /// the years the calendar knows (beyond them its days off are guesses).
+    pub fn try_add_working_days(&self, from: NaiveDate, n: u32) -> Option<NaiveDate> {
+        let (first, last) = self.known_years();
+        if from.year() < first || from.year() > last {
+            return None;
+        }
+        let mut day = from;
+        let mut left = n;
+        loop {
+            if n == 0 {
+                if self.is_working_day(day) {
+                    return Some(day);
+                }
+            } else if left == 0 {
+                return Some(day);
+            }
+            day = day.checked_add_days(Days::new(1))?;
+            if day.year() > last {
+                return None;
+            }
+            if n > 0 && self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+    }
+
     /// The first working day on or after `date`.
     pub fn next_working_day_from(&self, date: NaiveDate) -> NaiveDate {
         self.add_working_days(date, 0)

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +29,31 @@ use crate::sync::protocol::{
 
 /// The largest chunk of a blob upload.
 pub const MAX_CHUNK: usize = 1024 * 1024;
+
+/// The largest request body (a chunk and its framing).
+pub const MAX_BODY: usize = MAX_CHUNK + 64 * 1024;
+
+/// A body announced larger than [`MAX_BODY`] but at most this is read and thrown away before
+/// the `413` answer, so that the client, still sending, can read it (closing the connection
+/// on a client that is still sending resets it, and the client sees no answer at all).
+const DRAIN_AT_MOST: u64 = 64 * 1024 * 1024;
+
+/// How long a client may take: to send a request's headers, and to send a whole request (its
+/// body included) and get the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub header: std::time::Duration,
+    pub request: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: std::time::Duration::from_secs(10),
+            request: std::time::Duration::from_secs(60),
+        }
+    }
+}
 
 struct Inner {
     store: Mutex<GatewayStore>,
@@ -190,9 +215,125 @@ struct Checked {
     hash: String,
     route: String,
     message_type: String,
+    /// `data.type` (a withdrawal, a status notice…), for the routing table.
+    data_type: String,
     correlation_id: Option<String>,
     text: String,
     refs: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The routing table (docs/gateway-protocol.md §1): who may send which message type to whom,
+// and only about applications they are party to. Kept in one place.
+
+/// The kind of a gateway client, told by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// A department (МИО): its office code.
+    Office,
+    /// A ЦОН: `con-<office code>`, serving that office's district.
+    Con,
+    /// The e-gov portal: `portal`.
+    Portal,
+}
+
+impl ClientKind {
+    pub fn of(name: &str) -> ClientKind {
+        if name == "portal" {
+            ClientKind::Portal
+        } else if name.starts_with("con-") {
+            ClientKind::Con
+        } else {
+            ClientKind::Office
+        }
+    }
+}
+
+/// Who may send what to whom: (sender kind, message type, `data.type` or `*`, recipient kind).
+pub const ROUTES: &[(ClientKind, &str, &str, ClientKind)] = &[
+    (ClientKind::Con, "REQUEST", "*", ClientKind::Office),
+    (ClientKind::Portal, "REQUEST", "*", ClientKind::Office),
+    (ClientKind::Con, "UPDATE", "withdraw", ClientKind::Office),
+    (ClientKind::Portal, "UPDATE", "withdraw", ClientKind::Office),
+    (ClientKind::Office, "NOTIFICATION", "*", ClientKind::Con),
+    (ClientKind::Office, "NOTIFICATION", "*", ClientKind::Portal),
+    (ClientKind::Office, "RESPONSE", "*", ClientKind::Con),
+    (ClientKind::Office, "RESPONSE", "*", ClientKind::Portal),
+];
+
+/// Whether the routing table lets `sender` send this message to its recipient, judged on the
+/// message alone (the party checks against stored messages follow in [`party_check`]).
+fn route_allowed(sender: &str, c: &Checked) -> Result<(), Refusal> {
+    let (from, to) = (ClientKind::of(sender), ClientKind::of(&c.route));
+    let listed = ROUTES.iter().any(|(f, t, d, r)| {
+        *f == from && *t == c.message_type && (*d == "*" || *d == c.data_type) && *r == to
+    });
+    if !listed {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "ROUTE_FORBIDDEN",
+            format!(
+                "a {from:?} client may not send {} {} to a {to:?} client ({})",
+                c.message_type,
+                if c.data_type.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", c.data_type)
+                },
+                c.route
+            ),
+        ));
+    }
+    // A ЦОН serves its own district's office.
+    if from == ClientKind::Con && sender.strip_prefix("con-") != Some(c.route.as_str()) {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "ROUTE_FORBIDDEN",
+            format!("{sender} serves another district than {}", c.route),
+        ));
+    }
+    Ok(())
+}
+
+/// The party checks: a withdrawal names a request its sender sent to that office (or a
+/// registration number, which the office checks), and a notice or result answers a request
+/// the recipient sent to the notifying office.
+fn party_check(
+    st: &GatewayStore,
+    sender: &str,
+    c: &Checked,
+) -> Result<Result<(), Refusal>, StoreError> {
+    let not_party = |why: String| Ok(Err(Refusal::new(StatusCode::FORBIDDEN, "NOT_PARTY", why)));
+    let (from, message_type) = (ClientKind::of(sender), c.message_type.as_str());
+    let Some(corr) = c.correlation_id.as_deref() else {
+        return match message_type {
+            "REQUEST" => Ok(Ok(())),
+            _ => not_party(format!(
+                "a {message_type} must name its application (correlationId)"
+            )),
+        };
+    };
+    if message_type == "REQUEST" {
+        return Ok(Ok(()));
+    }
+    // The request this message is about: sent by `requester` to `office`.
+    let (requester, office) = match from {
+        ClientKind::Office => (c.route.as_str(), sender),
+        _ => (sender, c.route.as_str()),
+    };
+    if from != ClientKind::Office && !crate::sync::protocol::is_canonical_uuid(corr) {
+        // A registration number from the citizen's receipt: the office checks whose it is.
+        return Ok(Ok(()));
+    }
+    match st.route_of(corr)? {
+        Some((s, r, t)) if s == requester && r == office && t == "REQUEST" => Ok(Ok(())),
+        // A withdrawal may overtake its application: the office keeps it waiting and checks,
+        // when the application arrives, that the same client sent both.
+        None if from != ClientKind::Office => Ok(Ok(())),
+        _ => not_party(format!(
+            "{corr} is not a request from {requester} to {office}: {sender} is not party to it"
+        )),
+    }
 }
 
 /// Checks one envelope (its text as sent) from the authenticated client `name` as far as it
@@ -227,6 +368,7 @@ fn parse_and_verify(name: &str, token: &str, text: String) -> Result<Checked, Re
     let mut refs = Vec::new();
     blob_refs(&env.data, &mut refs);
     Ok(Checked {
+        data_type: env.data["type"].as_str().unwrap_or_default().to_string(),
         hash: env.body_hash(),
         message_type: serde_json::to_value(env.message_type)
             .ok()
@@ -254,6 +396,7 @@ fn check_in_store(
             format!("no recipient {}", c.route),
         )));
     }
+
     // A message may refer only to blobs that are whole and that its sender may read: the
     // recipient must be able to fetch them, and nobody gets another's blob by naming it.
     for sha in &c.refs {
@@ -265,7 +408,10 @@ fn check_in_store(
             )));
         }
     }
-    Ok(Ok(()))
+    if let Err(refusal) = route_allowed(name, c) {
+        return Ok(Err(refusal));
+    }
+    party_check(st, name, c)
 }
 
 /// Stores checked messages from `sender` in one transaction and answers each (a refusal for
@@ -434,11 +580,39 @@ struct PullQuery {
     #[serde(default)]
     after: i64,
     #[serde(default = "default_limit")]
-    limit: usize,
+    limit: i64,
 }
 
-fn default_limit() -> usize {
+fn default_limit() -> i64 {
     100
+}
+
+/// The largest page of a pull or an inbox read.
+pub const MAX_LIMIT: i64 = 500;
+
+/// A page request within the documented bounds: `after` ≥ 0, `limit` 1…500.
+fn page(q: Result<Query<PullQuery>, QueryRejection>) -> Result<(i64, usize), Response> {
+    let Query(q) = q.map_err(query_refused)?;
+    if q.after < 0 {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            format!("after must be 0 or more, not {}", q.after),
+        ));
+    }
+    if !(1..=MAX_LIMIT).contains(&q.limit) {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            format!("limit must be 1…{MAX_LIMIT}, not {}", q.limit),
+        ));
+    }
+    Ok((q.after, q.limit as usize))
+}
+
+/// A query string that could not be read, in the ШЭП error shape.
+fn query_refused(e: QueryRejection) -> Response {
+    error(StatusCode::BAD_REQUEST, "MALFORMED", e.body_text())
 }
 
 fn deliveries(rows: Vec<crate::store::gateway::StoredMessage>) -> Vec<Delivery> {
@@ -458,20 +632,23 @@ fn deliveries(rows: Vec<crate::store::gateway::StoredMessage>) -> Vec<Delivery> 
 async fn messages_for(
     s: &Shared,
     headers: &HeaderMap,
-    q: PullQuery,
+    q: Result<Query<PullQuery>, QueryRejection>,
     undelivered_only: bool,
 ) -> Response {
     let (name, _) = match client(s, headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let limit = q.limit.clamp(1, 500);
+    let (after, limit) = match page(q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let rows = with_store(s, move |st| {
         st.touch(&name)?;
         if undelivered_only {
-            st.pull(&name, q.after, limit)
+            st.pull(&name, after, limit)
         } else {
-            st.all_for(&name, q.after, limit)
+            st.all_for(&name, after, limit)
         }
     });
     match rows.await {
@@ -480,14 +657,18 @@ async fn messages_for(
     }
 }
 
-async fn pull(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
+async fn pull(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    q: Result<Query<PullQuery>, QueryRejection>,
+) -> Response {
     messages_for(&s, &headers, q, true).await
 }
 
 async fn inbox(
     State(s): State<Shared>,
     headers: HeaderMap,
-    Query(q): Query<PullQuery>,
+    q: Result<Query<PullQuery>, QueryRejection>,
 ) -> Response {
     messages_for(&s, &headers, q, false).await
 }
@@ -558,12 +739,16 @@ async fn blob_put(
     State(s): State<Shared>,
     headers: HeaderMap,
     UrlPath(sha): UrlPath<String>,
-    Query(q): Query<ChunkQuery>,
+    q: Result<Query<ChunkQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let (name, _) = match client(&s, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => return query_refused(e),
     };
     let body = match body {
         Ok(b) => b,
@@ -647,6 +832,85 @@ async fn blob_get(
     }
 }
 
+/// How many witnessed heads `GET /v1/witness` gives at most.
+pub const WITNESS_HISTORY: usize = 1000;
+
+/// An office reports its audit chain's head and journal counters (kept as a witness).
+async fn witness_put(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let (name, _) = match client(&s, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if ClientKind::of(&name) != ClientKind::Office {
+        return error(
+            StatusCode::FORBIDDEN,
+            "ROUTE_FORBIDDEN",
+            "only an office has an audit chain to witness",
+        );
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_refused(e),
+    };
+    let w: crate::sync::protocol::Witness = match serde_json::from_slice(&body) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED", e.to_string()),
+    };
+    let hex_hash = w.audit_hash.len() == 64 && w.audit_hash.bytes().all(|b| b.is_ascii_hexdigit());
+    if w.audit_count < 0 || !hex_hash {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            "auditCount is 0 or more and auditHash 64 hex digits",
+        );
+    }
+    let mut journals = w.journals.clone();
+    journals.sort();
+    let journals = serde_json::to_string(&journals).unwrap_or_default();
+    match with_store(&s, move |st| {
+        st.put_witness(&name, w.audit_count, &w.audit_hash, &journals, w.restored)
+    })
+    .await
+    {
+        Ok(()) => Json(serde_json::json!({"witnessed": true})).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// What the gateway witnessed for the caller.
+async fn witness_get(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    let (name, _) = match client(&s, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match with_store(&s, move |st| st.witness(&name, WITNESS_HISTORY)).await {
+        Ok(rows) => {
+            let latest = rows
+                .last()
+                .map(|(c, h, j, _)| crate::sync::protocol::Witness {
+                    audit_count: *c,
+                    audit_hash: h.clone(),
+                    journals: serde_json::from_str(j).unwrap_or_default(),
+                    restored: false,
+                });
+            let history = rows
+                .into_iter()
+                .map(|(c, h, _, at)| crate::sync::protocol::WitnessPoint {
+                    audit_count: c,
+                    audit_hash: h,
+                    at,
+                })
+                .collect();
+            Json(crate::sync::protocol::Witnessed { latest, history }).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
 async fn whoami(State(s): State<Shared>, headers: HeaderMap) -> Response {
     match client(&s, &headers).await {
         Ok((name, _)) => Json(serde_json::json!({"client": name})).into_response(),
@@ -654,22 +918,98 @@ async fn whoami(State(s): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
+/// Answers a body announced too large with a readable `413` (see [`DRAIN_AT_MOST`]).
+async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(len) = announced
+        && len > MAX_BODY as u64
+    {
+        if len <= DRAIN_AT_MOST {
+            use futures::StreamExt;
+            let mut body = req.into_body().into_data_stream();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+                while let Some(Ok(_)) = body.next().await {}
+            })
+            .await;
+        }
+        let mut r = error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+            format!("a request body is at most {MAX_BODY} bytes, this one is {len}"),
+        );
+        r.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        return r;
+    }
+    next.run(req).await
+}
+
+/// Ends a request that takes longer than `limit` (a slow client trickling its body) with
+/// `408 TIMEOUT`.
+async fn time_limit(
+    limit: std::time::Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => error(
+            StatusCode::REQUEST_TIMEOUT,
+            "TIMEOUT",
+            format!(
+                "the request was not received and answered within {} s",
+                limit.as_secs()
+            ),
+        ),
+    }
+}
+
 /// The gateway's routes.
 pub fn router(store: GatewayStore) -> Router {
+    router_with(store, Timeouts::default())
+}
+
+/// The gateway's routes, with the given request time limit.
+pub fn router_with(store: GatewayStore, timeouts: Timeouts) -> Router {
     let shared: Shared = Arc::new(Inner {
         store: Mutex::new(store),
     });
+    let limit = timeouts.request;
     Router::new()
         .route("/v1/messages", post(send).get(pull))
         .route("/v1/messages/batch", post(send_batch))
         .route("/v1/inbox", get(inbox))
         .route("/v1/whoami", get(whoami))
+        .route("/v1/witness", get(witness_get).put(witness_put))
         .route("/v1/messages/{id}/ack", post(ack))
         .route("/v1/messages/{id}/status", get(status))
         .route("/v1/blobs/{sha}", get(blob_get).put(blob_put))
         .route("/v1/blobs/{sha}/status", get(blob_status))
         .route("/verify/{number}", get(verify::verify_page))
-        .layer(DefaultBodyLimit::max(MAX_CHUNK + 64 * 1024))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD",
+                "this endpoint does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                time_limit(limit, req, next)
+            },
+        ))
         .with_state(shared)
 }
 
@@ -679,10 +1019,62 @@ pub async fn serve(
     db: PathBuf,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, db, Timeouts::default(), shutdown).await
+}
+
+/// Serves with the given time limits: a client that has not sent a request's headers within
+/// `timeouts.header` is disconnected, one that has not sent the whole request within
+/// `timeouts.request` gets `408`. On shutdown, connections finish the request in hand.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    db: PathBuf,
+    timeouts: Timeouts,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let store = GatewayStore::open(&db).map_err(std::io::Error::other)?;
-    axum::serve(listener, router(store))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router_with(store, timeouts);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut conns = tokio::task::JoinSet::new();
+    let shutdown = std::pin::pin!(shutdown);
+    let mut shutdown = shutdown;
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let mut stop = stop_rx.clone();
+                conns.spawn(async move {
+                    let mut builder = hyper::server::conn::http1::Builder::new();
+                    builder
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(timeouts.header);
+                    let conn = builder
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                    let mut conn = std::pin::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = stop.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+            }
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    let _ = stop_tx.send(true);
+    while conns.join_next().await.is_some() {}
+    Ok(())
 }
 
 /// Binds `addr` and serves (the `gateway serve` command).

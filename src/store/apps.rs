@@ -148,9 +148,37 @@ pub fn for_person(db: &impl Db, person_id: i64) -> Result<Vec<AppRow>> {
     .collect()
 }
 
+/// The setting a restore leaves until the exchange has recovered what came after the backup
+/// (its value: JSON with the backup's gateway cursor and when it was restored).
+pub const RESTORE_PENDING: &str = "restore_pending";
+
+/// Set by a restore, cleared when the journal counters are raised to what the gateway
+/// witnessed: until then no number is issued.
+pub const NUMBERS_HELD: &str = "numbers_held";
+
+/// Raises the journal counters to at least the given values (what the gateway witnessed
+/// before a restore); returns how many it raised.
+pub fn raise_counters(tx: &Tx<'_>, marks: &[(String, i64, String, i64)]) -> Result<usize> {
+    let mut raised = 0;
+    for (journal, year, ws, last) in marks {
+        let n = tx.execute(
+            "INSERT INTO journal_counters(journal, year, workstation, last) VALUES ($1, $2, $3, $4)
+             ON CONFLICT(journal, year, workstation) DO UPDATE SET last = excluded.last
+             WHERE journal_counters.last < excluded.last",
+            params![journal, year, ws, last],
+        )?;
+        raised += n as usize;
+    }
+    Ok(raised)
+}
+
 /// Takes the next number of a journal: `OFFICE-WS-YEAR-NNNNNN` for incoming,
 /// `OFFICE-WS-YEAR-RNNNNN` for outgoing results.
 pub fn next_number(tx: &Tx<'_>, journal: &str, office: &str, year: i32) -> Result<(String, i64)> {
+    // Restored from a backup: the numbers issued after it are known only to the gateway.
+    if super::get_setting(tx, NUMBERS_HELD)?.is_some() {
+        return Err(super::StoreError::NumbersHeld);
+    }
     let ws = tx.workstation.to_string();
     let seq: i64 = tx
         .query_one(

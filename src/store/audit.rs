@@ -1,10 +1,28 @@
-//! The append-only audit log. Each entry carries the SHA-256 of the previous entry, and its own
+//! The append-only audit log. Each entry carries the hash of the previous entry, and its own
 //! hash covers its id, so an edited, deleted or reordered entry breaks the chain. The newest
 //! entry's id and hash are also kept in `settings` (`audit_head`), updated in the same
 //! transaction, so cutting entries off the end is caught too. Triggers refuse UPDATE and DELETE.
+//!
+//! **Keyed links.** A plain SHA-256 chain can be recomputed by anyone who can open the
+//! database file. So an office whose data directory holds an audit key (`keys/audit.key`, 32
+//! random bytes, readable by its owner only: see `desk::DataDir`) links its entries with
+//! HMAC-SHA256 under that key instead. The keyed chain starts at a marked entry
+//! ([`KEYED_MARKER`]): older entries of an office set up before keep their plain links, every
+//! entry from the marker on is keyed. Whoever has the database file but not the key cannot edit
+//! an entry and recompute the links, nor rewrite the log without the marker unseen (with the
+//! key present, a log without its keyed start is reported). What the key cannot show — the
+//! newest entries cut off together with `audit_head`, or the whole log replaced by an older
+//! copy — the regional gateway's witness of the chain's head shows (`audit verify --witness`).
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The action of the entry where the keyed chain starts.
+pub const KEYED_MARKER: &str = "audit_keyed";
+
+/// The setting that tells `append` the keyed chain has started (verification does not trust
+/// it: it looks for the marked entry itself).
+const KEYED_FROM: &str = "audit_keyed_from";
 
 use super::sql::{Row, params};
 use super::{Db, Result, Tx, get_setting, set_setting};
@@ -41,6 +59,7 @@ pub struct Entry {
 
 #[allow(clippy::too_many_arguments)]
 fn entry_hash(
+    key: Option<&[u8]>,
     prev: &str,
     id: i64,
     at: &str,
@@ -52,27 +71,114 @@ fn entry_hash(
     entity_id: &str,
     details: &str,
 ) -> String {
-    let mut h = Sha256::new();
-    for part in [
+    let id = id.to_string();
+    let user = user_id.map(|u| u.to_string()).unwrap_or_default();
+    let parts = [
         prev,
-        &id.to_string(),
+        &id,
         at,
-        &user_id.map(|u| u.to_string()).unwrap_or_default(),
+        &user,
         user_iin.unwrap_or(""),
         workstation,
         action,
         entity,
         entity_id,
         details,
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+    ];
+    match key {
+        None => {
+            let mut h = Sha256::new();
+            for part in parts {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            hex::encode(h.finalize())
+        }
+        Some(key) => {
+            let mut h =
+                ring::hmac::Context::with_key(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key));
+            for part in parts {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            hex::encode(h.sign().as_ref())
+        }
     }
-    hex::encode(h.finalize())
 }
 
 /// Appends an entry; returns its id.
 pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
+    // Keyed once the keyed chain has started here ([`ensure_keyed`]); it never starts by
+    // itself, so a log whose start was deleted is not quietly started again.
+    let key = match &tx.audit_key {
+        Some(k) if get_setting(tx, KEYED_FROM)?.is_some() => Some(&**k),
+        _ => None,
+    };
+    append_one(tx, e, key)
+}
+
+/// Writes the marked entry where the keyed chain starts (once); returns its id and hash.
+fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<(i64, String)> {
+    let id = append_one(
+        tx,
+        &NewEntry {
+            at,
+            action: KEYED_MARKER,
+            entity: "audit",
+            entity_id: "",
+            details: serde_json::json!({"links": "HMAC-SHA256"}),
+            ..Default::default()
+        },
+        Some(key),
+    )?;
+    set_setting(tx, KEYED_FROM, &id.to_string())?;
+    let hash = hash_of(tx, id)?.unwrap_or_default();
+    Ok((id, hash))
+}
+
+/// Starts the keyed chain now if this store has a key and the chain is not keyed yet (an
+/// office's first start with a new key); returns the marked entry's id and hash, which the
+/// caller keeps outside the database (beside the key), so that a log whose keyed start was
+/// deleted is seen.
+pub fn ensure_keyed(tx: &Tx<'_>, at: &str) -> Result<Option<(i64, String)>> {
+    match tx.audit_key.clone() {
+        Some(key) if get_setting(tx, KEYED_FROM)?.is_none() => {
+            Ok(Some(start_keyed(tx, at, &key)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Where the keyed chain started, as `append` recorded it (id and the entry's hash).
+pub fn keyed_start(db: &impl Db) -> Result<Option<(i64, String)>> {
+    let Some(id) = get_setting(db, KEYED_FROM)?.and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    Ok(hash_of(db, id)?.map(|h| (id, h)))
+}
+
+/// Whether the keyed chain has started here (as `append` records it).
+pub fn keyed_started(db: &impl Db) -> Result<bool> {
+    Ok(get_setting(db, KEYED_FROM)?.is_some())
+}
+
+/// The newest entry's id (= the number of entries) and hash: what the gateway witnesses.
+pub fn head(db: &impl Db) -> Result<(i64, String)> {
+    Ok(db
+        .query_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
+        .map(|r| Ok::<_, super::StoreError>((r.get(0)?, r.get(1)?)))
+        .transpose()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+/// The hash of entry `id`, if it exists.
+pub fn hash_of(db: &impl Db, id: i64) -> Result<Option<String>> {
+    db.query_opt("SELECT hash FROM audit WHERE id = $1", params![id])?
+        .map(|r| r.get(0))
+        .transpose()
+}
+
+fn append_one(tx: &Tx<'_>, e: &NewEntry<'_>, key: Option<&[u8]>) -> Result<i64> {
     let last: Option<(i64, String)> = tx
         .query_opt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &[])?
         .map(|r| Ok::<_, super::StoreError>((r.get(0)?, r.get(1)?)))
@@ -81,6 +187,7 @@ pub fn append(tx: &Tx<'_>, e: &NewEntry<'_>) -> Result<i64> {
     let id = prev_id + 1;
     let details = serde_json::to_string(&e.details)?;
     let hash = entry_hash(
+        key,
         &prev,
         id,
         e.at,
@@ -128,6 +235,16 @@ pub enum Break {
         last_present: i64,
         expected_last: i64,
     },
+    /// The office keys its chain, but the log has no keyed start: it was rewritten by someone
+    /// without the key.
+    NotKeyed,
+    /// Entries from this one on are keyed, and the key to check them is not here.
+    KeyMissing { from: i64 },
+    /// The regional gateway witnessed more entries than the log holds: its end was cut off.
+    WitnessTruncated { present: i64, witnessed: i64 },
+    /// Entry `id` is not the entry the gateway witnessed (the first witnessed point that
+    /// differs; entries after `after` match the witness no more).
+    WitnessDiffers { id: i64, after: i64 },
 }
 
 impl std::fmt::Display for Break {
@@ -145,6 +262,22 @@ impl std::fmt::Display for Break {
                 f,
                 "the log ends at entry {last_present} but entry {expected_last} was written"
             ),
+            Break::NotKeyed => write!(
+                f,
+                "the office keys its audit chain, but the log has no keyed start: it was rewritten"
+            ),
+            Break::KeyMissing { from } => write!(
+                f,
+                "entries from {from} on are keyed and the audit key (keys/audit.key) is missing"
+            ),
+            Break::WitnessTruncated { present, witnessed } => write!(
+                f,
+                "the gateway witnessed {witnessed} entries, the log holds {present}: its end was cut off"
+            ),
+            Break::WitnessDiffers { id, after } => write!(
+                f,
+                "entry {id} is not the one the gateway witnessed (the log differs somewhere after entry {after})"
+            ),
         }
     }
 }
@@ -156,12 +289,25 @@ pub struct Verdict {
     pub problem: Option<Break>,
 }
 
-/// Walks the whole chain.
+/// Walks the whole chain (an office without an audit key).
 pub fn verify(db: &impl Db) -> Result<Verdict> {
+    verify_with(db, None, None)
+}
+
+/// Walks the whole chain, checking keyed links with `key`. `start`: where the keyed chain
+/// started (the marked entry's id and hash, kept beside the key); without it the marked entry
+/// is looked for. Run it inside one snapshot ([`super::Store::snapshot`]) so that writes by
+/// others do not look like a break.
+pub fn verify_with(
+    db: &impl Db,
+    key: Option<&[u8]>,
+    start: Option<(i64, &str)>,
+) -> Result<Verdict> {
     let mut prev_id = 0i64;
     let mut prev_hash = GENESIS.to_string();
     let mut count = 0i64;
     let mut found: Option<Break> = None;
+    let mut keyed = false;
     db.each(
         "SELECT id, at, user_id, user_iin, workstation, action, entity, entity_id, details, prev_hash, hash
          FROM audit ORDER BY id",
@@ -172,7 +318,25 @@ pub fn verify(db: &impl Db) -> Result<Verdict> {
             }
             count += 1;
             let e = entry_from(&r)?;
+            let starts_here = match start {
+                Some((id, _)) => e.id == id,
+                None => e.action == KEYED_MARKER,
+            };
+            if !keyed && starts_here {
+                if let Some((_, hash)) = start
+                    && (e.action != KEYED_MARKER || e.hash != hash)
+                {
+                    found = Some(Break::NotKeyed);
+                    return Ok(());
+                }
+                keyed = true;
+            }
+            if keyed && key.is_none() {
+                found = Some(Break::KeyMissing { from: e.id });
+                return Ok(());
+            }
             let recomputed = entry_hash(
+                if keyed { key } else { None },
                 &e.prev_hash,
                 e.id,
                 &e.at,
@@ -204,6 +368,9 @@ pub fn verify(db: &impl Db) -> Result<Verdict> {
             Ok(())
         },
     )?;
+    if found.is_none() && key.is_some() && !keyed {
+        found = Some(Break::NotKeyed);
+    }
     if found.is_some() {
         return Ok(Verdict {
             entries: count,
@@ -404,6 +571,7 @@ mod tests {
             })
             .unwrap();
         let forged = entry_hash(
+            None,
             &h1,
             3,
             &e3.at,
@@ -421,5 +589,128 @@ mod tests {
         );
         let v = s.read(|r| verify(r)).unwrap();
         assert_eq!(v.problem, Some(Break::Reordered { id: 3 }));
+    }
+
+    fn append_n(s: &Store, from: usize, n: usize) {
+        for i in from..from + n {
+            s.write(|tx| {
+                append(
+                    tx,
+                    &NewEntry {
+                        at: "2026-11-22T05:00:00Z",
+                        action: "test",
+                        entity: "application",
+                        entity_id: &i.to_string(),
+                        details: serde_json::json!({"n": i}),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn an_old_chain_goes_on_keyed_from_a_marked_entry() {
+        let (_d, s) = store_with(3);
+        let key = vec![7u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        let start = start(&s);
+        assert_eq!(start.0, 4);
+        append_n(&s, 3, 3);
+        // 3 plain entries, the marker, 3 keyed.
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
+        assert_eq!((v.entries, v.problem), (7, None));
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((start.0, &start.1))))
+            .unwrap();
+        assert_eq!(v.problem, None);
+        assert_eq!(count_action_of(&s, KEYED_MARKER), 1);
+        // Without the key the keyed part cannot be checked; with another key it fails.
+        let v = s.snapshot(|r| verify_with(r, None, None)).unwrap();
+        assert_eq!(v.problem, Some(Break::KeyMissing { from: 4 }));
+        let v = s.snapshot(|r| verify_with(r, Some(&[8u8; 32]), None)).unwrap();
+        assert_eq!(v.problem, Some(Break::Edited { id: 4 }));
+    }
+
+    fn start(s: &Store) -> (i64, String) {
+        s.write(|tx| ensure_keyed(tx, "2026-11-22T05:00:00Z"))
+            .unwrap()
+            .expect("started now")
+    }
+
+    fn count_action_of(s: &Store, action: &str) -> i64 {
+        s.read(|r| count_action(r, action)).unwrap()
+    }
+
+    #[test]
+    fn a_keyed_entry_edited_and_relinked_without_the_key_is_found() {
+        let (_d, s) = store_with(0);
+        let key = vec![9u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        start(&s);
+        append_n(&s, 0, 4);
+        // The attacker edits entry 3 and recomputes its link the plain way.
+        let (prev, e3): (String, Entry) = s
+            .read(|r| {
+                let prev: String = r
+                    .query_one("SELECT hash FROM audit WHERE id = 2", &[])?
+                    .get(0)?;
+                let e3 = for_entity(r, "application", "1")?.remove(0);
+                Ok::<_, StoreError>((prev, e3))
+            })
+            .unwrap();
+        assert_eq!(e3.id, 3);
+        let forged = entry_hash(
+            None,
+            &prev,
+            3,
+            &e3.at,
+            e3.user_id,
+            e3.user_iin.as_deref(),
+            &e3.workstation,
+            &e3.action,
+            &e3.entity,
+            &e3.entity_id,
+            "{\"n\":100}",
+        );
+        tamper::exec(
+            &s,
+            &format!(
+                "UPDATE audit SET details = '{{\"n\":100}}', hash = '{forged}' WHERE id = 3"
+            ),
+        );
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
+        assert_eq!(v.problem, Some(Break::Edited { id: 3 }));
+    }
+
+    #[test]
+    fn a_log_rewritten_without_its_keyed_start_is_found_with_the_key() {
+        let (_d, s) = store_with(0);
+        let key = vec![5u8; 32];
+        s.set_audit_key(Some(key.clone()));
+        let (id, hash) = start(&s);
+        append_n(&s, 0, 3);
+        // Everything removed and written again by someone without the key (plain links);
+        // the program, still holding the key, goes on appending (plain: the keyed chain never
+        // starts again by itself).
+        tamper::exec(
+            &s,
+            "DELETE FROM audit; DELETE FROM settings WHERE key IN ('audit_head', 'audit_keyed_from');",
+        );
+        append_n(&s, 0, 2);
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((id, &hash))))
+            .unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
+        // Looked for without the recorded start: no marked entry either.
+        let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
+        // An empty log of a keyed office is caught the same way.
+        tamper::exec(&s, "DELETE FROM audit;");
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&key), Some((id, &hash))))
+            .unwrap();
+        assert_eq!(v.problem, Some(Break::NotKeyed));
     }
 }

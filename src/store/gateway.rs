@@ -248,6 +248,69 @@ impl GatewayStore {
         })
     }
 
+    /// Keeps what an office reports of its audit chain's head and journal counters (a new
+    /// row only when something changed).
+    pub fn put_witness(
+        &mut self,
+        client: &str,
+        audit_count: i64,
+        audit_hash: &str,
+        journals: &str,
+        restored: bool,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let last: Option<(i64, String, String)> = tx
+            .query_row(
+                "SELECT audit_count, audit_hash, journals FROM witness WHERE client = ?1 ORDER BY seq DESC LIMIT 1",
+                [client],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        if restored
+            || last.as_ref().map(|(c, h, j)| (*c, h.as_str(), j.as_str()))
+                != Some((audit_count, audit_hash, journals))
+        {
+            tx.execute(
+                "INSERT INTO witness(client, audit_count, audit_hash, journals, restored, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![client, audit_count, audit_hash, journals, restored, now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What was witnessed for a client since its last restore, oldest first (at most the
+    /// newest `limit` rows): (audit count, audit hash, journals JSON, when).
+    pub fn witness(
+        &self,
+        client: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT audit_count, audit_hash, journals, at FROM
+               (SELECT seq, audit_count, audit_hash, journals, at FROM witness WHERE client = ?1
+                  AND seq >= coalesce((SELECT max(seq) FROM witness WHERE client = ?1 AND restored = 1), 0)
+                ORDER BY seq DESC LIMIT ?2)
+             ORDER BY seq",
+        )?;
+        let rows = st.query_map(params![client, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Who sent a stored message, to whom, and its type (the routing table's party checks).
+    pub fn route_of(&self, message_id: &str) -> Result<Option<(String, String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sender, route_id, message_type FROM messages WHERE message_id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
     /// Undelivered messages for a recipient after a sequence number, oldest first.
     pub fn pull(&self, recipient: &str, after: i64, limit: usize) -> Result<Vec<StoredMessage>> {
         let mut st = self.conn.prepare_cached(

@@ -48,15 +48,15 @@ pub fn get(db: &impl Db, message_id: &str) -> Result<Option<InboxRow>> {
 }
 
 pub fn put(tx: &Tx<'_>, r: &InboxRow, now: &str) -> Result<()> {
+    // When it was applied, decided here: one parameter used as two types makes PostgreSQL
+    // refuse the statement ("inconsistent types deduced").
+    let applied_at = (r.state == "applied").then_some(now);
     tx.execute(
         "INSERT INTO inbox(message_id, seq, sender, message_type, correlation_id, state, application_id, error, envelope, received_at, applied_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, application_id = excluded.application_id,
-             error = excluded.error, applied_at = CASE WHEN excluded.state = 'applied' THEN $12 ELSE inbox.applied_at END",
-        // Each parameter once: PostgreSQL refuses one it deduces two types for (the state
-        // column's domain and a comparison's text).
-        params![r.message_id, r.seq, r.sender, r.message_type, r.correlation_id, r.state, r.application_id, r.error, r.envelope, r.received_at,
-            (r.state == "applied").then_some(r.received_at.as_str()), now],
+             error = excluded.error, applied_at = coalesce(excluded.applied_at, inbox.applied_at)",
+        params![r.message_id, r.seq, r.sender, r.message_type, r.correlation_id, r.state, r.application_id, r.error, r.envelope, r.received_at, applied_at],
     )?;
     Ok(())
 }

@@ -48,7 +48,75 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Opens (creating if needed) and migrates the file; refuses a file a newer program wrote.
+/// A file in a read-only data directory (or itself read-only) is opened read-only, so that the
+/// commands that only read work there; it must be at this program's schema already.
 pub(crate) fn open(path: &Path) -> Result<Connection> {
+    match open_writable(path) {
+        Ok(c) => Ok(c),
+        Err(e) if path.exists() && read_only(path) => open_read_only(path).map_err(|_| e),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the file or its directory cannot be written.
+fn read_only(path: &Path) -> bool {
+    let ro = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().readonly())
+            .unwrap_or(false)
+    };
+    ro(path) || path.parent().is_some_and(ro)
+}
+
+/// Opens the file to read a few rows without leaving anything beside it (no WAL or
+/// shared-memory file): `immutable=1`, so what only a running program's WAL holds is not seen.
+pub(crate) fn open_untouched(path: &Path) -> Result<Connection> {
+    let uri_path = path
+        .display()
+        .to_string()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    Connection::open_with_flags(
+        format!("file:{uri_path}?immutable=1"),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(error)
+}
+
+/// Opens the file read-only (`mode=ro`, or `immutable=1` when SQLite cannot make the WAL's
+/// shared-memory file beside it: nobody can write there either).
+fn open_read_only(path: &Path) -> Result<Connection> {
+    let uri_path = path
+        .display()
+        .to_string()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let try_open = |query: &str| -> Result<Connection> {
+        let conn = Connection::open_with_flags(format!("file:{uri_path}?{query}"), flags)
+            .map_err(error)?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(error)?;
+        let known = known_version();
+        if found != known {
+            return Err(StoreError::Migration(format!(
+                "{}: schema {found}, this program needs {known}, and the file cannot be written",
+                path.display()
+            )));
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(error)?;
+        Ok(conn)
+    };
+    try_open("mode=ro").or_else(|_| try_open("immutable=1"))
+}
+
+fn open_writable(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

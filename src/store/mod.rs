@@ -26,6 +26,7 @@ pub mod audit;
 pub mod bench;
 pub mod blobs;
 pub mod copy;
+pub mod exchange_lock;
 pub mod files;
 pub mod gateway;
 pub mod inbox;
@@ -84,6 +85,12 @@ pub enum StoreError {
         "the database was written by a newer mio-desk (schema {found}; this program knows up to {known})"
     )]
     TooNew { found: i64, known: i64 },
+    /// After a restore from a backup the office issues no journal numbers until it has learnt
+    /// from the regional gateway the highest number it ever issued (issue 13).
+    #[error(
+        "after the restore, no journal numbers are issued until the exchange with the gateway has told the office the last number it issued"
+    )]
+    NumbersHeld,
 }
 
 impl StoreError {
@@ -178,6 +185,8 @@ impl Handle<'_> {
 pub struct Tx<'a> {
     pub(crate) h: Handle<'a>,
     pub(crate) workstation: &'a str,
+    /// The secret the audit chain's links are keyed with (see [`audit`]), if this office has one.
+    pub(crate) audit_key: Option<std::sync::Arc<[u8]>>,
     notices: RefCell<Vec<String>>,
 }
 
@@ -262,6 +271,9 @@ enum Inner {
 pub struct Store {
     inner: Inner,
     workstation: Mutex<String>,
+    audit_key: Mutex<Option<std::sync::Arc<[u8]>>>,
+    /// Where the keyed chain started (id, hash), as kept beside the key.
+    audit_start: Mutex<Option<(i64, String)>>,
 }
 
 /// Where a store lives.
@@ -282,6 +294,23 @@ impl Store {
                 path: path.to_path_buf(),
             },
             workstation: Mutex::new(ws.unwrap_or_default()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
+        })
+    }
+
+    /// Opens a SQLite database to read it without leaving a trace beside it (which office a
+    /// data directory holds, before a restore replaces it).
+    pub fn open_untouched(path: &Path) -> Result<Store> {
+        let conn = lite::open_untouched(path)?;
+        Ok(Store {
+            inner: Inner::Lite {
+                conn: Mutex::new(conn),
+                path: path.to_path_buf(),
+            },
+            workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -300,6 +329,8 @@ impl Store {
                 path: path.to_path_buf(),
             },
             workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -318,6 +349,8 @@ impl Store {
                 pool: Box::new(pool),
             },
             workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
         })
     }
 
@@ -406,6 +439,32 @@ impl Store {
             .clone()
     }
 
+    /// Keys the audit chain's links from now on with `key` (a secret kept outside the
+    /// database: see [`audit`]).
+    pub fn set_audit_key(&self, key: Option<Vec<u8>>) {
+        *self.audit_key.lock().unwrap_or_else(|p| p.into_inner()) = key.map(|k| k.into());
+    }
+
+    /// Where the keyed chain started, as kept outside the database (see [`audit`]).
+    pub fn set_audit_start(&self, start: Option<(i64, String)>) {
+        *self.audit_start.lock().unwrap_or_else(|p| p.into_inner()) = start;
+    }
+
+    pub fn audit_start(&self) -> Option<(i64, String)> {
+        self.audit_start
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The audit chain's key, if set.
+    pub fn audit_key(&self) -> Option<std::sync::Arc<[u8]>> {
+        self.audit_key
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Runs `f` in one write transaction (SQLite `BEGIN IMMEDIATE`; PostgreSQL READ COMMITTED
     /// behind the office's write lock): committed if `f` returns `Ok`, rolled back otherwise.
     /// The change notices `f` raised reach the other PCs when it commits.
@@ -414,6 +473,7 @@ impl Store {
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let ws = self.workstation();
+        let audit_key = self.audit_key();
         match &self.inner {
             Inner::Lite { .. } => {
                 let mut conn = self.lite().expect("sqlite");
@@ -424,6 +484,7 @@ impl Store {
                     let t = Tx {
                         h: Handle::Lite(&tx),
                         workstation: &ws,
+                        audit_key: audit_key.clone(),
                         notices: RefCell::new(Vec::new()),
                     };
                     f(&t)?
@@ -439,6 +500,7 @@ impl Store {
                     let tx = Tx {
                         h: Handle::Pg(RefCell::new(PgHandle::Tx(t, stmts))),
                         workstation: &ws,
+                        audit_key: audit_key.clone(),
                         notices: RefCell::new(Vec::new()),
                     };
                     tx.execute(

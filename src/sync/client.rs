@@ -268,6 +268,35 @@ impl Client {
         Ok(bytes)
     }
 
+    /// Reports the office's audit head and journal counters (the gateway keeps them as a
+    /// witness). `Ok(false)` when the gateway has no witness endpoint.
+    pub async fn put_witness(&self, w: &super::protocol::Witness) -> Result<bool, CallError> {
+        let resp = self
+            .http
+            .put(self.url("/v1/witness"))
+            .bearer_auth(&self.token)
+            .json(w)
+            .send()
+            .await
+            .map_err(transient)?;
+        if matches!(resp.status().as_u16(), 404 | 405) {
+            return Ok(false);
+        }
+        check(resp).await.map(|_| true)
+    }
+
+    /// What the gateway witnessed for this client.
+    pub async fn witness(&self) -> Result<super::protocol::Witnessed, CallError> {
+        let resp = self
+            .http
+            .get(self.url("/v1/witness"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transient)?;
+        check(resp).await?.json().await.map_err(transient)
+    }
+
     /// The name this token belongs to.
     pub async fn whoami(&self) -> Result<String, CallError> {
         let resp = self

@@ -30,6 +30,39 @@ pub struct Report {
     pub waiting: usize,
     pub conflicts: usize,
     pub errors: Vec<String>,
+    /// Why the exchange did not run at all, if it did not.
+    pub stopped: Option<Stopped>,
+    /// What the first exchange after a restore recovered.
+    pub recovery: Option<Recovery>,
+}
+
+pub use crate::desk::restore::Recovery;
+
+/// Why an exchange stopped before it sent or acknowledged anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "stopped", rename_all = "snake_case")]
+pub enum Stopped {
+    /// Another process on this data directory, or another PC of the office, is exchanging now.
+    Elsewhere,
+    /// The token is another client's: the gateway knows it as `token_of`.
+    WrongOffice { token_of: String, office: String },
+}
+
+impl Stopped {
+    /// The message for the operator, in their language.
+    pub fn message(&self, l: Lang) -> String {
+        match self {
+            Stopped::Elsewhere => crate::i18n::tr(l, "sync-elsewhere"),
+            Stopped::WrongOffice { token_of, office } => crate::i18n::tra(
+                l,
+                "sync-wrong-office",
+                &[
+                    ("client", token_of.as_str().into()),
+                    ("office", office.as_str().into()),
+                ],
+            ),
+        }
+    }
 }
 
 impl Report {
@@ -57,6 +90,8 @@ pub struct Options {
     pub stop_before_ack: bool,
     /// Send at most this many outbox messages (0 = all due).
     pub max_send: usize,
+    /// How long to wait for another exchange of this office to finish (zero: do not wait).
+    pub lock_wait: std::time::Duration,
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -328,6 +363,117 @@ async fn drain(
     }
 }
 
+/// Fetches the scans a message refers to and applies it at the office.
+async fn apply_delivery(
+    desk: &Arc<Desk>,
+    client: &Client,
+    delivery: &super::protocol::Delivery,
+) -> Result<Applied, CallError> {
+    let env = &delivery.envelope;
+    // Fetch the scans a request refers to (checked by hash). A scan the gateway refuses for
+    // good makes the application unacceptable, not the queue stuck.
+    let mut files = Vec::new();
+    let mut refused = None;
+    // A signed result comes with its paper (an akimat keeps it to hand over).
+    let mut wanted: Vec<serde_json::Value> = Vec::new();
+    if env.message_type == MessageType::Request
+        && let Some(list) = env.data["attachments"].as_array()
+    {
+        wanted.extend(list.iter().cloned());
+    }
+    if env.message_type == MessageType::Response
+        && desk.is_akimat()
+        && env.data["document"].is_object()
+    {
+        wanted.push(env.data["document"].clone());
+    }
+    for a in &wanted {
+        let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
+            continue;
+        };
+        match client.download(&r.sha256).await {
+            Ok(bytes) => files.push(NewFile {
+                checklist_item: r.checklist_item,
+                file_name: r.name,
+                bytes,
+            }),
+            Err(e) if e.retry_later() => return Err(e),
+            Err(e) => {
+                refused = Some(crate::i18n::tra(
+                    Lang::Ru,
+                    "sync-reject-scan",
+                    &[
+                        ("name", r.name.as_str().into()),
+                        ("error", e.to_string().into()),
+                    ],
+                ));
+                break;
+            }
+        }
+    }
+    let inbound = inbound_of(delivery, files);
+    // The sender's claim is checked by the gateway (its token); here the envelope must still
+    // be well formed.
+    if let Err(e) = env.check() {
+        refused = Some(crate::i18n::tra(
+            Lang::Ru,
+            "sync-reject-envelope",
+            &[("error", e.to_string().into())],
+        ));
+    }
+    let d = desk.clone();
+    blocking(move || match refused {
+        Some(reason) => d.reject_inbound(&inbound, &reason),
+        None => d.apply_inbound(&inbound),
+    })
+    .await
+    .map_err(|e| CallError::Transient(e.to_string()))
+}
+
+/// A delivery as the desk takes it.
+fn inbound_of(delivery: &super::protocol::Delivery, files: Vec<NewFile>) -> Inbound {
+    let env = &delivery.envelope;
+    Inbound {
+        message_id: env.message_id.clone(),
+        seq: delivery.seq,
+        sender: env.sender.sender_id.clone(),
+        route_id: env.route_id.clone(),
+        message_type: serde_json::to_value(env.message_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        correlation_id: env.correlation_id.clone(),
+        data: env.data.clone(),
+        envelope: serde_json::to_string(env).unwrap_or_default(),
+        files,
+    }
+}
+
+/// Counts what applying did and makes the acknowledgement.
+fn ack_of(applied: &Applied, report: &mut Report) -> Ack {
+    match applied {
+        Applied::Rejected { reason } => {
+            report.rejected += 1;
+            Ack {
+                accepted: false,
+                error: Some(reason.clone()),
+            }
+        }
+        other => {
+            match other {
+                Applied::Duplicate => report.duplicates += 1,
+                Applied::Waiting => report.waiting += 1,
+                Applied::Conflict { .. } => report.conflicts += 1,
+                _ => report.applied += 1,
+            }
+            Ack {
+                accepted: true,
+                error: None,
+            }
+        }
+    }
+}
+
 /// Pulls, applies and acknowledges what is routed to the office.
 async fn receive(
     desk: &Arc<Desk>,
@@ -350,103 +496,12 @@ async fn receive(
         }
         for delivery in batch {
             report.received += 1;
-            let env = delivery.envelope;
-            // Fetch the scans a request refers to (checked by hash). A scan the gateway
-            // refuses for good makes the application unacceptable, not the queue stuck.
-            let mut files = Vec::new();
-            let mut refused = None;
-            // A signed result comes with its paper (an akimat keeps it to hand over).
-            let mut wanted: Vec<serde_json::Value> = Vec::new();
-            if env.message_type == MessageType::Request
-                && let Some(list) = env.data["attachments"].as_array()
-            {
-                wanted.extend(list.iter().cloned());
-            }
-            if env.message_type == MessageType::Response
-                && desk.is_akimat()
-                && env.data["document"].is_object()
-            {
-                wanted.push(env.data["document"].clone());
-            }
-            for a in &wanted {
-                let Ok(r) = serde_json::from_value::<BlobRef>(a.clone()) else {
-                    continue;
-                };
-                match client.download(&r.sha256).await {
-                    Ok(bytes) => files.push(NewFile {
-                        checklist_item: r.checklist_item,
-                        file_name: r.name,
-                        bytes,
-                    }),
-                    Err(e) if e.retry_later() => return Err(e),
-                    Err(e) => {
-                        refused = Some(crate::i18n::tra(
-                            Lang::Ru,
-                            "sync-reject-scan",
-                            &[
-                                ("name", r.name.as_str().into()),
-                                ("error", e.to_string().into()),
-                            ],
-                        ));
-                        break;
-                    }
-                }
-            }
-            let inbound = Inbound {
-                message_id: env.message_id.clone(),
-                seq: delivery.seq,
-                sender: env.sender.sender_id.clone(),
-                route_id: env.route_id.clone(),
-                message_type: serde_json::to_value(env.message_type)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                correlation_id: env.correlation_id.clone(),
-                data: env.data.clone(),
-                envelope: serde_json::to_string(&env).unwrap_or_default(),
-                files,
-            };
-            // The sender's claim is checked by the gateway (its token); here the envelope
-            // must still be well formed.
-            if let Err(e) = env.check() {
-                refused = Some(crate::i18n::tra(
-                    Lang::Ru,
-                    "sync-reject-envelope",
-                    &[("error", e.to_string().into())],
-                ));
-            }
-            let d = desk.clone();
-            let applied = blocking(move || match refused {
-                Some(reason) => d.reject_inbound(&inbound, &reason),
-                None => d.apply_inbound(&inbound),
-            })
-            .await;
-            let applied = applied.map_err(|e| CallError::Transient(e.to_string()))?;
-            let ack = match &applied {
-                Applied::Rejected { reason } => {
-                    report.rejected += 1;
-                    Ack {
-                        accepted: false,
-                        error: Some(reason.clone()),
-                    }
-                }
-                other => {
-                    match other {
-                        Applied::Duplicate => report.duplicates += 1,
-                        Applied::Waiting => report.waiting += 1,
-                        Applied::Conflict { .. } => report.conflicts += 1,
-                        _ => report.applied += 1,
-                    }
-                    Ack {
-                        accepted: true,
-                        error: None,
-                    }
-                }
-            };
+            let applied = apply_delivery(desk, client, &delivery).await?;
+            let ack = ack_of(&applied, report);
             if opts.stop_before_ack {
                 return Ok(());
             }
-            client.ack(&env.message_id, &ack).await?;
+            client.ack(&delivery.envelope.message_id, &ack).await?;
             let (d, seq) = (desk.clone(), delivery.seq);
             blocking(move || d.set_gateway_cursor(seq))
                 .await
@@ -455,12 +510,164 @@ async fn receive(
     }
 }
 
-/// One exchange: send, then receive.
+/// After a restore from a backup: the journal counters are raised to what the gateway
+/// witnessed before, and every message the gateway delivered to the office since the
+/// backup's cursor is asked for again and applied (exactly once: the inbox knows what the
+/// restored office has). Messages the gateway still holds come in the ordinary pull after.
+async fn recover(desk: &Arc<Desk>, client: &Client, report: &mut Report) -> Result<(), CallError> {
+    let d = desk.clone();
+    let Some(pending) = blocking(move || d.restore_pending()).await else {
+        return Ok(());
+    };
+    let witnessed = client.witness().await?;
+    let d = desk.clone();
+    let marks = witnessed
+        .latest
+        .as_ref()
+        .map(|w| w.journals.clone())
+        .unwrap_or_default();
+    let lost = blocking(move || d.raise_journals(&marks))
+        .await
+        .map_err(|e| CallError::Transient(e.to_string()))?;
+    let mut recovery = Recovery {
+        lost_numbers: lost,
+        ..Default::default()
+    };
+    let mut after = pending.cursor;
+    loop {
+        let page = client.inbox(after, 500).await?;
+        if page.is_empty() {
+            break;
+        }
+        for delivery in page {
+            after = after.max(delivery.seq);
+            use super::protocol::DeliveryState as S;
+            match delivery.state {
+                // Still to deliver: the ordinary pull takes it.
+                S::OnDelivery => continue,
+                S::Delivered => {
+                    let applied = apply_delivery(desk, client, &delivery).await?;
+                    match applied {
+                        Applied::Duplicate => {}
+                        Applied::Rejected { reason } => recovery
+                            .not_recovered
+                            .push(format!("{}: {reason}", delivery.envelope.message_id)),
+                        _ => recovery.recovered += 1,
+                    }
+                }
+                // Refused before the restore: recorded as refused again, nobody told twice.
+                S::NotDelivered | S::DeliveryStopped => {
+                    let (d, m) = (desk.clone(), inbound_of(&delivery, vec![]));
+                    let done = blocking(move || d.record_refused_before(&m))
+                        .await
+                        .map_err(|e| CallError::Transient(e.to_string()))?;
+                    if done {
+                        recovery.refused_before += 1;
+                    }
+                }
+            }
+        }
+    }
+    let (d, r) = (desk.clone(), recovery.clone());
+    blocking(move || d.finish_recovery(&r, after))
+        .await
+        .map_err(|e| CallError::Transient(e.to_string()))?;
+    report.recovery = Some(recovery);
+    Ok(())
+}
+
+/// Reports the office's audit head and journal counters to the gateway (its witness).
+async fn witness(desk: &Arc<Desk>, client: &Client, restored: bool) -> Result<(), CallError> {
+    let d = desk.clone();
+    let mut w = blocking(move || d.witness_report())
+        .await
+        .map_err(|e| CallError::Transient(e.to_string()))?;
+    w.restored = restored;
+    client.put_witness(&w).await.map(|_| ())
+}
+
+/// One exchange: send, then receive, holding the office's exchange lock throughout (see
+/// [`crate::store::exchange_lock`]): when another process or PC of the office is exchanging,
+/// this one waits up to `opts.lock_wait` and then stops with [`Stopped::Elsewhere`], doing
+/// nothing. Before it acknowledges anything it asks the gateway whose token it holds: a token
+/// of another client stops it with [`Stopped::WrongOffice`], nothing sent or acknowledged.
 pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Report {
     let mut report = Report::default();
+    let (d, wait) = (desk.clone(), opts.lock_wait);
+    let lock =
+        blocking(move || crate::store::exchange_lock::exchange_lock_waiting(d.store(), wait)).await;
+    let lock = match lock {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            desk.note_exchange_elsewhere(true);
+            report.stopped = Some(Stopped::Elsewhere);
+            report.errors.push(Stopped::Elsewhere.message(Lang::Ru));
+            return report;
+        }
+        Err(e) => {
+            report.errors.push(e.to_string());
+            return report;
+        }
+    };
+    desk.note_exchange_elsewhere(false);
+    let report = exchange_locked(desk, client, opts, report).await;
+    blocking(move || lock.release()).await;
+    report
+}
+
+/// The exchange itself, under the lock.
+async fn exchange_locked(
+    desk: Arc<Desk>,
+    client: &Client,
+    opts: &Options,
+    mut report: Report,
+) -> Report {
+    // Who the gateway takes this token for. Sending is safe either way (the gateway refuses a
+    // message whose sender is not the token's); acknowledging is not, so without an answer
+    // nothing is pulled.
+    let office = desk.office().code.clone();
+    let identity = match client.whoami().await {
+        Ok(name) if name == office => Ok(()),
+        Ok(name) => {
+            let stop = Stopped::WrongOffice {
+                token_of: name,
+                office,
+            };
+            let message = stop.message(Lang::Ru);
+            report.errors.push(message.clone());
+            report.stopped = Some(stop);
+            let d = desk.clone();
+            let _ = blocking(move || d.record_gateway_contact(false, Some(&message))).await;
+            return report;
+        }
+        Err(e) => Err(e),
+    };
+    // After a restore, what came after the backup first (the outbox may hold notices about
+    // it, and numbers must not be issued twice).
+    let recovered = match &identity {
+        Ok(()) => recover(&desk, client, &mut report).await,
+        // Not known who we are: nothing is pulled (below), nothing recovered.
+        Err(_) => Ok(()),
+    };
+    if let Err(e) = recovered {
+        report.errors.push(e.to_string());
+        let d = desk.clone();
+        let (online, last) = (!e.retry_later(), e.to_string());
+        let _ = blocking(move || d.record_gateway_contact(online, Some(&last))).await;
+        return report;
+    }
     let sent = drain(&desk, client, opts, &mut report).await;
-    let received = receive(&desk, client, opts, &mut report).await;
-    let error = sent.err().or(received.err());
+    let received = match identity {
+        Ok(()) => receive(&desk, client, opts, &mut report).await,
+        Err(e) => Err(e),
+    };
+    let witnessed = match (&sent, &received) {
+        (Ok(()), Ok(())) if !opts.stop_before_ack => {
+            witness(&desk, client, report.recovery.is_some()).await
+        }
+        _ => Ok(()),
+    };
+    let error = sent.err().or(received.err()).or(witnessed.err());
     if let Some(e) = &error
         && !report.errors.contains(&e.to_string())
     {
@@ -473,11 +680,19 @@ pub async fn exchange(desk: Arc<Desk>, client: &Client, opts: &Options) -> Repor
     report
 }
 
-/// One exchange with the configured gateway.
+/// One exchange with the configured gateway (not waiting if another is running).
 pub async fn run_once(desk: Arc<Desk>) -> Result<Report, String> {
-    let cfg = desk
-        .gateway_config()
+    run_once_with(desk, &Options::default()).await
+}
+
+/// One exchange with the configured gateway, with options.
+pub async fn run_once_with(desk: Arc<Desk>, opts: &Options) -> Result<Report, String> {
+    // Off the async threads: on the office server the settings are read with a blocking
+    // client, which must not run inside the runtime.
+    let d = desk.clone();
+    let cfg = blocking(move || d.gateway_config())
+        .await
         .ok_or_else(|| crate::i18n::tr(crate::domain::model::Lang::Ru, "ui-gw-none"))?;
     let client = Client::new(&cfg.url, &cfg.token);
-    Ok(exchange(desk, &client, &Options::default()).await)
+    Ok(exchange(desk, &client, opts).await)
 }

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::desk::Desk;
 use crate::domain::catalog::{Catalog, FieldStage};
-pub use engine::{Report, run_once};
+pub use engine::{Report, Stopped, run_once, run_once_with};
 use protocol::{BlobRef, Delivery, Envelope, MessageType, Sender, VERSION};
 
 /// Exchanges with the gateway every half minute while the window is open (longer after

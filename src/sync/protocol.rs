@@ -109,7 +109,9 @@ pub struct Envelope {
 pub enum EnvelopeError {
     #[error("unsupported protocol version {0:?}")]
     Version(String),
-    #[error("messageId must be a UUID")]
+    #[error(
+        "messageId must be a UUID in its canonical form: 36 characters, lower case, with dashes"
+    )]
     MessageId,
     #[error("routeId is empty")]
     Route,
@@ -167,7 +169,9 @@ impl Envelope {
         if self.version != VERSION {
             return Err(EnvelopeError::Version(self.version.clone()));
         }
-        if uuid::Uuid::parse_str(&self.message_id).is_err() {
+        // One spelling per id: the gateway's idempotency compares ids as text, so upper case,
+        // braces, no dashes or `urn:uuid:` would let one message in several times.
+        if !is_canonical_uuid(&self.message_id) {
             return Err(EnvelopeError::MessageId);
         }
         if self.route_id.trim().is_empty() {
@@ -287,6 +291,16 @@ pub struct BlobRef {
 pub struct BlobStatus {
     pub received: u64,
     pub complete: bool,
+}
+
+/// The witness of an office's audit chain and journals (`PUT`/`GET /v1/witness`); the types
+/// live with the desk, which makes and checks them.
+pub use crate::desk::audit_key::{JournalMark, Witness, WitnessPoint, Witnessed};
+
+/// Whether `s` is a UUID written the one way the protocol allows: lower-case hex in the
+/// 8-4-4-4-12 groups (what `Uuid::to_string` writes).
+pub fn is_canonical_uuid(s: &str) -> bool {
+    uuid::Uuid::try_parse(s).is_ok_and(|u| u.hyphenated().to_string() == s)
 }
 
 #[cfg(test)]

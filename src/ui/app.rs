@@ -59,6 +59,8 @@ pub struct GatewayLine {
     pub oldest_age_minutes: Option<i64>,
     pub last_contact: Option<String>,
     pub last_error: Option<String>,
+    /// Another program or PC of the office is exchanging now.
+    pub elsewhere: bool,
 }
 
 /// Messages of the whole window.
@@ -277,6 +279,7 @@ impl App {
                     oldest_age_minutes: s.oldest_pending_minutes,
                     last_contact: s.last_contact,
                     last_error: s.last_error,
+                    elsewhere: s.elsewhere,
                 }
             }),
             Message::GatewayStatus,
@@ -810,6 +813,9 @@ impl App {
                     "ui-gw-offline"
                 },
             ));
+        }
+        if g.elsewhere {
+            parts.push(tr(l, "ui-gw-elsewhere"));
         }
         if g.configured || g.pending > 0 {
             parts.push(tra(l, "ui-gw-pending", &[("n", Arg::Num(g.pending))]));
