@@ -1515,7 +1515,10 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
             n.ends_with(".key") || n.ends_with(".mkey")
         })
         .collect();
-    assert!(private.len() >= 3, "the CA's, the head's and the audit key: {private:?}");
+    assert!(
+        private.len() >= 3,
+        "the CA's, the head's and the audit key: {private:?}"
+    );
     for key in private {
         let clear = std::fs::read(key.path()).unwrap();
         assert!(

@@ -210,11 +210,13 @@ impl Desk {
     pub fn verify_audit(&self) -> Result<Verdict> {
         let key = self.store.audit_key();
         let start = self.store.audit_start();
-        Ok(self
-            .store
-            .snapshot(|r| {
-                audit::verify_with(r, key.as_deref(), start.as_ref().map(|(i, h)| (*i, h.as_str())))
-            })?)
+        Ok(self.store.snapshot(|r| {
+            audit::verify_with(
+                r,
+                key.as_deref(),
+                start.as_ref().map(|(i, h)| (*i, h.as_str())),
+            )
+        })?)
     }
 
     /// What the office reports to the gateway at every exchange: the audit chain's head and the

@@ -106,7 +106,11 @@ mod tests {
         assert!(names.contains(&("data".into(), 0o755)), "{names:?}");
         assert!(names.contains(&("desk.sqlite".into(), 0o644)), "{names:?}");
         assert!(names.contains(&("k.p12".into(), 0o604)), "{names:?}");
-        assert_eq!(names.len(), 3, "the public revocation list is narrowed silently");
+        assert_eq!(
+            names.len(),
+            3,
+            "the public revocation list is narrowed silently"
+        );
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&dir.root), 0o700);
         assert_eq!(mode(&dir.db()), 0o600);

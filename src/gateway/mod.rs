@@ -591,17 +591,18 @@ fn default_limit() -> i64 {
 pub const MAX_LIMIT: i64 = 500;
 
 /// A page request within the documented bounds: `after` ≥ 0, `limit` 1…500.
-fn page(q: Result<Query<PullQuery>, QueryRejection>) -> Result<(i64, usize), Response> {
-    let Query(q) = q.map_err(query_refused)?;
+fn page(q: Result<Query<PullQuery>, QueryRejection>) -> Result<(i64, usize), Refusal> {
+    let Query(q) =
+        q.map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, "MALFORMED", e.body_text()))?;
     if q.after < 0 {
-        return Err(error(
+        return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "MALFORMED",
             format!("after must be 0 or more, not {}", q.after),
         ));
     }
     if !(1..=MAX_LIMIT).contains(&q.limit) {
-        return Err(error(
+        return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "MALFORMED",
             format!("limit must be 1…{MAX_LIMIT}, not {}", q.limit),
@@ -641,7 +642,7 @@ async fn messages_for(
     };
     let (after, limit) = match page(q) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(refusal) => return refusal.response(),
     };
     let rows = with_store(s, move |st| {
         st.touch(&name)?;

@@ -142,9 +142,7 @@ fn start_keyed(tx: &Tx<'_>, at: &str, key: &[u8]) -> Result<(i64, String)> {
 /// deleted is seen.
 pub fn ensure_keyed(tx: &Tx<'_>, at: &str) -> Result<Option<(i64, String)>> {
     match tx.audit_key.clone() {
-        Some(key) if get_setting(tx, KEYED_FROM)?.is_none() => {
-            Ok(Some(start_keyed(tx, at, &key)?))
-        }
+        Some(key) if get_setting(tx, KEYED_FROM)?.is_none() => Ok(Some(start_keyed(tx, at, &key)?)),
         _ => Ok(None),
     }
 }
@@ -629,7 +627,9 @@ mod tests {
         // Without the key the keyed part cannot be checked; with another key it fails.
         let v = s.snapshot(|r| verify_with(r, None, None)).unwrap();
         assert_eq!(v.problem, Some(Break::KeyMissing { from: 4 }));
-        let v = s.snapshot(|r| verify_with(r, Some(&[8u8; 32]), None)).unwrap();
+        let v = s
+            .snapshot(|r| verify_with(r, Some(&[8u8; 32]), None))
+            .unwrap();
         assert_eq!(v.problem, Some(Break::Edited { id: 4 }));
     }
 
@@ -676,9 +676,7 @@ mod tests {
         );
         tamper::exec(
             &s,
-            &format!(
-                "UPDATE audit SET details = '{{\"n\":100}}', hash = '{forged}' WHERE id = 3"
-            ),
+            &format!("UPDATE audit SET details = '{{\"n\":100}}', hash = '{forged}' WHERE id = 3"),
         );
         let v = s.snapshot(|r| verify_with(r, Some(&key), None)).unwrap();
         assert_eq!(v.problem, Some(Break::Edited { id: 3 }));

@@ -79,7 +79,9 @@ pub(crate) fn open_untouched(path: &Path) -> Result<Connection> {
         .replace('#', "%23");
     Connection::open_with_flags(
         format!("file:{uri_path}?immutable=1"),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(error)
 }
