@@ -78,6 +78,8 @@ struct Ui {
     registrar: Session,
     head: Session,
     executor: Session,
+    /// The head's key file.
+    key: Vec<u8>,
     dir: tempfile::TempDir,
 }
 
@@ -91,6 +93,7 @@ impl Ui {
             registrar,
             head,
             executor,
+            key,
             ..
         } = common::office();
         let desk = Arc::new(desk);
@@ -113,6 +116,7 @@ impl Ui {
             registrar,
             head,
             executor,
+            key,
             dir,
         };
         ui.run(task);
@@ -264,6 +268,20 @@ impl Ui {
         assert!(ok, "no input {id:?} on screen");
     }
 
+    /// What the input with this id holds.
+    fn value_of(&mut self, id: &'static str) -> Option<String> {
+        self.with(|s| {
+            let want = iced::widget::Id::from(id);
+            s.find(|c: Candidate<'_>| match c {
+                Candidate::TextInput {
+                    id: Some(i), state, ..
+                } if *i == want => Some(state.text().to_string()),
+                _ => None,
+            })
+            .ok()
+        })
+    }
+
     /// `message` stands right under the field labelled `label` (its input in between).
     #[track_caller]
     fn assert_under(&mut self, label: &str, message: &str) {
@@ -276,6 +294,37 @@ impl Ui {
                 .iter()
                 .any(|t| t == message),
             "{message:?} is not under {label:?}; the screen shows:\n{all:#?}"
+        );
+    }
+
+    /// `message` stands under the field labelled `label` within its next `n` texts (a field
+    /// holding buttons and an input).
+    #[track_caller]
+    fn assert_under_within(&mut self, label: &str, message: &str, n: usize) {
+        let all = self.texts();
+        let Some(i) = all.iter().position(|t| t == label) else {
+            panic!("no field {label:?} on screen; it shows:\n{all:#?}");
+        };
+        assert!(
+            all[i + 1..(i + 1 + n).min(all.len())]
+                .iter()
+                .any(|t| t == message),
+            "{message:?} is not under {label:?}; the screen shows:\n{all:#?}"
+        );
+    }
+
+    /// `message` is not right under the field labelled `label`.
+    #[track_caller]
+    fn assert_not_under(&mut self, label: &str, message: &str) {
+        let all = self.texts();
+        let Some(i) = all.iter().position(|t| t == label) else {
+            panic!("no field {label:?} on screen; it shows:\n{all:#?}");
+        };
+        assert!(
+            !all[i + 1..(i + 3).min(all.len())]
+                .iter()
+                .any(|t| t == message),
+            "{message:?} is still under {label:?}; the screen shows:\n{all:#?}"
         );
     }
 
@@ -643,7 +692,14 @@ fn issue(ui: &mut Ui, lang: Lang, number: &str) {
     ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
     ui.click(number);
     ui.assert_sees(k(lang, "Нәтижені беру", "Выдача результата"));
-    ui.assert_sees(APPLICANT);
+    // The collector's ИИН starts empty: it is typed from the identity document shown.
+    assert_eq!(ui.value_of("app-collector").as_deref(), Some(""));
+    ui.type_in("app-collector", APPLICANT);
+    ui.assert_sees(k(
+        lang,
+        "Алушы — өтініш берушінің өзі.",
+        "Получатель — сам заявитель.",
+    ));
     ui.click(k(lang, "Беру және басып шығару", "Выдать и напечатать"));
     ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
     assert_eq!(ui.status_of(number), Status::Issued);
@@ -1323,4 +1379,198 @@ in_both_languages!(
     idle_lock,
     idle_lock_keeps_the_form_in_kazakh,
     idle_lock_keeps_the_form_in_russian
+);
+
+// ---------------------------------------------------------------------------------------
+// Issue 16: a paper handed to a representative; people changed on purpose.
+
+/// An application the head has signed, ready to hand over.
+fn signed(ui: &Ui) -> String {
+    let number = awaiting_signature(ui);
+    let id = ui.desk.application(&ui.registrar, &number).unwrap().app.id;
+    ui.desk
+        .sign(
+            &ui.head,
+            mio_desk::desk::flow::Target::id(id),
+            &ui.key,
+            common::PIN,
+        )
+        .unwrap();
+    number
+}
+
+/// A representative takes the paper: the power of attorney is asked for, every problem of
+/// it is said at once under its field and goes when fixed, its scan comes through the dialog
+/// or, when no dialog opens, from a typed path; the history and the application say who took
+/// the paper and by which power of attorney.
+fn issue_to_a_representative(lang: Lang) {
+    let mut ui = Ui::new();
+    let number = signed(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
+    ui.click(&number);
+    assert_eq!(ui.value_of("app-collector").as_deref(), Some(""));
+    // Someone else's ИИН: the power-of-attorney form appears.
+    let collector = "900101300017";
+    ui.type_in("app-collector", collector);
+    ui.assert_sees(k(
+        lang,
+        "Алушы — сенімхат бойынша өкіл",
+        "Получатель — представитель по доверенности",
+    ));
+    let issue = k(lang, "Беру және басып шығару", "Выдать и напечатать");
+    let required = k(
+        lang,
+        "міндетті өріс толтырылмаған",
+        "обязательное поле не заполнено",
+    );
+    let name_l = k(lang, "Алушының Т.А.Ә. *", "Ф.И.О. получателя *");
+    let number_l = k(lang, "Сенімхат нөмірі *", "Номер доверенности *");
+    let date_l = k(lang, "Сенімхат күні *", "Дата доверенности *");
+    let issuer_l = k(
+        lang,
+        "Кім куәландырған (нотариус, ұйым) *",
+        "Кем удостоверена (нотариус, организация) *",
+    );
+    let principal_l = k(
+        lang,
+        "Сенімхаттағы сенім білдірушінің ЖСН *",
+        "ИИН доверителя в доверенности *",
+    );
+    let scan_l = k(lang, "Сенімхаттың сканы *", "Скан доверенности *");
+    // Issue with nothing filled: every field says what is missing, all at once.
+    ui.click(issue);
+    for label in [name_l, number_l, date_l, issuer_l, principal_l] {
+        ui.assert_under(label, required);
+    }
+    ui.assert_under_within(scan_l, required, 5);
+    assert_eq!(ui.status_of(&number), Status::Signed);
+    // Filled, but an impossible date and the collector's own ИИН as the principal.
+    ui.type_in("app-collector-name", "Серікбаев Нұрлан");
+    ui.type_in("app-proxy-number", "2-1234");
+    ui.type_in("app-proxy-date", "31.02.2026");
+    ui.type_in("app-proxy-issuer", "Нотариус Қасымова А.Б.");
+    ui.type_in("app-proxy-principal", collector);
+    // A field fixed loses its message; the others keep theirs.
+    for label in [name_l, number_l, date_l, issuer_l, principal_l] {
+        ui.assert_not_under(label, required);
+    }
+    ui.assert_under_within(scan_l, required, 5);
+    ui.click(issue);
+    ui.assert_under(
+        date_l,
+        k(lang, "күнтізбеде мұндай күн жоқ", "такой даты нет в календаре"),
+    );
+    let other = k(lang, "бұл басқа адамның ЖСН", "это ИИН другого человека");
+    ui.assert_under(principal_l, other);
+    ui.assert_under_within(scan_l, required, 5);
+    ui.retype("app-proxy-principal", APPLICANT);
+    ui.assert_not_sees(other);
+    ui.retype("app-proxy-date", "10.11.2026");
+    // No file dialog opens (the fake returns nothing): the typed path brings the scan.
+    *ui.fake.file.lock().unwrap() = None;
+    ui.click_id("app-proxy-attach");
+    ui.assert_under_within(scan_l, required, 5);
+    let scan = ui.scan_file("doverennost.png");
+    ui.type_in("app-proxy-path", scan.to_str().unwrap());
+    ui.key_in("app-proxy-path", Named::Enter);
+    ui.assert_sees("Скан: doverennost.png");
+    ui.click(issue);
+    ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
+    assert_eq!(ui.status_of(&number), Status::Issued);
+    let v = ui.desk.application(&ui.registrar, &number).unwrap();
+    assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
+    assert_eq!(v.handover.collector_name.as_deref(), Some("Серікбаев Нұрлан"));
+    assert_eq!(v.handover.proxy.as_ref().unwrap().number, "2-1234");
+    // The application says who took the paper; the history too.
+    ui.assert_sees_part(&format!("Серікбаев Нұрлан ({collector})"));
+    ui.assert_sees_part(k(
+        lang,
+        "10.11.2026 күнгі № 2-1234 сенімхат бойынша",
+        "по доверенности № 2-1234 от 10.11.2026",
+    ));
+    ui.assert_sees(&format!(
+        "{}: Серікбаев Нұрлан (№ 2-1234)",
+        k(lang, "Берілді", "Выдано")
+    ));
+    ui.assert_sees_part("doverennost.png");
+}
+
+in_both_languages!(
+    issue_to_a_representative,
+    issue_to_a_representative_in_kazakh,
+    issue_to_a_representative_in_russian
+);
+
+/// Editing a known person's prefilled name at intake says so and asks why; without a reason
+/// nothing is registered; with it, the new application has the new name, and the older one
+/// keeps the name it was registered with and says the person changed since.
+fn a_person_is_changed_on_purpose(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, older) = registered_and_assigned(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    ui.type_in("intake-iin", APPLICANT);
+    assert_eq!(
+        ui.value_of("intake-surname").as_deref(),
+        Some("Әбілқасымова")
+    );
+    let warning = k(
+        lang,
+        "Сіз бөлімге бұрыннан белгілі адамның деректерін өзгертіп жатырсыз (Тегі)",
+        "Вы меняете данные человека, уже известного отделу (Фамилия)",
+    );
+    ui.assert_not_sees(warning);
+    ui.retype("intake-surname", "Abilkasymova");
+    ui.assert_sees_part(warning);
+    let i = service_index(&ui, "asp_membership_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    *ui.fake.scans.lock().unwrap() = vec![ui.scan_file("udostoverenie.png")];
+    ui.click_id("attach-identity_document");
+    *ui.fake.scans.lock().unwrap() = vec![ui.scan_file("zayavlenie.png")];
+    ui.click_id("attach-application");
+    let register = k(lang, "Тіркеу", "Зарегистрировать");
+    ui.click(register);
+    let reason_l = k(
+        lang,
+        "Деректерді өзгерту себебі *",
+        "Причина изменения данных *",
+    );
+    let why = k(
+        lang,
+        "Адамның деректері сақталғандардан өзгеше (Тегі). Егер олар өзгерсе, себебін \
+         көрсетіңіз: өзгеріс тарихта сақталады, бұрынғы өтініштерде тіркеу кезіндегі деректер \
+         қалады.",
+        "Данные человека отличаются от сохраненных (Фамилия). Если они изменились, укажите \
+         причину: изменение сохранится в истории, прежние заявления сохранят данные на момент \
+         регистрации.",
+    );
+    ui.assert_under(reason_l, why);
+    assert_eq!(applications(&ui), 1);
+    ui.type_in("intake-person-reason", "Неке туралы куәлік");
+    ui.assert_not_sees(why);
+    ui.click(register);
+    ui.assert_sees(k(lang, "Өтініш тіркелді", "Заявление зарегистрировано"));
+    assert_eq!(applications(&ui), 2);
+    let old = ui.desk.application(&ui.registrar, &older).unwrap();
+    assert_eq!(old.applicant.person.surname, "Әбілқасымова");
+    assert_eq!(old.person.surname, "Abilkasymova");
+    // The older application, opened: the name as registered, and a word that it changed.
+    ui.click(k(lang, "Кезектер", "Очереди"));
+    ui.click_part(k(lang, "Жұмыста ·", "В работе ·"));
+    ui.click(&older);
+    ui.assert_sees("Әбілқасымова Гүлшат Зиналбекқызы");
+    ui.assert_sees_part(k(
+        lang,
+        "Өтініш берушінің деректері осы өтініш тіркелгеннен кейін өзгертілді",
+        "Данные заявителя изменены после регистрации этого заявления",
+    ));
+    ui.assert_sees_part("Неке туралы куәлік");
+    ui.assert_sees_part("Abilkasymova Гүлшат Зиналбекқызы");
+}
+
+in_both_languages!(
+    a_person_is_changed_on_purpose,
+    a_person_is_changed_on_purpose_in_kazakh,
+    a_person_is_changed_on_purpose_in_russian
 );

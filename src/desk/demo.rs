@@ -1202,7 +1202,7 @@ pub fn run(
                             )
                             .map_err(DeskError::Fields)?,
                         );
-                        match desk.register_in(tx, actor, svc, &reg, prepared, &files) {
+                        match desk.register_in(tx, actor, svc, &reg, prepared, &files, None) {
                             Ok(r) => ids[*i] = Some((r.id, 0)),
                             Err(DeskError::DuplicateOpen { .. }) => skipped += 1,
                             Err(e) => return Err(e),

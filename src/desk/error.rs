@@ -46,6 +46,10 @@ pub enum DeskError {
     WeakPassword(&'static str),
     #[error("invalid {field}: {key}")]
     Invalid { field: String, key: String },
+    /// The data typed for a known person differ from the stored ones and no reason for the
+    /// change was given (people are changed on purpose).
+    #[error("the person's {} would change; give the reason", .fields.join(", "))]
+    PersonChanged { fields: Vec<String> },
     #[error("the data directory {0} is already set up")]
     AlreadyInitialized(String),
     #[error("the data directory {0} is not set up yet (run `mio-desk init` or open the window)")]
@@ -119,6 +123,9 @@ pub fn field_problem(lang: Lang, p: &FieldProblem) -> String {
             ],
         ),
         FieldProblem::TooLong { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
+        FieldProblem::TermTooLong { years } => {
+            tra(lang, &key, &[("years", Arg::Num(i64::from(*years)))])
+        }
         FieldProblem::TooShort { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooFewRows { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooManyRows { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
@@ -188,6 +195,7 @@ impl DeskError {
             DeskError::Disabled => "disabled".into(),
             DeskError::WeakPassword(_) => "weak-password".into(),
             DeskError::Invalid { .. } => "invalid".into(),
+            DeskError::PersonChanged { .. } => "person-changed".into(),
             DeskError::AlreadyInitialized(_) => "already-initialized".into(),
             DeskError::NotInitialized(_) => "not-initialized".into(),
             DeskError::Calendar(_) => "calendar".into(),
@@ -214,6 +222,7 @@ impl DeskError {
             DeskError::Invalid { field, .. } => Some(field.clone()),
             DeskError::WeakPassword(_) => Some("password".into()),
             DeskError::MissingDocuments { .. } => Some("missing_reason".into()),
+            DeskError::PersonChanged { .. } => Some("person_change_reason".into()),
             _ => None,
         }
     }
@@ -324,6 +333,20 @@ impl DeskError {
                 lang,
                 &format!("error-invalid-{key}"),
                 &[("field", Arg::from(tr(lang, &format!("field-{field}"))))],
+            ),
+            DeskError::PersonChanged { fields } => tra(
+                lang,
+                "error-person-changed",
+                &[(
+                    "fields",
+                    Arg::from(
+                        fields
+                            .iter()
+                            .map(|f| tr(lang, &format!("field-{f}")))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                )],
             ),
             DeskError::AlreadyInitialized(d) => tra(
                 lang,

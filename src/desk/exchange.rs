@@ -254,7 +254,7 @@ impl Desk {
                     Err(e) => return self.reject(m, e.message(Lang::Ru), true),
                 };
                 let result = self.store.write(|tx| {
-                    let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
+                    let r = self.register_in(tx, None, svc, &reg, prepared, &files, None)?;
                     crate::store::inbox::put(tx, &row("applied", Some(r.id), None), &now)?;
                     Ok::<_, DeskError>(r)
                 });

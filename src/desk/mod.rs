@@ -9,6 +9,7 @@ pub mod exchange;
 
 pub mod error;
 pub mod flow;
+pub mod handover;
 pub mod institutions;
 pub mod intake;
 pub mod move_to;

@@ -128,13 +128,13 @@ impl Desk {
             .service(&app.service)
             .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
         let (person, scans, clerk) = self.store.read(|r| {
-            let p = people::person_by_id(r, app.person_id)?;
+            let p = Some(self.applicant_in(r, app)?);
             let a = apps::attachments(r, app.id)?;
             let clerk = match app.registered_by {
                 Some(id) => people::user_by_id(r, id)?.map(|u| u.full_name),
                 None => None,
             };
-            Ok::<_, StoreError>((p, a, clerk))
+            Ok::<_, DeskError>((p, a, clerk))
         })?;
         let person = person.ok_or_else(|| DeskError::NotFound("person".into()))?;
         let items = service

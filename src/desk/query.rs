@@ -26,6 +26,10 @@ pub struct ApplicationView {
     pub executor: Option<String>,
     pub drafter: Option<String>,
     pub questionnaire: Option<(u8, u8)>,
+    /// The applicant as registered with this application, and the changes of the person since.
+    pub applicant: super::handover::ApplicantThen,
+    /// Who took the paper (after issue).
+    pub handover: crate::store::handover::Handover,
 }
 
 impl Desk {
@@ -137,7 +141,11 @@ impl Desk {
         };
         let questionnaire = apps::questionnaire_of(r, app.id)?;
         let time_left = self.time_left(&app.due_date, app.due_at.as_deref());
+        let applicant = self.applicant_then_in(r, &app)?;
+        let handover = crate::store::handover::handover(r, app.id)?;
         Ok(ApplicationView {
+            applicant,
+            handover,
             app,
             person,
             attachments,

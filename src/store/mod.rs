@@ -27,6 +27,7 @@ pub mod blobs;
 pub mod copy;
 pub mod files;
 pub mod gateway;
+pub mod handover;
 pub mod inbox;
 pub mod institutions;
 pub mod lite;

@@ -526,6 +526,7 @@ pub const TABLES: &[&str] = &[
     "sync_conflicts",
     "app_counts",
     "institutions",
+    "person_history",
 ];
 
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the

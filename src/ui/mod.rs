@@ -94,6 +94,16 @@ impl Failure {
             fields: Vec::new(),
         }
     }
+    /// A failure whose message names one thing (a file, a printer).
+    pub fn with_arg(key: &str, name: &str, value: &str) -> Failure {
+        Failure {
+            kk: tra(Lang::Kk, key, &[(name, Arg::from(value))]),
+            ru: tra(Lang::Ru, key, &[(name, Arg::from(value))]),
+            field: None,
+            key: key.into(),
+            fields: Vec::new(),
+        }
+    }
     /// A failure whose cause comes from outside in its own words (the printer, a file):
     /// the sentence is the user's language, the detail is kept as it came.
     pub fn detail(key: &str, detail: &str) -> Failure {

@@ -65,6 +65,8 @@ pub struct State {
     pub extend_reason: String,
     pub withdraw_reason: String,
     pub collector: String,
+    /// The collector's name and power of attorney, when the collector is not the applicant.
+    pub proxy: ProxyForm,
     pub q1: Option<u8>,
     pub q2: Option<u8>,
     pub dialog: Option<Dialog>,
@@ -74,6 +76,33 @@ pub struct State {
     pub notice: Option<String>,
     /// What printing did (kept apart from `notice`, so "issued" is not replaced by it).
     pub printed: Option<String>,
+}
+
+/// What the registrar types from a power of attorney at issue.
+#[derive(Debug, Default, Clone)]
+pub struct ProxyForm {
+    pub name: String,
+    pub number: String,
+    pub date: String,
+    pub valid_until: String,
+    pub issuer: String,
+    pub principal_iin: String,
+    /// The scan: file name and bytes.
+    pub scan: Option<(String, std::sync::Arc<Vec<u8>>)>,
+    /// A path typed when no file dialog opens.
+    pub path: String,
+}
+
+/// A field of the power-of-attorney form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyField {
+    Name,
+    Number,
+    Date,
+    ValidUntil,
+    Issuer,
+    PrincipalIin,
+    Path,
 }
 
 /// Application screen events.
@@ -124,6 +153,14 @@ pub enum Message {
     ExtendReason(String),
     WithdrawReason(String),
     Collector(String),
+    /// Typing in the power-of-attorney form.
+    Proxy(ProxyField, String),
+    /// Open the file dialog for the power of attorney's scan.
+    PickProxyScan,
+    /// Take the scan from the path typed (when no dialog opens).
+    LoadProxyPath,
+    ProxyPicked(Option<PathBuf>),
+    ProxyRead(Result<(String, Vec<u8>), String>),
     Q1(u8),
     Q2(u8),
     Open(Dialog),
@@ -182,6 +219,7 @@ impl State {
             extend_reason: String::new(),
             withdraw_reason: String::new(),
             collector: String::new(),
+            proxy: ProxyForm::default(),
             q1: None,
             q2: None,
             dialog: None,
@@ -416,6 +454,20 @@ impl State {
         )
     }
 
+    /// Drops the errors of fields the user just changed (the others stay until fixed).
+    fn clear_error(&mut self, paths: &[&str]) {
+        if let Some(e) = &mut self.error {
+            let had = !e.fields.is_empty() || e.field.is_some();
+            e.fields.retain(|m| !paths.contains(&m.path.as_str()));
+            if e.field.as_deref().is_some_and(|f| paths.contains(&f)) {
+                e.field = None;
+            }
+            if had && e.fields.is_empty() && e.field.is_none() {
+                self.error = None;
+            }
+        }
+    }
+
     fn set_input(&mut self, m: &Message) {
         match m {
             Message::Field(k, v) => {
@@ -473,9 +525,6 @@ impl State {
                             cat.service(&v.app.service),
                         ) {
                             self.fill_from(&d, svc);
-                        }
-                        if self.collector.is_empty() {
-                            self.collector = v.app.applicant_iin.clone().unwrap_or_default();
                         }
                         self.executor = v.app.executor_id.or(self.executor);
                         self.view = Some(*v);
@@ -638,6 +687,70 @@ impl State {
             }
             Message::Collector(s) => {
                 self.collector = s.chars().filter(|c| c.is_ascii_digit()).take(12).collect();
+                self.clear_error(&["iin", "collector_iin", "proxy_principal_iin"]);
+                Task::none()
+            }
+            Message::Proxy(f, v) => {
+                let p = &mut self.proxy;
+                let (slot, path) = match f {
+                    ProxyField::Name => (&mut p.name, "collector_name"),
+                    ProxyField::Number => (&mut p.number, "proxy_number"),
+                    ProxyField::Date => (&mut p.date, "proxy_date"),
+                    ProxyField::ValidUntil => (&mut p.valid_until, "proxy_valid_until"),
+                    ProxyField::Issuer => (&mut p.issuer, "proxy_issuer"),
+                    ProxyField::PrincipalIin => (&mut p.principal_iin, "proxy_principal_iin"),
+                    ProxyField::Path => (&mut p.path, "proxy_scan"),
+                };
+                *slot = if f == ProxyField::PrincipalIin {
+                    v.chars().filter(|c| c.is_ascii_digit()).take(12).collect()
+                } else {
+                    v
+                };
+                self.clear_error(&[path]);
+                Task::none()
+            }
+            Message::PickProxyScan => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("field-proxy_scan");
+                Task::perform(
+                    async move { picker.pick_file(title).await },
+                    Message::ProxyPicked,
+                )
+            }
+            Message::LoadProxyPath => {
+                let p = self.proxy.path.trim().to_string();
+                if p.is_empty() {
+                    return Task::none();
+                }
+                Task::done(Message::ProxyPicked(Some(PathBuf::from(p))))
+            }
+            Message::ProxyPicked(None) => Task::none(),
+            Message::ProxyPicked(Some(path)) => Task::perform(
+                blocking(move || {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    std::fs::read(&path)
+                        .map(|b| (name, b))
+                        .map_err(|_| path.display().to_string())
+                }),
+                Message::ProxyRead,
+            ),
+            Message::ProxyRead(r) => {
+                match r {
+                    Ok((name, bytes)) => {
+                        self.proxy.scan = Some((name, std::sync::Arc::new(bytes)));
+                        self.proxy.path.clear();
+                        self.clear_error(&["proxy_scan"]);
+                    }
+                    Err(file) => {
+                        self.error = Some(Failure {
+                            field: Some("proxy_scan".into()),
+                            ..Failure::with_arg("ui-proxy-unreadable", "file", &file)
+                        });
+                    }
+                }
                 Task::none()
             }
             Message::Q1(v) => {
@@ -679,8 +792,28 @@ impl State {
                 self.act(ctx, "withdraw", move |d, s, t| d.withdraw(Some(s), t, &r))
             }
             Message::Issue => {
-                let c = self.collector.clone();
-                self.act(ctx, "issue", move |d, s, t| d.issue(s, t, &c))
+                let applicant = self
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.app.applicant_iin.clone());
+                let p = &self.proxy;
+                let c = if applicant.as_deref() == Some(self.collector.as_str()) {
+                    crate::desk::handover::Collector::applicant(&self.collector)
+                } else {
+                    crate::desk::handover::Collector {
+                        iin: self.collector.clone(),
+                        name: p.name.clone(),
+                        proxy: Some(crate::desk::handover::ProxyInput {
+                            number: p.number.clone(),
+                            date: p.date.clone(),
+                            valid_until: p.valid_until.clone(),
+                            issuer: p.issuer.clone(),
+                            principal_iin: p.principal_iin.clone(),
+                            scan: p.scan.as_ref().map(|(n, b)| (n.clone(), b.as_ref().clone())),
+                        }),
+                    }
+                };
+                self.act(ctx, "issue", move |d, s, t| d.issue_to(s, t, &c))
             }
             Message::Questionnaire => {
                 let (Some(a), Some(b)) = (self.q1, self.q2) else {
@@ -975,6 +1108,169 @@ impl State {
         )
     }
 
+    /// The hand-over: the collector's ИИН (empty until typed from their identity document);
+    /// a collector who is not the applicant needs the power of attorney and its scan.
+    fn issue_form<'a>(&'a self, ctx: &Ctx, v: &'a ApplicationView) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let err = self.error.as_ref();
+        let busy = self.busy;
+        let fe = |f: &str| err.and_then(|e| e.for_field(f, l));
+        let iin_err = if self.collector.len() == 12 {
+            Iin::parse(&self.collector)
+                .err()
+                .map(|e| crate::desk::error::iin_message(l, &e))
+                .or_else(|| fe("collector_iin").map(str::to_string))
+        } else {
+            fe("iin")
+                .or_else(|| fe("collector_iin"))
+                .map(str::to_string)
+        };
+        let mut form = column![
+            w::section(ctx.t("ui-issue-title")),
+            w::muted(ctx.t("ui-issue-hint")),
+            w::text_field(
+                format!("{} *", ctx.t("field-collector_iin")),
+                "app-collector",
+                &self.collector,
+                "000000000000",
+                Message::Collector,
+                Some(Message::Issue),
+                iin_err.as_deref()
+            ),
+        ]
+        .spacing(theme::S);
+        let valid = self.collector.len() == 12 && Iin::parse(&self.collector).is_ok();
+        let applicant = v.app.applicant_iin.as_deref();
+        if !valid {
+            form = form.push(w::muted(ctx.t("ui-collector-hint-empty")));
+        } else if applicant == Some(self.collector.as_str()) {
+            form = form.push(w::notice(&ctx.t("ui-collector-is-applicant"), theme::INFO));
+        } else {
+            let p = &self.proxy;
+            let field = |label: &str,
+                         id: &'static str,
+                         value: &'a str,
+                         hint: String,
+                         f: ProxyField,
+                         path: &str| {
+                w::text_field(
+                    format!("{} *", ctx.t(label)),
+                    id,
+                    value,
+                    &hint,
+                    move |s| Message::Proxy(f, s),
+                    None,
+                    fe(path),
+                )
+            };
+            form = form.push(w::section(ctx.t("ui-proxy-title")));
+            form = form.push(w::muted(ctx.ta(
+                "ui-proxy-hint",
+                &[("iin", Arg::from(applicant.unwrap_or("—").to_string()))],
+            )));
+            form = form.push(field(
+                "field-collector_name",
+                "app-collector-name",
+                &p.name,
+                String::new(),
+                ProxyField::Name,
+                "collector_name",
+            ));
+            form = form.push(
+                row![
+                    field(
+                        "field-proxy_number",
+                        "app-proxy-number",
+                        &p.number,
+                        String::new(),
+                        ProxyField::Number,
+                        "proxy_number",
+                    ),
+                    field(
+                        "field-proxy_date",
+                        "app-proxy-date",
+                        &p.date,
+                        ctx.t("ui-hint-date"),
+                        ProxyField::Date,
+                        "proxy_date",
+                    ),
+                    w::text_field(
+                        ctx.t("field-proxy_valid_until"),
+                        "app-proxy-until",
+                        &p.valid_until,
+                        &ctx.t("ui-hint-date"),
+                        |s| Message::Proxy(ProxyField::ValidUntil, s),
+                        None,
+                        fe("proxy_valid_until"),
+                    ),
+                ]
+                .spacing(theme::S),
+            );
+            form = form.push(field(
+                "field-proxy_issuer",
+                "app-proxy-issuer",
+                &p.issuer,
+                String::new(),
+                ProxyField::Issuer,
+                "proxy_issuer",
+            ));
+            form = form.push(field(
+                "field-proxy_principal_iin",
+                "app-proxy-principal",
+                &p.principal_iin,
+                "000000000000".into(),
+                ProxyField::PrincipalIin,
+                "proxy_principal_iin",
+            ));
+            let scan: Element<'a, Message> = match &p.scan {
+                Some((name, _)) => row![
+                    text(ctx.ta("ui-proxy-attached", &[("name", Arg::from(name.clone()))]))
+                        .size(theme::SMALL)
+                        .width(Length::Fill),
+                    w::secondary(ctx.t("ui-proxy-attach"), Some(Message::PickProxyScan)),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center)
+                .into(),
+                None => column![
+                    container(w::secondary(
+                        ctx.t("ui-proxy-attach"),
+                        (!busy).then_some(Message::PickProxyScan)
+                    ))
+                    .id("app-proxy-attach"),
+                    row![
+                        w::input(
+                            &ctx.t("ui-proxy-path-hint"),
+                            &p.path,
+                            |s| Message::Proxy(ProxyField::Path, s),
+                            false
+                        )
+                        .id("app-proxy-path")
+                        .on_submit(Message::LoadProxyPath),
+                        w::secondary(
+                            ctx.t("ui-proxy-path-load"),
+                            (!p.path.trim().is_empty()).then_some(Message::LoadProxyPath)
+                        ),
+                    ]
+                    .spacing(theme::S)
+                    .align_y(Alignment::Center),
+                ]
+                .spacing(theme::XS)
+                .into(),
+            };
+            form = form.push(w::field(
+                format!("{} *", ctx.t("field-proxy_scan")),
+                scan,
+                fe("proxy_scan"),
+            ));
+        }
+        form.push(w::primary(
+            ctx.t("ui-issue"),
+            (!busy && valid).then_some(Message::Issue),
+        ))
+        .into()
+    }
+
     fn actions<'a>(
         &'a self,
         ctx: &Ctx,
@@ -1194,33 +1490,7 @@ impl State {
         let clerk =
             s.has(Role::Registrar) || (s.has(Role::AkimClerk) && a.channel == Channel::Akim);
         if clerk && a.status == Status::Signed {
-            let iin_err = if self.collector.len() == 12 {
-                Iin::parse(&self.collector)
-                    .err()
-                    .map(|e| crate::desk::error::iin_message(l, &e))
-            } else {
-                err.and_then(|e| e.for_field("iin", l)).map(str::to_string)
-            };
-            c = c.push(w::card(
-                column![
-                    w::section(ctx.t("ui-issue-title")),
-                    w::muted(ctx.t("ui-issue-hint")),
-                    w::text_field(
-                        ctx.t("field-collector_iin"),
-                        "app-collector",
-                        &self.collector,
-                        "000000000000",
-                        Message::Collector,
-                        Some(Message::Issue),
-                        iin_err.as_deref()
-                    ),
-                    w::primary(
-                        ctx.t("ui-issue"),
-                        (!busy && self.collector.len() == 12).then_some(Message::Issue)
-                    ),
-                ]
-                .spacing(theme::S),
-            ));
+            c = c.push(w::card(self.issue_form(ctx, v)));
         }
         if clerk && a.status == Status::Issued && v.questionnaire.is_none() {
             let q = |n: u8, sel: Option<u8>, f: fn(u8) -> Message| -> Element<'a, Message> {
@@ -1404,8 +1674,8 @@ impl State {
         ]
         .spacing(theme::M)
         .align_y(Alignment::Center);
-        // Left: applicant, service data, scans, documents.
-        let p = &v.person;
+        // Left: applicant (as registered), service data, scans, documents.
+        let p = &v.applicant.person;
         let mut left = column![
             w::section(
                 svc.map(|s| s.name.get(l).to_string())
@@ -1442,6 +1712,60 @@ impl State {
             && !r.is_empty()
         {
             left = left.push(w::pair(ctx.t("field-resolution"), r.clone()));
+        }
+        // The person's data changed after this application was registered: the application
+        // keeps what was registered, and says so.
+        if let Some(ch) = v.applicant.changes_since.last() {
+            let now = &v.person;
+            let current = [
+                now.full_name(),
+                now.address.clone(),
+                now.phone.clone(),
+            ]
+            .into_iter()
+            .filter(|x| !x.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+            left = left.push(w::notice(
+                &ctx.ta(
+                    "ui-person-changed-since",
+                    &[
+                        (
+                            "when",
+                            Arg::from(ctx.desk.local_stamp(&ch.at).unwrap_or_default()),
+                        ),
+                        ("reason", Arg::from(ch.reason.clone())),
+                        ("now", Arg::from(current)),
+                    ],
+                ),
+                theme::WARNING,
+            ));
+            left = left.push(w::muted(ctx.t("ui-registered-as")));
+        }
+        // Who took the paper.
+        if a.status == Status::Issued
+            && let Some(iin) = &a.collector_iin
+        {
+            let name = v
+                .handover
+                .collector_name
+                .clone()
+                .unwrap_or_else(|| a.applicant_name.clone());
+            let mut who = format!("{name} ({iin})");
+            if let Some(pr) = &v.handover.proxy {
+                who = format!(
+                    "{who}, {}",
+                    ctx.ta(
+                        "ui-issued-to-proxy",
+                        &[
+                            ("number", Arg::from(pr.number.clone())),
+                            ("date", Arg::from(crate::i18n::date_short(pr.date))),
+                            ("issuer", Arg::from(pr.issuer.clone())),
+                        ],
+                    )
+                );
+            }
+            left = left.push(w::pair(ctx.t("ui-issued-to"), who));
         }
         // The decision in words: the head reads it beside the paper to be signed, and whoever
         // hands the result over must know it is a refusal and why.
@@ -1527,7 +1851,13 @@ impl State {
                 .as_deref()
                 .and_then(|k| svc.and_then(|s| s.document(k)))
                 .map(|d| d.name.get(l).to_string())
-                .unwrap_or_else(|| ctx.t("ui-untagged"));
+                .unwrap_or_else(|| {
+                    if at.checklist_item.as_deref() == Some(crate::desk::handover::PROXY_ITEM) {
+                        ctx.t("ui-proxy-scan-item")
+                    } else {
+                        ctx.t("ui-untagged")
+                    }
+                });
             let mut r = row![
                 text(format!("{} — {}", at.file_name, item))
                     .size(theme::SMALL)
@@ -1579,10 +1909,20 @@ impl State {
                 .unwrap_or_else(|| ctx.t("ui-history-system"));
             let when = ctx.desk.local_stamp(&h.at).unwrap_or_default();
             let key = format!("history-{}", h.action);
-            let what = {
+            let mut what = {
                 let t = ctx.t(&key);
                 if t == key { h.action.clone() } else { t }
             };
+            // The issue names who took the paper (and by which power of attorney).
+            if h.action == "issue"
+                && let Ok(d) = serde_json::from_str::<Value>(&h.details)
+                && let Some(name) = d.get("collector_name").and_then(Value::as_str)
+            {
+                what = match d.pointer("/proxy/number").and_then(Value::as_str) {
+                    Some(n) => format!("{what}: {name} (№ {n})"),
+                    None => format!("{what}: {name}"),
+                };
+            }
             history = history.push(
                 row![
                     text(when)

@@ -80,6 +80,8 @@ pub struct State {
     pub doc_issued_by: String,
     pub doc_issued_on: String,
     found: Option<Person>,
+    /// Why a known person's data are being changed (required when they differ).
+    pub person_reason: String,
     pub service: Option<String>,
     /// What is typed into the service search (choosing a service without the mouse).
     pub service_query: String,
@@ -100,6 +102,8 @@ pub struct State {
 pub enum Message {
     Iin(String),
     Found(Option<Person>),
+    /// The reason a known person's data are changed.
+    PersonReason(String),
     NoIin(bool),
     Surname(String),
     GivenName(String),
@@ -225,6 +229,21 @@ impl State {
             }
         }
         m
+    }
+
+    /// What the clerk is changing in a known person's data (empty when nothing, or when the
+    /// person is new).
+    fn person_changes(&self) -> Vec<&'static str> {
+        let Some(found) = &self.found else {
+            return Vec::new();
+        };
+        match self.person().validate() {
+            Ok(v) => crate::desk::handover::changed_fields(
+                found,
+                &crate::desk::handover::merged(found, &v),
+            ),
+            Err(_) => Vec::new(),
+        }
     }
 
     fn person(&self) -> PersonInput {
@@ -353,6 +372,15 @@ impl State {
             }
             Message::NoIin(b) => {
                 self.no_iin = b;
+                Task::none()
+            }
+            Message::PersonReason(v) => {
+                self.person_reason = v;
+                if let Some(e) = &self.error
+                    && e.field.as_deref() == Some("person_change_reason")
+                {
+                    self.error = None;
+                }
                 Task::none()
             }
             Message::Surname(v) => {
@@ -628,9 +656,12 @@ impl State {
         self.busy = true;
         self.error = None;
         let (desk, s) = (ctx.desk.clone(), ctx.session.clone());
-        Task::perform(blocking(move || desk.register(Some(&s), reg)), |r| {
-            Message::Registered(r.map_err(Failure::from))
-        })
+        let why = self.person_reason.trim().to_string();
+        let why = (!why.is_empty() && !self.person_changes().is_empty()).then_some(why);
+        Task::perform(
+            blocking(move || desk.register_with(Some(&s), reg, why.as_deref())),
+            |r| Message::Registered(r.map_err(Failure::from)),
+        )
     }
 
     fn scalar<'a>(&'a self, ctx: &Ctx, f: &'a FieldSpec) -> Element<'a, Message> {
@@ -960,6 +991,28 @@ impl State {
             ]
             .spacing(theme::M),
         );
+        // A known person's data changed on purpose: say what changes and ask why.
+        let changes = self.person_changes();
+        if !changes.is_empty() {
+            let names = changes
+                .iter()
+                .map(|f| ctx.t(&format!("field-{f}")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            who = who.push(w::notice(
+                &ctx.ta("ui-person-changing", &[("fields", Arg::from(names))]),
+                theme::WARNING,
+            ));
+            who = who.push(w::text_field(
+                format!("{} *", ctx.t("field-person_change_reason")),
+                "intake-person-reason",
+                &self.person_reason,
+                "",
+                Message::PersonReason,
+                Some(Message::Submit),
+                err("person_change_reason"),
+            ));
+        }
         // Service and channel.
         let services: Vec<Choice<String>> = cat
             .services
