@@ -569,7 +569,19 @@ fn intake(ui: &mut Ui, lang: Lang, snapshot: bool) -> String {
         .into_iter()
         .find(|t| t.starts_with("0412-02-2026-"))
         .expect("the journal number is shown");
-    // The receipt went to the printer.
+    // The receipt is offered for printing, shown as it will print, on the office printer.
+    ui.assert_sees(k(
+        lang,
+        "Басып шығару: Құжаттарды қабылдау туралы қолхат",
+        "Печать: Расписка о приеме документов",
+    ));
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees_part(k(
+        lang,
+        "«Құжаттарды қабылдау туралы қолхат» Kense-HP принтеріне жіберілді",
+        "«Расписка о приеме документов» отправлен на принтер Kense-HP",
+    ));
     let printed = ui.fake.printed.lock().unwrap().clone();
     assert!(
         printed
@@ -705,6 +717,8 @@ fn issue(ui: &mut Ui, lang: Lang, number: &str) {
     assert_eq!(ui.status_of(number), Status::Issued);
     let v = ui.desk.application(&ui.registrar, number).unwrap();
     assert_eq!(v.app.collector_iin.as_deref(), Some(APPLICANT));
+    // The result is offered for printing at once.
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
     let printed = ui.fake.printed.lock().unwrap().clone();
     assert!(
         printed.iter().any(|(n, _)| n.starts_with("result-")),
@@ -1573,4 +1587,115 @@ in_both_languages!(
     a_person_is_changed_on_purpose,
     a_person_is_changed_on_purpose_in_kazakh,
     a_person_is_changed_on_purpose_in_russian
+);
+
+/// Printing tells the truth: the paper is shown before it prints, on a printer the clerk
+/// chooses; a refused job or a missing printer is said in the user's language, nothing is
+/// recorded as printed, and "save as PDF" is always there; a bad folder is named in words.
+fn printing_tells_the_truth(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, number) = registered_and_assigned(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Жұмыста ·", "В работе ·"));
+    ui.click(&number);
+    let prints = |ui: &Ui| {
+        ui.desk
+            .application(&ui.registrar, &number)
+            .unwrap()
+            .history
+            .iter()
+            .filter(|h| h.action == "print" || h.action == "save-pdf")
+            .map(|h| (h.action.clone(), h.details.clone()))
+            .collect::<Vec<_>>()
+    };
+    let receipt = k(
+        lang,
+        "Қолхатты басып шығару",
+        "Печать расписки",
+    );
+    ui.click(receipt);
+    ui.assert_sees(k(
+        lang,
+        "Басып шығару: Құжаттарды қабылдау туралы қолхат",
+        "Печать: Расписка о приеме документов",
+    ));
+    ui.assert_sees("Kense-HP");
+    ui.snapshot(&format!("{}-print", prefix(lang)));
+    // The printer refuses the job: said so, nothing recorded as printed.
+    *ui.fake.reject.lock().unwrap() = Some("Out of paper".into());
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees(k(
+        lang,
+        "Kense-HP принтері тапсырманы қабылдамады, құжат басылмады. Принтердің қосулы екенін \
+         және қағаз барын тексеріп, қайталаңыз — немесе құжатты PDF ретінде сақтаңыз. (Out of \
+         paper)",
+        "Принтер Kense-HP не принял задание, документ не напечатан. Проверьте, что принтер \
+         включен и в нем есть бумага, и повторите — или сохраните документ как PDF. (Out of \
+         paper)",
+    ));
+    assert!(prints(&ui).is_empty(), "{:?}", prints(&ui));
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    // Saving into a folder that is not there: the folder named, in words.
+    let nowhere = ui.dir.path().join("no-such-folder").join("qolhat.pdf");
+    *ui.fake.file.lock().unwrap() = Some(nowhere.clone());
+    ui.click_id(mio_desk::ui::screen::print::SAVE_ID);
+    let shown = nowhere.display().to_string();
+    ui.assert_sees(&match lang {
+        Lang::Kk => format!(
+            "{shown} сақтау мүмкін болмады: мұндай қалта жоқ. Басқа қалтаны таңдаңыз."
+        ),
+        Lang::Ru => {
+            format!("Не удалось сохранить {shown}: такой папки нет. Выберите другую папку.")
+        }
+    });
+    assert!(prints(&ui).is_empty());
+    // Save as PDF always works: the file is the paper, and the save is recorded.
+    let file = ui.dir.path().join("qolhat.pdf");
+    *ui.fake.file.lock().unwrap() = Some(file.clone());
+    ui.click_id(mio_desk::ui::screen::print::SAVE_ID);
+    ui.assert_sees(&format!(
+        "{} {}",
+        k(lang, "Құжат сақталды:", "Документ сохранен:"),
+        file.display()
+    ));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+    let p = prints(&ui);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].0, "save-pdf");
+    // No printer on this PC: said before trying, "print" cannot be pressed.
+    ui.fake.printers.lock().unwrap().clear();
+    ui.click(receipt);
+    ui.assert_sees(k(
+        lang,
+        "Бұл компьютерде бірде-бір принтер бапталмаған. Құжатты PDF ретінде сақтап, басқа \
+         компьютерден басып шығарыңыз; принтерді әкімші қосады.",
+        "На этом компьютере не настроен ни один принтер. Сохраните документ как PDF и \
+         напечатайте его с другого компьютера; принтер подключает администратор.",
+    ));
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    // The printer back and working: printed, and recorded with the printer and the job.
+    *ui.fake.printers.lock().unwrap() = vec!["Kense-HP".into(), "Bastyq-Canon".into()];
+    *ui.fake.reject.lock().unwrap() = None;
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.click(receipt);
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees_part(k(
+        lang,
+        "Kense-HP принтеріне жіберілді (Kense-HP-1 тапсырмасы)",
+        "отправлен на принтер Kense-HP (задание Kense-HP-1)",
+    ));
+    let p = prints(&ui);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(p[1].0, "print");
+    let d: serde_json::Value = serde_json::from_str(&p[1].1).unwrap();
+    assert_eq!(d["printer"], serde_json::json!("Kense-HP"));
+    assert_eq!(d["job"], serde_json::json!("Kense-HP-1"));
+    assert_eq!(d["kind"], serde_json::json!("receipt"));
+}
+
+in_both_languages!(
+    printing_tells_the_truth,
+    printing_tells_the_truth_in_kazakh,
+    printing_tells_the_truth_in_russian
 );

@@ -20,7 +20,7 @@ use crate::domain::document::Content;
 use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Lang, Role, Status};
 use crate::i18n::Arg;
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -76,6 +76,8 @@ pub struct State {
     pub notice: Option<String>,
     /// What printing did (kept apart from `notice`, so "issued" is not replaced by it).
     pub printed: Option<String>,
+    /// The print dialog.
+    pub print: super::print::State,
 }
 
 /// What the registrar types from a power of attorney at issue.
@@ -172,8 +174,10 @@ pub enum Message {
     Issue,
     Questionnaire,
     Done(&'static str, Result<(), Failure>),
+    /// Open the print dialog on a document (`receipt`, `result`, …).
     Print(String),
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
     ShowScan(i64),
     Scan(Option<image::Handle>),
     Dropped(PathBuf),
@@ -228,6 +232,7 @@ impl State {
             error: None,
             notice: None,
             printed: None,
+            print: super::print::State::default(),
         };
         let mut tasks = vec![s.load(ctx)];
         if ctx.session.has(Role::Head) {
@@ -260,7 +265,10 @@ impl State {
 
     /// Esc: close the dialog or the scan first; `false` when there was nothing to close.
     pub fn escape(&mut self) -> bool {
-        if self.scan.is_some() {
+        if self.print.is_open() {
+            self.print.close();
+            true
+        } else if self.scan.is_some() {
             self.scan = None;
             true
         } else if self.dialog.is_some() {
@@ -425,33 +433,10 @@ impl State {
         )
     }
 
-    fn print(&self, ctx: &Ctx, kind: String) -> Task<Message> {
-        let (desk, sess, id, printer) = (
-            ctx.desk.clone(),
-            ctx.session.clone(),
-            self.id,
-            ctx.platform.printer.clone(),
-        );
-        Task::perform(
-            async move {
-                let k = kind.clone();
-                let pdf = blocking(move || {
-                    desk.document_pdf(
-                        &sess,
-                        &id.to_string(),
-                        Some(&k),
-                        crate::documents::Langs::Both,
-                    )
-                })
-                .await
-                .map_err(fail)?;
-                printer
-                    .print(pdf, format!("{kind}-{id}"))
-                    .await
-                    .map_err(|e| Failure::detail("ui-print-failed", &e))
-            },
-            Message::Printed,
-        )
+    fn print(&mut self, ctx: &Ctx, kind: String) -> Task<Message> {
+        self.print
+            .open(ctx, super::print::application_paper(self.id.to_string(), kind))
+            .map(Message::Paper)
     }
 
     /// Drops the errors of fields the user just changed (the others stay until fixed).
@@ -842,20 +827,12 @@ impl State {
                 Task::none()
             }
             Message::Print(kind) => self.print(ctx, kind),
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.printed = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.printed = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.printed = Some(d);
                 }
-                Task::none()
+                t
             }
             Message::ShowScan(aid) => {
                 let Some(v) = &self.view else {
@@ -1966,6 +1943,13 @@ impl State {
         ]
         .spacing(theme::M);
         let base: Element<'_, Message> = body.into();
+        if self.print.is_open() {
+            return w::modal(
+                base,
+                self.print.view(ctx).map(Message::Paper),
+                Message::Paper(super::print::Message::Close),
+            );
+        }
         if let Some(h) = &self.scan {
             return w::modal(
                 base,

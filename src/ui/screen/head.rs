@@ -10,7 +10,7 @@ use crate::desk::papers::Dashboard;
 use crate::desk::query::ConflictLine;
 use crate::i18n::Arg;
 use crate::store::queue::{Query, Row, Tab};
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -33,6 +33,8 @@ pub struct State {
     pub to: String,
     error: Option<Failure>,
     notice: Option<String>,
+    /// The print dialog (reports and journals).
+    print: super::print::State,
 }
 
 /// Head's desk events.
@@ -48,7 +50,8 @@ pub enum Message {
     To(String),
     PrintReport,
     PrintJournal(&'static str),
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
     /// The open sync conflicts were read.
     Conflicts(Result<Vec<ConflictLine>, Failure>),
     /// The head has dealt with a conflict.
@@ -75,6 +78,7 @@ impl State {
             to: crate::i18n::date_short(today),
             error: None,
             notice: None,
+            print: super::print::State::default(),
         };
         let t = Task::batch([s.load_waiting(ctx), s.load_conflicts(ctx)]);
         (s, t)
@@ -88,7 +92,9 @@ impl State {
     }
 
     pub fn escape(&mut self) {
-        if let Some(c) = &mut self.current {
+        if self.print.is_open() {
+            self.print.close();
+        } else if let Some(c) = &mut self.current {
             c.escape();
         }
     }
@@ -125,37 +131,25 @@ impl State {
         }
     }
 
-    fn print(&self, ctx: &Ctx, what: &'static str) -> Task<Message> {
+    fn print(&mut self, ctx: &Ctx, what: &'static str) -> Task<Message> {
         let parse = |s: &str| crate::domain::fields::parse_date(s);
         let (Some(from), Some(to)) = (parse(&self.from), parse(&self.to)) else {
-            return Task::done(Message::Printed(Err(Failure {
+            self.error = Some(Failure {
                 field: Some("period".into()),
                 ..Failure::plain("ui-bad-period")
-            })));
+            });
+            return Task::none();
         };
-        let (desk, sess, printer) = (
-            ctx.desk.clone(),
-            ctx.session.clone(),
-            ctx.platform.printer.clone(),
-        );
-        Task::perform(
-            async move {
-                let pdf = blocking(move || {
-                    let content = match what {
-                        "report" => desk.period_report(Some(&sess), from, to)?,
-                        j => desk.journal_content(Some(&sess), j, from, to)?,
-                    };
-                    desk.print_content(Some(&sess), &content, crate::documents::Langs::Both)
-                })
-                .await
-                .map_err(Failure::from)?;
-                printer
-                    .print(pdf, format!("{what}-{from}-{to}"))
-                    .await
-                    .map_err(|e| Failure::detail("ui-print-failed", &e))
-            },
-            Message::Printed,
-        )
+        self.error = None;
+        self.print
+            .open(ctx, move |desk, sess| {
+                let content = match what {
+                    "report" => desk.period_report(Some(sess), from, to)?,
+                    j => desk.journal_content(Some(sess), j, from, to)?,
+                };
+                desk.report_job(sess, &content)
+            })
+            .map(Message::Paper)
     }
 
     pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
@@ -252,20 +246,12 @@ impl State {
                     Task::none()
                 }
             },
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.notice = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.notice = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.notice = Some(d);
                 }
-                Task::none()
+                t
             }
         };
         Action::Run(t)
@@ -485,7 +471,15 @@ impl State {
                 .height(Length::Fill)
                 .into(),
         };
-        page.push(body).into()
+        let page: Element<'_, Message> = page.push(body).into();
+        if self.print.is_open() {
+            return w::modal(
+                page,
+                self.print.view(ctx).map(Message::Paper),
+                Message::Paper(super::print::Message::Close),
+            );
+        }
+        page
     }
 
     fn conflicts_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {

@@ -18,7 +18,7 @@ use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Role};
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
 use crate::i18n::Arg;
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -95,6 +95,8 @@ pub struct State {
     pub registered: Option<Registered>,
     printed: Option<String>,
     preview: Option<usize>,
+    /// The print dialog.
+    pub print: super::print::State,
 }
 
 /// Intake events.
@@ -138,8 +140,10 @@ pub enum Message {
     MissingReason(text_editor::Action),
     Submit,
     Registered(Result<Registered, Failure>),
+    /// Open the print dialog on the receipt.
     Print,
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
     New,
     Open,
 }
@@ -190,7 +194,9 @@ impl State {
     }
 
     pub fn escape(&mut self) {
-        if self.preview.is_some() {
+        if self.print.is_open() {
+            self.print.close();
+        } else if self.preview.is_some() {
             self.preview = None;
         } else {
             self.error = None;
@@ -551,7 +557,7 @@ impl State {
                     Ok(reg) => {
                         self.registered = Some(reg);
                         self.error = None;
-                        // The receipt goes to the printer at once.
+                        // The receipt is offered for printing at once.
                         return Outcome::Run(Task::done(Message::Print));
                     }
                     Err(e) => self.error = Some(e),
@@ -562,47 +568,19 @@ impl State {
                 let Some(reg) = &self.registered else {
                     return Outcome::Run(Task::none());
                 };
-                let (desk, s, number, printer) = (
-                    ctx.desk.clone(),
-                    ctx.session.clone(),
-                    reg.number.clone(),
-                    ctx.platform.printer.clone(),
-                );
-                Task::perform(
-                    async move {
-                        let n = number.clone();
-                        let pdf = blocking(move || {
-                            desk.document_pdf(
-                                &s,
-                                &n,
-                                Some("receipt"),
-                                crate::documents::Langs::Both,
-                            )
-                        })
-                        .await
-                        .map_err(Failure::from)?;
-                        printer
-                            .print(pdf, format!("receipt-{number}"))
-                            .await
-                            .map_err(|e| Failure::detail("ui-print-failed", &e))
-                    },
-                    Message::Printed,
-                )
+                self.print
+                    .open(
+                        ctx,
+                        super::print::application_paper(reg.number.clone(), "receipt".into()),
+                    )
+                    .map(Message::Paper)
             }
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.printed = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.printed = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.printed = Some(d);
                 }
-                Task::none()
+                t
             }
             Message::New => return Outcome::Again,
             Message::Open => {
@@ -845,6 +823,13 @@ impl State {
                 ]
                 .spacing(theme::S),
             );
+            if self.print.is_open() {
+                return w::modal(
+                    w::card(c),
+                    self.print.view(ctx).map(Message::Paper),
+                    Message::Paper(super::print::Message::Close),
+                );
+            }
             return w::card(c);
         }
         let cat = &self.catalog;

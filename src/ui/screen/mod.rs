@@ -8,5 +8,6 @@ pub mod gateway;
 pub mod head;
 pub mod intake;
 pub mod login;
+pub mod print;
 pub mod queues;
 pub mod verify;
