@@ -1477,6 +1477,61 @@ fn people_are_changed_on_purpose() {
     assert_eq!(e.key(), "forbidden");
 }
 
+fn the_head_signs_several_with_one_pin() {
+    let o = office();
+    let a = to_signature(&o, "900101300017");
+    let b = to_signature(&o, "920202400016");
+    let c = to_signature(&o, "920305450121");
+    let ts = [Target::id(a), Target::id(b), Target::id(c)];
+    let status = |id: i64| {
+        o.desk
+            .application(&o.head, &id.to_string())
+            .unwrap()
+            .app
+            .status
+    };
+    let before = audit_count(&o);
+    // A wrong PIN signs nothing.
+    let e = o.desk.sign_many(&o.head, &ts, &o.key, "000000").unwrap_err();
+    assert_eq!(e.key(), "signature-wrong-pin", "{e:?}");
+    assert_eq!(audit_count(&o), before);
+    // Only the head; and something must be chosen.
+    assert_eq!(
+        o.desk.sign_many(&o.executor, &ts, &o.key, PIN).unwrap_err().key(),
+        "forbidden"
+    );
+    assert_eq!(
+        o.desk.sign_many(&o.head, &[], &o.key, PIN).unwrap_err().key(),
+        "invalid"
+    );
+    // One of them is withdrawn meanwhile: it fails on its own, the others are signed, each
+    // with its own audit entry.
+    o.desk
+        .withdraw(Some(&o.registrar), Target::id(b), "Өтініш берушінің өтініші бойынша")
+        .unwrap();
+    let done = o.desk.sign_many(&o.head, &ts, &o.key, PIN).unwrap();
+    assert_eq!(done.len(), 3);
+    assert!(done[0].result.is_ok() && done[2].result.is_ok());
+    let e = done[1].result.as_ref().unwrap_err();
+    assert!(e.key().starts_with("lifecycle-"), "{e:?}");
+    assert_eq!(status(a), Status::Signed);
+    assert_eq!(status(b), Status::Withdrawn);
+    assert_eq!(status(c), Status::Signed);
+    let v = o.desk.verify_audit().unwrap();
+    assert!(v.entries > before);
+    for id in [a, c] {
+        let h = o.desk.application(&o.head, &id.to_string()).unwrap().history;
+        assert_eq!(h.iter().filter(|e| e.action == "sign").count(), 1);
+    }
+    let signed: Vec<_> = done
+        .iter()
+        .filter_map(|d| d.result.as_ref().ok())
+        .map(|s| s.outgoing_number.clone())
+        .collect();
+    assert_eq!(signed.len(), 2);
+    assert_ne!(signed[0], signed[1]);
+}
+
 on_both_backends!(
     the_whole_path_from_intake_to_issue,
     a_refusal_needs_a_ground_and_prints_a_motivated_refusal,
@@ -1503,5 +1558,6 @@ on_both_backends!(
     the_same_rules_check_a_decision_at_submit_and_at_sign,
     issue_to_a_collector_needs_a_power_of_attorney,
     people_are_changed_on_purpose,
+    the_head_signs_several_with_one_pin,
 );
 

@@ -1699,3 +1699,115 @@ in_both_languages!(
     printing_tells_the_truth_in_kazakh,
     printing_tells_the_truth_in_russian
 );
+
+/// The language chosen on the login screen wins over the one the user had saved, and becomes
+/// the saved one.
+fn the_language_chosen_at_login_wins(lang: Lang) {
+    let mut ui = Ui::new();
+    let other = match lang {
+        Lang::Kk => Lang::Ru,
+        Lang::Ru => Lang::Kk,
+    };
+    ui.desk.set_language(&ui.registrar, other).unwrap();
+    ui.click(k(lang, "Қазақша", "Русский"));
+    ui.type_in("login-iin", REGISTRAR);
+    assert_eq!(ui.lang(), lang, "the saved language replaced the chosen one");
+    ui.type_in("login-password", PASSWORD);
+    ui.key_in("login-password", Named::Enter);
+    assert_eq!(ui.app.session().map(|s| s.lang), Some(lang));
+    assert_eq!(ui.lang(), lang);
+    assert_eq!(ui.desk.user_language(REGISTRAR), Some(lang));
+    ui.assert_sees(k(lang, "Өтініштер кезегі", "Очереди заявлений"));
+}
+
+in_both_languages!(
+    the_language_chosen_at_login_wins,
+    the_language_chosen_at_login_wins_in_kazakh,
+    the_language_chosen_at_login_wins_in_russian
+);
+
+/// An application of `iin` the executor has sent for signature.
+fn awaiting_for(ui: &Ui, iin: &str) -> String {
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(iin),
+                intake: common::unemployed_intake(),
+                files: common::scans(&ui.desk, "unemployed_certificate"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let t = mio_desk::desk::flow::Target::id(r.id);
+    ui.desk
+        .assign(&ui.head, t, ui.executor.user_id, "Қарау")
+        .unwrap();
+    ui.desk
+        .submit_draft(&ui.executor, t, &common::unemployed_decision())
+        .unwrap();
+    r.number
+}
+
+/// The head sees every paper awaiting signature, filters and ticks them, and signs the ticked
+/// ones with one PIN entry; a wrong PIN signs none.
+fn the_head_signs_several(lang: Lang) {
+    let mut ui = Ui::new();
+    let one = awaiting_for(&ui, "900101300017");
+    let two = awaiting_for(&ui, "920202400016");
+    let three = awaiting_for(&ui, "920305450121");
+    ui.login(HEAD, lang);
+    ui.assert_sees(k(lang, "қол қоюды күтуде: 3", "ожидают подписи: 3"));
+    for n in [&one, &two, &three] {
+        ui.assert_sees(n.as_str());
+    }
+    ui.snapshot(&format!("{}-head-list", prefix(lang)));
+    // The filter narrows the list; "tick all" ticks what it shows.
+    ui.type_in("head-filter", &one);
+    ui.click(k(lang, "Барлығын белгілеу", "Отметить все"));
+    ui.assert_sees(k(
+        lang,
+        "Белгіленгендерге қол қою (1)",
+        "Подписать отмеченные (1)",
+    ));
+    ui.retype("head-filter", "");
+    let pick: &'static str = Box::leak(format!("pick-{three}").into_boxed_str());
+    ui.click_id(pick);
+    let sign = k(
+        lang,
+        "Белгіленгендерге қол қою (2)",
+        "Подписать отмеченные (2)",
+    );
+    ui.click(sign);
+    ui.assert_sees_part(&format!("{one}, {three}"));
+    // A wrong PIN: said, nothing signed, the dialog stays.
+    ui.type_in("batch-pin", "000000");
+    ui.key_in("batch-pin", Named::Enter);
+    ui.assert_sees(k(lang, "Кілттің PIN-коды қате.", "Неверный PIN-код ключа."));
+    for n in [&one, &two, &three] {
+        assert_eq!(ui.status_of(n), Status::AwaitingSignature);
+    }
+    ui.type_in("batch-pin", common::PIN);
+    ui.key_in("batch-pin", Named::Enter);
+    ui.assert_sees(k(
+        lang,
+        "Қол қойылған құжаттар: 2 / 2.",
+        "Подписано документов: 2 из 2.",
+    ));
+    assert_eq!(ui.status_of(&one), Status::Signed);
+    assert_eq!(ui.status_of(&two), Status::AwaitingSignature);
+    assert_eq!(ui.status_of(&three), Status::Signed);
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.assert_sees(k(lang, "қол қоюды күтуде: 1", "ожидают подписи: 1"));
+}
+
+in_both_languages!(
+    the_head_signs_several,
+    the_head_signs_several_in_kazakh,
+    the_head_signs_several_in_russian
+);

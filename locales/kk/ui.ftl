@@ -419,3 +419,16 @@ ui-io-denied = бұл қалтаға жазуға құқық жоқ
 ui-io-full = дискіде орын жоқ
 ui-io-other = диск қатесі
 history-save-pdf = PDF ретінде сақталды
+cli-demo-key-file = Бастықтың кілт файлы
+
+## Бірнеше құжатқа қол қою (issue 16)
+ui-head-filter = Іздеу: нөмір, өтініш беруші, қызмет
+ui-head-tick-all = Барлығын белгілеу
+ui-head-untick-all = Белгілерді алу
+ui-head-sign-selected = Белгіленгендерге қол қою ({ $n })
+ui-batch-title = Белгіленген құжаттарға қол қою: { $n }
+ui-batch-hint = PIN-код бір рет енгізіледі; әр құжат жеке тексеріліп, жеке қол қойылады және әр қолтаңба аудит журналына жазылады.
+ui-batch-sign = Барлығына қол қою
+ui-batch-one-signed = қол қойылды
+ui-batch-signed = Қол қойылған құжаттар: { $n } / { $total }.
+field-selection = Белгіленген құжаттар

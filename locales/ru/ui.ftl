@@ -416,3 +416,16 @@ ui-io-denied = нет права записи в эту папку
 ui-io-full = на диске нет места
 ui-io-other = ошибка диска
 history-save-pdf = Сохранено в PDF
+cli-demo-key-file = Файл ключа начальника
+
+## Подписание нескольких документов (issue 16)
+ui-head-filter = Поиск: номер, заявитель, услуга
+ui-head-tick-all = Отметить все
+ui-head-untick-all = Снять отметки
+ui-head-sign-selected = Подписать отмеченные ({ $n })
+ui-batch-title = Подписание отмеченных документов: { $n }
+ui-batch-hint = PIN-код вводится один раз; каждый документ проверяется и подписывается отдельно, и каждая подпись записывается в журнал аудита.
+ui-batch-sign = Подписать все
+ui-batch-one-signed = подписан
+ui-batch-signed = Подписано документов: { $n } из { $total }.
+field-selection = Отмеченные документы

@@ -27,6 +27,8 @@ pub struct State {
     error: Option<Failure>,
     /// Set when the password must be changed before going on.
     change: Option<(Session, String, String)>,
+    /// The user picked the language on this screen: their remembered one no longer replaces it.
+    chosen: bool,
 }
 
 /// Login events.
@@ -84,13 +86,16 @@ impl State {
                     ));
                 }
             }
-            Message::UserLang(Some(l)) if l != lang => return Action::SetLang(l),
+            Message::UserLang(Some(l)) if l != lang && !self.chosen => return Action::SetLang(l),
             Message::UserLang(_) => {}
             Message::Password(v) => {
                 self.password = v;
                 self.error = None;
             }
-            Message::Lang(l) => return Action::SetLang(l),
+            Message::Lang(l) => {
+                self.chosen = true;
+                return Action::SetLang(l);
+            }
             Message::Submit => {
                 if self.busy {
                     return Action::None;
