@@ -1811,3 +1811,60 @@ in_both_languages!(
     the_head_signs_several_in_kazakh,
     the_head_signs_several_in_russian
 );
+
+/// Backups get a name with the date and time (a second one the same second gets its own),
+/// are listed with their size and time, are restored from the list after a confirmation, and
+/// the admin is told to copy them away from this disk.
+fn backups_are_named_listed_and_restored_from_the_list(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(ADMIN, lang);
+    ui.click(k(lang, "Сақтық көшірме", "Резервная копия"));
+    ui.assert_sees_part(k(
+        lang,
+        "Көшірмелер осы дискіде сақталады",
+        "Копии хранятся на этом же диске",
+    ));
+    ui.assert_sees(k(
+        lang,
+        "Сақтық көшірмелер әзірге жоқ.",
+        "Резервных копий пока нет.",
+    ));
+    let make = k(lang, "Көшірме жасау", "Создать копию");
+    ui.click(make);
+    ui.assert_sees(k(
+        lang,
+        "Сақтық көшірме жасалды.",
+        "Резервная копия создана.",
+    ));
+    ui.click(make);
+    let first = "mio-desk-2026-11-16-100000.miobak";
+    let second = "mio-desk-2026-11-16-100000-2.miobak";
+    ui.assert_sees(first);
+    ui.assert_sees(second);
+    ui.assert_sees_part("16.11.2026 10:00");
+    let dir = ui.desk.data_dir().backups();
+    assert!(dir.join(first).exists() && dir.join(second).exists());
+    assert_eq!(ui.desk.backup_list(&ui.admin).unwrap().len(), 2);
+    ui.snapshot(&format!("{}-backups", prefix(lang)));
+    // Restore from the list asks first, naming the file; "cancel" changes nothing.
+    ui.click(k(lang, "Қалпына келтіру…", "Восстановить…"));
+    let ask = match lang {
+        Lang::Kk => format!(
+            "Деректерді {second} көшірмесінен қалпына келтіру керек пе? Ағымдағы деректер \
+             көшірме деректерімен алмастырылады (олар жанында сақталады)."
+        ),
+        Lang::Ru => format!(
+            "Восстановить данные из копии {second}? Текущие данные будут заменены данными \
+             копии (они сохраняются рядом)."
+        ),
+    };
+    ui.assert_sees(&ask);
+    ui.click(k(lang, "Бас тарту", "Отмена"));
+    ui.assert_not_sees(&ask);
+}
+
+in_both_languages!(
+    backups_are_named_listed_and_restored_from_the_list,
+    backups_in_kazakh,
+    backups_in_russian
+);

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod backup_list;
 pub mod batch;
 pub mod demo;
 pub mod exchange;

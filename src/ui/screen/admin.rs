@@ -75,6 +75,10 @@ pub struct State {
     idle: String,
     max_file: String,
     backup_path: String,
+    /// The backups in the data directory, newest first.
+    backups: Vec<crate::desk::backup_list::BackupFile>,
+    /// The backup the admin asked to restore from, waiting for "yes".
+    confirm_restore: Option<PathBuf>,
     progress: Option<Arc<Progress>>,
     error: Option<Failure>,
     notice: Option<String>,
@@ -154,6 +158,10 @@ pub enum Message {
     Poll,
     Cancel,
     ChooseRestore,
+    /// The backups in the data directory were listed.
+    Backups(Vec<crate::desk::backup_list::BackupFile>),
+    /// Ask "restore from this one?".
+    AskRestore(Option<PathBuf>),
     RestoreChosen(Option<PathBuf>),
     Done(&'static str, Result<(), Failure>),
     Restored(Result<DeskHandle, Failure>),
@@ -191,13 +199,10 @@ impl State {
             gw_token: String::new(),
             idle: String::new(),
             max_file: String::new(),
-            backup_path: ctx
-                .desk
-                .data_dir()
-                .backups()
-                .join(format!("mio-desk-{}.miobak", ctx.desk.today()))
-                .display()
-                .to_string(),
+            // Empty: a new name with the date and time when the backup is made.
+            backup_path: String::new(),
+            backups: Vec::new(),
+            confirm_restore: None,
             progress: None,
             error: None,
             notice: None,
@@ -280,6 +285,17 @@ impl State {
                 if s == Section::Calendar {
                     self.load_year(ctx);
                 }
+                if s == Section::Backup {
+                    return Action::Run(self.load_backups(ctx));
+                }
+                Task::none()
+            }
+            Message::Backups(list) => {
+                self.backups = list;
+                Task::none()
+            }
+            Message::AskRestore(p) => {
+                self.confirm_restore = p;
                 Task::none()
             }
             Message::Loaded(r) => {
@@ -564,13 +580,24 @@ impl State {
                 Task::none()
             }
             Message::Backup => {
+                let typed = self.backup_path.trim();
+                let path = if typed.is_empty() {
+                    ctx.desk.new_backup_path()
+                } else {
+                    PathBuf::from(typed)
+                };
+                // A backup never replaces another one.
+                if path.exists() {
+                    self.error = Some(Failure::with_arg(
+                        "ui-backup-exists",
+                        "file",
+                        &path.display().to_string(),
+                    ));
+                    return Action::Run(Task::none());
+                }
                 let p = Arc::new(Progress::default());
                 self.progress = Some(p.clone());
-                let (desk, sess, path) = (
-                    ctx.desk.clone(),
-                    ctx.session.clone(),
-                    PathBuf::from(self.backup_path.clone()),
-                );
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
                 let job = Task::perform(
                     blocking(move || {
                         desk.backup(Some(&sess), &path, &mut |done, total| {
@@ -605,11 +632,12 @@ impl State {
                 let title = ctx.t("ui-restore-title");
                 Task::perform(
                     async move { picker.pick_file(title).await },
-                    Message::RestoreChosen,
+                    Message::AskRestore,
                 )
             }
             Message::RestoreChosen(p) => match p {
                 Some(p) => {
+                    self.confirm_restore = None;
                     let dir: DataDir = ctx.desk.data_dir().clone();
                     self.progress = Some(Arc::new(Progress::default()));
                     Task::perform(
@@ -682,6 +710,13 @@ impl State {
                         self.notice = Some(ctx.t(&format!("ui-admin-done-{what}")));
                         if what == "calendar" {
                             self.load_year(ctx);
+                        }
+                        if what == "backup" {
+                            self.backup_path.clear();
+                            return Action::Run(Task::batch([
+                                self.load(ctx),
+                                self.load_backups(ctx),
+                            ]));
                         }
                         return Action::Run(self.load(ctx));
                     }
@@ -1290,15 +1325,25 @@ impl State {
         .into()
     }
 
+    fn load_backups(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(
+            blocking(move || desk.backup_list(&sess).unwrap_or_default()),
+            Message::Backups,
+        )
+    }
+
     fn backup_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
         let mut c = column![
             w::section(ctx.t("ui-backup")),
+            // Copies on the same disk die with it.
+            w::notice(&ctx.t("ui-backup-copy-away"), theme::WARNING),
             row![
                 w::text_field(
                     ctx.t("ui-backup-file"),
                     "adm-backup",
                     &self.backup_path,
-                    "",
+                    &ctx.t("ui-backup-auto-name"),
                     Message::BackupPath,
                     None,
                     None
@@ -1329,6 +1374,64 @@ impl State {
                 );
                 c = c.push(w::muted(ctx.t("ui-restore-hint")));
             }
+        }
+        if let Some(p) = &self.confirm_restore {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            c = c.push(w::banner(
+                column![
+                    text(ctx.ta("ui-restore-confirm", &[("file", Arg::from(name))]))
+                        .size(theme::BODY),
+                    row![
+                        w::danger(
+                            ctx.t("ui-restore-yes"),
+                            (self.progress.is_none())
+                                .then(|| Message::RestoreChosen(Some(p.clone())))
+                        ),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::AskRestore(None))),
+                    ]
+                    .spacing(theme::S),
+                ]
+                .spacing(theme::S),
+                theme::DANGER,
+            ));
+        }
+        c = c.push(w::section(ctx.t("ui-backup-list")));
+        if self.backups.is_empty() {
+            c = c.push(w::muted(ctx.t("ui-backup-none")));
+        }
+        for b in &self.backups {
+            let name = b
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            c = c.push(
+                row![
+                    text(name).size(theme::SMALL).width(Length::FillPortion(4)),
+                    text(b.at.map(crate::i18n::datetime_short).unwrap_or_default())
+                        .size(theme::SMALL)
+                        .width(Length::FillPortion(2)),
+                    text(ctx.ta(
+                        "ui-size-mb",
+                        &[(
+                            "mb",
+                            Arg::from(format!("{:.1}", b.size as f64 / 1_048_576.0))
+                        )]
+                    ))
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(1)),
+                    w::secondary(
+                        ctx.t("ui-restore-this"),
+                        (self.progress.is_none())
+                            .then(|| Message::AskRestore(Some(b.path.clone())))
+                    ),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
         }
         w::card(c)
     }
