@@ -1868,3 +1868,65 @@ in_both_languages!(
     backups_in_kazakh,
     backups_in_russian
 );
+
+/// The first run ends on what the new office still needs, each step a click away; the admin's
+/// screen keeps the list until every step is done.
+fn the_first_run_ends_on_a_checklist(lang: Lang) {
+    let mut ui = Ui::new();
+    let fresh = ui.dir.path().join("fresh");
+    let (app, task) = App::boot(
+        mio_desk::desk::DataDir::new(&fresh),
+        Platform::fake(&ui.fake),
+    );
+    ui.app = app;
+    ui.run(task);
+    if lang == Lang::Ru {
+        ui.click("Русский");
+    }
+    ui.type_in("fr-code", "0412");
+    ui.type_in("fr-ws", "01");
+    ui.type_in("fr-kk", "Ақсу ауданының жұмыспен қамту бөлімі");
+    ui.type_in("fr-ru", "Отдел занятости Аксуского района");
+    ui.type_in("fr-iin", ADMIN);
+    ui.type_in("fr-name", "Сейітова Жанар");
+    ui.type_in("fr-pass", PASSWORD);
+    ui.type_in("fr-repeat", PASSWORD);
+    ui.click(k(lang, "Баптау", "Настроить"));
+    ui.assert_sees(k(lang, "Бөлім құрылды", "Отдел создан"));
+    for step in [
+        k(lang, "• 1. Әкімші ретінде кіру", "• 1. Войти как администратор"),
+        k(
+            lang,
+            "• 2. Қызметкерлерді қосу: кеңсе қызметкерін, орындаушыны және бөлім бастығын",
+            "• 2. Добавить сотрудников: регистратора, исполнителя и начальника отдела",
+        ),
+        k(lang, "• 3. Бөлім бастығына ЭЦҚ кілтін беру", "• 3. Выдать начальнику отдела ключ ЭЦП"),
+        k(lang, "• 4. Өңірлік шлюзді қосу", "• 4. Подключить региональный шлюз"),
+        k(
+            lang,
+            "• 5. Алғашқы сақтық көшірмені жасау",
+            "• 5. Сделать первую резервную копию",
+        ),
+    ] {
+        ui.assert_sees(step);
+    }
+    ui.snapshot(&format!("{}-first-run-checklist", prefix(lang)));
+    ui.click(k(lang, "Кіру", "Войти"));
+    ui.type_in("login-iin", ADMIN);
+    ui.type_in("login-password", PASSWORD);
+    ui.key_in("login-password", Named::Enter);
+    assert!(ui.app.session().is_some(), "{:#?}", ui.texts());
+    // On the admin's screen: logged in is done; the staff step opens the users.
+    ui.assert_sees(k(lang, "✓ 1. Әкімші ретінде кіру", "✓ 1. Войти как администратор"));
+    ui.assert_sees_part(k(
+        lang,
+        "Әкімшілік → Сақтық көшірме",
+        "Администрирование → Резервная копия",
+    ));
+}
+
+in_both_languages!(
+    the_first_run_ends_on_a_checklist,
+    the_first_run_ends_on_a_checklist_in_kazakh,
+    the_first_run_ends_on_a_checklist_in_russian
+);

@@ -18,6 +18,7 @@ pub mod move_to;
 pub mod papers;
 pub mod query;
 pub mod settings;
+pub mod setup;
 pub mod signature;
 
 use std::path::{Path, PathBuf};

@@ -77,6 +77,8 @@ pub struct State {
     backup_path: String,
     /// The backups in the data directory, newest first.
     backups: Vec<crate::desk::backup_list::BackupFile>,
+    /// What the office still needs (shown until everything is done).
+    setup: Option<crate::desk::setup::SetupStatus>,
     /// The backup the admin asked to restore from, waiting for "yes".
     confirm_restore: Option<PathBuf>,
     progress: Option<Arc<Progress>>,
@@ -160,6 +162,8 @@ pub enum Message {
     ChooseRestore,
     /// The backups in the data directory were listed.
     Backups(Vec<crate::desk::backup_list::BackupFile>),
+    /// Where the office's setup stands.
+    Setup(Option<crate::desk::setup::SetupStatus>),
     /// Ask "restore from this one?".
     AskRestore(Option<PathBuf>),
     RestoreChosen(Option<PathBuf>),
@@ -203,6 +207,7 @@ impl State {
             backup_path: String::new(),
             backups: Vec::new(),
             confirm_restore: None,
+            setup: None,
             progress: None,
             error: None,
             notice: None,
@@ -222,17 +227,22 @@ impl State {
 
     fn load(&self, ctx: &Ctx) -> Task<Message> {
         let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
-        Task::perform(
-            blocking(move || {
-                Ok((
-                    desk.users(&sess)?,
-                    desk.certificates(&sess)?,
-                    desk.settings()?,
-                    desk.institutions()?,
-                ))
-            }),
-            |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
-        )
+        let d2 = desk.clone();
+        let setup = Task::perform(blocking(move || d2.setup_status().ok()), Message::Setup);
+        Task::batch([
+            setup,
+            Task::perform(
+                blocking(move || {
+                    Ok((
+                        desk.users(&sess)?,
+                        desk.certificates(&sess)?,
+                        desk.settings()?,
+                        desk.institutions()?,
+                    ))
+                }),
+                |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
+            ),
+        ])
     }
 
     fn act(
@@ -292,6 +302,10 @@ impl State {
             }
             Message::Backups(list) => {
                 self.backups = list;
+                Task::none()
+            }
+            Message::Setup(s) => {
+                self.setup = s;
                 Task::none()
             }
             Message::AskRestore(p) => {
@@ -1464,6 +1478,19 @@ impl State {
             self.notice.as_deref(),
             self.error.as_ref().map(|e| e.text(l)),
         );
+        // What the new office still needs, until it is all done.
+        if let Some(st) = self.setup.filter(|s| !s.complete()) {
+            page = page.push(super::checklist::view(ctx.lang, &st, true, |step| {
+                use super::checklist::Step;
+                match step {
+                    Step::Login => None,
+                    Step::Staff => Some(Message::Section(Section::Users)),
+                    Step::HeadKey => Some(Message::Section(Section::Certificates)),
+                    Step::Gateway => Some(Message::Section(Section::Settings)),
+                    Step::Backup => Some(Message::Section(Section::Backup)),
+                }
+            }));
+        }
         let body = match self.section {
             Section::Users => self.users_view(ctx),
             Section::Certificates => self.certs_view(ctx),

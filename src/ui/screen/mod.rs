@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod application;
+pub mod checklist;
 pub mod first_run;
 pub mod gateway;
 pub mod head;
