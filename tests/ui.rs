@@ -1008,21 +1008,49 @@ fn intake_refused(lang: Lang) {
     // The surname: said under it; nothing registered; the form as typed.
     ui.click(register);
     ui.assert_under(
-        k(lang, "Тегі", "Фамилия"),
+        k(lang, "Тегі *", "Фамилия *"),
         k(
             lang,
             "«Тегі» өрісі толтырылмаған.",
             "Не заполнено поле «Фамилия».",
         ),
     );
+    // Every problem at once, not one per click: the end of the period and the scans too.
+    ui.assert_under(
+        k(lang, "Жылға дейін *", "По (год) *"),
+        k(
+            lang,
+            "міндетті өріс толтырылмаған",
+            "обязательное поле не заполнено",
+        ),
+    );
+    ui.assert_sees_part(k(
+        lang,
+        "Міндетті құжаттар тіркелмеген",
+        "Не приложены обязательные документы",
+    ));
     assert_eq!(applications(&ui), 0);
     for t in typed {
         ui.assert_sees(t);
     }
 
+    // A field fixed loses its message at once; the others keep theirs.
+    ui.type_in("intake-surname", "Әбілқасымова");
+    ui.assert_not_sees(k(
+        lang,
+        "«Тегі» өрісі толтырылмаған.",
+        "Не заполнено поле «Фамилия».",
+    ));
+    ui.assert_under(
+        k(lang, "Жылға дейін *", "По (год) *"),
+        k(
+            lang,
+            "міндетті өріс толтырылмаған",
+            "обязательное поле не заполнено",
+        ),
+    );
     // The end of the period: the field's own message under it, and the banner says where
     // to look.
-    ui.type_in("intake-surname", "Әбілқасымова");
     ui.click(register);
     ui.assert_under(
         k(lang, "Жылға дейін *", "По (год) *"),

@@ -22,6 +22,9 @@ pub enum DeskError {
     Iin(#[from] IinError),
     #[error("invalid fields: {0:?}")]
     Fields(Vec<FieldError>),
+    /// Several problems of one form at once (each names its field).
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Many(Vec<DeskError>),
     #[error("unknown service {0:?}")]
     UnknownService(String),
     #[error("the service {service} is not offered through the channel {channel}")]
@@ -183,6 +186,7 @@ impl DeskError {
             DeskError::Person(e) => format!("person-{}", e.key()),
             DeskError::Iin(e) => format!("iin-{}", e.key()),
             DeskError::Fields(_) => "fields".into(),
+            DeskError::Many(_) => "many".into(),
             DeskError::UnknownService(_) => "unknown-service".into(),
             DeskError::ChannelNotOffered { .. } => "channel-not-offered".into(),
             DeskError::DuplicateOpen { .. } => "duplicate-open".into(),
@@ -219,6 +223,7 @@ impl DeskError {
             DeskError::Person(e) => Some(e.field().to_string()),
             DeskError::Iin(_) => Some("iin".into()),
             DeskError::Fields(f) => f.first().map(|e| e.path.clone()),
+            DeskError::Many(list) => list.first().and_then(|e| e.field()),
             DeskError::Invalid { field, .. } => Some(field.clone()),
             DeskError::WeakPassword(_) => Some("password".into()),
             DeskError::MissingDocuments { .. } => Some("missing_reason".into()),
@@ -273,6 +278,11 @@ impl DeskError {
                 let list: Vec<String> = errs.iter().map(|e| field_error_message(lang, e)).collect();
                 format!("{} {}", tr(lang, "error-fields"), list.join("; "))
             }
+            DeskError::Many(list) => list
+                .iter()
+                .map(|e| e.message(lang))
+                .collect::<Vec<_>>()
+                .join(" "),
             DeskError::UnknownService(s) => tra(
                 lang,
                 "error-unknown-service",

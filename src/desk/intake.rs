@@ -193,9 +193,27 @@ impl Desk {
                 channel: r.channel.code().into(),
             });
         }
-        let person = r.person.validate()?;
-        let values = fields::validate(service, &[FieldStage::Intake], &r.intake)
-            .map_err(DeskError::Fields)?;
+        // Every problem of the form at once, each at its field.
+        let mut errs: Vec<DeskError> = Vec::new();
+        let person = match r.person.validate() {
+            Ok(p) => Some(p),
+            Err(first) => {
+                let all = r.person.problems();
+                if all.is_empty() {
+                    errs.push(first.into());
+                } else {
+                    errs.extend(all.into_iter().map(DeskError::from));
+                }
+                None
+            }
+        };
+        let values = match fields::validate(service, &[FieldStage::Intake], &r.intake) {
+            Ok(v) => Some(v),
+            Err(f) => {
+                errs.push(DeskError::Fields(f));
+                None
+            }
+        };
         // A missing mandatory document needs a recorded reason.
         let missing: Vec<String> = service
             .documents
@@ -210,7 +228,7 @@ impl Desk {
             .collect();
         let reason = r.missing_reason.as_deref().map(str::trim).unwrap_or("");
         if !missing.is_empty() && reason.chars().count() < 5 {
-            return Err(DeskError::MissingDocuments {
+            errs.push(DeskError::MissingDocuments {
                 items: missing
                     .iter()
                     .filter_map(|k| service.document(k))
@@ -222,7 +240,11 @@ impl Desk {
                     .collect(),
             });
         }
-        Ok((person, values))
+        match (person, values, errs.len()) {
+            (Some(p), Some(v), 0) => Ok((p, v)),
+            (_, _, 1) => Err(errs.remove(0)),
+            _ => Err(DeskError::Many(errs)),
+        }
     }
 
     /// The transaction part of a registration (also used by the demo and the gateway engine,

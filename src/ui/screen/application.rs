@@ -441,16 +441,7 @@ impl State {
 
     /// Drops the errors of fields the user just changed (the others stay until fixed).
     fn clear_error(&mut self, paths: &[&str]) {
-        if let Some(e) = &mut self.error {
-            let had = !e.fields.is_empty() || e.field.is_some();
-            e.fields.retain(|m| !paths.contains(&m.path.as_str()));
-            if e.field.as_deref().is_some_and(|f| paths.contains(&f)) {
-                e.field = None;
-            }
-            if had && e.fields.is_empty() && e.field.is_none() {
-                self.error = None;
-            }
-        }
+        crate::ui::clear_field_errors(&mut self.error, paths);
     }
 
     fn set_input(&mut self, m: &Message) {

@@ -57,6 +57,24 @@ pub fn find_services<'a>(
         .collect()
 }
 
+/// The input a field's error belongs to (the person's fields, the service's own fields).
+fn input_id(path: &str) -> Option<String> {
+    let id = match path {
+        "iin" => "intake-iin",
+        "surname" => "intake-surname",
+        "given_name" => "intake-given",
+        "patronymic" => "intake-patronymic",
+        "address" => "intake-address",
+        "phone" => "intake-phone",
+        "id_document" => "intake-doc",
+        "person_change_reason" => "intake-person-reason",
+        "missing_reason" | "service" | "channel" => return None,
+        key if !key.contains('[') => return Some(format!("intake-f-{key}")),
+        _ => return None,
+    };
+    Some(id.to_string())
+}
+
 /// A scan waiting to be registered with the application.
 #[derive(Debug, Clone)]
 pub struct Scan {
@@ -382,35 +400,37 @@ impl State {
             }
             Message::PersonReason(v) => {
                 self.person_reason = v;
-                if let Some(e) = &self.error
-                    && e.field.as_deref() == Some("person_change_reason")
-                {
-                    self.error = None;
-                }
+                crate::ui::clear_field_errors(&mut self.error, &["person_change_reason"]);
                 Task::none()
             }
             Message::Surname(v) => {
                 self.surname = v;
+                crate::ui::clear_field_errors(&mut self.error, &["surname"]);
                 Task::none()
             }
             Message::GivenName(v) => {
                 self.given_name = v;
+                crate::ui::clear_field_errors(&mut self.error, &["given_name"]);
                 Task::none()
             }
             Message::Patronymic(v) => {
                 self.patronymic = v;
+                crate::ui::clear_field_errors(&mut self.error, &["patronymic"]);
                 Task::none()
             }
             Message::Address(v) => {
                 self.address = v;
+                crate::ui::clear_field_errors(&mut self.error, &["address"]);
                 Task::none()
             }
             Message::Phone(v) => {
                 self.phone = v;
+                crate::ui::clear_field_errors(&mut self.error, &["phone"]);
                 Task::none()
             }
             Message::DocNumber(v) => {
                 self.doc_number = v;
+                crate::ui::clear_field_errors(&mut self.error, &["id_document"]);
                 Task::none()
             }
             Message::DocIssuedBy(v) => {
@@ -462,14 +482,18 @@ impl State {
                 Task::none()
             }
             Message::Field(k, v) => {
+                crate::ui::clear_field_errors(&mut self.error, &[k.as_str()]);
                 self.inputs.insert(k, Input::Text(v));
                 Task::none()
             }
             Message::Flag(k, b) => {
+                crate::ui::clear_field_errors(&mut self.error, &[k.as_str()]);
                 self.inputs.insert(k, Input::Flag(b));
                 Task::none()
             }
             Message::Cell(k, i, col, v) => {
+                let cell = format!("{k}[{i}].{col}");
+                crate::ui::clear_field_errors(&mut self.error, &[cell.as_str()]);
                 if let Some(Input::Rows(rows)) = self.inputs.get_mut(&k)
                     && let Some(r) = rows.get_mut(i)
                 {
@@ -548,6 +572,7 @@ impl State {
             }
             Message::MissingReason(a) => {
                 self.missing_reason.perform(a);
+                crate::ui::clear_field_errors(&mut self.error, &["missing_reason"]);
                 Task::none()
             }
             Message::Submit => self.submit(ctx),
@@ -560,7 +585,18 @@ impl State {
                         // The receipt is offered for printing at once.
                         return Outcome::Run(Task::done(Message::Print));
                     }
-                    Err(e) => self.error = Some(e),
+                    Err(e) => {
+                        // The cursor goes to the first field that needs fixing.
+                        let first = e
+                            .fields
+                            .first()
+                            .map(|m| m.path.clone())
+                            .or_else(|| e.field.clone());
+                        self.error = Some(e);
+                        if let Some(id) = first.and_then(|p| input_id(&p)) {
+                            return Outcome::Run(iced::widget::operation::focus(id));
+                        }
+                    }
                 }
                 Task::none()
             }
@@ -892,7 +928,7 @@ impl State {
         who = who.push(
             row![
                 w::text_field(
-                    ctx.t("field-surname"),
+                    format!("{} *", ctx.t("field-surname")),
                     "intake-surname",
                     &self.surname,
                     "",
@@ -901,7 +937,7 @@ impl State {
                     err("surname")
                 ),
                 w::text_field(
-                    ctx.t("field-given_name"),
+                    format!("{} *", ctx.t("field-given_name")),
                     "intake-given",
                     &self.given_name,
                     "",
