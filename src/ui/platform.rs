@@ -85,14 +85,14 @@ pub struct SystemPrinter {
 
 /// The printers CUPS accepts jobs for, the default first.
 fn cups_printers() -> Vec<String> {
-    let run = |args: &[&str]| {
+    fn run(args: &[&str]) -> Option<String> {
         std::process::Command::new("lpstat")
             .args(args)
             .output()
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
-    };
+    }
     let mut out: Vec<String> = run(&["-e"])
         .map(|s| {
             s.lines()

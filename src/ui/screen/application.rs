@@ -785,7 +785,7 @@ impl State {
                             valid_until: p.valid_until.clone(),
                             issuer: p.issuer.clone(),
                             principal_iin: p.principal_iin.clone(),
-                            scan: p.scan.as_ref().map(|(n, b)| (n.clone(), b.as_ref().clone())),
+                            scan: p.scan.as_ref().map(|(n, b)| (n.clone(), b.to_vec())),
                         }),
                     }
                 };

@@ -351,7 +351,7 @@ impl State {
                         let done = desk
                             .sign_many(&sess, &targets, &key, &pin)
                             .map_err(Failure::from)?;
-                        Ok(done
+                        Ok::<_, Failure>(done
                             .into_iter()
                             .zip(picked)
                             .map(|(d, (_, number))| (number, d.result.err().map(Failure::from)))

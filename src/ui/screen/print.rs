@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use iced::widget::{column, container, row, scrollable, text};
+use iced::widget::{column, container, row, scrollable};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::papers::PrintJob;
@@ -129,7 +129,7 @@ impl State {
         );
         Task::perform(
             async move {
-                let job = blocking(move || make(&desk, &sess))
+                let job = blocking(move || make(desk.as_ref(), &sess))
                     .await
                     .map(Arc::new)
                     .map_err(Failure::from);
@@ -186,7 +186,7 @@ impl State {
                         blocking(move || desk.record_printed(&sess, &job, &pp, &jid))
                             .await
                             .map_err(Failure::from)?;
-                        Ok((p, id))
+                        Ok::<_, Failure>((p, id))
                     },
                     Message::Printed,
                 )
@@ -240,7 +240,7 @@ impl State {
                             .map_err(|e| io_failure(e.kind(), "ui-save-failed", &shown))?;
                         desk.record_saved(&sess, &job, &shown)
                             .map_err(Failure::from)?;
-                        Ok(shown)
+                        Ok::<_, Failure>(shown)
                     }),
                     Message::Saved,
                 )
