@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod platform;
+pub mod scan;
 pub mod screen;
 pub mod theme;
 pub mod widget;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use iced::widget::{checkbox, column, container, image, radio, row, scrollable, text, text_editor};
+use iced::widget::{checkbox, column, container, radio, row, scrollable, text, text_editor};
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
 
@@ -70,7 +70,7 @@ pub struct State {
     pub q1: Option<u8>,
     pub q2: Option<u8>,
     pub dialog: Option<Dialog>,
-    scan: Option<image::Handle>,
+    scan: Option<super::scan_view::Viewer>,
     busy: bool,
     pub error: Option<Failure>,
     pub notice: Option<String>,
@@ -179,7 +179,10 @@ pub enum Message {
     /// The print dialog.
     Paper(super::print::Message),
     ShowScan(i64),
-    Scan(Option<image::Handle>),
+    /// The scan opened in the viewer (`None`: it could not be read).
+    Scan(Option<Box<super::scan_view::Viewer>>),
+    /// The scan viewer.
+    ScanView(super::scan_view::Msg),
     Dropped(PathBuf),
     Attached(Result<usize, Failure>),
 }
@@ -835,15 +838,27 @@ impl State {
                 let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
                 Task::perform(
                     blocking(move || {
-                        desk.attachment_bytes(&sess, &a)
-                            .ok()
-                            .map(image::Handle::from_bytes)
+                        desk.attachment_bytes(&sess, &a).ok().map(|b| {
+                            Box::new(super::scan_view::Viewer::open(
+                                a.file_name.clone(),
+                                &a.mime,
+                                b,
+                            ))
+                        })
                     }),
                     Message::Scan,
                 )
             }
-            Message::Scan(h) => {
-                self.scan = h;
+            Message::Scan(v) => {
+                self.scan = v.map(|v| *v);
+                Task::none()
+            }
+            Message::ScanView(m) => {
+                if let Some(v) = &mut self.scan
+                    && !v.update(m)
+                {
+                    self.scan = None;
+                }
                 Task::none()
             }
             Message::Dropped(path) => {
@@ -1833,7 +1848,10 @@ impl State {
             ]
             .spacing(theme::S)
             .align_y(Alignment::Center);
-            if at.mime.starts_with("image/png") || at.mime.starts_with("image/jpeg") {
+            if at.mime.starts_with("image/png")
+                || at.mime.starts_with("image/jpeg")
+                || at.mime == "application/pdf"
+            {
                 r = r.push(w::secondary(
                     ctx.t("ui-view"),
                     Some(Message::ShowScan(at.id)),
@@ -1941,16 +1959,11 @@ impl State {
                 Message::Paper(super::print::Message::Close),
             );
         }
-        if let Some(h) = &self.scan {
+        if let Some(v) = &self.scan {
             return w::modal(
                 base,
-                column![
-                    image(h.clone()).width(Length::Fill),
-                    w::secondary(ctx.t("ui-close"), Some(Message::Scan(None)))
-                ]
-                .spacing(theme::M)
-                .into(),
-                Message::Scan(None),
+                v.view(ctx.lang, Message::ScanView),
+                Message::ScanView(super::scan_view::Msg::Close),
             );
         }
         match self.dialog {

@@ -11,4 +11,5 @@ pub mod intake;
 pub mod login;
 pub mod print;
 pub mod queues;
+pub mod scan_view;
 pub mod verify;
