@@ -1958,3 +1958,88 @@ in_both_languages!(
     the_first_run_ends_on_a_checklist_in_kazakh,
     the_first_run_ends_on_a_checklist_in_russian
 );
+
+/// When no file dialog opens, intake says so and takes the scan's path instead; a path that is
+/// not there is named in words.
+fn a_scan_comes_in_by_its_path_when_no_dialog_opens(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    // The dialog gives nothing.
+    ui.fake.scans.lock().unwrap().clear();
+    ui.click_id("attach-identity_document");
+    ui.assert_sees_part(k(
+        lang,
+        "Файл таңдау терезесі ашылмады",
+        "Окно выбора файла не открылось",
+    ));
+    let missing = ui.dir.path().join("joq.png");
+    ui.type_in("intake-scan-path", missing.to_str().unwrap());
+    ui.key_in("intake-scan-path", Named::Enter);
+    ui.assert_sees(&match lang {
+        Lang::Kk => format!("{} файлын оқу мүмкін болмады: мұндай файл жоқ.", missing.display()),
+        Lang::Ru => format!("Не удалось прочитать файл {}: такого файла нет.", missing.display()),
+    });
+    let scan = ui.scan_file("udostoverenie.png");
+    ui.type_in("intake-scan-path", scan.to_str().unwrap());
+    ui.key_in("intake-scan-path", Named::Enter);
+    ui.assert_sees("udostoverenie.png");
+    ui.assert_sees(k(lang, "скан: 1", "сканов: 1"));
+}
+
+in_both_languages!(
+    a_scan_comes_in_by_its_path_when_no_dialog_opens,
+    scan_by_path_in_kazakh,
+    scan_by_path_in_russian
+);
+
+/// The scan viewer: a PDF scan page by page, zoom, a quarter turn, close.
+fn the_scan_viewer_shows_pages_zooms_turns_and_closes(lang: Lang) {
+    let mut ui = Ui::new();
+    let mut files = common::scans(&ui.desk, "unemployed_certificate");
+    files[0].file_name = "pasport.pdf".into();
+    files[0].bytes =
+        mio_desk::ui::scan::sample_scan_pdf(&[(60, 80, [200, 30, 30]), (80, 60, [30, 30, 200])]);
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(APPLICANT),
+                intake: common::unemployed_intake(),
+                files,
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    ui.login(REGISTRAR, lang);
+    ui.click(&r.number);
+    ui.click(k(lang, "Қарау", "Просмотр"));
+    ui.assert_sees("pasport.pdf");
+    let page = |n: u32| match lang {
+        Lang::Kk => format!("2 беттің {n}-беті"),
+        Lang::Ru => format!("Страница {n} из 2"),
+    };
+    ui.assert_sees(&page(1));
+    ui.assert_sees("100 %");
+    ui.click("▶");
+    ui.assert_sees(&page(2));
+    ui.click("+");
+    ui.assert_sees("150 %");
+    ui.click(k(lang, "Бұру", "Повернуть"));
+    ui.snapshot(&format!("{}-scan-viewer", prefix(lang)));
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.assert_not_sees(&page(2));
+}
+
+in_both_languages!(
+    the_scan_viewer_shows_pages_zooms_turns_and_closes,
+    scan_viewer_in_kazakh,
+    scan_viewer_in_russian
+);

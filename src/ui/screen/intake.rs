@@ -98,6 +98,10 @@ pub struct State {
     pub doc_issued_by: String,
     pub doc_issued_on: String,
     found: Option<Person>,
+    /// A scan's path typed when no file dialog opens.
+    pub scan_path: String,
+    /// The file dialog gave nothing the last time.
+    no_dialog: bool,
     /// Why a known person's data are being changed (required when they differ).
     pub person_reason: String,
     pub service: Option<String>,
@@ -150,7 +154,11 @@ pub enum Message {
     /// selected one).
     AttachNext,
     Picked(Option<String>, Vec<PathBuf>),
-    Read(Option<String>, Vec<Result<(String, Vec<u8>), String>>),
+    Read(Option<String>, Vec<Result<(String, Vec<u8>), Unread>>),
+    /// A scan's path typed (when no file dialog opens).
+    ScanPath(String),
+    /// Attach the file at the typed path to the selected document.
+    LoadScanPath,
     Dropped(PathBuf),
     Select(Option<String>),
     RemoveScan(usize),
@@ -172,7 +180,10 @@ pub enum Outcome {
     Again,
 }
 
-fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), String>> {
+/// A file that could not be read: its path as shown, and why.
+pub type Unread = (String, std::io::ErrorKind);
+
+fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), Unread>> {
     paths
         .into_iter()
         .map(|p| {
@@ -181,14 +192,16 @@ fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), String>> {
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             // Refuse huge files before reading them whole.
+            let shown = p.display().to_string();
             match std::fs::metadata(&p) {
                 Ok(m) if m.len() > 500 * 1024 * 1024 => {
-                    Err(format!("{name}: {} MB", m.len() / 1_048_576))
+                    Err((shown, std::io::ErrorKind::FileTooLarge))
                 }
+                Ok(m) if m.is_dir() => Err((shown, std::io::ErrorKind::IsADirectory)),
                 Ok(_) => std::fs::read(&p)
                     .map(|b| (name.clone(), b))
-                    .map_err(|e| format!("{name}: {e}")),
-                Err(e) => Err(format!("{name}: {e}")),
+                    .map_err(|e| (shown, e.kind())),
+                Err(e) => Err((shown, e.kind())),
             }
         })
         .collect()
@@ -303,7 +316,7 @@ impl State {
         })
     }
 
-    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), String>>) {
+    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), Unread>>) {
         for f in files {
             match f {
                 Ok((name, bytes)) => {
@@ -326,7 +339,14 @@ impl State {
                         }
                     }
                 }
-                Err(e) => self.error = Some(Failure::detail("ui-file-unreadable", &e)),
+                Err((file, kind)) => {
+                    self.error = Some(super::print::io_failure(
+                        kind,
+                        "ui-scan-read-failed",
+                        &file,
+                        true,
+                    ))
+                }
             }
         }
     }
@@ -537,8 +557,11 @@ impl State {
             }
             Message::Picked(item, paths) => {
                 if paths.is_empty() {
+                    // No dialog, or nothing chosen: say how else a scan comes in.
+                    self.no_dialog = true;
                     Task::none()
                 } else {
+                    self.no_dialog = false;
                     Task::perform(blocking(move || read_files(paths)), move |r| {
                         Message::Read(item.clone(), r)
                     })
@@ -548,6 +571,22 @@ impl State {
                 self.error = None;
                 self.add_scans(item, files);
                 Task::none()
+            }
+            Message::ScanPath(p) => {
+                self.scan_path = p;
+                Task::none()
+            }
+            Message::LoadScanPath => {
+                let p = self.scan_path.trim().to_string();
+                if p.is_empty() {
+                    return Outcome::Run(Task::none());
+                }
+                self.scan_path.clear();
+                self.no_dialog = false;
+                let item = self.active_item.clone();
+                Task::perform(blocking(move || read_files(vec![PathBuf::from(p)])), move |r| {
+                    Message::Read(item.clone(), r)
+                })
             }
             Message::Dropped(path) => {
                 let item = self.active_item.clone();
@@ -1204,6 +1243,36 @@ impl State {
                     .align_y(Alignment::Center),
                 );
             }
+            // When no file dialog opens: the path of the scan, for the selected document.
+            if self.no_dialog {
+                checklist = checklist.push(w::notice(&ctx.t("ui-no-dialog"), theme::WARNING));
+            }
+            let target = self
+                .active_item
+                .as_deref()
+                .and_then(|k| svc.document(k))
+                .map(|d| d.name.get(l).to_string());
+            checklist = checklist.push(
+                row![
+                    w::input(
+                        &ctx.t("ui-scan-path-hint"),
+                        &self.scan_path,
+                        Message::ScanPath,
+                        false
+                    )
+                    .id("intake-scan-path")
+                    .on_submit(Message::LoadScanPath),
+                    w::secondary(
+                        match &target {
+                            Some(t) => ctx.ta("ui-scan-path-attach", &[("doc", Arg::from(t.clone()))]),
+                            None => ctx.t("ui-attach"),
+                        },
+                        (!self.scan_path.trim().is_empty()).then_some(Message::LoadScanPath)
+                    ),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
             if self.missing_mandatory(svc) {
                 checklist = checklist.push(w::field(
                     ctx.t("field-missing_reason"),

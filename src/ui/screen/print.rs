@@ -51,7 +51,8 @@ pub enum Message {
     Close,
 }
 
-fn io_failure(kind: std::io::ErrorKind, key: &str, file: &str) -> Failure {
+/// A file that could not be read or written, said in words (not the system's English).
+pub fn io_failure(kind: std::io::ErrorKind, key: &str, file: &str, reading: bool) -> Failure {
     use crate::domain::model::Lang;
     use crate::i18n::{tr, tra};
     let why = |l: Lang| {
@@ -59,9 +60,13 @@ fn io_failure(kind: std::io::ErrorKind, key: &str, file: &str) -> Failure {
         tr(
             l,
             match kind {
+                K::NotFound if reading => "ui-io-no-file",
                 K::NotFound => "ui-io-not-found",
+                K::PermissionDenied if reading => "ui-io-no-read",
                 K::PermissionDenied | K::ReadOnlyFilesystem => "ui-io-denied",
                 K::StorageFull | K::QuotaExceeded => "ui-io-full",
+                K::FileTooLarge => "ui-io-too-large",
+                K::IsADirectory => "ui-io-is-dir",
                 _ => "ui-io-other",
             },
         )
@@ -97,7 +102,7 @@ fn print_failure(f: PrintFailure, printer: &str) -> Failure {
             add(&mut f.ru);
             f
         }
-        PrintFailure::Spool(kind) => io_failure(kind, "ui-print-spool-failed", ""),
+        PrintFailure::Spool(kind) => io_failure(kind, "ui-print-spool-failed", "", false),
     }
 }
 
@@ -237,7 +242,7 @@ impl State {
                     blocking(move || {
                         let shown = path.display().to_string();
                         std::fs::write(&path, &job.pdf)
-                            .map_err(|e| io_failure(e.kind(), "ui-save-failed", &shown))?;
+                            .map_err(|e| io_failure(e.kind(), "ui-save-failed", &shown, false))?;
                         desk.record_saved(&sess, &job, &shown)
                             .map_err(Failure::from)?;
                         Ok::<_, Failure>(shown)
@@ -340,7 +345,7 @@ mod tests {
         let f = print_failure(PrintFailure::Rejected("paper jam".into()), "Kense-HP");
         assert!(f.ru.contains("Kense-HP") && f.ru.contains("(paper jam)"), "{}", f.ru);
         assert!(f.kk.contains("Kense-HP"), "{}", f.kk);
-        let f = io_failure(std::io::ErrorKind::NotFound, "ui-save-failed", "/x/y.pdf");
+        let f = io_failure(std::io::ErrorKind::NotFound, "ui-save-failed", "/x/y.pdf", false);
         assert!(!f.ru.contains("os error"), "{}", f.ru);
         assert!(f.ru.contains("/x/y.pdf"), "{}", f.ru);
     }
