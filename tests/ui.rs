@@ -897,6 +897,12 @@ fn login_refused(lang: Lang) {
     try_password(&mut ui, "Wrong2026");
     assert!(ui.app.session().is_none());
     ui.assert_sees(wrong);
+    // The lockout rule is said before it bites (the same words for any ИИН).
+    ui.assert_sees(k(
+        lang,
+        "Құпиясөз қатарынан 5 рет қате енгізілсе, кіру 15 минутқа бұғатталады.",
+        "После 5 неверных паролей подряд вход блокируется на 15 минут.",
+    ));
     ui.assert_sees(hint);
     ui.assert_sees(REGISTRAR);
     ui.assert_not_sees("Wrong2026");

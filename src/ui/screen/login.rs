@@ -269,6 +269,24 @@ impl State {
                 && e.field.as_deref() != Some("iin")
             {
                 form = form.push(w::error_banner(e.text(l)));
+                // Said before it happens, the same for every ИИН (it tells nobody whether an
+                // account exists).
+                if e.key == "bad-credentials" {
+                    form = form.push(w::muted(crate::i18n::tra(
+                        l,
+                        "ui-login-lockout-rule",
+                        &[
+                            (
+                                "n",
+                                crate::i18n::Arg::from(crate::desk::auth::MAX_FAILED_LOGINS),
+                            ),
+                            (
+                                "minutes",
+                                crate::i18n::Arg::from(crate::desk::auth::LOCKOUT_MINUTES),
+                            ),
+                        ],
+                    )));
+                }
             }
             let can = !self.busy && self.iin.len() == 12 && !self.password.is_empty();
             form = form.push(w::primary(
