@@ -2049,3 +2049,64 @@ in_both_languages!(
     scan_viewer_in_kazakh,
     scan_viewer_in_russian
 );
+
+/// The admin's screen for a clerk: the catalogue without developer notes and with old
+/// editions folded, settings with units, disabling that names the person and asks first, and
+/// lifting a lockout.
+fn the_admin_screen_speaks_to_a_clerk(lang: Lang) {
+    let mut ui = Ui::new();
+    // The head locked out by five wrong passwords.
+    for _ in 0..5 {
+        let _ = ui.desk.login(HEAD, "Wrong2026");
+    }
+    assert!(ui.desk.login(HEAD, PASSWORD).is_err());
+    ui.login(ADMIN, lang);
+    ui.click(k(lang, "Бұғаттауды алу", "Снять блокировку"));
+    ui.assert_sees(k(
+        lang,
+        "Бұғаттау алынды: қызметкер өз құпиясөзімен кіре алады.",
+        "Блокировка снята: сотрудник может войти со своим паролем.",
+    ));
+    assert!(ui.desk.login(HEAD, PASSWORD).is_ok());
+    // Disabling asks first, naming the person; cancel changes nothing.
+    let disable = k(lang, "Кіруді өшіру", "Отключить вход");
+    ui.click(disable);
+    let ask = k(
+        lang,
+        "Бекмұхамедов Асқар (ЖСН 061211600012) үшін кіруді өшіру керек пе?",
+        "Отключить вход для Бекмұхамедов Асқар (ИИН 061211600012)?",
+    );
+    ui.assert_sees_part(ask);
+    ui.click(k(lang, "Бас тарту", "Отмена"));
+    ui.assert_not_sees(ask);
+    assert!(ui.desk.login(EXECUTOR, PASSWORD).is_ok());
+    ui.click(disable);
+    ui.click(k(lang, "Иә, кіруді өшіру", "Да, отключить вход"));
+    assert_eq!(
+        ui.desk.login(EXECUTOR, PASSWORD).unwrap_err().key(),
+        "disabled"
+    );
+    // Settings say their units.
+    ui.click(k(lang, "Баптаулар", "Настройки"));
+    ui.assert_sees_part(k(lang, "(минут)", "(минут)"));
+    ui.assert_sees_part("(МБ)");
+    // The catalogue: the edition applied first, the old ones folded, no source notes.
+    ui.click(k(lang, "Қызметтер каталогы", "Каталог услуг"));
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick("adm-service", i, 16.0);
+    ui.assert_sees_part(k(lang, "қолданылады", "применяется в отделе"));
+    let all = ui.texts();
+    assert!(
+        !all.iter().any(|t| t.contains("seed ") || t.contains("(L")),
+        "developer notes on screen: {all:#?}"
+    );
+    ui.click_part(k(lang, "Бұрынғы редакцияларды көрсету", "Показать прежние редакции"));
+    ui.assert_sees_part(k(lang, "Бұрынғы редакцияларды жасыру", "Скрыть прежние редакции"));
+    ui.assert_sees_part("28.05.2012");
+}
+
+in_both_languages!(
+    the_admin_screen_speaks_to_a_clerk,
+    admin_screen_in_kazakh,
+    admin_screen_in_russian
+);

@@ -2,6 +2,7 @@
 //! checks the user's permission, changes state, and writes the audit entry and the outbox
 //! message together, so a forbidden or failed action changes nothing.
 
+pub mod accounts;
 pub mod auth;
 pub mod backup;
 pub mod backup_list;

@@ -79,6 +79,10 @@ pub struct State {
     backups: Vec<crate::desk::backup_list::BackupFile>,
     /// What the office still needs (shown until everything is done).
     setup: Option<crate::desk::setup::SetupStatus>,
+    /// The catalogue's editions no longer in force are shown.
+    show_expired: bool,
+    /// The user whose login the admin is about to disable, waiting for "yes".
+    confirm_disable: Option<String>,
     /// The backup the admin asked to restore from, waiting for "yes".
     confirm_restore: Option<PathBuf>,
     progress: Option<Arc<Progress>>,
@@ -126,6 +130,10 @@ pub enum Message {
     ResetPassword(String),
     DoReset,
     Disable(String, bool),
+    /// Ask "disable this person's login?" (`None`: cancel).
+    AskDisable(Option<String>),
+    /// Lift a lockout after failed logins.
+    Unlock(String),
     CertUser(Choice<String>),
     Pin(String),
     PinRepeat(String),
@@ -164,6 +172,8 @@ pub enum Message {
     Backups(Vec<crate::desk::backup_list::BackupFile>),
     /// Where the office's setup stands.
     Setup(Option<crate::desk::setup::SetupStatus>),
+    /// Show or fold the catalogue's editions no longer in force.
+    ShowExpired(bool),
     /// Ask "restore from this one?".
     AskRestore(Option<PathBuf>),
     RestoreChosen(Option<PathBuf>),
@@ -208,6 +218,8 @@ impl State {
             backups: Vec::new(),
             confirm_restore: None,
             setup: None,
+            show_expired: false,
+            confirm_disable: None,
             progress: None,
             error: None,
             notice: None,
@@ -308,6 +320,10 @@ impl State {
                 self.setup = s;
                 Task::none()
             }
+            Message::ShowExpired(b) => {
+                self.show_expired = b;
+                Task::none()
+            }
             Message::AskRestore(p) => {
                 self.confirm_restore = p;
                 Task::none()
@@ -376,9 +392,19 @@ impl State {
                     d.reset_password(s, &iin, &p)
                 })
             }
-            Message::Disable(iin, on) => self.act(ctx, "user_disable", move |d, s| {
-                d.set_user_disabled(s, &iin, on)
-            }),
+            Message::Disable(iin, on) => {
+                self.confirm_disable = None;
+                self.act(ctx, if on { "user_disable" } else { "user_enable" }, move |d, s| {
+                    d.set_user_disabled(s, &iin, on)
+                })
+            }
+            Message::AskDisable(iin) => {
+                self.confirm_disable = iin;
+                Task::none()
+            }
+            Message::Unlock(iin) => {
+                self.act(ctx, "user_unlock", move |d, s| d.unlock_user(s, &iin))
+            }
             Message::CertUser(c) => {
                 self.cert_user = c.value;
                 Task::none()
@@ -779,6 +805,17 @@ impl State {
                 ctx.t("ui-reset-password"),
                 Some(Message::Reset(u.iin.clone())),
             ));
+            let locked = u
+                .locked_until
+                .as_deref()
+                .and_then(crate::desk::parse_stamp)
+                .is_some_and(|t| t > ctx.desk.now());
+            if locked && !u.disabled {
+                r = r.push(w::secondary(
+                    ctx.t("ui-unlock"),
+                    Some(Message::Unlock(u.iin.clone())),
+                ));
+            }
             r = r.push(if u.disabled {
                 w::secondary(
                     ctx.t("ui-enable"),
@@ -787,10 +824,35 @@ impl State {
             } else {
                 w::danger(
                     ctx.t("ui-disable"),
-                    (u.iin != ctx.session.iin).then(|| Message::Disable(u.iin.clone(), true)),
+                    (u.iin != ctx.session.iin).then(|| Message::AskDisable(Some(u.iin.clone()))),
                 )
             });
             list = list.push(r);
+            // Disabling names the person and says what it does (and does not) do.
+            if self.confirm_disable.as_deref() == Some(u.iin.as_str()) {
+                list = list.push(w::banner(
+                    column![
+                        text(ctx.ta(
+                            "ui-disable-confirm",
+                            &[
+                                ("name", Arg::from(u.full_name.clone())),
+                                ("iin", Arg::from(u.iin.clone())),
+                            ],
+                        ))
+                        .size(theme::BODY),
+                        row![
+                            w::danger(
+                                ctx.t("ui-disable-yes"),
+                                Some(Message::Disable(u.iin.clone(), true))
+                            ),
+                            w::secondary(ctx.t("ui-cancel"), Some(Message::AskDisable(None))),
+                        ]
+                        .spacing(theme::S),
+                    ]
+                    .spacing(theme::S),
+                    theme::DANGER,
+                ));
+            }
             if let Some((iin, p)) = &self.reset
                 && *iin == u.iin
             {
@@ -1078,28 +1140,36 @@ impl State {
         let sel = services.iter().find(|c| c.value == self.service).cloned();
         let mut c = column![
             w::section(ctx.t("ui-catalogue")),
-            w::pick(services, sel, Message::Service).width(Length::Fill)
+            container(w::pick(services, sel, Message::Service).width(Length::Fill)).id("adm-service")
         ]
         .spacing(theme::S);
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
             let chosen = ctx.desk.service_version_id(&svc.code).unwrap_or_default();
-            for v in &svc.versions {
-                let term = |t: Term| {
-                    format!(
-                        "{} {}",
-                        t.value,
-                        ctx.t(&format!("ui-unit-{}", t.unit.code()))
-                    )
+            let today = ctx.desk.today();
+            let term = |t: Term| {
+                format!(
+                    "{} {}",
+                    t.value,
+                    ctx.t(&format!("ui-unit-{}", t.unit.code()))
+                )
+            };
+            // For a clerk: the dates, the terms, whether the office applies it; no internal
+            // ids or source notes (those are in `mio-desk catalog show`).
+            let line_of = |v: &crate::domain::catalog::ServiceVersion| {
+                let mut line = match v.effective_to {
+                    Some(to) => ctx.ta(
+                        "ui-edition-from-to",
+                        &[
+                            ("from", Arg::from(crate::i18n::date_short(v.effective_from))),
+                            ("to", Arg::from(crate::i18n::date_short(to))),
+                        ],
+                    ),
+                    None => ctx.ta(
+                        "ui-edition-from",
+                        &[("from", Arg::from(crate::i18n::date_short(v.effective_from)))],
+                    ),
                 };
-                let mut line = format!(
-                    "{} · {} — {} · {}",
-                    v.id,
-                    crate::i18n::date_short(v.effective_from),
-                    v.effective_to
-                        .map(crate::i18n::date_short)
-                        .unwrap_or_else(|| "…".into()),
-                    term(v.term)
-                );
+                line.push_str(&format!(" · {}: {}", ctx.t("field-term"), term(v.term)));
                 for ct in &v.channel_terms {
                     line.push_str(&format!(
                         " · {}: {} {}",
@@ -1111,11 +1181,45 @@ impl State {
                 if v.unverified {
                     line.push_str(&format!(" ({})", ctx.t("ui-unverified")));
                 }
+                line
+            };
+            let in_force = |v: &crate::domain::catalog::ServiceVersion| {
+                v.effective_from <= today && v.effective_to.is_none_or(|to| to >= today)
+            };
+            // The edition the office applies and those in force first; the others folded.
+            let (shown, folded): (Vec<_>, Vec<_>) = svc
+                .versions
+                .iter()
+                .partition(|v| v.id == chosen || in_force(*v));
+            c = c.push(w::muted(ctx.t("ui-editions")));
+            for v in shown {
+                let mut line = line_of(v);
                 if v.id == chosen {
                     line.push_str(&format!(" · {}", ctx.t("ui-term-current")));
                 }
-                c = c.push(text(line).size(theme::SMALL));
-                c = c.push(w::muted(v.source.clone()));
+                c = c.push(
+                    text(line)
+                        .size(theme::SMALL)
+                        .font(if v.id == chosen { theme::BOLD } else { theme::FONT }),
+                );
+            }
+            if !folded.is_empty() {
+                c = c.push(w::secondary(
+                    ctx.ta(
+                        if self.show_expired {
+                            "ui-editions-hide-old"
+                        } else {
+                            "ui-editions-show-old"
+                        },
+                        &[("n", Arg::from(folded.len()))],
+                    ),
+                    Some(Message::ShowExpired(!self.show_expired)),
+                ));
+                if self.show_expired {
+                    for v in folded {
+                        c = c.push(w::muted(line_of(v)));
+                    }
+                }
             }
             c = c.push(w::muted(ctx.t("ui-documents-list")));
             for d in &svc.documents {
@@ -1277,7 +1381,11 @@ impl State {
                     w::section(ctx.t("ui-settings")),
                     row![
                         w::text_field(
-                            ctx.t("field-idle_lock_minutes"),
+                            format!(
+                                "{} ({})",
+                                ctx.t("field-idle_lock_minutes"),
+                                ctx.t("ui-unit-min")
+                            ),
                             "adm-idle",
                             &self.idle,
                             "10",
@@ -1286,7 +1394,7 @@ impl State {
                             None
                         ),
                         w::text_field(
-                            ctx.t("field-max_file_mib"),
+                            format!("{} ({})", ctx.t("field-max_file_mib"), ctx.t("ui-unit-mb")),
                             "adm-max",
                             &self.max_file,
                             "10",
