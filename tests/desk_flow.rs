@@ -1244,7 +1244,12 @@ fn the_same_rules_check_a_decision_at_submit_and_at_sign() {
 fn signed_for(o: &Office, iin: &str) -> (i64, String) {
     let id = to_signature(o, iin);
     o.desk.sign(&o.head, Target::id(id), &o.key, PIN).unwrap();
-    let number = o.desk.application(&o.registrar, &id.to_string()).unwrap().app.number;
+    let number = o
+        .desk
+        .application(&o.registrar, &id.to_string())
+        .unwrap()
+        .app
+        .number;
     (id, number)
 }
 
@@ -1317,11 +1322,24 @@ fn issue_to_a_collector_needs_a_power_of_attorney() {
     // Made a year and more ago without a term: over (one year); made tomorrow: impossible.
     for (date, until, path, problem) in [
         ("2025-11-15", "", "proxy_date", FieldProblem::Expired),
-        ("10.11.2025", "15.11.2026", "proxy_valid_until", FieldProblem::Expired),
+        (
+            "10.11.2025",
+            "15.11.2026",
+            "proxy_valid_until",
+            FieldProblem::Expired,
+        ),
         ("17.11.2026", "", "proxy_date", FieldProblem::FutureDate),
-        ("10.11.2026", "09.11.2026", "proxy_valid_until", FieldProblem::PeriodReversed),
+        (
+            "10.11.2026",
+            "09.11.2026",
+            "proxy_valid_until",
+            FieldProblem::PeriodReversed,
+        ),
     ] {
-        let e = o.desk.issue_to(&o.registrar, t, &good(date, until)).unwrap_err();
+        let e = o
+            .desk
+            .issue_to(&o.registrar, t, &good(date, until))
+            .unwrap_err();
         let DeskError::Fields(list) = &e else {
             panic!("{date} {until}: {e:?}")
         };
@@ -1330,7 +1348,11 @@ fn issue_to_a_collector_needs_a_power_of_attorney() {
     }
     assert_eq!(audit_count(&o), before);
     assert_eq!(
-        o.desk.application(&o.registrar, &number).unwrap().app.status,
+        o.desk
+            .application(&o.registrar, &number)
+            .unwrap()
+            .app
+            .status,
         Status::Signed
     );
 
@@ -1341,8 +1363,15 @@ fn issue_to_a_collector_needs_a_power_of_attorney() {
     let v = o.desk.application(&o.registrar, &number).unwrap();
     assert_eq!(v.app.status, Status::Issued);
     assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
-    assert_eq!(v.handover.collector_name.as_deref(), Some("Серікбаев Нұрлан"));
-    let p = v.handover.proxy.clone().expect("the power of attorney is kept");
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some("Серікбаев Нұрлан")
+    );
+    let p = v
+        .handover
+        .proxy
+        .clone()
+        .expect("the power of attorney is kept");
     assert_eq!(p.number, "2-1234");
     assert_eq!(p.date.to_string(), "2026-11-10");
     assert_eq!(p.valid_until.to_string(), "2027-11-10");
@@ -1368,7 +1397,10 @@ fn issue_to_a_collector_needs_a_power_of_attorney() {
         .issue(&o.registrar, Target::id(id2), "920202400016")
         .unwrap();
     let v = o.desk.application(&o.registrar, &number2).unwrap();
-    assert_eq!(v.handover.collector_name.as_deref(), Some(v.app.applicant_name.as_str()));
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some(v.app.applicant_name.as_str())
+    );
     assert!(v.handover.proxy.is_none());
 }
 
@@ -1379,7 +1411,13 @@ fn people_are_changed_on_purpose() {
         .desk
         .register(
             Some(&o.registrar),
-            registration(&o, "unemployed_certificate", Channel::Office, iin, unemployed_intake()),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                iin,
+                unemployed_intake(),
+            ),
         )
         .unwrap();
     let before = audit_count(&o);
@@ -1400,12 +1438,26 @@ fn people_are_changed_on_purpose() {
         .unwrap_err();
     assert_eq!(e.key(), "person-changed");
     assert_eq!(e.field().as_deref(), Some("person_change_reason"));
-    assert!(e.message(Lang::Ru).contains("(Фамилия)"), "{}", e.message(Lang::Ru));
-    assert!(e.message(Lang::Kk).contains("(Тегі)"), "{}", e.message(Lang::Kk));
+    assert!(
+        e.message(Lang::Ru).contains("(Фамилия)"),
+        "{}",
+        e.message(Lang::Ru)
+    );
+    assert!(
+        e.message(Lang::Kk).contains("(Тегі)"),
+        "{}",
+        e.message(Lang::Kk)
+    );
     assert_eq!(audit_count(&o), before);
     let p = o.desk.find_person(&o.registrar, iin).unwrap().unwrap();
     assert_eq!(p.surname, "Әбілқасымова");
-    assert_eq!(o.desk.applications_of_person(&o.registrar, p.id).unwrap().len(), 1);
+    assert_eq!(
+        o.desk
+            .applications_of_person(&o.registrar, p.id)
+            .unwrap()
+            .len(),
+        1
+    );
 
     // With the reason: registered, the person changed, the change kept as history.
     let reason = "Тегі неке туралы куәлік бойынша өзгерді";
@@ -1441,7 +1493,10 @@ fn people_are_changed_on_purpose() {
     o.desk
         .submit_draft(&o.executor, Target::id(first.id), &unemployed_decision())
         .unwrap();
-    let s = o.desk.sign(&o.head, Target::id(first.id), &o.key, PIN).unwrap();
+    let s = o
+        .desk
+        .sign(&o.head, Target::id(first.id), &o.key, PIN)
+        .unwrap();
     let pdf = o.desk.signed_paper(s.document_id).unwrap().unwrap();
     let text = extract::page_texts(&extract::load(&pdf).unwrap()).join(" ");
     assert!(text.contains("Әбілқасымова"), "{text}");
@@ -1492,22 +1547,35 @@ fn the_head_signs_several_with_one_pin() {
     };
     let before = audit_count(&o);
     // A wrong PIN signs nothing.
-    let e = o.desk.sign_many(&o.head, &ts, &o.key, "000000").unwrap_err();
+    let e = o
+        .desk
+        .sign_many(&o.head, &ts, &o.key, "000000")
+        .unwrap_err();
     assert_eq!(e.key(), "signature-wrong-pin", "{e:?}");
     assert_eq!(audit_count(&o), before);
     // Only the head; and something must be chosen.
     assert_eq!(
-        o.desk.sign_many(&o.executor, &ts, &o.key, PIN).unwrap_err().key(),
+        o.desk
+            .sign_many(&o.executor, &ts, &o.key, PIN)
+            .unwrap_err()
+            .key(),
         "forbidden"
     );
     assert_eq!(
-        o.desk.sign_many(&o.head, &[], &o.key, PIN).unwrap_err().key(),
+        o.desk
+            .sign_many(&o.head, &[], &o.key, PIN)
+            .unwrap_err()
+            .key(),
         "invalid"
     );
     // One of them is withdrawn meanwhile: it fails on its own, the others are signed, each
     // with its own audit entry.
     o.desk
-        .withdraw(Some(&o.registrar), Target::id(b), "Өтініш берушінің өтініші бойынша")
+        .withdraw(
+            Some(&o.registrar),
+            Target::id(b),
+            "Өтініш берушінің өтініші бойынша",
+        )
         .unwrap();
     let done = o.desk.sign_many(&o.head, &ts, &o.key, PIN).unwrap();
     assert_eq!(done.len(), 3);
@@ -1520,7 +1588,11 @@ fn the_head_signs_several_with_one_pin() {
     let v = o.desk.verify_audit().unwrap();
     assert!(v.entries > before);
     for id in [a, c] {
-        let h = o.desk.application(&o.head, &id.to_string()).unwrap().history;
+        let h = o
+            .desk
+            .application(&o.head, &id.to_string())
+            .unwrap()
+            .history;
         assert_eq!(h.iter().filter(|e| e.action == "sign").count(), 1);
     }
     let signed: Vec<_> = done
@@ -1560,4 +1632,3 @@ on_both_backends!(
     people_are_changed_on_purpose,
     the_head_signs_several_with_one_pin,
 );
-

@@ -1507,7 +1507,11 @@ fn issue_to_a_representative(lang: Lang) {
     ui.click(issue);
     ui.assert_under(
         date_l,
-        k(lang, "күнтізбеде мұндай күн жоқ", "такой даты нет в календаре"),
+        k(
+            lang,
+            "күнтізбеде мұндай күн жоқ",
+            "такой даты нет в календаре",
+        ),
     );
     let other = k(lang, "бұл басқа адамның ЖСН", "это ИИН другого человека");
     ui.assert_under(principal_l, other);
@@ -1528,7 +1532,10 @@ fn issue_to_a_representative(lang: Lang) {
     assert_eq!(ui.status_of(&number), Status::Issued);
     let v = ui.desk.application(&ui.registrar, &number).unwrap();
     assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
-    assert_eq!(v.handover.collector_name.as_deref(), Some("Серікбаев Нұрлан"));
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some("Серікбаев Нұрлан")
+    );
     assert_eq!(v.handover.proxy.as_ref().unwrap().number, "2-1234");
     // The application says who took the paper; the history too.
     ui.assert_sees_part(&format!("Серікбаев Нұрлан ({collector})"));
@@ -1642,11 +1649,7 @@ fn printing_tells_the_truth(lang: Lang) {
             .map(|h| (h.action.clone(), h.details.clone()))
             .collect::<Vec<_>>()
     };
-    let receipt = k(
-        lang,
-        "Қолхатты басып шығару",
-        "Печать расписки",
-    );
+    let receipt = k(lang, "Қолхатты басып шығару", "Печать расписки");
     ui.click(receipt);
     ui.assert_sees(k(
         lang,
@@ -1675,9 +1678,9 @@ fn printing_tells_the_truth(lang: Lang) {
     ui.click_id(mio_desk::ui::screen::print::SAVE_ID);
     let shown = nowhere.display().to_string();
     ui.assert_sees(&match lang {
-        Lang::Kk => format!(
-            "{shown} сақтау мүмкін болмады: мұндай қалта жоқ. Басқа қалтаны таңдаңыз."
-        ),
+        Lang::Kk => {
+            format!("{shown} сақтау мүмкін болмады: мұндай қалта жоқ. Басқа қалтаны таңдаңыз.")
+        }
         Lang::Ru => {
             format!("Не удалось сохранить {shown}: такой папки нет. Выберите другую папку.")
         }
@@ -1745,7 +1748,11 @@ fn the_language_chosen_at_login_wins(lang: Lang) {
     ui.desk.set_language(&ui.registrar, other).unwrap();
     ui.click(k(lang, "Қазақша", "Русский"));
     ui.type_in("login-iin", REGISTRAR);
-    assert_eq!(ui.lang(), lang, "the saved language replaced the chosen one");
+    assert_eq!(
+        ui.lang(),
+        lang,
+        "the saved language replaced the chosen one"
+    );
     ui.type_in("login-password", PASSWORD);
     ui.key_in("login-password", Named::Enter);
     assert_eq!(ui.app.session().map(|s| s.lang), Some(lang));
@@ -1928,14 +1935,26 @@ fn the_first_run_ends_on_a_checklist(lang: Lang) {
     ui.click(k(lang, "Баптау", "Настроить"));
     ui.assert_sees(k(lang, "Бөлім құрылды", "Отдел создан"));
     for step in [
-        k(lang, "• 1. Әкімші ретінде кіру", "• 1. Войти как администратор"),
+        k(
+            lang,
+            "• 1. Әкімші ретінде кіру",
+            "• 1. Войти как администратор",
+        ),
         k(
             lang,
             "• 2. Қызметкерлерді қосу: кеңсе қызметкерін, орындаушыны және бөлім бастығын",
             "• 2. Добавить сотрудников: регистратора, исполнителя и начальника отдела",
         ),
-        k(lang, "• 3. Бөлім бастығына ЭЦҚ кілтін беру", "• 3. Выдать начальнику отдела ключ ЭЦП"),
-        k(lang, "• 4. Өңірлік шлюзді қосу", "• 4. Подключить региональный шлюз"),
+        k(
+            lang,
+            "• 3. Бөлім бастығына ЭЦҚ кілтін беру",
+            "• 3. Выдать начальнику отдела ключ ЭЦП",
+        ),
+        k(
+            lang,
+            "• 4. Өңірлік шлюзді қосу",
+            "• 4. Подключить региональный шлюз",
+        ),
         k(
             lang,
             "• 5. Алғашқы сақтық көшірмені жасау",
@@ -1951,7 +1970,11 @@ fn the_first_run_ends_on_a_checklist(lang: Lang) {
     ui.key_in("login-password", Named::Enter);
     assert!(ui.app.session().is_some(), "{:#?}", ui.texts());
     // On the admin's screen: logged in is done; the staff step opens the users.
-    ui.assert_sees(k(lang, "✓ 1. Әкімші ретінде кіру", "✓ 1. Войти как администратор"));
+    ui.assert_sees(k(
+        lang,
+        "✓ 1. Әкімші ретінде кіру",
+        "✓ 1. Войти как администратор",
+    ));
     ui.assert_sees_part(k(
         lang,
         "Әкімшілік → Сақтық көшірме",
@@ -1985,8 +2008,14 @@ fn a_scan_comes_in_by_its_path_when_no_dialog_opens(lang: Lang) {
     ui.type_in("intake-scan-path", missing.to_str().unwrap());
     ui.key_in("intake-scan-path", Named::Enter);
     ui.assert_sees(&match lang {
-        Lang::Kk => format!("{} файлын оқу мүмкін болмады: мұндай файл жоқ.", missing.display()),
-        Lang::Ru => format!("Не удалось прочитать файл {}: такого файла нет.", missing.display()),
+        Lang::Kk => format!(
+            "{} файлын оқу мүмкін болмады: мұндай файл жоқ.",
+            missing.display()
+        ),
+        Lang::Ru => format!(
+            "Не удалось прочитать файл {}: такого файла нет.",
+            missing.display()
+        ),
     });
     let scan = ui.scan_file("udostoverenie.png");
     ui.type_in("intake-scan-path", scan.to_str().unwrap());
@@ -2100,8 +2129,16 @@ fn the_admin_screen_speaks_to_a_clerk(lang: Lang) {
         !all.iter().any(|t| t.contains("seed ") || t.contains("(L")),
         "developer notes on screen: {all:#?}"
     );
-    ui.click_part(k(lang, "Бұрынғы редакцияларды көрсету", "Показать прежние редакции"));
-    ui.assert_sees_part(k(lang, "Бұрынғы редакцияларды жасыру", "Скрыть прежние редакции"));
+    ui.click_part(k(
+        lang,
+        "Бұрынғы редакцияларды көрсету",
+        "Показать прежние редакции",
+    ));
+    ui.assert_sees_part(k(
+        lang,
+        "Бұрынғы редакцияларды жасыру",
+        "Скрыть прежние редакции",
+    ));
     ui.assert_sees_part("28.05.2012");
 }
 

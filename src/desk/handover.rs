@@ -305,9 +305,7 @@ impl Desk {
             &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
             "person_lookup",
         )?;
-        Ok(self
-            .store
-            .read(|r| store::person_history(r, person_id))?)
+        Ok(self.store.read(|r| store::person_history(r, person_id))?)
     }
 
     /// Checks a power of attorney (every problem at once) and stores its scan.
@@ -382,7 +380,11 @@ impl Desk {
         if issuer.is_empty() {
             problem(&mut errs, "proxy_issuer", FieldProblem::Missing);
         } else if issuer.chars().count() > 200 {
-            problem(&mut errs, "proxy_issuer", FieldProblem::TooLong { max: 200 });
+            problem(
+                &mut errs,
+                "proxy_issuer",
+                FieldProblem::TooLong { max: 200 },
+            );
         }
         let principal: String = p
             .principal_iin
@@ -469,7 +471,11 @@ impl Desk {
             if name.is_empty() {
                 problem(&mut errs, "collector_name", FieldProblem::Missing);
             } else if name.chars().count() > 300 {
-                problem(&mut errs, "collector_name", FieldProblem::TooLong { max: 300 });
+                problem(
+                    &mut errs,
+                    "collector_name",
+                    FieldProblem::TooLong { max: 300 },
+                );
             }
             match self.check_proxy(p, app.applicant_iin.as_deref(), &cs) {
                 Ok(p) if errs.is_empty() => Some(p),
@@ -481,9 +487,8 @@ impl Desk {
                 Err(e) => return Err(e),
             }
         };
-        self.store.write(|tx| {
-            self.issue_checked(tx, s, t, &cs, &name, proxy.as_ref())
-        })
+        self.store
+            .write(|tx| self.issue_checked(tx, s, t, &cs, &name, proxy.as_ref()))
     }
 
     /// The transaction of an issue whose collector was checked.

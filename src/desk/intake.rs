@@ -146,18 +146,17 @@ impl Desk {
             .ok_or_else(|| DeskError::UnknownService(r.service.clone()))?;
         let checked = self.prepare_registration(s, service, &r)?;
         let files = self.check_and_store_files(service, &r.files, 0)?;
-        self.store
-            .write(|tx| {
-                self.register_in(
-                    tx,
-                    s,
-                    service,
-                    &r,
-                    checked.clone(),
-                    &files,
-                    person_change_reason,
-                )
-            })
+        self.store.write(|tx| {
+            self.register_in(
+                tx,
+                s,
+                service,
+                &r,
+                checked.clone(),
+                &files,
+                person_change_reason,
+            )
+        })
     }
 
     /// Everything that can be checked before the transaction.

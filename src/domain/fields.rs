@@ -42,7 +42,9 @@ pub enum FieldProblem {
     /// An ИИН of someone else than the person it must name.
     OtherPerson,
     /// A term longer than the law allows (a power of attorney: three years).
-    TermTooLong { years: u32 },
+    TermTooLong {
+        years: u32,
+    },
     UnknownOption,
     TooLong {
         max: usize,
@@ -541,7 +543,10 @@ mod tests {
 
     #[test]
     fn an_impossible_date_is_named_so() {
-        assert_eq!(check_date("29.02.2028"), Ok(NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()));
+        assert_eq!(
+            check_date("29.02.2028"),
+            Ok(NaiveDate::from_ymd_opt(2028, 2, 29).unwrap())
+        );
         assert_eq!(check_date("31.02.2026"), Err(FieldProblem::ImpossibleDate));
         assert_eq!(check_date("2026-02-30"), Err(FieldProblem::ImpossibleDate));
         assert_eq!(check_date("29.02.2027"), Err(FieldProblem::ImpossibleDate));

@@ -63,7 +63,9 @@ pub fn handover(db: &impl Db, application_id: i64) -> Result<Handover> {
         params![application_id],
     )?
     else {
-        return Err(StoreError::NotFound(format!("application {application_id}")));
+        return Err(StoreError::NotFound(format!(
+            "application {application_id}"
+        )));
     };
     let proxy: Option<String> = r.get(1)?;
     Ok(Handover {

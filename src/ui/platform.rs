@@ -34,7 +34,12 @@ pub trait Printer: Send + Sync {
     /// The printers the print system knows, the default one first (empty without CUPS).
     fn printers(&self) -> Fut<Vec<String>>;
     /// Sends the PDF to `printer`; the job's id once the print system has accepted it.
-    fn print(&self, pdf: Vec<u8>, name: String, printer: String) -> Fut<Result<String, PrintFailure>>;
+    fn print(
+        &self,
+        pdf: Vec<u8>,
+        name: String,
+        printer: String,
+    ) -> Fut<Result<String, PrintFailure>>;
 }
 
 /// rfd's native dialogs (a portal or zenity on Linux).

@@ -394,9 +394,11 @@ impl State {
             }
             Message::Disable(iin, on) => {
                 self.confirm_disable = None;
-                self.act(ctx, if on { "user_disable" } else { "user_enable" }, move |d, s| {
-                    d.set_user_disabled(s, &iin, on)
-                })
+                self.act(
+                    ctx,
+                    if on { "user_disable" } else { "user_enable" },
+                    move |d, s| d.set_user_disabled(s, &iin, on),
+                )
             }
             Message::AskDisable(iin) => {
                 self.confirm_disable = iin;
@@ -1140,7 +1142,8 @@ impl State {
         let sel = services.iter().find(|c| c.value == self.service).cloned();
         let mut c = column![
             w::section(ctx.t("ui-catalogue")),
-            container(w::pick(services, sel, Message::Service).width(Length::Fill)).id("adm-service")
+            container(w::pick(services, sel, Message::Service).width(Length::Fill))
+                .id("adm-service")
         ]
         .spacing(theme::S);
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
@@ -1197,11 +1200,11 @@ impl State {
                 if v.id == chosen {
                     line.push_str(&format!(" · {}", ctx.t("ui-term-current")));
                 }
-                c = c.push(
-                    text(line)
-                        .size(theme::SMALL)
-                        .font(if v.id == chosen { theme::BOLD } else { theme::FONT }),
-                );
+                c = c.push(text(line).size(theme::SMALL).font(if v.id == chosen {
+                    theme::BOLD
+                } else {
+                    theme::FONT
+                }));
             }
             if !folded.is_empty() {
                 c = c.push(w::secondary(

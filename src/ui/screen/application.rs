@@ -438,7 +438,10 @@ impl State {
 
     fn print(&mut self, ctx: &Ctx, kind: String) -> Task<Message> {
         self.print
-            .open(ctx, super::print::application_paper(self.id.to_string(), kind))
+            .open(
+                ctx,
+                super::print::application_paper(self.id.to_string(), kind),
+            )
             .map(Message::Paper)
     }
 
@@ -771,10 +774,7 @@ impl State {
                 self.act(ctx, "withdraw", move |d, s, t| d.withdraw(Some(s), t, &r))
             }
             Message::Issue => {
-                let applicant = self
-                    .view
-                    .as_ref()
-                    .and_then(|v| v.app.applicant_iin.clone());
+                let applicant = self.view.as_ref().and_then(|v| v.app.applicant_iin.clone());
                 let p = &self.proxy;
                 let c = if applicant.as_deref() == Some(self.collector.as_str()) {
                     crate::desk::handover::Collector::applicant(&self.collector)
@@ -1700,15 +1700,11 @@ impl State {
         // keeps what was registered, and says so.
         if let Some(ch) = v.applicant.changes_since.last() {
             let now = &v.person;
-            let current = [
-                now.full_name(),
-                now.address.clone(),
-                now.phone.clone(),
-            ]
-            .into_iter()
-            .filter(|x| !x.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+            let current = [now.full_name(), now.address.clone(), now.phone.clone()]
+                .into_iter()
+                .filter(|x| !x.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
             left = left.push(w::notice(
                 &ctx.ta(
                     "ui-person-changed-since",

@@ -8,8 +8,8 @@ use iced::{Alignment, Element, Length};
 use crate::desk::setup::SetupStatus;
 use crate::domain::model::Lang;
 use crate::i18n::tr;
-use crate::ui::widget as w;
 use crate::ui::theme;
+use crate::ui::widget as w;
 
 /// A step of the office's setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +64,15 @@ pub fn view<'a, M: Clone + 'a>(
         let k = key(step);
         let mark = if done { "✓" } else { "•" };
         let mut line = row![
-            text(format!("{mark} {}. {}", i + 1, tr(lang, &format!("ui-setup-{k}"))))
-                .size(theme::BODY)
-                .font(if done { theme::FONT } else { theme::BOLD })
-                .color(if done { theme::MUTED } else { theme::TEXT })
-                .width(Length::Fill),
+            text(format!(
+                "{mark} {}. {}",
+                i + 1,
+                tr(lang, &format!("ui-setup-{k}"))
+            ))
+            .size(theme::BODY)
+            .font(if done { theme::FONT } else { theme::BOLD })
+            .color(if done { theme::MUTED } else { theme::TEXT })
+            .width(Length::Fill),
         ]
         .spacing(theme::S)
         .align_y(Alignment::Center);

@@ -351,11 +351,12 @@ impl State {
                         let done = desk
                             .sign_many(&sess, &targets, &key, &pin)
                             .map_err(Failure::from)?;
-                        Ok::<_, Failure>(done
-                            .into_iter()
-                            .zip(picked)
-                            .map(|(d, (_, number))| (number, d.result.err().map(Failure::from)))
-                            .collect())
+                        Ok::<_, Failure>(
+                            done.into_iter()
+                                .zip(picked)
+                                .map(|(d, (_, number))| (number, d.result.err().map(Failure::from)))
+                                .collect(),
+                        )
                     }),
                     Message::BatchDone,
                 )
@@ -375,10 +376,7 @@ impl State {
                         let ok = b.results.iter().filter(|(_, e)| e.is_none()).count();
                         self.notice = Some(ctx.ta(
                             "ui-batch-signed",
-                            &[
-                                ("n", Arg::from(ok)),
-                                ("total", Arg::from(b.results.len())),
-                            ],
+                            &[("n", Arg::from(ok)), ("total", Arg::from(b.results.len()))],
                         ));
                         self.selected.clear();
                         return Action::Run(self.load_waiting(ctx));
@@ -468,11 +466,11 @@ impl State {
                 row![
                     container(checkbox(on).on_toggle(move |b| Message::Select(id, b)))
                         .id(format!("pick-{}", r.number)),
-                    button(
-                        text(r.number.clone())
-                            .size(theme::SMALL)
-                            .font(if current { theme::BOLD } else { theme::FONT })
-                    )
+                    button(text(r.number.clone()).size(theme::SMALL).font(if current {
+                        theme::BOLD
+                    } else {
+                        theme::FONT
+                    }))
                     .padding([2, 6])
                     .style(theme::tab(current))
                     .on_press(Message::Show(id)),
@@ -497,8 +495,13 @@ impl State {
                     w::section(ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])),
                     w::hfill(),
                     container(
-                        w::input(&ctx.t("ui-head-filter"), &self.filter, Message::Filter, false)
-                            .id("head-filter")
+                        w::input(
+                            &ctx.t("ui-head-filter"),
+                            &self.filter,
+                            Message::Filter,
+                            false
+                        )
+                        .id("head-filter")
                     )
                     .width(Length::Fixed(260.0)),
                     w::secondary(
@@ -527,11 +530,14 @@ impl State {
         let l = ctx.lang;
         let mut c = column![w::section(ctx.ta(
             "ui-batch-title",
-            &[("n", Arg::from(if b.results.is_empty() {
-                self.selected.len()
-            } else {
-                b.results.len()
-            }))]
+            &[(
+                "n",
+                Arg::from(if b.results.is_empty() {
+                    self.selected.len()
+                } else {
+                    b.results.len()
+                })
+            )]
         ))]
         .spacing(theme::S);
         if !b.results.is_empty() {

@@ -584,9 +584,10 @@ impl State {
                 self.scan_path.clear();
                 self.no_dialog = false;
                 let item = self.active_item.clone();
-                Task::perform(blocking(move || read_files(vec![PathBuf::from(p)])), move |r| {
-                    Message::Read(item.clone(), r)
-                })
+                Task::perform(
+                    blocking(move || read_files(vec![PathBuf::from(p)])),
+                    move |r| Message::Read(item.clone(), r),
+                )
             }
             Message::Dropped(path) => {
                 let item = self.active_item.clone();
@@ -1264,7 +1265,8 @@ impl State {
                     .on_submit(Message::LoadScanPath),
                     w::secondary(
                         match &target {
-                            Some(t) => ctx.ta("ui-scan-path-attach", &[("doc", Arg::from(t.clone()))]),
+                            Some(t) =>
+                                ctx.ta("ui-scan-path-attach", &[("doc", Arg::from(t.clone()))]),
                             None => ctx.t("ui-attach"),
                         },
                         (!self.scan_path.trim().is_empty()).then_some(Message::LoadScanPath)

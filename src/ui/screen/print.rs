@@ -152,11 +152,7 @@ impl State {
                     Ok(j) => self.job = Some(j),
                     Err(e) => self.error = Some(e),
                 }
-                if self
-                    .printer
-                    .as_ref()
-                    .is_none_or(|p| !printers.contains(p))
-                {
+                if self.printer.as_ref().is_none_or(|p| !printers.contains(p)) {
                     self.printer = printers.first().cloned();
                 }
                 self.printers = printers;
@@ -276,8 +272,10 @@ impl State {
             .as_ref()
             .map(|j| ctx.t(&j.title_key))
             .unwrap_or_else(|| ctx.t("ui-print-preparing"));
-        let mut c = column![w::section(ctx.ta("ui-print-title", &[("doc", Arg::from(title))]))]
-            .spacing(theme::S);
+        let mut c = column![w::section(
+            ctx.ta("ui-print-title", &[("doc", Arg::from(title))])
+        )]
+        .spacing(theme::S);
         if let Some(j) = &self.job {
             c = c.push(
                 container(
@@ -293,8 +291,12 @@ impl State {
                 c = c.push(w::field(
                     ctx.t("ui-printer"),
                     container(
-                        w::pick(self.printers.clone(), self.printer.clone(), Message::Printer)
-                            .width(Length::Fill),
+                        w::pick(
+                            self.printers.clone(),
+                            self.printer.clone(),
+                            Message::Printer,
+                        )
+                        .width(Length::Fill),
                     )
                     .id(PRINTER_ID)
                     .into(),
@@ -343,9 +345,18 @@ mod tests {
     #[test]
     fn a_rejected_job_names_the_printer_and_what_to_do() {
         let f = print_failure(PrintFailure::Rejected("paper jam".into()), "Kense-HP");
-        assert!(f.ru.contains("Kense-HP") && f.ru.contains("(paper jam)"), "{}", f.ru);
+        assert!(
+            f.ru.contains("Kense-HP") && f.ru.contains("(paper jam)"),
+            "{}",
+            f.ru
+        );
         assert!(f.kk.contains("Kense-HP"), "{}", f.kk);
-        let f = io_failure(std::io::ErrorKind::NotFound, "ui-save-failed", "/x/y.pdf", false);
+        let f = io_failure(
+            std::io::ErrorKind::NotFound,
+            "ui-save-failed",
+            "/x/y.pdf",
+            false,
+        );
         assert!(!f.ru.contains("os error"), "{}", f.ru);
         assert!(f.ru.contains("/x/y.pdf"), "{}", f.ru);
     }
