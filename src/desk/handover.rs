@@ -71,7 +71,7 @@ impl Collector {
 }
 
 /// A power of attorney that passed the checks, with its scan ready to store.
-struct CheckedProxy {
+pub(crate) struct CheckedProxy {
     number: String,
     date: NaiveDate,
     valid_until: NaiveDate,

@@ -2,7 +2,7 @@
 //! implementation: file dialogs, printing, opening files.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
