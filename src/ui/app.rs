@@ -405,6 +405,11 @@ impl App {
             }
             Message::SetLang(l) => {
                 self.lang = l;
+                // Chosen by hand on the login screen: the user's saved language no longer
+                // replaces it when the ИИН is typed.
+                if let Screen::Login(s) = &mut self.screen {
+                    s.language_chosen();
+                }
                 match (&self.desk, &self.session) {
                     (Some(desk), Some(s)) => {
                         let (desk, s) = (desk.clone(), s.clone());

@@ -48,6 +48,8 @@ struct Progress {
     done: AtomicU64,
     total: AtomicU64,
     cancel: AtomicBool,
+    /// The job has ended (the progress bar stops asking, whatever order the messages come in).
+    finished: AtomicBool,
 }
 
 pub struct State {
@@ -642,19 +644,26 @@ impl State {
                 let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
                 let job = Task::perform(
                     blocking(move || {
-                        desk.backup(Some(&sess), &path, &mut |done, total| {
-                            p.done.store(done, Ordering::Relaxed);
-                            p.total.store(total, Ordering::Relaxed);
-                            !p.cancel.load(Ordering::Relaxed)
-                        })
-                        .map(|_| ())
+                        let r = desk
+                            .backup(Some(&sess), &path, &mut |done, total| {
+                                p.done.store(done, Ordering::Relaxed);
+                                p.total.store(total, Ordering::Relaxed);
+                                !p.cancel.load(Ordering::Relaxed)
+                            })
+                            .map(|_| ());
+                        p.finished.store(true, Ordering::Relaxed);
+                        r
                     }),
                     |r| Message::Done("backup", r.map_err(Failure::from)),
                 );
                 Task::batch([job, Task::done(Message::Poll)])
             }
             Message::Poll => {
-                if self.progress.is_some() {
+                if self
+                    .progress
+                    .as_ref()
+                    .is_some_and(|p| !p.finished.load(Ordering::Relaxed))
+                {
                     Task::perform(
                         async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
                         |_| Message::Poll,

@@ -1352,6 +1352,7 @@ impl State {
         if let Some(e) = &self.error
             && (e.field.is_none()
                 || e.key == "fields"
+                || e.key == "many"
                 || e.key == "missing-documents"
                 || e.key.starts_with("attachment"))
         {

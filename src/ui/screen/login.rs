@@ -63,6 +63,11 @@ impl State {
         }
     }
 
+    /// The user picked the language by hand (here or in the window's header).
+    pub fn language_chosen(&mut self) {
+        self.chosen = true;
+    }
+
     fn iin_error(&self, l: Lang) -> Option<String> {
         let digits: String = self.iin.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() || (digits.len() < 12 && digits.chars().all(|c| c.is_ascii_digit())) {
