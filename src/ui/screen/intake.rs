@@ -900,8 +900,12 @@ impl State {
                 .spacing(theme::S),
             );
             if self.print.is_open() {
+                // The dialog is laid out over the whole screen, not only over the card.
                 return w::modal(
-                    w::card(c),
+                    container(w::card(c))
+                        .width(Length::Fill)
+                        .height(Length::Fill)
+                        .into(),
                     self.print.view(ctx).map(Message::Paper),
                     Message::Paper(super::print::Message::Close),
                 );

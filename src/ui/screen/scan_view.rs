@@ -126,8 +126,11 @@ impl Viewer {
         let body: Element<'a, M> = match self.pages.get(self.page) {
             Some(Some(h)) => scrollable(
                 container(
+                    // Scaled to the page's width (an A4 page's proportions), the whole picture.
                     image(h.clone())
                         .width(Length::Fixed(BASE_W * ZOOMS[self.zoom]))
+                        .height(Length::Fixed(BASE_W * ZOOMS[self.zoom] * 1.414))
+                        .content_fit(iced::ContentFit::Contain)
                         .rotation(Rotation::Solid(Radians(
                             std::f32::consts::FRAC_PI_2 * f32::from(self.turn),
                         ))),
