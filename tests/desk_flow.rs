@@ -588,10 +588,20 @@ fn bad_input_is_refused_with_the_field_named() {
     );
     r.files.clear();
     let e = o.desk.register(Some(&o.registrar), r.clone()).unwrap_err();
+    // Every problem at once: the missing scans and the service's required fields together.
+    let DeskError::Many(list) = &e else {
+        panic!("{e:?}")
+    };
     assert!(
-        matches!(e, DeskError::MissingDocuments { .. } | DeskError::Fields(_)),
+        list.iter()
+            .any(|x| matches!(x, DeskError::MissingDocuments { .. })),
         "{e:?}"
     );
+    assert!(
+        list.iter().any(|x| matches!(x, DeskError::Fields(_))),
+        "{e:?}"
+    );
+    assert_eq!(e.field().as_deref(), Some("family_members"));
     // Intake fields of the service are checked (the АСП family table is required).
     let r = registration(
         &o,
@@ -1273,6 +1283,372 @@ fn the_same_rules_check_a_decision_at_submit_and_at_sign() {
     assert!(text.contains(kk) && text.contains(ru), "{text}");
 }
 
+/// A signed unemployed certificate for the applicant `iin`, ready to hand over.
+fn signed_for(o: &Office, iin: &str) -> (i64, String) {
+    let id = to_signature(o, iin);
+    o.desk.sign(&o.head, Target::id(id), &o.key, PIN).unwrap();
+    let number = o
+        .desk
+        .application(&o.registrar, &id.to_string())
+        .unwrap()
+        .app
+        .number;
+    (id, number)
+}
+
+fn issue_to_a_collector_needs_a_power_of_attorney() {
+    use mio_desk::desk::handover::{Collector, PROXY_ITEM, ProxyInput};
+    use mio_desk::domain::fields::FieldProblem;
+    let o = office();
+    let applicant = "900101300017";
+    let collector = "920305450121";
+    let (id, number) = signed_for(&o, applicant);
+    let t = Target::id(id);
+    let before = audit_count(&o);
+
+    // Another person's ИИН without a power of attorney: refused, nothing written.
+    let e = o.desk.issue(&o.registrar, t, collector).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("collector_iin"));
+    assert!(
+        e.message(Lang::Ru).contains("только по доверенности"),
+        "{}",
+        e.message(Lang::Ru)
+    );
+    assert!(e.message(Lang::Kk).contains("сенімхаты бойынша"));
+    assert_eq!(audit_count(&o), before);
+
+    // Every problem of the power of attorney at once, each at its field; an impossible date
+    // is named impossible, the principal must be the applicant.
+    let bad = Collector {
+        iin: collector.into(),
+        name: String::new(),
+        proxy: Some(ProxyInput {
+            number: " ".into(),
+            date: "31.02.2026".into(),
+            valid_until: String::new(),
+            issuer: String::new(),
+            principal_iin: collector.into(),
+            scan: None,
+        }),
+    };
+    let e = o.desk.issue_to(&o.registrar, t, &bad).unwrap_err();
+    let DeskError::Fields(list) = &e else {
+        panic!("{e:?}")
+    };
+    let got: Vec<(&str, &FieldProblem)> =
+        list.iter().map(|f| (f.path.as_str(), &f.problem)).collect();
+    assert_eq!(
+        got,
+        [
+            ("collector_name", &FieldProblem::Missing),
+            ("proxy_number", &FieldProblem::Missing),
+            ("proxy_date", &FieldProblem::ImpossibleDate),
+            ("proxy_issuer", &FieldProblem::Missing),
+            ("proxy_principal_iin", &FieldProblem::OtherPerson),
+            ("proxy_scan", &FieldProblem::Missing),
+        ]
+    );
+    assert!(e.message(Lang::Ru).contains("такой даты нет в календаре"));
+
+    let good = |date: &str, until: &str| Collector {
+        iin: collector.into(),
+        name: "Серікбаев  Нұрлан".into(),
+        proxy: Some(ProxyInput {
+            number: "2-1234".into(),
+            date: date.into(),
+            valid_until: until.into(),
+            issuer: "Нотариус Ақсу ауданы Қасымова А.Б.".into(),
+            principal_iin: applicant.into(),
+            scan: Some(("doverennost.png".into(), png())),
+        }),
+    };
+    // Made a year and more ago without a term: over (one year); made tomorrow: impossible.
+    for (date, until, path, problem) in [
+        ("2025-11-15", "", "proxy_date", FieldProblem::Expired),
+        (
+            "10.11.2025",
+            "15.11.2026",
+            "proxy_valid_until",
+            FieldProblem::Expired,
+        ),
+        ("17.11.2026", "", "proxy_date", FieldProblem::FutureDate),
+        (
+            "10.11.2026",
+            "09.11.2026",
+            "proxy_valid_until",
+            FieldProblem::PeriodReversed,
+        ),
+    ] {
+        let e = o
+            .desk
+            .issue_to(&o.registrar, t, &good(date, until))
+            .unwrap_err();
+        let DeskError::Fields(list) = &e else {
+            panic!("{date} {until}: {e:?}")
+        };
+        assert_eq!(list.len(), 1, "{date} {until}: {list:?}");
+        assert_eq!((list[0].path.as_str(), &list[0].problem), (path, &problem));
+    }
+    assert_eq!(audit_count(&o), before);
+    assert_eq!(
+        o.desk
+            .application(&o.registrar, &number)
+            .unwrap()
+            .app
+            .status,
+        Status::Signed
+    );
+
+    // A valid one: issued; the collector, the power of attorney and its scan are kept.
+    o.desk
+        .issue_to(&o.registrar, t, &good("10.11.2026", ""))
+        .unwrap();
+    let v = o.desk.application(&o.registrar, &number).unwrap();
+    assert_eq!(v.app.status, Status::Issued);
+    assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some("Серікбаев Нұрлан")
+    );
+    let p = v
+        .handover
+        .proxy
+        .clone()
+        .expect("the power of attorney is kept");
+    assert_eq!(p.number, "2-1234");
+    assert_eq!(p.date.to_string(), "2026-11-10");
+    assert_eq!(p.valid_until.to_string(), "2027-11-10");
+    assert_eq!(p.principal_iin.as_deref(), Some(applicant));
+    let scan = v
+        .attachments
+        .iter()
+        .find(|a| a.checklist_item.as_deref() == Some(PROXY_ITEM))
+        .expect("the scan is among the attachments");
+    assert_eq!(scan.id, p.attachment_id);
+    assert_eq!(o.desk.attachment_bytes(&o.registrar, scan).unwrap(), png());
+    let issue = v.history.iter().find(|h| h.action == "issue").unwrap();
+    let d: serde_json::Value = serde_json::from_str(&issue.details).unwrap();
+    assert_eq!(d["collector_iin"], json!(collector));
+    assert_eq!(d["collector_name"], json!("Серікбаев Нұрлан"));
+    assert_eq!(d["collector_is_applicant"], json!(false));
+    assert_eq!(d["proxy"]["number"], json!("2-1234"));
+    assert_eq!(d["proxy"]["scan_sha256"], json!(scan.sha256));
+
+    // The applicant themselves needs no power of attorney; the name is the applicant's.
+    let (id2, number2) = signed_for(&o, "920202400016");
+    o.desk
+        .issue(&o.registrar, Target::id(id2), "920202400016")
+        .unwrap();
+    let v = o.desk.application(&o.registrar, &number2).unwrap();
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some(v.app.applicant_name.as_str())
+    );
+    assert!(v.handover.proxy.is_none());
+}
+
+fn people_are_changed_on_purpose() {
+    let o = office();
+    let iin = "850315300128";
+    let first = o
+        .desk
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                iin,
+                unemployed_intake(),
+            ),
+        )
+        .unwrap();
+    let before = audit_count(&o);
+    // The surname typed otherwise, the address left empty: refused without a reason, and the
+    // message names what would change (only the surname: an empty address keeps the stored).
+    let mut changed = registration(
+        &o,
+        "asp_membership_certificate",
+        Channel::Office,
+        iin,
+        Default::default(),
+    );
+    changed.person.surname = "Abilkasymova".into();
+    changed.person.address = String::new();
+    let e = o
+        .desk
+        .register(Some(&o.registrar), changed.clone())
+        .unwrap_err();
+    assert_eq!(e.key(), "person-changed");
+    assert_eq!(e.field().as_deref(), Some("person_change_reason"));
+    assert!(
+        e.message(Lang::Ru).contains("(Фамилия)"),
+        "{}",
+        e.message(Lang::Ru)
+    );
+    assert!(
+        e.message(Lang::Kk).contains("(Тегі)"),
+        "{}",
+        e.message(Lang::Kk)
+    );
+    assert_eq!(audit_count(&o), before);
+    let p = o.desk.find_person(&o.registrar, iin).unwrap().unwrap();
+    assert_eq!(p.surname, "Әбілқасымова");
+    assert_eq!(
+        o.desk
+            .applications_of_person(&o.registrar, p.id)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // With the reason: registered, the person changed, the change kept as history.
+    let reason = "Тегі неке туралы куәлік бойынша өзгерді";
+    let second = o
+        .desk
+        .register_with(Some(&o.registrar), changed, Some(reason))
+        .unwrap();
+    let p = o.desk.find_person(&o.registrar, iin).unwrap().unwrap();
+    assert_eq!(p.surname, "Abilkasymova");
+    assert_eq!(p.address, "Ақсу ауылы, Абай көшесі, 12");
+    let h = o.desk.person_history(&o.registrar, p.id).unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].reason, reason);
+    assert_eq!(h[0].user_id, Some(o.registrar.user_id));
+    assert_eq!(h[0].before["surname"], json!("Әбілқасымова"));
+    assert_eq!(h[0].after["surname"], json!("Abilkasymova"));
+
+    // The older application keeps the applicant as registered and says it changed since; the
+    // new one has the new data and no change since.
+    let a = o.desk.application(&o.registrar, &first.number).unwrap();
+    assert_eq!(a.applicant.person.surname, "Әбілқасымова");
+    assert_eq!(a.applicant.changes_since.len(), 1);
+    assert_eq!(a.applicant.changes_since[0].reason, reason);
+    assert_eq!(a.person.surname, "Abilkasymova");
+    let b = o.desk.application(&o.registrar, &second.number).unwrap();
+    assert_eq!(b.applicant.person.surname, "Abilkasymova");
+    assert!(b.applicant.changes_since.is_empty());
+
+    // The older application's paper still names the applicant as registered.
+    o.desk
+        .assign(&o.head, Target::id(first.id), o.executor.user_id, "Қарау")
+        .unwrap();
+    o.desk
+        .submit_draft(&o.executor, Target::id(first.id), &unemployed_decision())
+        .unwrap();
+    let s = o
+        .desk
+        .sign(&o.head, Target::id(first.id), &o.key, PIN)
+        .unwrap();
+    let pdf = o.desk.signed_paper(s.document_id).unwrap().unwrap();
+    let text = extract::page_texts(&extract::load(&pdf).unwrap())
+        .join(" ")
+        .to_uppercase();
+    assert!(text.contains("ӘБІЛҚАСЫМОВА"), "{text}");
+    assert!(!text.contains("ABILKASYMOVA"), "{text}");
+
+    // The explicit step: a reason is required; the ИИН cannot be changed by it.
+    let mut input = common::applicant(iin);
+    input.phone = "+7 702 000 00 00".into();
+    input.surname = "Abilkasymova".into();
+    let e = o
+        .desk
+        .update_person(&o.registrar, p.id, &input, "  ")
+        .unwrap_err();
+    assert_eq!(e.key(), "person-changed");
+    let updated = o
+        .desk
+        .update_person(&o.registrar, p.id, &input, "Жаңа телефон нөмірі")
+        .unwrap();
+    assert_eq!(updated.phone, "+7 702 000 00 00");
+    assert_eq!(o.desk.person_history(&o.registrar, p.id).unwrap().len(), 2);
+    let mut other = input.clone();
+    other.iin = Some("900101300017".into());
+    let e = o
+        .desk
+        .update_person(&o.registrar, p.id, &other, "ЖСН қате")
+        .unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("iin"));
+    // The executor may not change people.
+    let e = o
+        .desk
+        .update_person(&o.executor, p.id, &input, "себеп")
+        .unwrap_err();
+    assert_eq!(e.key(), "forbidden");
+}
+
+fn the_head_signs_several_with_one_pin() {
+    let o = office();
+    let a = to_signature(&o, "900101300017");
+    let b = to_signature(&o, "920202400016");
+    let c = to_signature(&o, "920305450121");
+    let ts = [Target::id(a), Target::id(b), Target::id(c)];
+    let status = |id: i64| {
+        o.desk
+            .application(&o.head, &id.to_string())
+            .unwrap()
+            .app
+            .status
+    };
+    let before = audit_count(&o);
+    // A wrong PIN signs nothing.
+    let e = o
+        .desk
+        .sign_many(&o.head, &ts, &o.key, "000000")
+        .unwrap_err();
+    assert_eq!(e.key(), "signature-wrong-pin", "{e:?}");
+    assert_eq!(audit_count(&o), before);
+    // Only the head; and something must be chosen.
+    assert_eq!(
+        o.desk
+            .sign_many(&o.executor, &ts, &o.key, PIN)
+            .unwrap_err()
+            .key(),
+        "forbidden"
+    );
+    assert_eq!(
+        o.desk
+            .sign_many(&o.head, &[], &o.key, PIN)
+            .unwrap_err()
+            .key(),
+        "invalid"
+    );
+    // One of them is withdrawn meanwhile: it fails on its own, the others are signed, each
+    // with its own audit entry.
+    o.desk
+        .withdraw(
+            Some(&o.registrar),
+            Target::id(b),
+            "Өтініш берушінің өтініші бойынша",
+        )
+        .unwrap();
+    let done = o.desk.sign_many(&o.head, &ts, &o.key, PIN).unwrap();
+    assert_eq!(done.len(), 3);
+    assert!(done[0].result.is_ok() && done[2].result.is_ok());
+    let e = done[1].result.as_ref().unwrap_err();
+    assert!(e.key().starts_with("lifecycle-"), "{e:?}");
+    assert_eq!(status(a), Status::Signed);
+    assert_eq!(status(b), Status::Withdrawn);
+    assert_eq!(status(c), Status::Signed);
+    let v = o.desk.verify_audit().unwrap();
+    assert!(v.entries > before);
+    for id in [a, c] {
+        let h = o
+            .desk
+            .application(&o.head, &id.to_string())
+            .unwrap()
+            .history;
+        assert_eq!(h.iter().filter(|e| e.action == "sign").count(), 1);
+    }
+    let signed: Vec<_> = done
+        .iter()
+        .filter_map(|d| d.result.as_ref().ok())
+        .map(|s| s.outgoing_number.clone())
+        .collect();
+    assert_eq!(signed.len(), 2);
+    assert_ne!(signed[0], signed[1]);
+}
+
 on_both_backends!(
     the_whole_path_from_intake_to_issue,
     a_refusal_needs_a_ground_and_prints_a_motivated_refusal,
@@ -1297,4 +1673,7 @@ on_both_backends!(
     kept_tab_counts_agree_with_the_table,
     name_search_pages_through_every_match_in_name_order,
     the_same_rules_check_a_decision_at_submit_and_at_sign,
+    issue_to_a_collector_needs_a_power_of_attorney,
+    people_are_changed_on_purpose,
+    the_head_signs_several_with_one_pin,
 );

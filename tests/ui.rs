@@ -84,6 +84,8 @@ struct Ui {
     registrar: Session,
     head: Session,
     executor: Session,
+    /// The head's key file.
+    key: Vec<u8>,
     dir: tempfile::TempDir,
 }
 
@@ -262,6 +264,20 @@ impl Win {
         assert!(ok, "no input {id:?} on screen");
     }
 
+    /// What the input with this id holds.
+    fn value_of(&mut self, id: &'static str) -> Option<String> {
+        self.with(|s| {
+            let want = iced::widget::Id::from(id);
+            s.find(|c: Candidate<'_>| match c {
+                Candidate::TextInput {
+                    id: Some(i), state, ..
+                } if *i == want => Some(state.text().to_string()),
+                _ => None,
+            })
+            .ok()
+        })
+    }
+
     /// `message` stands right under the field labelled `label` (its input in between).
     #[track_caller]
     fn assert_under(&mut self, label: &str, message: &str) {
@@ -274,6 +290,37 @@ impl Win {
                 .iter()
                 .any(|t| t == message),
             "{message:?} is not under {label:?}; the screen shows:\n{all:#?}"
+        );
+    }
+
+    /// `message` stands under the field labelled `label` within its next `n` texts (a field
+    /// holding buttons and an input).
+    #[track_caller]
+    fn assert_under_within(&mut self, label: &str, message: &str, n: usize) {
+        let all = self.texts();
+        let Some(i) = all.iter().position(|t| t == label) else {
+            panic!("no field {label:?} on screen; it shows:\n{all:#?}");
+        };
+        assert!(
+            all[i + 1..(i + 1 + n).min(all.len())]
+                .iter()
+                .any(|t| t == message),
+            "{message:?} is not under {label:?}; the screen shows:\n{all:#?}"
+        );
+    }
+
+    /// `message` is not right under the field labelled `label`.
+    #[track_caller]
+    fn assert_not_under(&mut self, label: &str, message: &str) {
+        let all = self.texts();
+        let Some(i) = all.iter().position(|t| t == label) else {
+            panic!("no field {label:?} on screen; it shows:\n{all:#?}");
+        };
+        assert!(
+            !all[i + 1..(i + 3).min(all.len())]
+                .iter()
+                .any(|t| t == message),
+            "{message:?} is still under {label:?}; the screen shows:\n{all:#?}"
         );
     }
 
@@ -369,6 +416,7 @@ impl Ui {
             registrar,
             head,
             executor,
+            key,
             ..
         } = common::office();
         let desk = Arc::new(desk);
@@ -384,6 +432,7 @@ impl Ui {
             registrar,
             head,
             executor,
+            key,
             dir,
         }
     }
@@ -548,7 +597,19 @@ fn intake(ui: &mut Ui, lang: Lang, snapshot: bool) -> String {
         .into_iter()
         .find(|t| t.starts_with("0412-02-2026-"))
         .expect("the journal number is shown");
-    // The receipt went to the printer.
+    // The receipt is offered for printing, shown as it will print, on the office printer.
+    ui.assert_sees(k(
+        lang,
+        "Басып шығару: Құжаттарды қабылдау туралы қолхат",
+        "Печать: Расписка о приеме документов",
+    ));
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees_part(k(
+        lang,
+        "«Құжаттарды қабылдау туралы қолхат» Kense-HP принтеріне жіберілді",
+        "«Расписка о приеме документов» отправлен на принтер Kense-HP",
+    ));
     let printed = ui.fake.printed.lock().unwrap().clone();
     assert!(
         printed
@@ -671,12 +732,22 @@ fn issue(ui: &mut Ui, lang: Lang, number: &str) {
     ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
     ui.click(number);
     ui.assert_sees(k(lang, "Нәтижені беру", "Выдача результата"));
-    ui.assert_sees(APPLICANT);
+    // The collector's ИИН starts empty (the input shows its placeholder): it is typed from the
+    // identity document shown.
+    assert_eq!(ui.value_of("app-collector").as_deref(), Some("000000000000"));
+    ui.type_in("app-collector", APPLICANT);
+    ui.assert_sees(k(
+        lang,
+        "Алушы — өтініш берушінің өзі.",
+        "Получатель — сам заявитель.",
+    ));
     ui.click(k(lang, "Беру және басып шығару", "Выдать и напечатать"));
     ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
     assert_eq!(ui.status_of(number), Status::Issued);
     let v = ui.desk.application(&ui.registrar, number).unwrap();
     assert_eq!(v.app.collector_iin.as_deref(), Some(APPLICANT));
+    // The result is offered for printing at once.
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
     let printed = ui.fake.printed.lock().unwrap().clone();
     assert!(
         printed.iter().any(|(n, _)| n.starts_with("result-")),
@@ -855,6 +926,12 @@ fn login_refused(lang: Lang) {
     try_password(&mut ui, "Wrong2026");
     assert!(ui.app.session().is_none());
     ui.assert_sees(wrong);
+    // The lockout rule is said before it bites (the same words for any ИИН).
+    ui.assert_sees(k(
+        lang,
+        "Құпиясөз қатарынан 5 рет қате енгізілсе, кіру 15 минутқа бұғатталады.",
+        "После 5 неверных паролей подряд вход блокируется на 15 минут.",
+    ));
     ui.assert_sees(hint);
     ui.assert_sees(REGISTRAR);
     ui.assert_not_sees("Wrong2026");
@@ -966,21 +1043,49 @@ fn intake_refused(lang: Lang) {
     // The surname: said under it; nothing registered; the form as typed.
     ui.click(register);
     ui.assert_under(
-        k(lang, "Тегі", "Фамилия"),
+        k(lang, "Тегі *", "Фамилия *"),
         k(
             lang,
             "«Тегі» өрісі толтырылмаған.",
             "Не заполнено поле «Фамилия».",
         ),
     );
+    // Every problem at once, not one per click: the end of the period and the scans too.
+    ui.assert_under(
+        k(lang, "Жылға дейін *", "По (год) *"),
+        k(
+            lang,
+            "міндетті өріс толтырылмаған",
+            "обязательное поле не заполнено",
+        ),
+    );
+    ui.assert_sees_part(k(
+        lang,
+        "Міндетті құжаттар тіркелмеген",
+        "Не приложены обязательные документы",
+    ));
     assert_eq!(applications(&ui), 0);
     for t in typed {
         ui.assert_sees(t);
     }
 
+    // A field fixed loses its message at once; the others keep theirs.
+    ui.type_in("intake-surname", "Әбілқасымова");
+    ui.assert_not_sees(k(
+        lang,
+        "«Тегі» өрісі толтырылмаған.",
+        "Не заполнено поле «Фамилия».",
+    ));
+    ui.assert_under(
+        k(lang, "Жылға дейін *", "По (год) *"),
+        k(
+            lang,
+            "міндетті өріс толтырылмаған",
+            "обязательное поле не заполнено",
+        ),
+    );
     // The end of the period: the field's own message under it, and the banner says where
     // to look.
-    ui.type_in("intake-surname", "Әбілқасымова");
     ui.click(register);
     ui.assert_under(
         k(lang, "Жылға дейін *", "По (год) *"),
@@ -1577,4 +1682,720 @@ in_both_languages!(
     live_queue,
     the_queue_shows_another_pcs_application_at_once_in_kazakh,
     the_queue_shows_another_pcs_application_at_once_in_russian
+
+// Issue 16: a paper handed to a representative; people changed on purpose.
+
+/// An application the head has signed, ready to hand over.
+fn signed(ui: &Ui) -> String {
+    let number = awaiting_signature(ui);
+    let id = ui.desk.application(&ui.registrar, &number).unwrap().app.id;
+    ui.desk
+        .sign(
+            &ui.head,
+            mio_desk::desk::flow::Target::id(id),
+            &ui.key,
+            common::PIN,
+        )
+        .unwrap();
+    number
+}
+
+/// A representative takes the paper: the power of attorney is asked for, every problem of
+/// it is said at once under its field and goes when fixed, its scan comes through the dialog
+/// or, when no dialog opens, from a typed path; the history and the application say who took
+/// the paper and by which power of attorney.
+fn issue_to_a_representative(lang: Lang) {
+    let mut ui = Ui::new();
+    let number = signed(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
+    ui.click(&number);
+    assert_eq!(ui.value_of("app-collector").as_deref(), Some("000000000000"));
+    // Someone else's ИИН: the power-of-attorney form appears.
+    let collector = "900101300017";
+    ui.type_in("app-collector", collector);
+    ui.assert_sees(k(
+        lang,
+        "Алушы — сенімхат бойынша өкіл",
+        "Получатель — представитель по доверенности",
+    ));
+    let issue = k(lang, "Беру және басып шығару", "Выдать и напечатать");
+    let required = k(
+        lang,
+        "міндетті өріс толтырылмаған",
+        "обязательное поле не заполнено",
+    );
+    let name_l = k(lang, "Алушының Т.А.Ә. *", "Ф.И.О. получателя *");
+    let number_l = k(lang, "Сенімхат нөмірі *", "Номер доверенности *");
+    let date_l = k(lang, "Сенімхат күні *", "Дата доверенности *");
+    let issuer_l = k(
+        lang,
+        "Кім куәландырған (нотариус, ұйым) *",
+        "Кем удостоверена (нотариус, организация) *",
+    );
+    let principal_l = k(
+        lang,
+        "Сенімхаттағы сенім білдірушінің ЖСН *",
+        "ИИН доверителя в доверенности *",
+    );
+    let scan_l = k(lang, "Сенімхаттың сканы *", "Скан доверенности *");
+    // Issue with nothing filled: every field says what is missing, all at once.
+    ui.click(issue);
+    for label in [name_l, number_l, date_l, issuer_l, principal_l] {
+        ui.assert_under(label, required);
+    }
+    ui.assert_under_within(scan_l, required, 5);
+    assert_eq!(ui.status_of(&number), Status::Signed);
+    // Filled, but an impossible date and the collector's own ИИН as the principal.
+    ui.type_in("app-collector-name", "Серікбаев Нұрлан");
+    ui.type_in("app-proxy-number", "2-1234");
+    ui.type_in("app-proxy-date", "31.02.2026");
+    ui.type_in("app-proxy-issuer", "Нотариус Қасымова А.Б.");
+    ui.type_in("app-proxy-principal", collector);
+    // A field fixed loses its message; the others keep theirs.
+    for label in [name_l, number_l, date_l, issuer_l, principal_l] {
+        ui.assert_not_under(label, required);
+    }
+    ui.assert_under_within(scan_l, required, 5);
+    ui.click(issue);
+    ui.assert_under(
+        date_l,
+        k(
+            lang,
+            "күнтізбеде мұндай күн жоқ",
+            "такой даты нет в календаре",
+        ),
+    );
+    let other = k(lang, "бұл басқа адамның ЖСН", "это ИИН другого человека");
+    ui.assert_under(principal_l, other);
+    ui.assert_under_within(scan_l, required, 5);
+    ui.retype("app-proxy-principal", APPLICANT);
+    ui.assert_not_sees(other);
+    ui.retype("app-proxy-date", "10.11.2026");
+    // No file dialog opens (the fake returns nothing): the typed path brings the scan.
+    *ui.fake.file.lock().unwrap() = None;
+    ui.click_id("app-proxy-attach");
+    ui.assert_under_within(scan_l, required, 5);
+    let scan = ui.scan_file("doverennost.png");
+    ui.type_in("app-proxy-path", scan.to_str().unwrap());
+    ui.key_in("app-proxy-path", Named::Enter);
+    ui.assert_sees("Скан: doverennost.png");
+    ui.click(issue);
+    ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
+    assert_eq!(ui.status_of(&number), Status::Issued);
+    let v = ui.desk.application(&ui.registrar, &number).unwrap();
+    assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
+    assert_eq!(
+        v.handover.collector_name.as_deref(),
+        Some("Серікбаев Нұрлан")
+    );
+    assert_eq!(v.handover.proxy.as_ref().unwrap().number, "2-1234");
+    // The application says who took the paper; the history too.
+    ui.assert_sees_part(&format!("Серікбаев Нұрлан ({collector})"));
+    ui.assert_sees_part(k(
+        lang,
+        "10.11.2026 күнгі № 2-1234 сенімхат бойынша",
+        "по доверенности № 2-1234 от 10.11.2026",
+    ));
+    ui.assert_sees(&format!(
+        "{}: Серікбаев Нұрлан (№ 2-1234)",
+        k(lang, "Берілді", "Выдано")
+    ));
+    ui.assert_sees_part("doverennost.png");
+}
+
+in_both_languages!(
+    issue_to_a_representative,
+    issue_to_a_representative_in_kazakh,
+    issue_to_a_representative_in_russian
+);
+
+/// Editing a known person's prefilled name at intake says so and asks why; without a reason
+/// nothing is registered; with it, the new application has the new name, and the older one
+/// keeps the name it was registered with and says the person changed since.
+fn a_person_is_changed_on_purpose(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, older) = registered_and_assigned(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    ui.type_in("intake-iin", APPLICANT);
+    assert_eq!(
+        ui.value_of("intake-surname").as_deref(),
+        Some("Әбілқасымова")
+    );
+    let warning = k(
+        lang,
+        "Сіз бөлімге бұрыннан белгілі адамның деректерін өзгертіп жатырсыз (Тегі)",
+        "Вы меняете данные человека, уже известного отделу (Фамилия)",
+    );
+    ui.assert_not_sees(warning);
+    ui.retype("intake-surname", "Abilkasymova");
+    ui.assert_sees_part(warning);
+    let i = service_index(&ui, "asp_membership_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    *ui.fake.scans.lock().unwrap() = vec![ui.scan_file("udostoverenie.png")];
+    ui.click_id("attach-identity_document");
+    *ui.fake.scans.lock().unwrap() = vec![ui.scan_file("zayavlenie.png")];
+    ui.click_id("attach-application");
+    let register = k(lang, "Тіркеу", "Зарегистрировать");
+    ui.click(register);
+    let reason_l = k(
+        lang,
+        "Деректерді өзгерту себебі *",
+        "Причина изменения данных *",
+    );
+    let why = k(
+        lang,
+        "Адамның деректері сақталғандардан өзгеше (Тегі). Егер олар өзгерсе, себебін \
+         көрсетіңіз: өзгеріс тарихта сақталады, бұрынғы өтініштерде тіркеу кезіндегі деректер \
+         қалады.",
+        "Данные человека отличаются от сохраненных (Фамилия). Если они изменились, укажите \
+         причину: изменение сохранится в истории, прежние заявления сохранят данные на момент \
+         регистрации.",
+    );
+    ui.assert_under(reason_l, why);
+    assert_eq!(applications(&ui), 1);
+    ui.type_in("intake-person-reason", "Неке туралы куәлік");
+    ui.assert_not_sees(why);
+    ui.click(register);
+    ui.assert_sees(k(lang, "Өтініш тіркелді", "Заявление зарегистрировано"));
+    assert_eq!(applications(&ui), 2);
+    let old = ui.desk.application(&ui.registrar, &older).unwrap();
+    assert_eq!(old.applicant.person.surname, "Әбілқасымова");
+    assert_eq!(old.person.surname, "Abilkasymova");
+    // The older application, opened: the name as registered, and a word that it changed.
+    ui.click(k(lang, "Кезектер", "Очереди"));
+    ui.click_part(k(lang, "Жұмыста ·", "В работе ·"));
+    ui.click(&older);
+    ui.assert_sees("Әбілқасымова Гүлшат Зиналбекқызы");
+    ui.assert_sees_part(k(
+        lang,
+        "Өтініш берушінің деректері осы өтініш тіркелгеннен кейін өзгертілді",
+        "Данные заявителя изменены после регистрации этого заявления",
+    ));
+    ui.assert_sees_part("Неке туралы куәлік");
+    ui.assert_sees_part("Abilkasymova Гүлшат Зиналбекқызы");
+}
+
+in_both_languages!(
+    a_person_is_changed_on_purpose,
+    a_person_is_changed_on_purpose_in_kazakh,
+    a_person_is_changed_on_purpose_in_russian
+);
+
+/// Printing tells the truth: the paper is shown before it prints, on a printer the clerk
+/// chooses; a refused job or a missing printer is said in the user's language, nothing is
+/// recorded as printed, and "save as PDF" is always there; a bad folder is named in words.
+fn printing_tells_the_truth(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, number) = registered_and_assigned(&ui);
+    ui.login(REGISTRAR, lang);
+    ui.click_part(k(lang, "Жұмыста ·", "В работе ·"));
+    ui.click(&number);
+    let prints = |ui: &Ui| {
+        ui.desk
+            .application(&ui.registrar, &number)
+            .unwrap()
+            .history
+            .iter()
+            .filter(|h| h.action == "print" || h.action == "save-pdf")
+            .map(|h| (h.action.clone(), h.details.clone()))
+            .collect::<Vec<_>>()
+    };
+    let receipt = k(lang, "Қолхатты басып шығару", "Печать расписки");
+    ui.click(receipt);
+    ui.assert_sees(k(
+        lang,
+        "Басып шығару: Құжаттарды қабылдау туралы қолхат",
+        "Печать: Расписка о приеме документов",
+    ));
+    ui.snapshot(&format!("{}-print", prefix(lang)));
+    // The printer refuses the job: said so, nothing recorded as printed.
+    *ui.fake.reject.lock().unwrap() = Some("Out of paper".into());
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees(k(
+        lang,
+        "Kense-HP принтері тапсырманы қабылдамады, құжат басылмады. Принтердің қосулы екенін \
+         және қағаз барын тексеріп, қайталаңыз — немесе құжатты PDF ретінде сақтаңыз. (Out of \
+         paper)",
+        "Принтер Kense-HP не принял задание, документ не напечатан. Проверьте, что принтер \
+         включен и в нем есть бумага, и повторите — или сохраните документ как PDF. (Out of \
+         paper)",
+    ));
+    assert!(prints(&ui).is_empty(), "{:?}", prints(&ui));
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    // Saving into a folder that is not there: the folder named, in words.
+    let nowhere = ui.dir.path().join("no-such-folder").join("qolhat.pdf");
+    *ui.fake.file.lock().unwrap() = Some(nowhere.clone());
+    ui.click_id(mio_desk::ui::screen::print::SAVE_ID);
+    let shown = nowhere.display().to_string();
+    ui.assert_sees(&match lang {
+        Lang::Kk => {
+            format!("{shown} сақтау мүмкін болмады: мұндай қалта жоқ. Басқа қалтаны таңдаңыз.")
+        }
+        Lang::Ru => {
+            format!("Не удалось сохранить {shown}: такой папки нет. Выберите другую папку.")
+        }
+    });
+    assert!(prints(&ui).is_empty());
+    // Save as PDF always works: the file is the paper, and the save is recorded.
+    let file = ui.dir.path().join("qolhat.pdf");
+    *ui.fake.file.lock().unwrap() = Some(file.clone());
+    ui.click_id(mio_desk::ui::screen::print::SAVE_ID);
+    ui.assert_sees(&format!(
+        "{} {}",
+        k(lang, "Құжат сақталды:", "Документ сохранен:"),
+        file.display()
+    ));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+    let p = prints(&ui);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].0, "save-pdf");
+    // No printer on this PC: said before trying, "print" cannot be pressed.
+    ui.fake.printers.lock().unwrap().clear();
+    ui.click(receipt);
+    ui.assert_sees(k(
+        lang,
+        "Бұл компьютерде бірде-бір принтер бапталмаған. Құжатты PDF ретінде сақтап, басқа \
+         компьютерден басып шығарыңыз; принтерді әкімші қосады.",
+        "На этом компьютере не настроен ни один принтер. Сохраните документ как PDF и \
+         напечатайте его с другого компьютера; принтер подключает администратор.",
+    ));
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    assert!(ui.fake.printed.lock().unwrap().is_empty());
+    // The printer back and working: printed, and recorded with the printer and the job.
+    *ui.fake.printers.lock().unwrap() = vec!["Kense-HP".into(), "Bastyq-Canon".into()];
+    *ui.fake.reject.lock().unwrap() = None;
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.click(receipt);
+    ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
+    ui.assert_sees_part(k(
+        lang,
+        "Kense-HP принтеріне жіберілді (Kense-HP-1 тапсырмасы)",
+        "отправлен на принтер Kense-HP (задание Kense-HP-1)",
+    ));
+    let p = prints(&ui);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(p[1].0, "print");
+    let d: serde_json::Value = serde_json::from_str(&p[1].1).unwrap();
+    assert_eq!(d["printer"], serde_json::json!("Kense-HP"));
+    assert_eq!(d["job"], serde_json::json!("Kense-HP-1"));
+    assert_eq!(d["kind"], serde_json::json!("receipt"));
+}
+
+in_both_languages!(
+    printing_tells_the_truth,
+    printing_tells_the_truth_in_kazakh,
+    printing_tells_the_truth_in_russian
+);
+
+/// The language chosen on the login screen wins over the one the user had saved, and becomes
+/// the saved one.
+fn the_language_chosen_at_login_wins(lang: Lang) {
+    let mut ui = Ui::new();
+    let other = match lang {
+        Lang::Kk => Lang::Ru,
+        Lang::Ru => Lang::Kk,
+    };
+    ui.desk.set_language(&ui.registrar, other).unwrap();
+    ui.click(k(lang, "Қазақша", "Русский"));
+    ui.type_in("login-iin", REGISTRAR);
+    assert_eq!(
+        ui.lang(),
+        lang,
+        "the saved language replaced the chosen one"
+    );
+    ui.type_in("login-password", PASSWORD);
+    ui.key_in("login-password", Named::Enter);
+    assert_eq!(ui.app.session().map(|s| s.lang), Some(lang));
+    assert_eq!(ui.lang(), lang);
+    assert_eq!(ui.desk.user_language(REGISTRAR), Some(lang));
+    ui.assert_sees(k(lang, "Өтініштер кезегі", "Очереди заявлений"));
+}
+
+in_both_languages!(
+    the_language_chosen_at_login_wins,
+    the_language_chosen_at_login_wins_in_kazakh,
+    the_language_chosen_at_login_wins_in_russian
+);
+
+/// An application of `iin` the executor has sent for signature.
+fn awaiting_for(ui: &Ui, iin: &str) -> String {
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(iin),
+                intake: common::unemployed_intake(),
+                files: common::scans(&ui.desk, "unemployed_certificate"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let t = mio_desk::desk::flow::Target::id(r.id);
+    ui.desk
+        .assign(&ui.head, t, ui.executor.user_id, "Қарау")
+        .unwrap();
+    ui.desk
+        .submit_draft(&ui.executor, t, &common::unemployed_decision())
+        .unwrap();
+    r.number
+}
+
+/// The head sees every paper awaiting signature, filters and ticks them, and signs the ticked
+/// ones with one PIN entry; a wrong PIN signs none.
+fn the_head_signs_several(lang: Lang) {
+    let mut ui = Ui::new();
+    let one = awaiting_for(&ui, "900101300017");
+    let two = awaiting_for(&ui, "920202400016");
+    let three = awaiting_for(&ui, "920305450121");
+    ui.login(HEAD, lang);
+    ui.assert_sees(k(lang, "қол қоюды күтуде: 3", "ожидают подписи: 3"));
+    for n in [&one, &two, &three] {
+        ui.assert_sees(n.as_str());
+    }
+    ui.snapshot(&format!("{}-head-list", prefix(lang)));
+    // The filter narrows the list; "tick all" ticks what it shows.
+    ui.type_in("head-filter", &one);
+    ui.click(k(lang, "Барлығын белгілеу", "Отметить все"));
+    ui.assert_sees(k(
+        lang,
+        "Белгіленгендерге қол қою (1)",
+        "Подписать отмеченные (1)",
+    ));
+    ui.retype("head-filter", "");
+    let pick: &'static str = Box::leak(format!("pick-{three}").into_boxed_str());
+    ui.click_id(pick);
+    let sign = k(
+        lang,
+        "Белгіленгендерге қол қою (2)",
+        "Подписать отмеченные (2)",
+    );
+    ui.click(sign);
+    ui.assert_sees_part(&format!("{one}, {three}"));
+    // A wrong PIN: said, nothing signed, the dialog stays.
+    ui.type_in("batch-pin", "000000");
+    ui.key_in("batch-pin", Named::Enter);
+    ui.assert_sees(k(lang, "Кілттің PIN-коды қате.", "Неверный PIN-код ключа."));
+    for n in [&one, &two, &three] {
+        assert_eq!(ui.status_of(n), Status::AwaitingSignature);
+    }
+    ui.type_in("batch-pin", common::PIN);
+    ui.key_in("batch-pin", Named::Enter);
+    ui.assert_sees(k(
+        lang,
+        "Қол қойылған құжаттар: 2 / 2.",
+        "Подписано документов: 2 из 2.",
+    ));
+    assert_eq!(ui.status_of(&one), Status::Signed);
+    assert_eq!(ui.status_of(&two), Status::AwaitingSignature);
+    assert_eq!(ui.status_of(&three), Status::Signed);
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.assert_sees(k(lang, "қол қоюды күтуде: 1", "ожидают подписи: 1"));
+}
+
+in_both_languages!(
+    the_head_signs_several,
+    the_head_signs_several_in_kazakh,
+    the_head_signs_several_in_russian
+);
+
+/// Backups get a name with the date and time (a second one the same second gets its own),
+/// are listed with their size and time, are restored from the list after a confirmation, and
+/// the admin is told to copy them away from this disk.
+fn backups_are_named_listed_and_restored_from_the_list(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(ADMIN, lang);
+    ui.click(k(lang, "Сақтық көшірме", "Резервная копия"));
+    ui.assert_sees_part(k(
+        lang,
+        "Көшірмелер осы дискіде сақталады",
+        "Копии хранятся на этом же диске",
+    ));
+    ui.assert_sees(k(
+        lang,
+        "Сақтық көшірмелер әзірге жоқ.",
+        "Резервных копий пока нет.",
+    ));
+    let make = k(lang, "Көшірме жасау", "Создать копию");
+    ui.click(make);
+    ui.assert_sees(k(
+        lang,
+        "Сақтық көшірме жасалды.",
+        "Резервная копия создана.",
+    ));
+    ui.click(make);
+    let first = "mio-desk-2026-11-16-100000.miobak";
+    let second = "mio-desk-2026-11-16-100000-2.miobak";
+    ui.assert_sees(first);
+    ui.assert_sees(second);
+    ui.assert_sees_part("16.11.2026 10:00");
+    let dir = ui.desk.data_dir().backups();
+    assert!(dir.join(first).exists() && dir.join(second).exists());
+    assert_eq!(ui.desk.backup_list(&ui.admin).unwrap().len(), 2);
+    ui.snapshot(&format!("{}-backups", prefix(lang)));
+    // Restore from the list asks first, naming the file; "cancel" changes nothing.
+    ui.click(k(lang, "Қалпына келтіру…", "Восстановить…"));
+    let ask = match lang {
+        Lang::Kk => format!(
+            "Деректерді {second} көшірмесінен қалпына келтіру керек пе? Ағымдағы деректер \
+             көшірме деректерімен алмастырылады (олар жанында сақталады)."
+        ),
+        Lang::Ru => format!(
+            "Восстановить данные из копии {second}? Текущие данные будут заменены данными \
+             копии (они сохраняются рядом)."
+        ),
+    };
+    ui.assert_sees(&ask);
+    ui.click(k(lang, "Бас тарту", "Отмена"));
+    ui.assert_not_sees(&ask);
+}
+
+in_both_languages!(
+    backups_are_named_listed_and_restored_from_the_list,
+    backups_in_kazakh,
+    backups_in_russian
+);
+
+/// The first run ends on what the new office still needs, each step a click away; the admin's
+/// screen keeps the list until every step is done.
+fn the_first_run_ends_on_a_checklist(lang: Lang) {
+    let mut ui = Ui::new();
+    let fresh = ui.dir.path().join("fresh");
+    let (app, task) = App::boot(
+        mio_desk::desk::DataDir::new(&fresh),
+        Platform::fake(&ui.fake),
+    );
+    ui.app = app;
+    ui.run(task);
+    if lang == Lang::Ru {
+        ui.click("Русский");
+    }
+    ui.type_in("fr-code", "0412");
+    ui.type_in("fr-ws", "01");
+    ui.type_in("fr-kk", "Ақсу ауданының жұмыспен қамту бөлімі");
+    ui.type_in("fr-ru", "Отдел занятости Аксуского района");
+    ui.type_in("fr-iin", ADMIN);
+    ui.type_in("fr-name", "Сейітова Жанар");
+    ui.type_in("fr-pass", PASSWORD);
+    ui.type_in("fr-repeat", PASSWORD);
+    ui.click(k(lang, "Баптау", "Настроить"));
+    ui.assert_sees(k(lang, "Бөлім құрылды", "Отдел создан"));
+    for step in [
+        k(
+            lang,
+            "• 1. Әкімші ретінде кіру",
+            "• 1. Войти как администратор",
+        ),
+        k(
+            lang,
+            "• 2. Қызметкерлерді қосу: кеңсе қызметкерін, орындаушыны және бөлім бастығын",
+            "• 2. Добавить сотрудников: регистратора, исполнителя и начальника отдела",
+        ),
+        k(
+            lang,
+            "• 3. Бөлім бастығына ЭЦҚ кілтін беру",
+            "• 3. Выдать начальнику отдела ключ ЭЦП",
+        ),
+        k(
+            lang,
+            "• 4. Өңірлік шлюзді қосу",
+            "• 4. Подключить региональный шлюз",
+        ),
+        k(
+            lang,
+            "• 5. Алғашқы сақтық көшірмені жасау",
+            "• 5. Сделать первую резервную копию",
+        ),
+    ] {
+        ui.assert_sees(step);
+    }
+    ui.snapshot(&format!("{}-first-run-checklist", prefix(lang)));
+    ui.click(k(lang, "Кіру", "Войти"));
+    ui.type_in("login-iin", ADMIN);
+    ui.type_in("login-password", PASSWORD);
+    ui.key_in("login-password", Named::Enter);
+    assert!(ui.app.session().is_some(), "{:#?}", ui.texts());
+    // On the admin's screen: logged in is done; the staff step opens the users.
+    ui.assert_sees(k(
+        lang,
+        "✓ 1. Әкімші ретінде кіру",
+        "✓ 1. Войти как администратор",
+    ));
+    ui.assert_sees_part(k(
+        lang,
+        "Әкімшілік → Сақтық көшірме",
+        "Администрирование → Резервная копия",
+    ));
+}
+
+in_both_languages!(
+    the_first_run_ends_on_a_checklist,
+    the_first_run_ends_on_a_checklist_in_kazakh,
+    the_first_run_ends_on_a_checklist_in_russian
+);
+
+/// When no file dialog opens, intake says so and takes the scan's path instead; a path that is
+/// not there is named in words.
+fn a_scan_comes_in_by_its_path_when_no_dialog_opens(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    // The dialog gives nothing.
+    ui.fake.scans.lock().unwrap().clear();
+    ui.click_id("attach-identity_document");
+    ui.assert_sees_part(k(
+        lang,
+        "Файл таңдау терезесі ашылмады",
+        "Окно выбора файла не открылось",
+    ));
+    let missing = ui.dir.path().join("joq.png");
+    ui.type_in("intake-scan-path", missing.to_str().unwrap());
+    ui.key_in("intake-scan-path", Named::Enter);
+    ui.assert_sees(&match lang {
+        Lang::Kk => format!(
+            "{} файлын оқу мүмкін болмады: мұндай файл жоқ.",
+            missing.display()
+        ),
+        Lang::Ru => format!(
+            "Не удалось прочитать файл {}: такого файла нет.",
+            missing.display()
+        ),
+    });
+    let scan = ui.scan_file("udostoverenie.png");
+    ui.type_in("intake-scan-path", scan.to_str().unwrap());
+    ui.key_in("intake-scan-path", Named::Enter);
+    ui.assert_sees("udostoverenie.png");
+    ui.assert_sees(k(lang, "скан: 1", "сканов: 1"));
+}
+
+in_both_languages!(
+    a_scan_comes_in_by_its_path_when_no_dialog_opens,
+    scan_by_path_in_kazakh,
+    scan_by_path_in_russian
+);
+
+/// The scan viewer: a PDF scan page by page, zoom, a quarter turn, close.
+fn the_scan_viewer_shows_pages_zooms_turns_and_closes(lang: Lang) {
+    let mut ui = Ui::new();
+    let mut files = common::scans(&ui.desk, "unemployed_certificate");
+    files[0].file_name = "pasport.pdf".into();
+    files[0].bytes =
+        mio_desk::ui::scan::sample_scan_pdf(&[(60, 80, [200, 30, 30]), (80, 60, [30, 30, 200])]);
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(APPLICANT),
+                intake: common::unemployed_intake(),
+                files,
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    ui.login(REGISTRAR, lang);
+    ui.click(&r.number);
+    ui.click(k(lang, "Қарау", "Просмотр"));
+    ui.assert_sees("pasport.pdf");
+    let page = |n: u32| match lang {
+        Lang::Kk => format!("2 беттің {n}-беті"),
+        Lang::Ru => format!("Страница {n} из 2"),
+    };
+    ui.assert_sees(&page(1));
+    ui.assert_sees("100 %");
+    ui.click("▶");
+    ui.assert_sees(&page(2));
+    ui.click("+");
+    ui.assert_sees("150 %");
+    ui.click(k(lang, "Бұру", "Повернуть"));
+    ui.snapshot(&format!("{}-scan-viewer", prefix(lang)));
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.assert_not_sees(&page(2));
+}
+
+in_both_languages!(
+    the_scan_viewer_shows_pages_zooms_turns_and_closes,
+    scan_viewer_in_kazakh,
+    scan_viewer_in_russian
+);
+
+/// The admin's screen for a clerk: the catalogue without developer notes and with old
+/// editions folded, settings with units, disabling that names the person and asks first, and
+/// lifting a lockout.
+fn the_admin_screen_speaks_to_a_clerk(lang: Lang) {
+    let mut ui = Ui::new();
+    // The head locked out by five wrong passwords.
+    for _ in 0..5 {
+        let _ = ui.desk.login(HEAD, "Wrong2026");
+    }
+    assert!(ui.desk.login(HEAD, PASSWORD).is_err());
+    ui.login(ADMIN, lang);
+    ui.click(k(lang, "Бұғаттауды алу", "Снять блокировку"));
+    ui.assert_sees(k(
+        lang,
+        "Бұғаттау алынды: қызметкер өз құпиясөзімен кіре алады.",
+        "Блокировка снята: сотрудник может войти со своим паролем.",
+    ));
+    assert!(ui.desk.login(HEAD, PASSWORD).is_ok());
+    // Disabling asks first, naming the person; cancel changes nothing.
+    let disable = k(lang, "Кіруді өшіру", "Отключить вход");
+    ui.click(disable);
+    let ask = k(
+        lang,
+        "Бекмұхамедов Асқар (ЖСН 061211600012) үшін кіруді өшіру керек пе?",
+        "Отключить вход для Бекмұхамедов Асқар (ИИН 061211600012)?",
+    );
+    ui.assert_sees_part(ask);
+    ui.click(k(lang, "Бас тарту", "Отмена"));
+    ui.assert_not_sees(ask);
+    assert!(ui.desk.login(EXECUTOR, PASSWORD).is_ok());
+    ui.click(disable);
+    ui.click(k(lang, "Иә, кіруді өшіру", "Да, отключить вход"));
+    assert_eq!(
+        ui.desk.login(EXECUTOR, PASSWORD).unwrap_err().key(),
+        "disabled"
+    );
+    // Settings say their units.
+    ui.click(k(lang, "Баптаулар", "Настройки"));
+    ui.assert_sees_part(k(lang, "(минут)", "(минут)"));
+    ui.assert_sees_part("(МБ)");
+    // The catalogue: the edition applied first, the old ones folded, no source notes.
+    ui.click(k(lang, "Қызметтер каталогы", "Каталог услуг"));
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick("adm-service", i, 16.0);
+    ui.assert_sees_part(k(lang, "қолданылады", "применяется в отделе"));
+    let all = ui.texts();
+    assert!(
+        !all.iter().any(|t| t.contains("seed ") || t.contains("(L")),
+        "developer notes on screen: {all:#?}"
+    );
+    ui.click_part(k(
+        lang,
+        "Бұрынғы редакцияларды көрсету",
+        "Показать прежние редакции",
+    ));
+    ui.assert_sees_part(k(
+        lang,
+        "Бұрынғы редакцияларды жасыру",
+        "Скрыть прежние редакции",
+    ));
+    ui.assert_sees_part("28.05.2012");
+}
+
+in_both_languages!(
+    the_admin_screen_speaks_to_a_clerk,
+    admin_screen_in_kazakh,
+    admin_screen_in_russian
 );

@@ -117,6 +117,27 @@ pub enum ActCmd {
         /// The ИИН of who takes the paper (the applicant or a collector).
         #[arg(long)]
         collector: String,
+        /// A collector who is not the applicant: their name as in their identity document.
+        #[arg(long)]
+        collector_name: Option<String>,
+        /// The power of attorney's number (a collector who is not the applicant).
+        #[arg(long)]
+        proxy_number: Option<String>,
+        /// The day it was made (YYYY-MM-DD or DD.MM.YYYY).
+        #[arg(long)]
+        proxy_date: Option<String>,
+        /// The last day it is valid (one year from its date when it names no term).
+        #[arg(long)]
+        proxy_valid_until: Option<String>,
+        /// The notary or organisation that certified it.
+        #[arg(long)]
+        proxy_issuer: Option<String>,
+        /// The ИИН of the person who gave it, as written in it (the applicant's).
+        #[arg(long)]
+        proxy_principal: Option<String>,
+        /// Its scan (PDF, JPEG, PNG or TIFF).
+        #[arg(long)]
+        proxy_scan: Option<PathBuf>,
     },
     /// Extend the term, with the reason sent to the applicant (the head).
     Extend {
@@ -403,6 +424,13 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             who,
             number,
             collector,
+            collector_name,
+            proxy_number,
+            proxy_date,
+            proxy_valid_until,
+            proxy_issuer,
+            proxy_principal,
+            proxy_scan,
         } => {
             let password = stdin_lines(1)?.remove(0);
             let s = login(&desk, &who, &password)?;
@@ -410,7 +438,36 @@ pub fn run(cmd: ActCmd, dir: &DataDir) -> Result<i32, Failure> {
             if desk.is_akimat() {
                 desk.akimat_handover(&s, t, &collector)?;
             } else {
-                desk.issue(&s, t, &collector)?;
+                let any_proxy = proxy_number.is_some()
+                    || proxy_date.is_some()
+                    || proxy_issuer.is_some()
+                    || proxy_principal.is_some()
+                    || proxy_scan.is_some();
+                let scan = match &proxy_scan {
+                    Some(p) => Some((
+                        p.file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_default(),
+                        std::fs::read(p).map_err(|e| Failure(format!("{}: {e}", p.display())))?,
+                    )),
+                    None => None,
+                };
+                desk.issue_to(
+                    &s,
+                    t,
+                    &crate::desk::handover::Collector {
+                        iin: collector,
+                        name: collector_name.unwrap_or_default(),
+                        proxy: any_proxy.then(|| crate::desk::handover::ProxyInput {
+                            number: proxy_number.unwrap_or_default(),
+                            date: proxy_date.unwrap_or_default(),
+                            valid_until: proxy_valid_until.unwrap_or_default(),
+                            issuer: proxy_issuer.unwrap_or_default(),
+                            principal_iin: proxy_principal.unwrap_or_default(),
+                            scan,
+                        }),
+                    },
+                )?;
             }
             report(&desk, &s, &who, &number)?;
         }

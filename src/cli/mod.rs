@@ -1000,6 +1000,9 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 );
             }
             println!("  {}: {}", tr(l, "cli-demo-pin"), report.head_pin);
+            if let Some(k) = &report.head_key_file {
+                println!("  {}: {k}", tr(l, "cli-demo-key-file"));
+            }
             for (tab, n) in &report.by_status {
                 println!("    {tab}: {n}");
             }

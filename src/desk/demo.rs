@@ -1003,7 +1003,16 @@ pub fn run(
         .collect();
     let total_w: u32 = weights.iter().map(|w| w.1).sum();
     let n_persons = (requests / 3).max(10);
-    let persons: Vec<PersonInput> = (0..n_persons).map(|_| person(&mut rng, today)).collect();
+    // One person per ИИН: a random ИИН drawn twice is drawn again (a person's data change only
+    // on purpose, so two different people must not share one).
+    let mut seen = std::collections::HashSet::new();
+    let mut persons: Vec<PersonInput> = Vec::with_capacity(n_persons);
+    while persons.len() < n_persons {
+        let p = person(&mut rng, today);
+        if seen.insert(p.iin.clone()) {
+            persons.push(p);
+        }
+    }
 
     // Plan every application's history, then apply all steps in time order.
     let cal_now = desk.calendar();
@@ -1202,7 +1211,7 @@ pub fn run(
                             )
                             .map_err(DeskError::Fields)?,
                         );
-                        match desk.register_in(tx, actor, svc, &reg, prepared, &files) {
+                        match desk.register_in(tx, actor, svc, &reg, prepared, &files, None) {
                             Ok(r) => ids[*i] = Some((r.id, 0)),
                             Err(DeskError::DuplicateOpen { .. }) => skipped += 1,
                             Err(e) => return Err(e),

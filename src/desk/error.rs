@@ -22,6 +22,9 @@ pub enum DeskError {
     Iin(#[from] IinError),
     #[error("invalid fields: {0:?}")]
     Fields(Vec<FieldError>),
+    /// Several problems of one form at once (each names its field).
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Many(Vec<DeskError>),
     #[error("unknown service {0:?}")]
     UnknownService(String),
     #[error("the service {service} is not offered through the channel {channel}")]
@@ -46,6 +49,10 @@ pub enum DeskError {
     WeakPassword(&'static str),
     #[error("invalid {field}: {key}")]
     Invalid { field: String, key: String },
+    /// The data typed for a known person differ from the stored ones and no reason for the
+    /// change was given (people are changed on purpose).
+    #[error("the person's {} would change; give the reason", .fields.join(", "))]
+    PersonChanged { fields: Vec<String> },
     #[error("the data directory {0} is already set up")]
     AlreadyInitialized(String),
     #[error("the data directory {0} is not set up yet (run `mio-desk init` or open the window)")]
@@ -134,6 +141,9 @@ pub fn field_problem(lang: Lang, p: &FieldProblem) -> String {
             ],
         ),
         FieldProblem::TooLong { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
+        FieldProblem::TermTooLong { years } => {
+            tra(lang, &key, &[("years", Arg::Num(i64::from(*years)))])
+        }
         FieldProblem::TooShort { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooFewRows { min } => tra(lang, &key, &[("min", Arg::from(*min))]),
         FieldProblem::TooManyRows { max } => tra(lang, &key, &[("max", Arg::from(*max))]),
@@ -191,6 +201,7 @@ impl DeskError {
             DeskError::Person(e) => format!("person-{}", e.key()),
             DeskError::Iin(e) => format!("iin-{}", e.key()),
             DeskError::Fields(_) => "fields".into(),
+            DeskError::Many(_) => "many".into(),
             DeskError::UnknownService(_) => "unknown-service".into(),
             DeskError::ChannelNotOffered { .. } => "channel-not-offered".into(),
             DeskError::DuplicateOpen { .. } => "duplicate-open".into(),
@@ -203,6 +214,7 @@ impl DeskError {
             DeskError::Disabled => "disabled".into(),
             DeskError::WeakPassword(_) => "weak-password".into(),
             DeskError::Invalid { .. } => "invalid".into(),
+            DeskError::PersonChanged { .. } => "person-changed".into(),
             DeskError::AlreadyInitialized(_) => "already-initialized".into(),
             DeskError::NotInitialized(_) => "not-initialized".into(),
             DeskError::Calendar(_) => "calendar".into(),
@@ -229,9 +241,11 @@ impl DeskError {
             DeskError::Person(e) => Some(e.field().to_string()),
             DeskError::Iin(_) => Some("iin".into()),
             DeskError::Fields(f) => f.first().map(|e| e.path.clone()),
+            DeskError::Many(list) => list.first().and_then(|e| e.field()),
             DeskError::Invalid { field, .. } => Some(field.clone()),
             DeskError::WeakPassword(_) => Some("password".into()),
             DeskError::MissingDocuments { .. } => Some("missing_reason".into()),
+            DeskError::PersonChanged { .. } => Some("person_change_reason".into()),
             _ => None,
         }
     }
@@ -282,6 +296,11 @@ impl DeskError {
                 let list: Vec<String> = errs.iter().map(|e| field_error_message(lang, e)).collect();
                 format!("{} {}", tr(lang, "error-fields"), list.join("; "))
             }
+            DeskError::Many(list) => list
+                .iter()
+                .map(|e| e.message(lang))
+                .collect::<Vec<_>>()
+                .join(" "),
             DeskError::UnknownService(s) => tra(
                 lang,
                 "error-unknown-service",
@@ -342,6 +361,20 @@ impl DeskError {
                 lang,
                 &format!("error-invalid-{key}"),
                 &[("field", Arg::from(tr(lang, &format!("field-{field}"))))],
+            ),
+            DeskError::PersonChanged { fields } => tra(
+                lang,
+                "error-person-changed",
+                &[(
+                    "fields",
+                    Arg::from(
+                        fields
+                            .iter()
+                            .map(|f| tr(lang, &format!("field-{f}")))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                )],
             ),
             DeskError::AlreadyInitialized(d) => tra(
                 lang,

@@ -382,7 +382,7 @@ impl Desk {
                     if decided(tx, &m.message_id)? {
                         return Ok(None);
                     }
-                    let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
+                    let r = self.register_in(tx, None, svc, &reg, prepared, &files, None)?;
                     crate::store::inbox::put(tx, &row("applied", Some(r.id), None), &now)?;
                     Ok::<_, DeskError>(Some(r))
                 });

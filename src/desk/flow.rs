@@ -473,18 +473,18 @@ impl Desk {
         }
     }
 
-    /// The registrar (or the akim's clerk for the akim channel) hands the result over, after
-    /// checking the collector's ИИН (the applicant, or a representative with a power of
-    /// attorney, whose ИИН is recorded).
+    /// The registrar (or the akim's clerk for the akim channel) hands the result over to the
+    /// applicant, whose ИИН is checked; a representative needs a power of attorney
+    /// ([`Desk::issue_to`]).
     pub fn issue(&self, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
         if self.is_akimat() {
             // The department's result, handed over at the akimat; the department hears of it.
             return self.akimat_handover(s, t, collector_iin);
         }
-        self.store
-            .write(|tx| self.issue_in(tx, s, t, collector_iin))
+        self.issue_to(s, t, &super::handover::Collector::applicant(collector_iin))
     }
 
+    /// An issue to the applicant inside a transaction (the demo batches many).
     pub(crate) fn issue_in(
         &self,
         tx: &Tx<'_>,
@@ -493,32 +493,42 @@ impl Desk {
         collector_iin: &str,
     ) -> Result<()> {
         let collector = Iin::parse(collector_iin)?;
+        self.issue_checked(tx, s, t, &collector.as_string(), "", None)
+    }
+
+    /// The state change of an issue: checks the user may issue now, and that a collector other
+    /// than the applicant came with a power of attorney.
+    pub(crate) fn issue_state_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        collector_iin: &str,
+        with_proxy: bool,
+    ) -> Result<AppRow> {
         let now = stamp(self.now());
-        {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Issue)?;
-            let is_applicant = app.applicant_iin.as_deref() == Some(collector.as_string().as_str());
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    issued_at: Some(&now),
-                    collector_iin: Some(&collector.as_string()),
-                    ..Default::default()
-                },
-                &now,
-            )?;
-            self.audit(
-                tx,
-                Some(s),
-                "issue",
-                "application",
-                &app.number,
-                serde_json::json!({"collector_iin": collector.as_string(), "collector_is_applicant": is_applicant}),
-            )
+        let app = self.load_for(tx, s, t)?;
+        let to = self.decide(tx, s, &app, Action::Issue)?;
+        let is_applicant = app.applicant_iin.as_deref() == Some(collector_iin);
+        if !is_applicant && !with_proxy {
+            return Err(DeskError::Invalid {
+                field: "collector_iin".into(),
+                key: "proxy-required".into(),
+            });
         }
+        apps::update(
+            tx,
+            app.id,
+            app.row_version,
+            &Change {
+                status: Some(to),
+                issued_at: Some(&now),
+                collector_iin: Some(collector_iin),
+                ..Default::default()
+            },
+            &now,
+        )?;
+        Ok(app)
     }
 
     /// The head extends the term once, by what the service's edition allows; the applicant is
@@ -579,7 +589,7 @@ impl Desk {
             )?;
             // The notice to the applicant.
             let today = self.local(now_t).date();
-            let person = people::person_by_id(tx, app.person_id)?;
+            let person = Some(self.applicant_in(tx, &app)?);
             let content = Content {
                 kind: DocumentKind::ExtensionNotice,
                 number: app.number.clone(),
@@ -746,8 +756,7 @@ impl Desk {
         d: &Decision,
         today: NaiveDate,
     ) -> Result<()> {
-        let person = people::person_by_id(db, app.person_id)?
-            .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
+        let person = self.applicant_in(db, app)?;
         let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
         let lists = self.lists_in(db)?;
         let name = person.full_name();
@@ -799,8 +808,7 @@ impl Desk {
                 });
             }
         };
-        let person = people::person_by_id(db, app.person_id)?
-            .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
+        let person = self.applicant_in(db, app)?;
         let drafter = match app.drafter_id {
             Some(id) => people::user_by_id(db, id)?.map(|u| u.full_name),
             None => None,

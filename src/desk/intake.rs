@@ -126,14 +126,37 @@ impl Desk {
     /// Registers an application (registrar; the akim's clerk for the akim channel; the gateway
     /// engine for ЦОН and portal applications, with `session = None`).
     pub fn register(&self, s: Option<&Session>, r: Registration) -> Result<Registered> {
+        self.register_with(s, r, None)
+    }
+
+    /// Registers an application whose applicant is a known person whose data were changed on
+    /// purpose at the desk: `person_change_reason` says why (kept in the person's history).
+    /// Without it, data that differ from the stored ones are refused
+    /// ([`DeskError::PersonChanged`]), so an older application's applicant is never rewritten
+    /// by accident.
+    pub fn register_with(
+        &self,
+        s: Option<&Session>,
+        r: Registration,
+        person_change_reason: Option<&str>,
+    ) -> Result<Registered> {
         let cat = self.catalog();
         let service = cat
             .service(&r.service)
             .ok_or_else(|| DeskError::UnknownService(r.service.clone()))?;
         let checked = self.prepare_registration(s, service, &r)?;
         let files = self.check_and_store_files(service, &r.files, 0)?;
-        self.store
-            .write(|tx| self.register_in(tx, s, service, &r, checked.clone(), &files))
+        self.store.write(|tx| {
+            self.register_in(
+                tx,
+                s,
+                service,
+                &r,
+                checked.clone(),
+                &files,
+                person_change_reason,
+            )
+        })
     }
 
     /// Everything that can be checked before the transaction.
@@ -169,9 +192,27 @@ impl Desk {
                 channel: r.channel.code().into(),
             });
         }
-        let person = r.person.validate()?;
-        let values = fields::validate(service, &[FieldStage::Intake], &r.intake)
-            .map_err(DeskError::Fields)?;
+        // Every problem of the form at once, each at its field.
+        let mut errs: Vec<DeskError> = Vec::new();
+        let person = match r.person.validate() {
+            Ok(p) => Some(p),
+            Err(first) => {
+                let all = r.person.problems();
+                if all.is_empty() {
+                    errs.push(first.into());
+                } else {
+                    errs.extend(all.into_iter().map(DeskError::from));
+                }
+                None
+            }
+        };
+        let values = match fields::validate(service, &[FieldStage::Intake], &r.intake) {
+            Ok(v) => Some(v),
+            Err(f) => {
+                errs.push(DeskError::Fields(f));
+                None
+            }
+        };
         // A missing mandatory document needs a recorded reason.
         let missing: Vec<String> = service
             .documents
@@ -186,7 +227,7 @@ impl Desk {
             .collect();
         let reason = r.missing_reason.as_deref().map(str::trim).unwrap_or("");
         if !missing.is_empty() && reason.chars().count() < 5 {
-            return Err(DeskError::MissingDocuments {
+            errs.push(DeskError::MissingDocuments {
                 items: missing
                     .iter()
                     .filter_map(|k| service.document(k))
@@ -198,11 +239,16 @@ impl Desk {
                     .collect(),
             });
         }
-        Ok((person, values))
+        match (person, values, errs.len()) {
+            (Some(p), Some(v), 0) => Ok((p, v)),
+            (_, _, 1) => Err(errs.remove(0)),
+            _ => Err(DeskError::Many(errs)),
+        }
     }
 
     /// The transaction part of a registration (also used by the demo and the gateway engine,
     /// which batch many in one transaction).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn register_in(
         &self,
         tx: &Tx<'_>,
@@ -211,12 +257,13 @@ impl Desk {
         r: &Registration,
         (person, values): (ValidPerson, fields::Values),
         files: &[CheckedFile],
+        person_change_reason: Option<&str>,
     ) -> Result<Registered> {
         let now = self.now();
         let accepted = r.accepted_at.unwrap_or(now);
         let accepted_s = stamp(accepted);
         let now_s = stamp(now);
-        // One person per ИИН: reuse and refresh, never duplicate.
+        // One person per ИИН: reuse, never duplicate; their data change only on purpose.
         let existing = match person.iin {
             Some(iin) => people::person_by_iin(tx, &iin)?,
             None => match &person.id_document {
@@ -224,12 +271,13 @@ impl Desk {
                 None => None,
             },
         };
-        let person_id = match existing {
+        let (person_id, person) = match existing {
             Some(p) => {
-                people::update_person(tx, p.id, &person, &now_s)?;
-                p.id
+                let after = super::handover::merged(&p, &person);
+                self.change_person_in(tx, s, &p, &after, person_change_reason)?;
+                (p.id, after)
             }
-            None => people::insert_person(tx, &person, &now_s)?,
+            None => (people::insert_person(tx, &person, &now_s)?, person),
         };
         if let Some(number) = apps::open_for_person(tx, person_id, &service.code)? {
             return Err(DeskError::DuplicateOpen { number });
@@ -283,6 +331,10 @@ impl Desk {
                 office_code: &self.office.code,
             },
         )?;
+        // The applicant as registered: later changes of the person do not rewrite it.
+        let registered_as = people::person_by_id(tx, person_id)?
+            .ok_or_else(|| DeskError::NotFound(format!("person {person_id}")))?;
+        crate::store::handover::set_applicant_data(tx, id, &registered_as)?;
         apps::add_journal(
             tx,
             &JournalEntry {

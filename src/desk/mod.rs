@@ -5,14 +5,18 @@
 pub mod akimat;
 pub mod akimat_exchange;
 pub mod audit_key;
+pub mod accounts;
 pub mod auth;
 pub mod backup;
+pub mod backup_list;
+pub mod batch;
 pub mod demo;
 pub mod exchange;
 mod server_backup;
 
 pub mod error;
 pub mod flow;
+pub mod handover;
 pub mod institutions;
 pub mod intake;
 pub mod move_to;
@@ -21,6 +25,7 @@ pub mod query;
 pub mod restore;
 pub mod rights;
 pub mod settings;
+pub mod setup;
 pub mod signature;
 
 use std::path::{Path, PathBuf};

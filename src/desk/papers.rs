@@ -19,6 +19,21 @@ fn corrupt(e: impl std::fmt::Display) -> DeskError {
 pub use crate::documents::layout::{Draw, PAGE_H, PAGE_W};
 pub use crate::documents::{Paper, title_in, title_key};
 
+/// A paper ready to print: what goes to the printer (or into a saved file), the pages the
+/// window shows before, and what the audit names when it is printed.
+#[derive(Debug, Clone)]
+pub struct PrintJob {
+    /// A file-system-safe name (`receipt-0412-02-2026-000001`).
+    pub name: String,
+    /// The locale key of its title.
+    pub title_key: String,
+    pub paper: Paper,
+    pub pdf: Vec<u8>,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub kind: String,
+}
+
 /// A document laid out into pages as it will print (both languages, or the one its free text
 /// was written in), for the window's page view.
 pub fn paper_of(content: &Content) -> Result<Paper> {
@@ -79,6 +94,83 @@ impl Desk {
     ) -> Result<Vec<u8>> {
         let app = self.find_app(None, id_or_number)?;
         self.document_pdf_of(&app, kind, langs)
+    }
+
+    /// An application's document made ready to print, without printing it: its PDF, its
+    /// pages for the preview and its title. Nothing is recorded until the printer accepts the
+    /// job ([`Desk::record_printed`]) or the file is saved ([`Desk::record_saved`]).
+    pub fn print_job(&self, s: &Session, id_or_number: &str, kind: &str) -> Result<PrintJob> {
+        let app = self.find_app(Some(s), id_or_number)?;
+        let pdf = self.document_pdf_of(&app, Some(kind), Langs::Both)?;
+        let content = self.document_content_of(&app, kind)?;
+        Ok(PrintJob {
+            name: format!("{kind}-{}", app.number),
+            title_key: title_key(&content),
+            paper: paper_of(&content)?,
+            pdf,
+            entity: "application",
+            entity_id: app.number.clone(),
+            kind: kind.to_string(),
+        })
+    }
+
+    /// A report or journal made ready to print (the head's reports).
+    pub fn report_job(&self, s: &Session, content: &Content) -> Result<PrintJob> {
+        self.require(s, &[Role::Head], "report")?;
+        Ok(PrintJob {
+            name: format!("{}-{}", content.kind.code(), content.number),
+            title_key: title_key(content),
+            paper: paper_of(content)?,
+            pdf: render(content, Langs::Both)?,
+            entity: "report",
+            entity_id: content.number.clone(),
+            kind: content.kind.code().to_string(),
+        })
+    }
+
+    /// The printer accepted the job: recorded in the audit with the printer and the job.
+    pub fn record_printed(
+        &self,
+        s: &Session,
+        job: &PrintJob,
+        printer: &str,
+        job_id: &str,
+    ) -> Result<()> {
+        self.record(
+            s,
+            "print",
+            job.entity,
+            &job.entity_id,
+            serde_json::json!({"kind": job.kind, "printer": printer, "job": job_id}),
+        )
+    }
+
+    /// The paper was saved as a PDF file: recorded with the file's name.
+    pub fn record_saved(&self, s: &Session, job: &PrintJob, file: &str) -> Result<()> {
+        self.record(
+            s,
+            "save-pdf",
+            job.entity,
+            &job.entity_id,
+            serde_json::json!({"kind": job.kind, "file": file}),
+        )
+    }
+
+    /// The content of an application's document of `kind`.
+    fn document_content_of(&self, app: &AppRow, kind: &str) -> Result<Content> {
+        if kind == "cover_letter" {
+            return self.cover_letter(app);
+        }
+        let docs = self.store.read(|r| apps::documents_of(r, app.id))?;
+        let row = match kind {
+            "result" => docs
+                .iter()
+                .rev()
+                .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref()),
+            k => docs.iter().rev().find(|d| d.kind == k),
+        }
+        .ok_or_else(|| DeskError::NotFound(format!("{kind} of {}", app.number)))?;
+        serde_json::from_str(&row.content).map_err(corrupt)
     }
 
     fn document_pdf_of(&self, app: &AppRow, kind: Option<&str>, langs: Langs) -> Result<Vec<u8>> {
@@ -160,13 +252,13 @@ impl Desk {
             .service(&app.service)
             .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
         let (person, scans, clerk) = self.store.read(|r| {
-            let p = people::person_by_id(r, app.person_id)?;
+            let p = Some(self.applicant_in(r, app)?);
             let a = apps::attachments(r, app.id)?;
             let clerk = match app.registered_by {
                 Some(id) => people::user_by_id(r, id)?.map(|u| u.full_name),
                 None => None,
             };
-            Ok::<_, StoreError>((p, a, clerk))
+            Ok::<_, DeskError>((p, a, clerk))
         })?;
         let person = person.ok_or_else(|| DeskError::NotFound("person".into()))?;
         let items = service

@@ -29,6 +29,10 @@ pub struct ApplicationView {
     /// An akim-channel application's other side: at the department the akimat that accepted
     /// it; at the akimat the department's number, status as last heard, and the result.
     pub akimat: Option<Box<crate::store::akimat::Link>>,
+    /// The applicant as registered with this application, and the changes of the person since.
+    pub applicant: super::handover::ApplicantThen,
+    /// Who took the paper (after issue).
+    pub handover: crate::store::handover::Handover,
 }
 
 impl Desk {
@@ -148,8 +152,12 @@ impl Desk {
         } else {
             None
         };
+        let applicant = self.applicant_then_in(r, &app)?;
+        let handover = crate::store::handover::handover(r, app.id)?;
         Ok(ApplicationView {
             akimat,
+            applicant,
+            handover,
             app,
             person,
             attachments,

@@ -33,6 +33,18 @@ pub enum FieldProblem {
         max: Option<i64>,
     },
     BadDate,
+    /// A date in the right form that does not exist (31.02.2026).
+    ImpossibleDate,
+    /// A date after today where only a past one makes sense.
+    FutureDate,
+    /// A paper (a power of attorney) whose term is over.
+    Expired,
+    /// An ИИН of someone else than the person it must name.
+    OtherPerson,
+    /// A term longer than the law allows (a power of attorney: three years).
+    TermTooLong {
+        years: u32,
+    },
     UnknownOption,
     TooLong {
         max: usize,
@@ -117,6 +129,11 @@ impl FieldProblem {
             FieldProblem::NotANumber => "not-a-number",
             FieldProblem::OutOfRange { .. } => "out-of-range",
             FieldProblem::BadDate => "bad-date",
+            FieldProblem::ImpossibleDate => "impossible-date",
+            FieldProblem::FutureDate => "future-date",
+            FieldProblem::Expired => "expired",
+            FieldProblem::OtherPerson => "other-person",
+            FieldProblem::TermTooLong { .. } => "term-too-long",
             FieldProblem::UnknownOption => "unknown-option",
             FieldProblem::TooLong { .. } => "too-long",
             FieldProblem::TooShort { .. } => "too-short",
@@ -150,6 +167,28 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
             use chrono::Datelike;
             (1800..=2200).contains(&d.year())
         })
+}
+
+/// A typed date, or why it is not one: a date in the right form that the calendar does not
+/// have (31.02.2026) is named impossible rather than blamed on the form.
+pub fn check_date(s: &str) -> Result<NaiveDate, FieldProblem> {
+    if let Some(d) = parse_date(s) {
+        return Ok(d);
+    }
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(['.', '-']).collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
+    let shaped = parts.len() == 3
+        && ((t.contains('.') && digits(parts[0], 2) && digits(parts[1], 2) && digits(parts[2], 4))
+            || (t.contains('-')
+                && digits(parts[0], 4)
+                && digits(parts[1], 2)
+                && digits(parts[2], 2)));
+    Err(if shaped {
+        FieldProblem::ImpossibleDate
+    } else {
+        FieldProblem::BadDate
+    })
 }
 
 /// Parses an amount of tenge typed as `12 345`, `12345,50` or `12 345.5 ₸` into tiyn.
@@ -291,7 +330,7 @@ fn check_scalar(s: &Scalar<'_>, v: &Value) -> Result<Value, FieldProblem> {
         }
         FieldKind::Date => {
             let t = as_text(v).ok_or(FieldProblem::BadDate)?;
-            let d = parse_date(&t).ok_or(FieldProblem::BadDate)?;
+            let d = check_date(&t)?;
             Ok(Value::String(d.format("%Y-%m-%d").to_string()))
         }
         FieldKind::YesNo => match v {
@@ -500,6 +539,20 @@ mod tests {
         );
         assert_eq!(parse_date("31.02.2026"), None);
         assert_eq!(parse_date("22/11/2026"), None);
+    }
+
+    #[test]
+    fn an_impossible_date_is_named_so() {
+        assert_eq!(
+            check_date("29.02.2028"),
+            Ok(NaiveDate::from_ymd_opt(2028, 2, 29).unwrap())
+        );
+        assert_eq!(check_date("31.02.2026"), Err(FieldProblem::ImpossibleDate));
+        assert_eq!(check_date("2026-02-30"), Err(FieldProblem::ImpossibleDate));
+        assert_eq!(check_date("29.02.2027"), Err(FieldProblem::ImpossibleDate));
+        assert_eq!(check_date("32.1.2026"), Err(FieldProblem::BadDate));
+        assert_eq!(check_date("22/11/2026"), Err(FieldProblem::BadDate));
+        assert_eq!(check_date("завтра"), Err(FieldProblem::BadDate));
     }
 
     #[test]

@@ -163,6 +163,60 @@ fn check_name(s: &str, field: &'static str, required: bool) -> Result<String, Pe
 }
 
 impl PersonInput {
+    /// Every problem of the input at once (empty when [`PersonInput::validate`] passes), so a
+    /// form can mark all its wrong fields in one go.
+    pub fn problems(&self) -> Vec<PersonError> {
+        let mut out = Vec::new();
+        let mut iin = None;
+        let mut iin_given = false;
+        if let Some(s) = self.iin.as_deref().map(str::trim)
+            && !s.is_empty()
+        {
+            iin_given = true;
+            match Iin::parse(s) {
+                Ok(i) => iin = Some(i),
+                Err(e) => out.push(PersonError::Iin(e)),
+            }
+        }
+        for (v, f, required) in [
+            (&self.surname, "surname", true),
+            (&self.given_name, "given_name", true),
+            (&self.patronymic, "patronymic", false),
+        ] {
+            if let Err(e) = check_name(v, f, required) {
+                out.push(e);
+            }
+        }
+        let has_doc = self
+            .id_document
+            .as_ref()
+            .is_some_and(|d| !d.number.trim().is_empty());
+        if !iin_given && !has_doc {
+            out.push(PersonError::NoIdentity);
+        }
+        if let (Some(i), Some(b)) = (iin, self.birth_date)
+            && i.birth_date() != b
+        {
+            out.push(PersonError::BirthDateMismatch {
+                given: b,
+                from_iin: i.birth_date(),
+            });
+        }
+        if self.address.trim().chars().count() > 300 {
+            out.push(PersonError::TooLong("address"));
+        }
+        let phone = self.phone.trim();
+        if !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +()-".contains(c))
+        {
+            out.push(PersonError::BadPhone);
+        } else if phone.len() > 30 {
+            out.push(PersonError::TooLong("phone"));
+        }
+        out
+    }
+
     /// Checks the input: a valid ИИН (birth date and sex come from it) or an identity document.
     pub fn validate(&self) -> Result<ValidPerson, PersonError> {
         let iin = match self.iin.as_deref().map(str::trim) {
@@ -234,6 +288,21 @@ mod tests {
         let p = input().validate().unwrap();
         assert_eq!(p.birth_date, NaiveDate::from_ymd_opt(1985, 3, 15));
         assert_eq!(p.sex, Some(Sex::Male));
+    }
+
+    #[test]
+    fn every_problem_at_once() {
+        let bad = PersonInput {
+            iin: Some("850315300129".into()),
+            surname: String::new(),
+            given_name: "Ерлан2".into(),
+            phone: "+7 701 abc".into(),
+            ..Default::default()
+        };
+        let fields: Vec<&str> = bad.problems().iter().map(|e| e.field()).collect();
+        assert_eq!(fields, ["iin", "surname", "given_name", "phone"]);
+        assert!(input().problems().is_empty());
+        assert!(bad.validate().is_err());
     }
 
     #[test]

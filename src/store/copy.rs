@@ -22,6 +22,7 @@ const IDENTITY: &[&str] = &[
     "outbox",
     "sync_conflicts",
     "institutions",
+    "person_history",
 ];
 
 /// Rows per table, as counted in one store.

@@ -29,6 +29,7 @@ pub mod copy;
 pub mod exchange_lock;
 pub mod files;
 pub mod gateway;
+pub mod handover;
 pub mod inbox;
 pub mod institutions;
 pub mod lite;

@@ -576,6 +576,7 @@ pub const TABLES: &[&str] = &[
     "exchange_peers",
     "exchange_sent",
     "akimat_links",
+    "person_history",
 ];
 
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the

@@ -12,7 +12,9 @@ use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Element, Event, Length, Subscription, Task, event, keyboard, window};
 
 use super::platform::{Platform, blocking};
-use super::screen::{admin, application, first_run, gateway, head, intake, login, queues, verify};
+use super::screen::{
+    admin, application, checklist, first_run, gateway, head, intake, login, queues, verify,
+};
 use super::widget as w;
 use super::{Ctx, theme};
 use crate::desk::{DataDir, Desk, Options, Session, SystemClock};
@@ -67,6 +69,7 @@ pub struct GatewayLine {
 #[derive(Debug, Clone)]
 pub enum Message {
     FirstRun(first_run::Message),
+    Setup(checklist::Message),
     Login(login::Message),
     Queues(queues::Message),
     Intake(intake::Message),
@@ -117,6 +120,8 @@ pub enum Shortcut {
 pub enum Screen {
     Failed(String),
     FirstRun(Box<first_run::State>),
+    /// What the new office still needs (the first run ends here).
+    Setup(checklist::State),
     Login(login::State),
     Queues(queues::State),
     Intake(Box<intake::State>),
@@ -475,6 +480,11 @@ impl App {
             }
             Message::SetLang(l) => {
                 self.lang = l;
+                // Chosen by hand on the login screen: the user's saved language no longer
+                // replaces it when the ИИН is typed.
+                if let Screen::Login(s) = &mut self.screen {
+                    s.language_chosen();
+                }
                 match (&self.desk, &self.session) {
                     (Some(desk), Some(s)) => {
                         let (desk, s) = (desk.clone(), s.clone());
@@ -573,8 +583,12 @@ impl App {
                     first_run::Action::None => Task::none(),
                     first_run::Action::Run(t) => t.map(Message::FirstRun),
                     first_run::Action::Done(desk) => {
+                        // The first run ends on what the office still needs.
+                        self.screen = match desk.0.setup_status() {
+                            Ok(status) => Screen::Setup(checklist::State { status }),
+                            Err(_) => Screen::Login(login::State::default()),
+                        };
                         self.desk = Some(desk.0);
-                        self.screen = Screen::Login(login::State::default());
                         Task::none()
                     }
                     first_run::Action::SetLang(l) => {
@@ -582,6 +596,10 @@ impl App {
                         Task::none()
                     }
                 }
+            }
+            Message::Setup(checklist::Message::Login) => {
+                self.screen = Screen::Login(login::State::default());
+                Task::none()
             }
             Message::Login(m) => {
                 let Some(desk) = self.desk.clone() else {
@@ -870,6 +888,7 @@ impl App {
                 w::card(column![w::title(tr(l, "ui-failed")), w::error_banner(m)].spacing(theme::M))
             }
             (Screen::FirstRun(s), _) => s.view(l).map(Message::FirstRun),
+            (Screen::Setup(s), _) => s.view(l).map(Message::Setup),
             (Screen::Login(s), _) => s.view(l).map(Message::Login),
             (Screen::Queues(s), Some(ctx)) => s.view(&ctx).map(Message::Queues),
             (Screen::Intake(s), Some(ctx)) => s.view(&ctx).map(Message::Intake),

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod platform;
+pub mod scan;
 pub mod screen;
 pub mod theme;
 pub mod widget;
@@ -94,6 +95,16 @@ impl Failure {
             fields: Vec::new(),
         }
     }
+    /// A failure whose message names one thing (a file, a printer).
+    pub fn with_arg(key: &str, name: &str, value: &str) -> Failure {
+        Failure {
+            kk: tra(Lang::Kk, key, &[(name, Arg::from(value))]),
+            ru: tra(Lang::Ru, key, &[(name, Arg::from(value))]),
+            field: None,
+            key: key.into(),
+            fields: Vec::new(),
+        }
+    }
     /// A failure whose cause comes from outside in its own words (the printer, a file):
     /// the sentence is the user's language, the detail is kept as it came.
     pub fn detail(key: &str, detail: &str) -> Failure {
@@ -103,6 +114,26 @@ impl Failure {
             field: None,
             key: key.into(),
             fields: Vec::new(),
+        }
+    }
+}
+
+/// Drops the messages of the fields the user just changed: an error goes when its field is
+/// fixed, the others stay until theirs are. A message that names no field stays.
+pub fn clear_field_errors(error: &mut Option<Failure>, paths: &[&str]) {
+    if let Some(e) = error {
+        let had = !e.fields.is_empty() || e.field.is_some();
+        let hit = |p: &str| {
+            paths
+                .iter()
+                .any(|x| p == *x || p.starts_with(&format!("{x}[")))
+        };
+        e.fields.retain(|m| !hit(&m.path));
+        if e.field.as_deref().is_some_and(hit) {
+            e.field = None;
+        }
+        if had && e.fields.is_empty() && e.field.is_none() {
+            *error = None;
         }
     }
 }
@@ -155,9 +186,8 @@ impl From<DeskError> for Failure {
     fn from(e: DeskError) -> Self {
         // A refused form: each field gets its own message next to it, and the banner says
         // where to look (the desk's one-line list names fields by their internal paths).
-        let fields: Vec<FieldMessage> = match &e {
-            DeskError::Fields(list) => list
-                .iter()
+        fn field_messages(list: &[crate::domain::fields::FieldError]) -> Vec<FieldMessage> {
+            list.iter()
                 .map(|f| {
                     let problem = |l: Lang| crate::desk::error::field_problem(l, &f.problem);
                     FieldMessage {
@@ -165,6 +195,25 @@ impl From<DeskError> for Failure {
                         kk: problem(Lang::Kk),
                         ru: problem(Lang::Ru),
                     }
+                })
+                .collect()
+        }
+        let fields: Vec<FieldMessage> = match &e {
+            DeskError::Fields(list) => field_messages(list),
+            // Several problems at once: each at its field, in its own words.
+            DeskError::Many(list) => list
+                .iter()
+                .flat_map(|e| match e {
+                    DeskError::Fields(l) => field_messages(l),
+                    other => other
+                        .field()
+                        .map(|path| FieldMessage {
+                            path,
+                            kk: other.message(Lang::Kk),
+                            ru: other.message(Lang::Ru),
+                        })
+                        .into_iter()
+                        .collect(),
                 })
                 .collect(),
             _ => Vec::new(),

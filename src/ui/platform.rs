@@ -2,7 +2,7 @@
 //! implementation: file dialogs, printing, opening files.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
@@ -18,18 +18,28 @@ pub trait FilePicker: Send + Sync {
     fn save_file(&self, title: String, name: String) -> Fut<Option<PathBuf>>;
 }
 
-/// What printing did.
+/// Why a paper did not reach a printer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Printed {
-    /// Sent to this printer.
-    Printer(String),
-    /// No printer: opened in the system viewer from this file.
-    Opened(PathBuf),
+pub enum PrintFailure {
+    /// No print system (CUPS `lp`) on this computer.
+    NoPrintSystem,
+    /// The print system refused the job, in its own words.
+    Rejected(String),
+    /// The paper could not be written for the print system.
+    Spool(std::io::ErrorKind),
 }
 
-/// Printing and opening papers.
+/// Printing.
 pub trait Printer: Send + Sync {
-    fn print(&self, pdf: Vec<u8>, name: String) -> Fut<Result<Printed, String>>;
+    /// The printers the print system knows, the default one first (empty without CUPS).
+    fn printers(&self) -> Fut<Vec<String>>;
+    /// Sends the PDF to `printer`; the job's id once the print system has accepted it.
+    fn print(
+        &self,
+        pdf: Vec<u8>,
+        name: String,
+        printer: String,
+    ) -> Fut<Result<String, PrintFailure>>;
 }
 
 /// rfd's native dialogs (a portal or zenity on Linux).
@@ -72,43 +82,67 @@ impl FilePicker for RfdPicker {
     }
 }
 
-/// CUPS `lp` when a default printer is configured, otherwise the system viewer.
+/// CUPS: `lpstat` lists the printers, `lp` takes the job.
 #[derive(Debug)]
 pub struct SystemPrinter {
     pub spool: PathBuf,
 }
 
-fn default_printer() -> Option<String> {
-    let out = std::process::Command::new("lpstat")
-        .arg("-d")
-        .output()
-        .ok()?;
-    let s = String::from_utf8_lossy(&out.stdout);
-    s.split(':')
-        .nth(1)
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty() && out.status.success())
+/// The printers CUPS accepts jobs for, the default first.
+fn cups_printers() -> Vec<String> {
+    fn run(args: &[&str]) -> Option<String> {
+        std::process::Command::new("lpstat")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+    }
+    let mut out: Vec<String> = run(&["-e"])
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    // "system default destination: NAME"
+    if let Some(d) = run(&["-d"])
+        .and_then(|s| s.rsplit(':').next().map(|p| p.trim().to_string()))
+        .filter(|p| !p.is_empty())
+        && let Some(i) = out.iter().position(|p| *p == d)
+    {
+        let p = out.remove(i);
+        out.insert(0, p);
+    }
+    out
 }
 
-fn open_in_viewer(path: &Path) -> Result<(), String> {
-    #[cfg(target_os = "windows")]
-    let r = std::process::Command::new("cmd")
-        .args(["/C", "start", ""])
-        .arg(path)
-        .spawn();
-    #[cfg(target_os = "macos")]
-    let r = std::process::Command::new("open").arg(path).spawn();
-    #[cfg(all(unix, not(target_os = "macos")))]
-    let r = std::process::Command::new("xdg-open").arg(path).spawn();
-    r.map(|_| ()).map_err(|e| e.to_string())
+/// The job id in `lp`'s answer «request id is NAME-12 (1 file(s))».
+pub fn lp_job_id(stdout: &str) -> Option<String> {
+    let rest = stdout.split("request id is ").nth(1)?;
+    rest.split_whitespace().next().map(str::to_string)
 }
 
 impl Printer for SystemPrinter {
-    fn print(&self, pdf: Vec<u8>, name: String) -> Fut<Result<Printed, String>> {
+    fn printers(&self) -> Fut<Vec<String>> {
+        Box::pin(async move {
+            tokio::task::spawn_blocking(cups_printers)
+                .await
+                .unwrap_or_default()
+        })
+    }
+    fn print(
+        &self,
+        pdf: Vec<u8>,
+        name: String,
+        printer: String,
+    ) -> Fut<Result<String, PrintFailure>> {
         let spool = self.spool.clone();
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
-                std::fs::create_dir_all(&spool).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(&spool).map_err(|e| PrintFailure::Spool(e.kind()))?;
                 let safe: String = name
                     .chars()
                     .map(|c| {
@@ -120,32 +154,59 @@ impl Printer for SystemPrinter {
                     })
                     .collect();
                 let path = spool.join(format!("{safe}.pdf"));
-                std::fs::write(&path, &pdf).map_err(|e| e.to_string())?;
-                if let Some(p) = default_printer() {
-                    let st = std::process::Command::new("lp")
-                        .args(["-d", &p])
-                        .arg(&path)
-                        .status()
-                        .map_err(|e| e.to_string())?;
-                    if st.success() {
-                        return Ok(Printed::Printer(p));
-                    }
+                std::fs::write(&path, &pdf).map_err(|e| PrintFailure::Spool(e.kind()))?;
+                let out = std::process::Command::new("lp")
+                    .args(["-d", &printer, "-t", &safe])
+                    .arg(&path)
+                    .output()
+                    .map_err(|e| match e.kind() {
+                        std::io::ErrorKind::NotFound => PrintFailure::NoPrintSystem,
+                        k => PrintFailure::Spool(k),
+                    })?;
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                if !out.status.success() {
+                    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+                    return Err(PrintFailure::Rejected(if err.is_empty() {
+                        stdout.trim().to_string()
+                    } else {
+                        err
+                    }));
                 }
-                open_in_viewer(&path)?;
-                Ok(Printed::Opened(path))
+                Ok(lp_job_id(&stdout).unwrap_or_default())
             })
             .await
-            .map_err(|e| e.to_string())?
+            .unwrap_or(Err(PrintFailure::Spool(std::io::ErrorKind::Other)))
         })
     }
 }
 
-/// Fakes for tests: the files a dialog "returns" and a record of what was printed.
-#[derive(Debug, Default, Clone)]
+/// Fakes for tests: the files a dialog "returns", the printers there are, and a record of
+/// what was printed.
+#[derive(Debug, Clone)]
 pub struct Fake {
     pub scans: Arc<Mutex<Vec<PathBuf>>>,
     pub file: Arc<Mutex<Option<PathBuf>>>,
+    /// The printers the fake print system knows (none: no CUPS).
+    pub printers: Arc<Mutex<Vec<String>>>,
+    /// When set, the print system refuses every job with these words.
+    pub reject: Arc<Mutex<Option<String>>>,
+    /// What the printers accepted: (name, bytes).
     pub printed: Arc<Mutex<Vec<(String, usize)>>>,
+}
+
+/// The fake office printer's name.
+pub const FAKE_PRINTER: &str = "Kense-HP";
+
+impl Default for Fake {
+    fn default() -> Fake {
+        Fake {
+            scans: Arc::default(),
+            file: Arc::default(),
+            printers: Arc::new(Mutex::new(vec![FAKE_PRINTER.to_string()])),
+            reject: Arc::default(),
+            printed: Arc::default(),
+        }
+    }
 }
 
 impl FilePicker for Fake {
@@ -164,11 +225,32 @@ impl FilePicker for Fake {
 }
 
 impl Printer for Fake {
-    fn print(&self, pdf: Vec<u8>, name: String) -> Fut<Result<Printed, String>> {
-        if let Ok(mut p) = self.printed.lock() {
-            p.push((name.clone(), pdf.len()));
-        }
-        Box::pin(async move { Ok(Printed::Printer("fake".into())) })
+    fn printers(&self) -> Fut<Vec<String>> {
+        let v = self.printers.lock().map(|v| v.clone()).unwrap_or_default();
+        Box::pin(async move { v })
+    }
+    fn print(
+        &self,
+        pdf: Vec<u8>,
+        name: String,
+        printer: String,
+    ) -> Fut<Result<String, PrintFailure>> {
+        let known = self
+            .printers
+            .lock()
+            .map(|v| v.contains(&printer))
+            .unwrap_or(false);
+        let reject = self.reject.lock().ok().and_then(|r| r.clone());
+        let r = if !known {
+            Err(PrintFailure::NoPrintSystem)
+        } else if let Some(why) = reject {
+            Err(PrintFailure::Rejected(why))
+        } else {
+            let mut p = self.printed.lock().unwrap_or_else(|p| p.into_inner());
+            p.push((name, pdf.len()));
+            Ok(format!("{printer}-{}", p.len()))
+        };
+        Box::pin(async move { r })
     }
 }
 

@@ -48,6 +48,8 @@ struct Progress {
     done: AtomicU64,
     total: AtomicU64,
     cancel: AtomicBool,
+    /// The job has ended (the progress bar stops asking, whatever order the messages come in).
+    finished: AtomicBool,
 }
 
 pub struct State {
@@ -81,6 +83,16 @@ pub struct State {
     idle: String,
     max_file: String,
     backup_path: String,
+    /// The backups in the data directory, newest first.
+    backups: Vec<crate::desk::backup_list::BackupFile>,
+    /// What the office still needs (shown until everything is done).
+    setup: Option<crate::desk::setup::SetupStatus>,
+    /// The catalogue's editions no longer in force are shown.
+    show_expired: bool,
+    /// The user whose login the admin is about to disable, waiting for "yes".
+    confirm_disable: Option<String>,
+    /// The backup the admin asked to restore from, waiting for "yes".
+    confirm_restore: Option<PathBuf>,
     progress: Option<Arc<Progress>>,
     error: Option<Failure>,
     notice: Option<String>,
@@ -126,6 +138,10 @@ pub enum Message {
     ResetPassword(String),
     DoReset,
     Disable(String, bool),
+    /// Ask "disable this person's login?" (`None`: cancel).
+    AskDisable(Option<String>),
+    /// Lift a lockout after failed logins.
+    Unlock(String),
     CertUser(Choice<String>),
     Pin(String),
     PinRepeat(String),
@@ -174,6 +190,14 @@ pub enum Message {
     Poll,
     Cancel,
     ChooseRestore,
+    /// The backups in the data directory were listed.
+    Backups(Vec<crate::desk::backup_list::BackupFile>),
+    /// Where the office's setup stands.
+    Setup(Option<crate::desk::setup::SetupStatus>),
+    /// Show or fold the catalogue's editions no longer in force.
+    ShowExpired(bool),
+    /// Ask "restore from this one?".
+    AskRestore(Option<PathBuf>),
     RestoreChosen(Option<PathBuf>),
     Done(&'static str, Result<(), Failure>),
     Restored(Result<DeskHandle, Failure>),
@@ -215,13 +239,13 @@ impl State {
             gw_token: String::new(),
             idle: String::new(),
             max_file: String::new(),
-            backup_path: ctx
-                .desk
-                .data_dir()
-                .backups()
-                .join(format!("mio-desk-{}.miobak", ctx.desk.today()))
-                .display()
-                .to_string(),
+            // Empty: a new name with the date and time when the backup is made.
+            backup_path: String::new(),
+            backups: Vec::new(),
+            confirm_restore: None,
+            setup: None,
+            show_expired: false,
+            confirm_disable: None,
             progress: None,
             error: None,
             notice: None,
@@ -241,17 +265,22 @@ impl State {
 
     fn load(&self, ctx: &Ctx) -> Task<Message> {
         let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
-        Task::perform(
-            blocking(move || {
-                Ok((
-                    desk.users(&sess)?,
-                    desk.certificates(&sess)?,
-                    desk.settings()?,
-                    desk.institutions()?,
-                ))
-            }),
-            |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
-        )
+        let d2 = desk.clone();
+        let setup = Task::perform(blocking(move || d2.setup_status().ok()), Message::Setup);
+        Task::batch([
+            setup,
+            Task::perform(
+                blocking(move || {
+                    Ok((
+                        desk.users(&sess)?,
+                        desk.certificates(&sess)?,
+                        desk.settings()?,
+                        desk.institutions()?,
+                    ))
+                }),
+                |r: Result<_, crate::desk::DeskError>| Message::Loaded(r.map_err(Failure::from)),
+            ),
+        ])
     }
 
     fn act(
@@ -304,6 +333,25 @@ impl State {
                 if s == Section::Calendar {
                     self.load_year(ctx);
                 }
+                if s == Section::Backup {
+                    return Action::Run(self.load_backups(ctx));
+                }
+                Task::none()
+            }
+            Message::Backups(list) => {
+                self.backups = list;
+                Task::none()
+            }
+            Message::Setup(s) => {
+                self.setup = s;
+                Task::none()
+            }
+            Message::ShowExpired(b) => {
+                self.show_expired = b;
+                Task::none()
+            }
+            Message::AskRestore(p) => {
+                self.confirm_restore = p;
                 Task::none()
             }
             Message::Loaded(r) => {
@@ -370,9 +418,21 @@ impl State {
                     d.reset_password(s, &iin, &p)
                 })
             }
-            Message::Disable(iin, on) => self.act(ctx, "user_disable", move |d, s| {
-                d.set_user_disabled(s, &iin, on)
-            }),
+            Message::Disable(iin, on) => {
+                self.confirm_disable = None;
+                self.act(
+                    ctx,
+                    if on { "user_disable" } else { "user_enable" },
+                    move |d, s| d.set_user_disabled(s, &iin, on),
+                )
+            }
+            Message::AskDisable(iin) => {
+                self.confirm_disable = iin;
+                Task::none()
+            }
+            Message::Unlock(iin) => {
+                self.act(ctx, "user_unlock", move |d, s| d.unlock_user(s, &iin))
+            }
             Message::CertUser(c) => {
                 self.cert_user = c.value;
                 Task::none()
@@ -638,28 +698,46 @@ impl State {
                 Task::none()
             }
             Message::Backup => {
+                let typed = self.backup_path.trim();
+                let path = if typed.is_empty() {
+                    ctx.desk.new_backup_path()
+                } else {
+                    PathBuf::from(typed)
+                };
+                // A backup never replaces another one.
+                if path.exists() {
+                    self.error = Some(Failure::with_arg(
+                        "ui-backup-exists",
+                        "file",
+                        &path.display().to_string(),
+                    ));
+                    return Action::Run(Task::none());
+                }
                 let p = Arc::new(Progress::default());
                 self.progress = Some(p.clone());
-                let (desk, sess, path) = (
-                    ctx.desk.clone(),
-                    ctx.session.clone(),
-                    PathBuf::from(self.backup_path.clone()),
-                );
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
                 let job = Task::perform(
                     blocking(move || {
-                        desk.backup(Some(&sess), &path, &mut |done, total| {
-                            p.done.store(done, Ordering::Relaxed);
-                            p.total.store(total, Ordering::Relaxed);
-                            !p.cancel.load(Ordering::Relaxed)
-                        })
-                        .map(|_| ())
+                        let r = desk
+                            .backup(Some(&sess), &path, &mut |done, total| {
+                                p.done.store(done, Ordering::Relaxed);
+                                p.total.store(total, Ordering::Relaxed);
+                                !p.cancel.load(Ordering::Relaxed)
+                            })
+                            .map(|_| ());
+                        p.finished.store(true, Ordering::Relaxed);
+                        r
                     }),
                     |r| Message::Done("backup", r.map_err(Failure::from)),
                 );
                 Task::batch([job, Task::done(Message::Poll)])
             }
             Message::Poll => {
-                if self.progress.is_some() {
+                if self
+                    .progress
+                    .as_ref()
+                    .is_some_and(|p| !p.finished.load(Ordering::Relaxed))
+                {
                     Task::perform(
                         async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
                         |_| Message::Poll,
@@ -679,11 +757,12 @@ impl State {
                 let title = ctx.t("ui-restore-title");
                 Task::perform(
                     async move { picker.pick_file(title).await },
-                    Message::RestoreChosen,
+                    Message::AskRestore,
                 )
             }
             Message::RestoreChosen(p) => match p {
                 Some(p) => {
+                    self.confirm_restore = None;
                     let dir: DataDir = ctx.desk.data_dir().clone();
                     self.progress = Some(Arc::new(Progress::default()));
                     Task::perform(
@@ -757,6 +836,13 @@ impl State {
                         if what == "calendar" {
                             self.load_year(ctx);
                         }
+                        if what == "backup" {
+                            self.backup_path.clear();
+                            return Action::Run(Task::batch([
+                                self.load(ctx),
+                                self.load_backups(ctx),
+                            ]));
+                        }
                         return Action::Run(self.load(ctx));
                     }
                     Err(e) => self.error = Some(e),
@@ -804,6 +890,17 @@ impl State {
                 ctx.t("ui-reset-password"),
                 Some(Message::Reset(u.iin.clone())),
             ));
+            let locked = u
+                .locked_until
+                .as_deref()
+                .and_then(crate::desk::parse_stamp)
+                .is_some_and(|t| t > ctx.desk.now());
+            if locked && !u.disabled {
+                r = r.push(w::secondary(
+                    ctx.t("ui-unlock"),
+                    Some(Message::Unlock(u.iin.clone())),
+                ));
+            }
             r = r.push(if u.disabled {
                 w::secondary(
                     ctx.t("ui-enable"),
@@ -812,10 +909,35 @@ impl State {
             } else {
                 w::danger(
                     ctx.t("ui-disable"),
-                    (u.iin != ctx.session.iin).then(|| Message::Disable(u.iin.clone(), true)),
+                    (u.iin != ctx.session.iin).then(|| Message::AskDisable(Some(u.iin.clone()))),
                 )
             });
             list = list.push(r);
+            // Disabling names the person and says what it does (and does not) do.
+            if self.confirm_disable.as_deref() == Some(u.iin.as_str()) {
+                list = list.push(w::banner(
+                    column![
+                        text(ctx.ta(
+                            "ui-disable-confirm",
+                            &[
+                                ("name", Arg::from(u.full_name.clone())),
+                                ("iin", Arg::from(u.iin.clone())),
+                            ],
+                        ))
+                        .size(theme::BODY),
+                        row![
+                            w::danger(
+                                ctx.t("ui-disable-yes"),
+                                Some(Message::Disable(u.iin.clone(), true))
+                            ),
+                            w::secondary(ctx.t("ui-cancel"), Some(Message::AskDisable(None))),
+                        ]
+                        .spacing(theme::S),
+                    ]
+                    .spacing(theme::S),
+                    theme::DANGER,
+                ));
+            }
             if let Some((iin, p)) = &self.reset
                 && *iin == u.iin
             {
@@ -1157,28 +1279,37 @@ impl State {
         let sel = services.iter().find(|c| c.value == self.service).cloned();
         let mut c = column![
             w::section(ctx.t("ui-catalogue")),
-            w::pick(services, sel, Message::Service).width(Length::Fill)
+            container(w::pick(services, sel, Message::Service).width(Length::Fill))
+                .id("adm-service")
         ]
         .spacing(theme::S);
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
             let chosen = ctx.desk.service_version_id(&svc.code).unwrap_or_default();
-            for v in &svc.versions {
-                let term = |t: Term| {
-                    format!(
-                        "{} {}",
-                        t.value,
-                        ctx.t(&format!("ui-unit-{}", t.unit.code()))
-                    )
+            let today = ctx.desk.today();
+            let term = |t: Term| {
+                format!(
+                    "{} {}",
+                    t.value,
+                    ctx.t(&format!("ui-unit-{}", t.unit.code()))
+                )
+            };
+            // For a clerk: the dates, the terms, whether the office applies it; no internal
+            // ids or source notes (those are in `mio-desk catalog show`).
+            let line_of = |v: &crate::domain::catalog::ServiceVersion| {
+                let mut line = match v.effective_to {
+                    Some(to) => ctx.ta(
+                        "ui-edition-from-to",
+                        &[
+                            ("from", Arg::from(crate::i18n::date_short(v.effective_from))),
+                            ("to", Arg::from(crate::i18n::date_short(to))),
+                        ],
+                    ),
+                    None => ctx.ta(
+                        "ui-edition-from",
+                        &[("from", Arg::from(crate::i18n::date_short(v.effective_from)))],
+                    ),
                 };
-                let mut line = format!(
-                    "{} · {} — {} · {}",
-                    v.id,
-                    crate::i18n::date_short(v.effective_from),
-                    v.effective_to
-                        .map(crate::i18n::date_short)
-                        .unwrap_or_else(|| "…".into()),
-                    term(v.term)
-                );
+                line.push_str(&format!(" · {}: {}", ctx.t("field-term"), term(v.term)));
                 for ct in &v.channel_terms {
                     line.push_str(&format!(
                         " · {}: {} {}",
@@ -1190,11 +1321,45 @@ impl State {
                 if v.unverified {
                     line.push_str(&format!(" ({})", ctx.t("ui-unverified")));
                 }
+                line
+            };
+            let in_force = |v: &crate::domain::catalog::ServiceVersion| {
+                v.effective_from <= today && v.effective_to.is_none_or(|to| to >= today)
+            };
+            // The edition the office applies and those in force first; the others folded.
+            let (shown, folded): (Vec<_>, Vec<_>) = svc
+                .versions
+                .iter()
+                .partition(|v| v.id == chosen || in_force(*v));
+            c = c.push(w::muted(ctx.t("ui-editions")));
+            for v in shown {
+                let mut line = line_of(v);
                 if v.id == chosen {
                     line.push_str(&format!(" · {}", ctx.t("ui-term-current")));
                 }
-                c = c.push(text(line).size(theme::SMALL));
-                c = c.push(w::muted(v.source.clone()));
+                c = c.push(text(line).size(theme::SMALL).font(if v.id == chosen {
+                    theme::BOLD
+                } else {
+                    theme::FONT
+                }));
+            }
+            if !folded.is_empty() {
+                c = c.push(w::secondary(
+                    ctx.ta(
+                        if self.show_expired {
+                            "ui-editions-hide-old"
+                        } else {
+                            "ui-editions-show-old"
+                        },
+                        &[("n", Arg::from(folded.len()))],
+                    ),
+                    Some(Message::ShowExpired(!self.show_expired)),
+                ));
+                if self.show_expired {
+                    for v in folded {
+                        c = c.push(w::muted(line_of(v)));
+                    }
+                }
             }
             c = c.push(w::muted(ctx.t("ui-documents-list")));
             for d in &svc.documents {
@@ -1356,7 +1521,11 @@ impl State {
                     w::section(ctx.t("ui-settings")),
                     row![
                         w::text_field(
-                            ctx.t("field-idle_lock_minutes"),
+                            format!(
+                                "{} ({})",
+                                ctx.t("field-idle_lock_minutes"),
+                                ctx.t("ui-unit-min")
+                            ),
                             "adm-idle",
                             &self.idle,
                             "10",
@@ -1365,7 +1534,7 @@ impl State {
                             None
                         ),
                         w::text_field(
-                            ctx.t("field-max_file_mib"),
+                            format!("{} ({})", ctx.t("field-max_file_mib"), ctx.t("ui-unit-mb")),
                             "adm-max",
                             &self.max_file,
                             "10",
@@ -1418,15 +1587,25 @@ impl State {
         .into()
     }
 
+    fn load_backups(&self, ctx: &Ctx) -> Task<Message> {
+        let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+        Task::perform(
+            blocking(move || desk.backup_list(&sess).unwrap_or_default()),
+            Message::Backups,
+        )
+    }
+
     fn backup_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
         let mut c = column![
             w::section(ctx.t("ui-backup")),
+            // Copies on the same disk die with it.
+            w::notice(&ctx.t("ui-backup-copy-away"), theme::WARNING),
             row![
                 w::text_field(
                     ctx.t("ui-backup-file"),
                     "adm-backup",
                     &self.backup_path,
-                    "",
+                    &ctx.t("ui-backup-auto-name"),
                     Message::BackupPath,
                     None,
                     None
@@ -1457,6 +1636,64 @@ impl State {
                 );
                 c = c.push(w::muted(ctx.t("ui-restore-hint")));
             }
+        }
+        if let Some(p) = &self.confirm_restore {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            c = c.push(w::banner(
+                column![
+                    text(ctx.ta("ui-restore-confirm", &[("file", Arg::from(name))]))
+                        .size(theme::BODY),
+                    row![
+                        w::danger(
+                            ctx.t("ui-restore-yes"),
+                            (self.progress.is_none())
+                                .then(|| Message::RestoreChosen(Some(p.clone())))
+                        ),
+                        w::secondary(ctx.t("ui-cancel"), Some(Message::AskRestore(None))),
+                    ]
+                    .spacing(theme::S),
+                ]
+                .spacing(theme::S),
+                theme::DANGER,
+            ));
+        }
+        c = c.push(w::section(ctx.t("ui-backup-list")));
+        if self.backups.is_empty() {
+            c = c.push(w::muted(ctx.t("ui-backup-none")));
+        }
+        for b in &self.backups {
+            let name = b
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            c = c.push(
+                row![
+                    text(name).size(theme::SMALL).width(Length::FillPortion(4)),
+                    text(b.at.map(crate::i18n::datetime_short).unwrap_or_default())
+                        .size(theme::SMALL)
+                        .width(Length::FillPortion(2)),
+                    text(ctx.ta(
+                        "ui-size-mb",
+                        &[(
+                            "mb",
+                            Arg::from(format!("{:.1}", b.size as f64 / 1_048_576.0))
+                        )]
+                    ))
+                    .size(theme::SMALL)
+                    .width(Length::FillPortion(1)),
+                    w::secondary(
+                        ctx.t("ui-restore-this"),
+                        (self.progress.is_none())
+                            .then(|| Message::AskRestore(Some(b.path.clone())))
+                    ),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
         }
         w::card(c)
     }
@@ -1489,6 +1726,19 @@ impl State {
             self.notice.as_deref(),
             self.error.as_ref().map(|e| e.text(l)),
         );
+        // What the new office still needs, until it is all done.
+        if let Some(st) = self.setup.filter(|s| !s.complete()) {
+            page = page.push(super::checklist::view(ctx.lang, &st, true, |step| {
+                use super::checklist::Step;
+                match step {
+                    Step::Login => None,
+                    Step::Staff => Some(Message::Section(Section::Users)),
+                    Step::HeadKey => Some(Message::Section(Section::Certificates)),
+                    Step::Gateway => Some(Message::Section(Section::Settings)),
+                    Step::Backup => Some(Message::Section(Section::Backup)),
+                }
+            }));
+        }
         let body = match self.section {
             Section::Users => self.users_view(ctx),
             Section::Certificates => self.certs_view(ctx),

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use iced::widget::{checkbox, column, container, image, radio, row, scrollable, text, text_editor};
+use iced::widget::{checkbox, column, container, radio, row, scrollable, text, text_editor};
 use iced::{Alignment, Element, Length, Task};
 use serde_json::{Map, Value};
 
@@ -20,7 +20,7 @@ use crate::domain::document::Content;
 use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Lang, Role, Status};
 use crate::i18n::Arg;
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -65,15 +65,46 @@ pub struct State {
     pub extend_reason: String,
     pub withdraw_reason: String,
     pub collector: String,
+    /// The collector's name and power of attorney, when the collector is not the applicant.
+    pub proxy: ProxyForm,
     pub q1: Option<u8>,
     pub q2: Option<u8>,
     pub dialog: Option<Dialog>,
-    scan: Option<image::Handle>,
+    scan: Option<super::scan_view::Viewer>,
     busy: bool,
     pub error: Option<Failure>,
     pub notice: Option<String>,
     /// What printing did (kept apart from `notice`, so "issued" is not replaced by it).
     pub printed: Option<String>,
+    /// The print dialog.
+    pub print: super::print::State,
+}
+
+/// What the registrar types from a power of attorney at issue.
+#[derive(Debug, Default, Clone)]
+pub struct ProxyForm {
+    pub name: String,
+    pub number: String,
+    pub date: String,
+    pub valid_until: String,
+    pub issuer: String,
+    pub principal_iin: String,
+    /// The scan: file name and bytes.
+    pub scan: Option<(String, std::sync::Arc<Vec<u8>>)>,
+    /// A path typed when no file dialog opens.
+    pub path: String,
+}
+
+/// A field of the power-of-attorney form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyField {
+    Name,
+    Number,
+    Date,
+    ValidUntil,
+    Issuer,
+    PrincipalIin,
+    Path,
 }
 
 /// Application screen events.
@@ -124,6 +155,14 @@ pub enum Message {
     ExtendReason(String),
     WithdrawReason(String),
     Collector(String),
+    /// Typing in the power-of-attorney form.
+    Proxy(ProxyField, String),
+    /// Open the file dialog for the power of attorney's scan.
+    PickProxyScan,
+    /// Take the scan from the path typed (when no dialog opens).
+    LoadProxyPath,
+    ProxyPicked(Option<PathBuf>),
+    ProxyRead(Result<(String, Vec<u8>), String>),
     Q1(u8),
     Q2(u8),
     Open(Dialog),
@@ -135,10 +174,15 @@ pub enum Message {
     Issue,
     Questionnaire,
     Done(&'static str, Result<(), Failure>),
+    /// Open the print dialog on a document (`receipt`, `result`, …).
     Print(String),
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
     ShowScan(i64),
-    Scan(Option<image::Handle>),
+    /// The scan opened in the viewer (`None`: it could not be read).
+    Scan(Option<Box<super::scan_view::Viewer>>),
+    /// The scan viewer.
+    ScanView(super::scan_view::Msg),
     Dropped(PathBuf),
     Attached(Result<usize, Failure>),
 }
@@ -182,6 +226,7 @@ impl State {
             extend_reason: String::new(),
             withdraw_reason: String::new(),
             collector: String::new(),
+            proxy: ProxyForm::default(),
             q1: None,
             q2: None,
             dialog: None,
@@ -190,6 +235,7 @@ impl State {
             error: None,
             notice: None,
             printed: None,
+            print: super::print::State::default(),
         };
         let mut tasks = vec![s.load(ctx)];
         if ctx.session.has(Role::Head) {
@@ -222,7 +268,10 @@ impl State {
 
     /// Esc: close the dialog or the scan first; `false` when there was nothing to close.
     pub fn escape(&mut self) -> bool {
-        if self.scan.is_some() {
+        if self.print.is_open() {
+            self.print.close();
+            true
+        } else if self.scan.is_some() {
             self.scan = None;
             true
         } else if self.dialog.is_some() {
@@ -387,33 +436,18 @@ impl State {
         )
     }
 
-    fn print(&self, ctx: &Ctx, kind: String) -> Task<Message> {
-        let (desk, sess, id, printer) = (
-            ctx.desk.clone(),
-            ctx.session.clone(),
-            self.id,
-            ctx.platform.printer.clone(),
-        );
-        Task::perform(
-            async move {
-                let k = kind.clone();
-                let pdf = blocking(move || {
-                    desk.document_pdf(
-                        &sess,
-                        &id.to_string(),
-                        Some(&k),
-                        crate::documents::Langs::Both,
-                    )
-                })
-                .await
-                .map_err(fail)?;
-                printer
-                    .print(pdf, format!("{kind}-{id}"))
-                    .await
-                    .map_err(|e| Failure::detail("ui-print-failed", &e))
-            },
-            Message::Printed,
-        )
+    fn print(&mut self, ctx: &Ctx, kind: String) -> Task<Message> {
+        self.print
+            .open(
+                ctx,
+                super::print::application_paper(self.id.to_string(), kind),
+            )
+            .map(Message::Paper)
+    }
+
+    /// Drops the errors of fields the user just changed (the others stay until fixed).
+    fn clear_error(&mut self, paths: &[&str]) {
+        crate::ui::clear_field_errors(&mut self.error, paths);
     }
 
     fn set_input(&mut self, m: &Message) {
@@ -473,9 +507,6 @@ impl State {
                             cat.service(&v.app.service),
                         ) {
                             self.fill_from(&d, svc);
-                        }
-                        if self.collector.is_empty() {
-                            self.collector = v.app.applicant_iin.clone().unwrap_or_default();
                         }
                         self.executor = v.app.executor_id.or(self.executor);
                         self.view = Some(*v);
@@ -638,6 +669,70 @@ impl State {
             }
             Message::Collector(s) => {
                 self.collector = s.chars().filter(|c| c.is_ascii_digit()).take(12).collect();
+                self.clear_error(&["iin", "collector_iin", "proxy_principal_iin"]);
+                Task::none()
+            }
+            Message::Proxy(f, v) => {
+                let p = &mut self.proxy;
+                let (slot, path) = match f {
+                    ProxyField::Name => (&mut p.name, "collector_name"),
+                    ProxyField::Number => (&mut p.number, "proxy_number"),
+                    ProxyField::Date => (&mut p.date, "proxy_date"),
+                    ProxyField::ValidUntil => (&mut p.valid_until, "proxy_valid_until"),
+                    ProxyField::Issuer => (&mut p.issuer, "proxy_issuer"),
+                    ProxyField::PrincipalIin => (&mut p.principal_iin, "proxy_principal_iin"),
+                    ProxyField::Path => (&mut p.path, "proxy_scan"),
+                };
+                *slot = if f == ProxyField::PrincipalIin {
+                    v.chars().filter(|c| c.is_ascii_digit()).take(12).collect()
+                } else {
+                    v
+                };
+                self.clear_error(&[path]);
+                Task::none()
+            }
+            Message::PickProxyScan => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("field-proxy_scan");
+                Task::perform(
+                    async move { picker.pick_file(title).await },
+                    Message::ProxyPicked,
+                )
+            }
+            Message::LoadProxyPath => {
+                let p = self.proxy.path.trim().to_string();
+                if p.is_empty() {
+                    return Task::none();
+                }
+                Task::done(Message::ProxyPicked(Some(PathBuf::from(p))))
+            }
+            Message::ProxyPicked(None) => Task::none(),
+            Message::ProxyPicked(Some(path)) => Task::perform(
+                blocking(move || {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    std::fs::read(&path)
+                        .map(|b| (name, b))
+                        .map_err(|_| path.display().to_string())
+                }),
+                Message::ProxyRead,
+            ),
+            Message::ProxyRead(r) => {
+                match r {
+                    Ok((name, bytes)) => {
+                        self.proxy.scan = Some((name, std::sync::Arc::new(bytes)));
+                        self.proxy.path.clear();
+                        self.clear_error(&["proxy_scan"]);
+                    }
+                    Err(file) => {
+                        self.error = Some(Failure {
+                            field: Some("proxy_scan".into()),
+                            ..Failure::with_arg("ui-proxy-unreadable", "file", &file)
+                        });
+                    }
+                }
                 Task::none()
             }
             Message::Q1(v) => {
@@ -679,8 +774,25 @@ impl State {
                 self.act(ctx, "withdraw", move |d, s, t| d.withdraw(Some(s), t, &r))
             }
             Message::Issue => {
-                let c = self.collector.clone();
-                self.act(ctx, "issue", move |d, s, t| d.issue(s, t, &c))
+                let applicant = self.view.as_ref().and_then(|v| v.app.applicant_iin.clone());
+                let p = &self.proxy;
+                let c = if applicant.as_deref() == Some(self.collector.as_str()) {
+                    crate::desk::handover::Collector::applicant(&self.collector)
+                } else {
+                    crate::desk::handover::Collector {
+                        iin: self.collector.clone(),
+                        name: p.name.clone(),
+                        proxy: Some(crate::desk::handover::ProxyInput {
+                            number: p.number.clone(),
+                            date: p.date.clone(),
+                            valid_until: p.valid_until.clone(),
+                            issuer: p.issuer.clone(),
+                            principal_iin: p.principal_iin.clone(),
+                            scan: p.scan.as_ref().map(|(n, b)| (n.clone(), b.to_vec())),
+                        }),
+                    }
+                };
+                self.act(ctx, "issue", move |d, s, t| d.issue_to(s, t, &c))
             }
             Message::Questionnaire => {
                 let (Some(a), Some(b)) = (self.q1, self.q2) else {
@@ -709,20 +821,12 @@ impl State {
                 Task::none()
             }
             Message::Print(kind) => self.print(ctx, kind),
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.printed = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.printed = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.printed = Some(d);
                 }
-                Task::none()
+                t
             }
             Message::ShowScan(aid) => {
                 let Some(v) = &self.view else {
@@ -734,15 +838,27 @@ impl State {
                 let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
                 Task::perform(
                     blocking(move || {
-                        desk.attachment_bytes(&sess, &a)
-                            .ok()
-                            .map(image::Handle::from_bytes)
+                        desk.attachment_bytes(&sess, &a).ok().map(|b| {
+                            Box::new(super::scan_view::Viewer::open(
+                                a.file_name.clone(),
+                                &a.mime,
+                                b,
+                            ))
+                        })
                     }),
                     Message::Scan,
                 )
             }
-            Message::Scan(h) => {
-                self.scan = h;
+            Message::Scan(v) => {
+                self.scan = v.map(|v| *v);
+                Task::none()
+            }
+            Message::ScanView(m) => {
+                if let Some(v) = &mut self.scan
+                    && !v.update(m)
+                {
+                    self.scan = None;
+                }
                 Task::none()
             }
             Message::Dropped(path) => {
@@ -975,6 +1091,169 @@ impl State {
         )
     }
 
+    /// The hand-over: the collector's ИИН (empty until typed from their identity document);
+    /// a collector who is not the applicant needs the power of attorney and its scan.
+    fn issue_form<'a>(&'a self, ctx: &Ctx, v: &'a ApplicationView) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let err = self.error.as_ref();
+        let busy = self.busy;
+        let fe = |f: &str| err.and_then(|e| e.for_field(f, l));
+        let iin_err = if self.collector.len() == 12 {
+            Iin::parse(&self.collector)
+                .err()
+                .map(|e| crate::desk::error::iin_message(l, &e))
+                .or_else(|| fe("collector_iin").map(str::to_string))
+        } else {
+            fe("iin")
+                .or_else(|| fe("collector_iin"))
+                .map(str::to_string)
+        };
+        let mut form = column![
+            w::section(ctx.t("ui-issue-title")),
+            w::muted(ctx.t("ui-issue-hint")),
+            w::text_field(
+                format!("{} *", ctx.t("field-collector_iin")),
+                "app-collector",
+                &self.collector,
+                "000000000000",
+                Message::Collector,
+                Some(Message::Issue),
+                iin_err.as_deref()
+            ),
+        ]
+        .spacing(theme::S);
+        let valid = self.collector.len() == 12 && Iin::parse(&self.collector).is_ok();
+        let applicant = v.app.applicant_iin.as_deref();
+        if !valid {
+            form = form.push(w::muted(ctx.t("ui-collector-hint-empty")));
+        } else if applicant == Some(self.collector.as_str()) {
+            form = form.push(w::notice(&ctx.t("ui-collector-is-applicant"), theme::INFO));
+        } else {
+            let p = &self.proxy;
+            let field = |label: &str,
+                         id: &'static str,
+                         value: &'a str,
+                         hint: String,
+                         f: ProxyField,
+                         path: &str| {
+                w::text_field(
+                    format!("{} *", ctx.t(label)),
+                    id,
+                    value,
+                    &hint,
+                    move |s| Message::Proxy(f, s),
+                    None,
+                    fe(path),
+                )
+            };
+            form = form.push(w::section(ctx.t("ui-proxy-title")));
+            form = form.push(w::muted(ctx.ta(
+                "ui-proxy-hint",
+                &[("iin", Arg::from(applicant.unwrap_or("—").to_string()))],
+            )));
+            form = form.push(field(
+                "field-collector_name",
+                "app-collector-name",
+                &p.name,
+                String::new(),
+                ProxyField::Name,
+                "collector_name",
+            ));
+            form = form.push(
+                row![
+                    field(
+                        "field-proxy_number",
+                        "app-proxy-number",
+                        &p.number,
+                        String::new(),
+                        ProxyField::Number,
+                        "proxy_number",
+                    ),
+                    field(
+                        "field-proxy_date",
+                        "app-proxy-date",
+                        &p.date,
+                        ctx.t("ui-hint-date"),
+                        ProxyField::Date,
+                        "proxy_date",
+                    ),
+                    w::text_field(
+                        ctx.t("field-proxy_valid_until"),
+                        "app-proxy-until",
+                        &p.valid_until,
+                        &ctx.t("ui-hint-date"),
+                        |s| Message::Proxy(ProxyField::ValidUntil, s),
+                        None,
+                        fe("proxy_valid_until"),
+                    ),
+                ]
+                .spacing(theme::S),
+            );
+            form = form.push(field(
+                "field-proxy_issuer",
+                "app-proxy-issuer",
+                &p.issuer,
+                String::new(),
+                ProxyField::Issuer,
+                "proxy_issuer",
+            ));
+            form = form.push(field(
+                "field-proxy_principal_iin",
+                "app-proxy-principal",
+                &p.principal_iin,
+                "000000000000".into(),
+                ProxyField::PrincipalIin,
+                "proxy_principal_iin",
+            ));
+            let scan: Element<'a, Message> = match &p.scan {
+                Some((name, _)) => row![
+                    text(ctx.ta("ui-proxy-attached", &[("name", Arg::from(name.clone()))]))
+                        .size(theme::SMALL)
+                        .width(Length::Fill),
+                    w::secondary(ctx.t("ui-proxy-attach"), Some(Message::PickProxyScan)),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center)
+                .into(),
+                None => column![
+                    container(w::secondary(
+                        ctx.t("ui-proxy-attach"),
+                        (!busy).then_some(Message::PickProxyScan)
+                    ))
+                    .id("app-proxy-attach"),
+                    row![
+                        w::input(
+                            &ctx.t("ui-proxy-path-hint"),
+                            &p.path,
+                            |s| Message::Proxy(ProxyField::Path, s),
+                            false
+                        )
+                        .id("app-proxy-path")
+                        .on_submit(Message::LoadProxyPath),
+                        w::secondary(
+                            ctx.t("ui-proxy-path-load"),
+                            (!p.path.trim().is_empty()).then_some(Message::LoadProxyPath)
+                        ),
+                    ]
+                    .spacing(theme::S)
+                    .align_y(Alignment::Center),
+                ]
+                .spacing(theme::XS)
+                .into(),
+            };
+            form = form.push(w::field(
+                format!("{} *", ctx.t("field-proxy_scan")),
+                scan,
+                fe("proxy_scan"),
+            ));
+        }
+        form.push(w::primary(
+            ctx.t("ui-issue"),
+            (!busy && valid).then_some(Message::Issue),
+        ))
+        .into()
+    }
+
     fn actions<'a>(
         &'a self,
         ctx: &Ctx,
@@ -1194,33 +1473,7 @@ impl State {
         let clerk =
             s.has(Role::Registrar) || (s.has(Role::AkimClerk) && a.channel == Channel::Akim);
         if clerk && a.status == Status::Signed {
-            let iin_err = if self.collector.len() == 12 {
-                Iin::parse(&self.collector)
-                    .err()
-                    .map(|e| crate::desk::error::iin_message(l, &e))
-            } else {
-                err.and_then(|e| e.for_field("iin", l)).map(str::to_string)
-            };
-            c = c.push(w::card(
-                column![
-                    w::section(ctx.t("ui-issue-title")),
-                    w::muted(ctx.t("ui-issue-hint")),
-                    w::text_field(
-                        ctx.t("field-collector_iin"),
-                        "app-collector",
-                        &self.collector,
-                        "000000000000",
-                        Message::Collector,
-                        Some(Message::Issue),
-                        iin_err.as_deref()
-                    ),
-                    w::primary(
-                        ctx.t("ui-issue"),
-                        (!busy && self.collector.len() == 12).then_some(Message::Issue)
-                    ),
-                ]
-                .spacing(theme::S),
-            ));
+            c = c.push(w::card(self.issue_form(ctx, v)));
         }
         if clerk && a.status == Status::Issued && v.questionnaire.is_none() {
             let q = |n: u8, sel: Option<u8>, f: fn(u8) -> Message| -> Element<'a, Message> {
@@ -1404,8 +1657,8 @@ impl State {
         ]
         .spacing(theme::M)
         .align_y(Alignment::Center);
-        // Left: applicant, service data, scans, documents.
-        let p = &v.person;
+        // Left: applicant (as registered), service data, scans, documents.
+        let p = &v.applicant.person;
         let mut left = column![
             w::section(
                 svc.map(|s| s.name.get(l).to_string())
@@ -1442,6 +1695,56 @@ impl State {
             && !r.is_empty()
         {
             left = left.push(w::pair(ctx.t("field-resolution"), r.clone()));
+        }
+        // The person's data changed after this application was registered: the application
+        // keeps what was registered, and says so.
+        if let Some(ch) = v.applicant.changes_since.last() {
+            let now = &v.person;
+            let current = [now.full_name(), now.address.clone(), now.phone.clone()]
+                .into_iter()
+                .filter(|x| !x.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            left = left.push(w::notice(
+                &ctx.ta(
+                    "ui-person-changed-since",
+                    &[
+                        (
+                            "when",
+                            Arg::from(ctx.desk.local_stamp(&ch.at).unwrap_or_default()),
+                        ),
+                        ("reason", Arg::from(ch.reason.clone())),
+                        ("now", Arg::from(current)),
+                    ],
+                ),
+                theme::WARNING,
+            ));
+            left = left.push(w::muted(ctx.t("ui-registered-as")));
+        }
+        // Who took the paper.
+        if a.status == Status::Issued
+            && let Some(iin) = &a.collector_iin
+        {
+            let name = v
+                .handover
+                .collector_name
+                .clone()
+                .unwrap_or_else(|| a.applicant_name.clone());
+            let mut who = format!("{name} ({iin})");
+            if let Some(pr) = &v.handover.proxy {
+                who = format!(
+                    "{who}, {}",
+                    ctx.ta(
+                        "ui-issued-to-proxy",
+                        &[
+                            ("number", Arg::from(pr.number.clone())),
+                            ("date", Arg::from(crate::i18n::date_short(pr.date))),
+                            ("issuer", Arg::from(pr.issuer.clone())),
+                        ],
+                    )
+                );
+            }
+            left = left.push(w::pair(ctx.t("ui-issued-to"), who));
         }
         // The decision in words: the head reads it beside the paper to be signed, and whoever
         // hands the result over must know it is a refusal and why.
@@ -1527,7 +1830,13 @@ impl State {
                 .as_deref()
                 .and_then(|k| svc.and_then(|s| s.document(k)))
                 .map(|d| d.name.get(l).to_string())
-                .unwrap_or_else(|| ctx.t("ui-untagged"));
+                .unwrap_or_else(|| {
+                    if at.checklist_item.as_deref() == Some(crate::desk::handover::PROXY_ITEM) {
+                        ctx.t("ui-proxy-scan-item")
+                    } else {
+                        ctx.t("ui-untagged")
+                    }
+                });
             let mut r = row![
                 text(format!("{} — {}", at.file_name, item))
                     .size(theme::SMALL)
@@ -1535,7 +1844,10 @@ impl State {
             ]
             .spacing(theme::S)
             .align_y(Alignment::Center);
-            if at.mime.starts_with("image/png") || at.mime.starts_with("image/jpeg") {
+            if at.mime.starts_with("image/png")
+                || at.mime.starts_with("image/jpeg")
+                || at.mime == "application/pdf"
+            {
                 r = r.push(w::secondary(
                     ctx.t("ui-view"),
                     Some(Message::ShowScan(at.id)),
@@ -1633,10 +1945,20 @@ impl State {
                 .unwrap_or_else(|| ctx.t("ui-history-system"));
             let when = ctx.desk.local_stamp(&h.at).unwrap_or_default();
             let key = format!("history-{}", h.action);
-            let what = {
+            let mut what = {
                 let t = ctx.t(&key);
                 if t == key { h.action.clone() } else { t }
             };
+            // The issue names who took the paper (and by which power of attorney).
+            if h.action == "issue"
+                && let Ok(d) = serde_json::from_str::<Value>(&h.details)
+                && let Some(name) = d.get("collector_name").and_then(Value::as_str)
+            {
+                what = match d.pointer("/proxy/number").and_then(Value::as_str) {
+                    Some(n) => format!("{what}: {name} (№ {n})"),
+                    None => format!("{what}: {name}"),
+                };
+            }
             history = history.push(
                 row![
                     text(when)
@@ -1680,16 +2002,18 @@ impl State {
         ]
         .spacing(theme::M);
         let base: Element<'_, Message> = body.into();
-        if let Some(h) = &self.scan {
+        if self.print.is_open() {
             return w::modal(
                 base,
-                column![
-                    image(h.clone()).width(Length::Fill),
-                    w::secondary(ctx.t("ui-close"), Some(Message::Scan(None)))
-                ]
-                .spacing(theme::M)
-                .into(),
-                Message::Scan(None),
+                self.print.view(ctx).map(Message::Paper),
+                Message::Paper(super::print::Message::Close),
+            );
+        }
+        if let Some(v) = &self.scan {
+            return w::modal(
+                base,
+                v.view(ctx.lang, Message::ScanView),
+                Message::ScanView(super::scan_view::Msg::Close),
             );
         }
         match self.dialog {

@@ -2,7 +2,7 @@
 //! preview, sign and return), a dashboard (counts by status and service, overdue, a bar chart
 //! of applications per week), and printing the period report and the journals.
 
-use iced::widget::{button, column, container, row, scrollable, text};
+use iced::widget::{button, checkbox, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use super::application;
@@ -10,7 +10,7 @@ use crate::desk::papers::Dashboard;
 use crate::desk::query::ConflictLine;
 use crate::i18n::Arg;
 use crate::store::queue::{Query, Row, Tab};
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -24,6 +24,7 @@ pub enum Section {
 }
 
 pub struct State {
+    catalog: std::sync::Arc<crate::domain::catalog::Catalog>,
     pub section: Section,
     pub waiting: Vec<Row>,
     pub current: Option<Box<application::State>>,
@@ -33,6 +34,25 @@ pub struct State {
     pub to: String,
     error: Option<Failure>,
     notice: Option<String>,
+    /// The print dialog (reports and journals).
+    print: super::print::State,
+    /// Papers ticked for signing together.
+    pub selected: std::collections::BTreeSet<i64>,
+    /// The filter of the list (number, applicant or service, any part).
+    pub filter: String,
+    /// The "sign the selected" dialog: key file and PIN.
+    pub batch: Option<Batch>,
+}
+
+/// The dialog that signs the selected papers with one PIN entry.
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    pub key_path: String,
+    pub pin: String,
+    busy: bool,
+    error: Option<Failure>,
+    /// Per paper: its number and what happened (`None`: signed).
+    pub results: Vec<(String, Option<String>)>,
 }
 
 /// Head's desk events.
@@ -48,7 +68,24 @@ pub enum Message {
     To(String),
     PrintReport,
     PrintJournal(&'static str),
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
+    /// Show this paper of the list beside it.
+    Show(i64),
+    /// Tick or untick a paper for signing together.
+    Select(i64, bool),
+    /// Tick (or untick) every paper the filter shows.
+    SelectAll(bool),
+    Filter(String),
+    /// Open the dialog that signs the ticked papers.
+    SignSelected,
+    BatchKey(String),
+    BatchPin(String),
+    BatchSign,
+    /// Per paper: its number and the failure, if any.
+    #[allow(clippy::type_complexity)]
+    BatchDone(Result<Vec<(String, Option<Failure>)>, Failure>),
+    BatchClose,
     /// The open sync conflicts were read.
     Conflicts(Result<Vec<ConflictLine>, Failure>),
     /// The head has dealt with a conflict.
@@ -66,6 +103,7 @@ impl State {
         let today = ctx.desk.today();
         let first = chrono::Datelike::with_day0(&today, 0).unwrap_or(today);
         let s = State {
+            catalog: ctx.desk.catalog(),
             section: Section::Signing,
             waiting: Vec::new(),
             current: None,
@@ -75,6 +113,10 @@ impl State {
             to: crate::i18n::date_short(today),
             error: None,
             notice: None,
+            print: super::print::State::default(),
+            selected: std::collections::BTreeSet::new(),
+            filter: String::new(),
+            batch: None,
         };
         let t = Task::batch([s.load_waiting(ctx), s.load_conflicts(ctx)]);
         (s, t)
@@ -94,9 +136,31 @@ impl State {
     }
 
     pub fn escape(&mut self) {
-        if let Some(c) = &mut self.current {
+        if self.batch.as_ref().is_some_and(|b| !b.busy) {
+            self.batch = None;
+        } else if self.print.is_open() {
+            self.print.close();
+        } else if let Some(c) = &mut self.current {
             c.escape();
         }
+    }
+
+    /// The waiting papers the filter lets through.
+    fn shown(&self) -> impl Iterator<Item = &Row> {
+        let words: Vec<String> = self
+            .filter
+            .split_whitespace()
+            .map(|w| w.to_lowercase())
+            .collect();
+        let cat = self.catalog.clone();
+        self.waiting.iter().filter(move |r| {
+            let service = cat
+                .service(&r.service)
+                .map(|s| format!("{} {}", s.name.kk, s.name.ru))
+                .unwrap_or_default();
+            let hay = format!("{} {} {}", r.number, r.applicant, service).to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
     }
 
     fn load_waiting(&self, ctx: &Ctx) -> Task<Message> {
@@ -131,37 +195,25 @@ impl State {
         }
     }
 
-    fn print(&self, ctx: &Ctx, what: &'static str) -> Task<Message> {
+    fn print(&mut self, ctx: &Ctx, what: &'static str) -> Task<Message> {
         let parse = |s: &str| crate::domain::fields::parse_date(s);
         let (Some(from), Some(to)) = (parse(&self.from), parse(&self.to)) else {
-            return Task::done(Message::Printed(Err(Failure {
+            self.error = Some(Failure {
                 field: Some("period".into()),
                 ..Failure::plain("ui-bad-period")
-            })));
+            });
+            return Task::none();
         };
-        let (desk, sess, printer) = (
-            ctx.desk.clone(),
-            ctx.session.clone(),
-            ctx.platform.printer.clone(),
-        );
-        Task::perform(
-            async move {
-                let pdf = blocking(move || {
-                    let content = match what {
-                        "report" => desk.period_report(Some(&sess), from, to)?,
-                        j => desk.journal_content(Some(&sess), j, from, to)?,
-                    };
-                    desk.print_content(Some(&sess), &content, crate::documents::Langs::Both)
-                })
-                .await
-                .map_err(Failure::from)?;
-                printer
-                    .print(pdf, format!("{what}-{from}-{to}"))
-                    .await
-                    .map_err(|e| Failure::detail("ui-print-failed", &e))
-            },
-            Message::Printed,
-        )
+        self.error = None;
+        self.print
+            .open(ctx, move |desk, sess| {
+                let content = match what {
+                    "report" => desk.period_report(Some(sess), from, to)?,
+                    j => desk.journal_content(Some(sess), j, from, to)?,
+                };
+                desk.report_job(sess, &content)
+            })
+            .map(Message::Paper)
     }
 
     pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
@@ -217,6 +269,134 @@ impl State {
                 self.open_first(ctx)
             }
             Message::Open(id) => return Action::Open(id),
+            Message::Show(id) => {
+                if let Some(i) = self.waiting.iter().position(|r| r.id == id) {
+                    let r = self.waiting.remove(i);
+                    self.waiting.insert(0, r);
+                }
+                self.open_first(ctx)
+            }
+            Message::Select(id, on) => {
+                if on {
+                    self.selected.insert(id);
+                } else {
+                    self.selected.remove(&id);
+                }
+                Task::none()
+            }
+            Message::SelectAll(on) => {
+                let shown: Vec<i64> = self.shown().map(|r| r.id).collect();
+                for id in shown {
+                    if on {
+                        self.selected.insert(id);
+                    } else {
+                        self.selected.remove(&id);
+                    }
+                }
+                Task::none()
+            }
+            Message::Filter(f) => {
+                self.filter = f;
+                Task::none()
+            }
+            Message::SignSelected => {
+                if !self.selected.is_empty() {
+                    self.batch = Some(Batch {
+                        key_path: ctx
+                            .desk
+                            .default_key_file(&ctx.session.iin)
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                        ..Default::default()
+                    });
+                }
+                Task::none()
+            }
+            Message::BatchKey(k) => {
+                if let Some(b) = &mut self.batch {
+                    b.key_path = k;
+                }
+                Task::none()
+            }
+            Message::BatchPin(p) => {
+                if let Some(b) = &mut self.batch {
+                    b.pin = p;
+                    b.error = None;
+                }
+                Task::none()
+            }
+            Message::BatchSign => {
+                let Some(b) = &mut self.batch else {
+                    return Action::Run(Task::none());
+                };
+                if b.busy || !b.results.is_empty() {
+                    return Action::Run(Task::none());
+                }
+                b.busy = true;
+                b.error = None;
+                let (path, pin) = (b.key_path.clone(), std::mem::take(&mut b.pin));
+                // In the order of the list; each one is checked again by the desk.
+                let picked: Vec<(i64, String)> = self
+                    .waiting
+                    .iter()
+                    .filter(|r| self.selected.contains(&r.id))
+                    .map(|r| (r.id, r.number.clone()))
+                    .collect();
+                let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
+                Task::perform(
+                    blocking(move || {
+                        let key = std::fs::read(&path).map_err(|_| {
+                            Failure::from(crate::desk::DeskError::Signature(
+                                crate::signing::SigError::KeyFileDamaged,
+                            ))
+                        })?;
+                        let targets: Vec<crate::desk::flow::Target> = picked
+                            .iter()
+                            .map(|(id, _)| crate::desk::flow::Target::id(*id))
+                            .collect();
+                        let done = desk
+                            .sign_many(&sess, &targets, &key, &pin)
+                            .map_err(Failure::from)?;
+                        Ok::<_, Failure>(
+                            done.into_iter()
+                                .zip(picked)
+                                .map(|(d, (_, number))| (number, d.result.err().map(Failure::from)))
+                                .collect(),
+                        )
+                    }),
+                    Message::BatchDone,
+                )
+            }
+            Message::BatchDone(r) => {
+                let Some(b) = &mut self.batch else {
+                    return Action::Run(Task::none());
+                };
+                b.busy = false;
+                match r {
+                    Ok(items) => {
+                        let l = ctx.lang;
+                        b.results = items
+                            .into_iter()
+                            .map(|(n, e)| (n, e.map(|e| e.text(l).to_string())))
+                            .collect();
+                        let ok = b.results.iter().filter(|(_, e)| e.is_none()).count();
+                        self.notice = Some(ctx.ta(
+                            "ui-batch-signed",
+                            &[("n", Arg::from(ok)), ("total", Arg::from(b.results.len()))],
+                        ));
+                        self.selected.clear();
+                        return Action::Run(self.load_waiting(ctx));
+                    }
+                    Err(e) => b.error = Some(e),
+                }
+                Task::none()
+            }
+            Message::BatchClose => {
+                if self.batch.as_ref().is_some_and(|b| !b.busy) {
+                    self.batch = None;
+                }
+                Task::none()
+            }
             Message::Dashboard(r) => {
                 match r {
                     Ok(d) => self.dashboard = Some(*d),
@@ -258,23 +438,176 @@ impl State {
                     Task::none()
                 }
             },
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.notice = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.notice = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.notice = Some(d);
                 }
-                Task::none()
+                t
             }
         };
         Action::Run(t)
+    }
+
+    /// Everything awaiting signature, with a filter and ticks to sign several at once.
+    fn waiting_list<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let shown: Vec<&Row> = self.shown().collect();
+        let all_ticked = !shown.is_empty() && shown.iter().all(|r| self.selected.contains(&r.id));
+        let mut list = column![].spacing(2);
+        for r in &shown {
+            let (id, on) = (r.id, self.selected.contains(&r.id));
+            let service = self
+                .catalog
+                .service(&r.service)
+                .map(|s| s.short_name.get(l).to_string())
+                .unwrap_or_else(|| r.service.clone());
+            let due = r
+                .due_date
+                .parse()
+                .map(crate::i18n::date_short)
+                .unwrap_or_default();
+            let current = self.current.as_ref().is_some_and(|c| c.id == id);
+            list = list.push(
+                row![
+                    container(checkbox(on).on_toggle(move |b| Message::Select(id, b)))
+                        .id(format!("pick-{}", r.number)),
+                    button(text(r.number.clone()).size(theme::SMALL).font(if current {
+                        theme::BOLD
+                    } else {
+                        theme::FONT
+                    }))
+                    .padding([2, 6])
+                    .style(theme::tab(current))
+                    .on_press(Message::Show(id)),
+                    text(r.applicant.clone())
+                        .size(theme::SMALL)
+                        .width(Length::FillPortion(3)),
+                    text(service)
+                        .size(theme::SMALL)
+                        .color(theme::MUTED)
+                        .width(Length::FillPortion(3)),
+                    text(due).size(theme::SMALL).width(Length::Fixed(90.0)),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
+        }
+        let n = self.selected.len();
+        let height = (shown.len() as f32 * 30.0).clamp(30.0, 150.0);
+        w::card(
+            column![
+                row![
+                    w::section(ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])),
+                    w::hfill(),
+                    container(
+                        w::input(
+                            &ctx.t("ui-head-filter"),
+                            &self.filter,
+                            Message::Filter,
+                            false
+                        )
+                        .id("head-filter")
+                    )
+                    .width(Length::Fixed(260.0)),
+                    w::secondary(
+                        ctx.t(if all_ticked {
+                            "ui-head-untick-all"
+                        } else {
+                            "ui-head-tick-all"
+                        }),
+                        (!shown.is_empty()).then_some(Message::SelectAll(!all_ticked))
+                    ),
+                    w::primary(
+                        ctx.ta("ui-head-sign-selected", &[("n", Arg::from(n))]),
+                        (n > 0).then_some(Message::SignSelected)
+                    ),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+                scrollable(list).height(Length::Fixed(height)),
+            ]
+            .spacing(theme::S),
+        )
+    }
+
+    /// The dialog that signs the ticked papers with one PIN.
+    fn batch_view<'a>(&'a self, ctx: &Ctx, b: &'a Batch) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let mut c = column![w::section(ctx.ta(
+            "ui-batch-title",
+            &[(
+                "n",
+                Arg::from(if b.results.is_empty() {
+                    self.selected.len()
+                } else {
+                    b.results.len()
+                })
+            )]
+        ))]
+        .spacing(theme::S);
+        if !b.results.is_empty() {
+            for (number, e) in &b.results {
+                c = c.push(
+                    row![
+                        text(number.clone())
+                            .size(theme::SMALL)
+                            .font(theme::BOLD)
+                            .width(Length::Fixed(170.0)),
+                        match e {
+                            None => text(ctx.t("ui-batch-one-signed"))
+                                .size(theme::SMALL)
+                                .color(theme::SUCCESS),
+                            Some(e) => text(e.clone()).size(theme::SMALL).color(theme::DANGER),
+                        }
+                        .width(Length::Fill),
+                    ]
+                    .spacing(theme::S),
+                );
+            }
+            c = c.push(w::secondary(ctx.t("ui-close"), Some(Message::BatchClose)));
+            return c.into();
+        }
+        c = c.push(w::muted(ctx.t("ui-batch-hint")));
+        let numbers: Vec<String> = self
+            .waiting
+            .iter()
+            .filter(|r| self.selected.contains(&r.id))
+            .map(|r| r.number.clone())
+            .collect();
+        c = c.push(text(numbers.join(", ")).size(theme::SMALL));
+        c = c.push(w::text_field(
+            ctx.t("ui-sign-key"),
+            "batch-key",
+            &b.key_path,
+            "",
+            Message::BatchKey,
+            None,
+            None,
+        ));
+        c = c.push(w::field(
+            ctx.t("ui-sign-pin"),
+            w::input("", &b.pin, Message::BatchPin, false)
+                .secure(true)
+                .id("batch-pin")
+                .on_submit(Message::BatchSign)
+                .into(),
+            None,
+        ));
+        if let Some(e) = &b.error {
+            c = c.push(w::error_banner(e.text(l)));
+        }
+        c.push(
+            row![
+                w::primary(
+                    ctx.t("ui-batch-sign"),
+                    (!b.busy && !b.pin.is_empty()).then_some(Message::BatchSign)
+                ),
+                w::secondary(ctx.t("ui-cancel"), (!b.busy).then_some(Message::BatchClose)),
+            ]
+            .spacing(theme::S),
+        )
+        .into()
     }
 
     fn dashboard_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
@@ -426,6 +759,7 @@ impl State {
         let body: Element<'_, Message> = match self.section {
             Section::Signing => match &self.current {
                 Some(c) => column![
+                    self.waiting_list(ctx),
                     row![
                         w::muted(
                             ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])
@@ -491,7 +825,18 @@ impl State {
                 .height(Length::Fill)
                 .into(),
         };
-        page.push(body).into()
+        let page: Element<'_, Message> = page.push(body).into();
+        if let Some(b) = &self.batch {
+            return w::modal(page, self.batch_view(ctx, b), Message::BatchClose);
+        }
+        if self.print.is_open() {
+            return w::modal(
+                page,
+                self.print.view(ctx).map(Message::Paper),
+                Message::Paper(super::print::Message::Close),
+            );
+        }
+        page
     }
 
     fn conflicts_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {

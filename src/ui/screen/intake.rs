@@ -18,7 +18,7 @@ use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Role};
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
 use crate::i18n::Arg;
-use crate::ui::platform::{Printed, blocking};
+use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
@@ -57,6 +57,24 @@ pub fn find_services<'a>(
         .collect()
 }
 
+/// The input a field's error belongs to (the person's fields, the service's own fields).
+fn input_id(path: &str) -> Option<String> {
+    let id = match path {
+        "iin" => "intake-iin",
+        "surname" => "intake-surname",
+        "given_name" => "intake-given",
+        "patronymic" => "intake-patronymic",
+        "address" => "intake-address",
+        "phone" => "intake-phone",
+        "id_document" => "intake-doc",
+        "person_change_reason" => "intake-person-reason",
+        "missing_reason" | "service" | "channel" => return None,
+        key if !key.contains('[') => return Some(format!("intake-f-{key}")),
+        _ => return None,
+    };
+    Some(id.to_string())
+}
+
 /// A scan waiting to be registered with the application.
 #[derive(Debug, Clone)]
 pub struct Scan {
@@ -80,6 +98,12 @@ pub struct State {
     pub doc_issued_by: String,
     pub doc_issued_on: String,
     found: Option<Person>,
+    /// A scan's path typed when no file dialog opens.
+    pub scan_path: String,
+    /// The file dialog gave nothing the last time.
+    no_dialog: bool,
+    /// Why a known person's data are being changed (required when they differ).
+    pub person_reason: String,
     pub service: Option<String>,
     /// What is typed into the service search (choosing a service without the mouse).
     pub service_query: String,
@@ -93,6 +117,8 @@ pub struct State {
     pub registered: Option<Registered>,
     printed: Option<String>,
     preview: Option<usize>,
+    /// The print dialog.
+    pub print: super::print::State,
 }
 
 /// Intake events.
@@ -100,6 +126,8 @@ pub struct State {
 pub enum Message {
     Iin(String),
     Found(Option<Person>),
+    /// The reason a known person's data are changed.
+    PersonReason(String),
     NoIin(bool),
     Surname(String),
     GivenName(String),
@@ -126,7 +154,11 @@ pub enum Message {
     /// selected one).
     AttachNext,
     Picked(Option<String>, Vec<PathBuf>),
-    Read(Option<String>, Vec<Result<(String, Vec<u8>), String>>),
+    Read(Option<String>, Vec<Result<(String, Vec<u8>), Unread>>),
+    /// A scan's path typed (when no file dialog opens).
+    ScanPath(String),
+    /// Attach the file at the typed path to the selected document.
+    LoadScanPath,
     Dropped(PathBuf),
     Select(Option<String>),
     RemoveScan(usize),
@@ -134,8 +166,10 @@ pub enum Message {
     MissingReason(text_editor::Action),
     Submit,
     Registered(Result<Registered, Failure>),
+    /// Open the print dialog on the receipt.
     Print,
-    Printed(Result<Printed, Failure>),
+    /// The print dialog.
+    Paper(super::print::Message),
     New,
     Open,
 }
@@ -146,7 +180,10 @@ pub enum Outcome {
     Again,
 }
 
-fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), String>> {
+/// A file that could not be read: its path as shown, and why.
+pub type Unread = (String, std::io::ErrorKind);
+
+fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), Unread>> {
     paths
         .into_iter()
         .map(|p| {
@@ -155,14 +192,16 @@ fn read_files(paths: Vec<PathBuf>) -> Vec<Result<(String, Vec<u8>), String>> {
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             // Refuse huge files before reading them whole.
+            let shown = p.display().to_string();
             match std::fs::metadata(&p) {
                 Ok(m) if m.len() > 500 * 1024 * 1024 => {
-                    Err(format!("{name}: {} MB", m.len() / 1_048_576))
+                    Err((shown, std::io::ErrorKind::FileTooLarge))
                 }
+                Ok(m) if m.is_dir() => Err((shown, std::io::ErrorKind::IsADirectory)),
                 Ok(_) => std::fs::read(&p)
                     .map(|b| (name.clone(), b))
-                    .map_err(|e| format!("{name}: {e}")),
-                Err(e) => Err(format!("{name}: {e}")),
+                    .map_err(|e| (shown, e.kind())),
+                Err(e) => Err((shown, e.kind())),
             }
         })
         .collect()
@@ -186,7 +225,9 @@ impl State {
     }
 
     pub fn escape(&mut self) {
-        if self.preview.is_some() {
+        if self.print.is_open() {
+            self.print.close();
+        } else if self.preview.is_some() {
             self.preview = None;
         } else {
             self.error = None;
@@ -227,6 +268,21 @@ impl State {
         m
     }
 
+    /// What the clerk is changing in a known person's data (empty when nothing, or when the
+    /// person is new).
+    fn person_changes(&self) -> Vec<&'static str> {
+        let Some(found) = &self.found else {
+            return Vec::new();
+        };
+        match self.person().validate() {
+            Ok(v) => crate::desk::handover::changed_fields(
+                found,
+                &crate::desk::handover::merged(found, &v),
+            ),
+            Err(_) => Vec::new(),
+        }
+    }
+
     fn person(&self) -> PersonInput {
         PersonInput {
             iin: (!self.no_iin).then(|| self.iin.clone()),
@@ -260,7 +316,7 @@ impl State {
         })
     }
 
-    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), String>>) {
+    fn add_scans(&mut self, item: Option<String>, files: Vec<Result<(String, Vec<u8>), Unread>>) {
         for f in files {
             match f {
                 Ok((name, bytes)) => {
@@ -283,7 +339,14 @@ impl State {
                         }
                     }
                 }
-                Err(e) => self.error = Some(Failure::detail("ui-file-unreadable", &e)),
+                Err((file, kind)) => {
+                    self.error = Some(super::print::io_failure(
+                        kind,
+                        "ui-scan-read-failed",
+                        &file,
+                        true,
+                    ))
+                }
             }
         }
     }
@@ -355,28 +418,39 @@ impl State {
                 self.no_iin = b;
                 Task::none()
             }
+            Message::PersonReason(v) => {
+                self.person_reason = v;
+                crate::ui::clear_field_errors(&mut self.error, &["person_change_reason"]);
+                Task::none()
+            }
             Message::Surname(v) => {
                 self.surname = v;
+                crate::ui::clear_field_errors(&mut self.error, &["surname"]);
                 Task::none()
             }
             Message::GivenName(v) => {
                 self.given_name = v;
+                crate::ui::clear_field_errors(&mut self.error, &["given_name"]);
                 Task::none()
             }
             Message::Patronymic(v) => {
                 self.patronymic = v;
+                crate::ui::clear_field_errors(&mut self.error, &["patronymic"]);
                 Task::none()
             }
             Message::Address(v) => {
                 self.address = v;
+                crate::ui::clear_field_errors(&mut self.error, &["address"]);
                 Task::none()
             }
             Message::Phone(v) => {
                 self.phone = v;
+                crate::ui::clear_field_errors(&mut self.error, &["phone"]);
                 Task::none()
             }
             Message::DocNumber(v) => {
                 self.doc_number = v;
+                crate::ui::clear_field_errors(&mut self.error, &["id_document"]);
                 Task::none()
             }
             Message::DocIssuedBy(v) => {
@@ -428,14 +502,18 @@ impl State {
                 Task::none()
             }
             Message::Field(k, v) => {
+                crate::ui::clear_field_errors(&mut self.error, &[k.as_str()]);
                 self.inputs.insert(k, Input::Text(v));
                 Task::none()
             }
             Message::Flag(k, b) => {
+                crate::ui::clear_field_errors(&mut self.error, &[k.as_str()]);
                 self.inputs.insert(k, Input::Flag(b));
                 Task::none()
             }
             Message::Cell(k, i, col, v) => {
+                let cell = format!("{k}[{i}].{col}");
+                crate::ui::clear_field_errors(&mut self.error, &[cell.as_str()]);
                 if let Some(Input::Rows(rows)) = self.inputs.get_mut(&k)
                     && let Some(r) = rows.get_mut(i)
                 {
@@ -479,8 +557,11 @@ impl State {
             }
             Message::Picked(item, paths) => {
                 if paths.is_empty() {
+                    // No dialog, or nothing chosen: say how else a scan comes in.
+                    self.no_dialog = true;
                     Task::none()
                 } else {
+                    self.no_dialog = false;
                     Task::perform(blocking(move || read_files(paths)), move |r| {
                         Message::Read(item.clone(), r)
                     })
@@ -490,6 +571,23 @@ impl State {
                 self.error = None;
                 self.add_scans(item, files);
                 Task::none()
+            }
+            Message::ScanPath(p) => {
+                self.scan_path = p;
+                Task::none()
+            }
+            Message::LoadScanPath => {
+                let p = self.scan_path.trim().to_string();
+                if p.is_empty() {
+                    return Outcome::Run(Task::none());
+                }
+                self.scan_path.clear();
+                self.no_dialog = false;
+                let item = self.active_item.clone();
+                Task::perform(
+                    blocking(move || read_files(vec![PathBuf::from(p)])),
+                    move |r| Message::Read(item.clone(), r),
+                )
             }
             Message::Dropped(path) => {
                 let item = self.active_item.clone();
@@ -514,6 +612,7 @@ impl State {
             }
             Message::MissingReason(a) => {
                 self.missing_reason.perform(a);
+                crate::ui::clear_field_errors(&mut self.error, &["missing_reason"]);
                 Task::none()
             }
             Message::Submit => self.submit(ctx),
@@ -523,10 +622,21 @@ impl State {
                     Ok(reg) => {
                         self.registered = Some(reg);
                         self.error = None;
-                        // The receipt goes to the printer at once.
+                        // The receipt is offered for printing at once.
                         return Outcome::Run(Task::done(Message::Print));
                     }
-                    Err(e) => self.error = Some(e),
+                    Err(e) => {
+                        // The cursor goes to the first field that needs fixing.
+                        let first = e
+                            .fields
+                            .first()
+                            .map(|m| m.path.clone())
+                            .or_else(|| e.field.clone());
+                        self.error = Some(e);
+                        if let Some(id) = first.and_then(|p| input_id(&p)) {
+                            return Outcome::Run(iced::widget::operation::focus(id));
+                        }
+                    }
                 }
                 Task::none()
             }
@@ -534,47 +644,19 @@ impl State {
                 let Some(reg) = &self.registered else {
                     return Outcome::Run(Task::none());
                 };
-                let (desk, s, number, printer) = (
-                    ctx.desk.clone(),
-                    ctx.session.clone(),
-                    reg.number.clone(),
-                    ctx.platform.printer.clone(),
-                );
-                Task::perform(
-                    async move {
-                        let n = number.clone();
-                        let pdf = blocking(move || {
-                            desk.document_pdf(
-                                &s,
-                                &n,
-                                Some("receipt"),
-                                crate::documents::Langs::Both,
-                            )
-                        })
-                        .await
-                        .map_err(Failure::from)?;
-                        printer
-                            .print(pdf, format!("receipt-{number}"))
-                            .await
-                            .map_err(|e| Failure::detail("ui-print-failed", &e))
-                    },
-                    Message::Printed,
-                )
+                self.print
+                    .open(
+                        ctx,
+                        super::print::application_paper(reg.number.clone(), "receipt".into()),
+                    )
+                    .map(Message::Paper)
             }
-            Message::Printed(r) => {
-                match r {
-                    Ok(Printed::Printer(p)) => {
-                        self.printed = Some(ctx.ta("ui-printed-on", &[("printer", Arg::from(p))]))
-                    }
-                    Ok(Printed::Opened(p)) => {
-                        self.printed = Some(ctx.ta(
-                            "ui-printed-opened",
-                            &[("file", Arg::from(p.display().to_string()))],
-                        ))
-                    }
-                    Err(e) => self.error = Some(e),
+            Message::Paper(m) => {
+                let t = self.print.update(m, ctx).map(Message::Paper);
+                if let Some(d) = self.print.done.take() {
+                    self.printed = Some(d);
                 }
-                Task::none()
+                t
             }
             Message::New => return Outcome::Again,
             Message::Open => {
@@ -628,9 +710,12 @@ impl State {
         self.busy = true;
         self.error = None;
         let (desk, s) = (ctx.desk.clone(), ctx.session.clone());
-        Task::perform(blocking(move || desk.register(Some(&s), reg)), |r| {
-            Message::Registered(r.map_err(Failure::from))
-        })
+        let why = self.person_reason.trim().to_string();
+        let why = (!why.is_empty() && !self.person_changes().is_empty()).then_some(why);
+        Task::perform(
+            blocking(move || desk.register_with(Some(&s), reg, why.as_deref())),
+            |r| Message::Registered(r.map_err(Failure::from)),
+        )
     }
 
     fn scalar<'a>(&'a self, ctx: &Ctx, f: &'a FieldSpec) -> Element<'a, Message> {
@@ -814,6 +899,17 @@ impl State {
                 ]
                 .spacing(theme::S),
             );
+            if self.print.is_open() {
+                // The dialog is laid out over the whole screen, not only over the card.
+                return w::modal(
+                    container(w::card(c))
+                        .width(Length::Fill)
+                        .height(Length::Fill)
+                        .into(),
+                    self.print.view(ctx).map(Message::Paper),
+                    Message::Paper(super::print::Message::Close),
+                );
+            }
             return w::card(c);
         }
         let cat = &self.catalog;
@@ -876,7 +972,7 @@ impl State {
         who = who.push(
             row![
                 w::text_field(
-                    ctx.t("field-surname"),
+                    format!("{} *", ctx.t("field-surname")),
                     "intake-surname",
                     &self.surname,
                     "",
@@ -885,7 +981,7 @@ impl State {
                     err("surname")
                 ),
                 w::text_field(
-                    ctx.t("field-given_name"),
+                    format!("{} *", ctx.t("field-given_name")),
                     "intake-given",
                     &self.given_name,
                     "",
@@ -960,6 +1056,28 @@ impl State {
             ]
             .spacing(theme::M),
         );
+        // A known person's data changed on purpose: say what changes and ask why.
+        let changes = self.person_changes();
+        if !changes.is_empty() {
+            let names = changes
+                .iter()
+                .map(|f| ctx.t(&format!("field-{f}")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            who = who.push(w::notice(
+                &ctx.ta("ui-person-changing", &[("fields", Arg::from(names))]),
+                theme::WARNING,
+            ));
+            who = who.push(w::text_field(
+                format!("{} *", ctx.t("field-person_change_reason")),
+                "intake-person-reason",
+                &self.person_reason,
+                "",
+                Message::PersonReason,
+                Some(Message::Submit),
+                err("person_change_reason"),
+            ));
+        }
         // Service and channel.
         let services: Vec<Choice<String>> = cat
             .services
@@ -1130,6 +1248,37 @@ impl State {
                     .align_y(Alignment::Center),
                 );
             }
+            // When no file dialog opens: the path of the scan, for the selected document.
+            if self.no_dialog {
+                checklist = checklist.push(w::notice(&ctx.t("ui-no-dialog"), theme::WARNING));
+            }
+            let target = self
+                .active_item
+                .as_deref()
+                .and_then(|k| svc.document(k))
+                .map(|d| d.name.get(l).to_string());
+            checklist = checklist.push(
+                row![
+                    w::input(
+                        &ctx.t("ui-scan-path-hint"),
+                        &self.scan_path,
+                        Message::ScanPath,
+                        false
+                    )
+                    .id("intake-scan-path")
+                    .on_submit(Message::LoadScanPath),
+                    w::secondary(
+                        match &target {
+                            Some(t) =>
+                                ctx.ta("ui-scan-path-attach", &[("doc", Arg::from(t.clone()))]),
+                            None => ctx.t("ui-attach"),
+                        },
+                        (!self.scan_path.trim().is_empty()).then_some(Message::LoadScanPath)
+                    ),
+                ]
+                .spacing(theme::S)
+                .align_y(Alignment::Center),
+            );
             if self.missing_mandatory(svc) {
                 checklist = checklist.push(w::field(
                     ctx.t("field-missing_reason"),
@@ -1207,6 +1356,7 @@ impl State {
         if let Some(e) = &self.error
             && (e.field.is_none()
                 || e.key == "fields"
+                || e.key == "many"
                 || e.key == "missing-documents"
                 || e.key.starts_with("attachment"))
         {

@@ -27,6 +27,8 @@ pub struct State {
     error: Option<Failure>,
     /// Set when the password must be changed before going on.
     change: Option<(Session, String, String)>,
+    /// The user picked the language on this screen: their remembered one no longer replaces it.
+    chosen: bool,
 }
 
 /// Login events.
@@ -61,6 +63,11 @@ impl State {
         }
     }
 
+    /// The user picked the language by hand (here or in the window's header).
+    pub fn language_chosen(&mut self) {
+        self.chosen = true;
+    }
+
     fn iin_error(&self, l: Lang) -> Option<String> {
         let digits: String = self.iin.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() || (digits.len() < 12 && digits.chars().all(|c| c.is_ascii_digit())) {
@@ -84,13 +91,16 @@ impl State {
                     ));
                 }
             }
-            Message::UserLang(Some(l)) if l != lang => return Action::SetLang(l),
+            Message::UserLang(Some(l)) if l != lang && !self.chosen => return Action::SetLang(l),
             Message::UserLang(_) => {}
             Message::Password(v) => {
                 self.password = v;
                 self.error = None;
             }
-            Message::Lang(l) => return Action::SetLang(l),
+            Message::Lang(l) => {
+                self.chosen = true;
+                return Action::SetLang(l);
+            }
             Message::Submit => {
                 if self.busy {
                     return Action::None;
@@ -264,6 +274,24 @@ impl State {
                 && e.field.as_deref() != Some("iin")
             {
                 form = form.push(w::error_banner(e.text(l)));
+                // Said before it happens, the same for every ИИН (it tells nobody whether an
+                // account exists).
+                if e.key == "bad-credentials" {
+                    form = form.push(w::muted(crate::i18n::tra(
+                        l,
+                        "ui-login-lockout-rule",
+                        &[
+                            (
+                                "n",
+                                crate::i18n::Arg::from(crate::desk::auth::MAX_FAILED_LOGINS),
+                            ),
+                            (
+                                "minutes",
+                                crate::i18n::Arg::from(crate::desk::auth::LOCKOUT_MINUTES),
+                            ),
+                        ],
+                    )));
+                }
             }
             let can = !self.busy && self.iin.len() == 12 && !self.password.is_empty();
             form = form.push(w::primary(
