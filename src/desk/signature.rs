@@ -976,7 +976,7 @@ impl Desk {
             }) else {
                 return Ok(None);
             };
-            Ok(sigs::signature_of(r, doc.id)?)
+            sigs::signature_of(r, doc.id)
         })?;
         let Some(sig) = found else {
             return Ok(Verdict::invalid(Problem::NotSigned));

@@ -675,6 +675,9 @@ fn issued_by(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
     cert.issuer() == issuer.subject() && cert.verify_signature(Some(issuer.public_key())).is_ok()
 }
 
+/// The direct issuer (DER), the root's name, and the intermediates gone through.
+type ChainFound = (Vec<u8>, String, Vec<Vec<u8>>);
+
 /// The chain from a certificate to a trusted root through the carried intermediates (at most
 /// four): the certificate's direct issuer and the root's name.
 fn chain_to_root(
@@ -682,7 +685,7 @@ fn chain_to_root(
     cert_der: &[u8],
     intermediates: &[Vec<u8>],
     signed_at: i64,
-) -> Result<(Vec<u8>, String, Vec<Vec<u8>>), SigError> {
+) -> Result<ChainFound, SigError> {
     let mut current = cert_der.to_vec();
     let mut direct_issuer: Option<Vec<u8>> = None;
     let mut path: Vec<Vec<u8>> = Vec::new();

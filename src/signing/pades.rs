@@ -668,7 +668,7 @@ pub fn locate(pdf: &[u8]) -> Result<Located, PdfProblem> {
         )));
     }
     let hex_digits = &pdf[b + 1..c - 1];
-    if hex_digits.len() % 2 != 0 || !hex_digits.iter().all(u8::is_ascii_hexdigit) {
+    if !hex_digits.len().is_multiple_of(2) || !hex_digits.iter().all(u8::is_ascii_hexdigit) {
         return Err(PdfProblem::ContainerDamaged);
     }
     let raw = hex::decode(hex_digits).map_err(|_| PdfProblem::ContainerDamaged)?;

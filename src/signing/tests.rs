@@ -291,7 +291,7 @@ fn a_chain_through_an_intermediate_and_a_carried_list() {
         &trust,
         &w.user.cert_der,
         &[],
-        &[carried.clone()],
+        std::slice::from_ref(&carried),
         NOW,
         NOW + 10 * 86_400,
         None,

@@ -1162,7 +1162,6 @@ impl State {
             ]
             .spacing(theme::S),
         )
-        .into()
     }
 
     fn calendar_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
