@@ -734,7 +734,10 @@ fn issue(ui: &mut Ui, lang: Lang, number: &str) {
     ui.assert_sees(k(lang, "Нәтижені беру", "Выдача результата"));
     // The collector's ИИН starts empty (the input shows its placeholder): it is typed from the
     // identity document shown.
-    assert_eq!(ui.value_of("app-collector").as_deref(), Some("000000000000"));
+    assert_eq!(
+        ui.value_of("app-collector").as_deref(),
+        Some("000000000000")
+    );
     ui.type_in("app-collector", APPLICANT);
     ui.assert_sees(k(
         lang,
@@ -1710,7 +1713,10 @@ fn issue_to_a_representative(lang: Lang) {
     ui.login(REGISTRAR, lang);
     ui.click_part(k(lang, "Беруге ·", "К выдаче ·"));
     ui.click(&number);
-    assert_eq!(ui.value_of("app-collector").as_deref(), Some("000000000000"));
+    assert_eq!(
+        ui.value_of("app-collector").as_deref(),
+        Some("000000000000")
+    );
     // Someone else's ИИН: the power-of-attorney form appears.
     let collector = "900101300017";
     ui.type_in("app-collector", collector);

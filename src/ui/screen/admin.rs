@@ -1329,7 +1329,7 @@ impl State {
             let (shown, folded): (Vec<_>, Vec<_>) = svc
                 .versions
                 .iter()
-                .partition(|v| v.id == chosen || in_force(*v));
+                .partition(|v| v.id == chosen || in_force(v));
             c = c.push(w::muted(ctx.t("ui-editions")));
             for v in shown {
                 let mut line = line_of(v);
