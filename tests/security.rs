@@ -1512,7 +1512,8 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
         .flatten()
         .filter(|k| {
             let n = k.file_name().to_string_lossy().into_owned();
-            n.ends_with(".key") || n.ends_with(".mkey")
+            // A user's signing key is a PKCS#12 file since the PAdES change (`.p12`).
+            n.ends_with(".key") || n.ends_with(".mkey") || n.ends_with(".p12")
         })
         .collect();
     assert!(

@@ -567,7 +567,7 @@ impl Desk {
             Err(e) => return self.reject(m, e.message(Lang::Ru), true),
         };
         let result = self.store.write(|tx| {
-            let r = self.register_in(tx, None, svc, &reg, prepared, &files)?;
+            let r = self.register_in(tx, None, svc, &reg, prepared, &files, None)?;
             links::upsert_peer(
                 tx,
                 &pkg.akimat.code,

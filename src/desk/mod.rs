@@ -2,10 +2,10 @@
 //! checks the user's permission, changes state, and writes the audit entry and the outbox
 //! message together, so a forbidden or failed action changes nothing.
 
+pub mod accounts;
 pub mod akimat;
 pub mod akimat_exchange;
 pub mod audit_key;
-pub mod accounts;
 pub mod auth;
 pub mod backup;
 pub mod backup_list;
@@ -459,6 +459,8 @@ impl Desk {
         }
         dir.create().map_err(StoreError::from)?;
         let store = Store::connect(&target)?;
+        // The join is audited in the office's chain, keyed as its other entries are.
+        store.set_audit_key(audit_key::server_key(&store)?);
         let office = store
             .read(|r| crate::store::office(r))?
             .ok_or(DeskError::NoOfficeOnServer)?;

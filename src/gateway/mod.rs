@@ -259,6 +259,18 @@ pub const ROUTES: &[(ClientKind, &str, &str, ClientKind)] = &[
     (ClientKind::Office, "NOTIFICATION", "*", ClientKind::Portal),
     (ClientKind::Office, "RESPONSE", "*", ClientKind::Con),
     (ClientKind::Office, "RESPONSE", "*", ClientKind::Portal),
+    // A rural akimat is a client under its own code, as an office is: its package to the
+    // department and the handover that follows; the department's notices and result back.
+    // The party check holds both ends to the akimat's own package.
+    (
+        ClientKind::Office,
+        "REQUEST",
+        "akimat_package",
+        ClientKind::Office,
+    ),
+    (ClientKind::Office, "UPDATE", "issued", ClientKind::Office),
+    (ClientKind::Office, "NOTIFICATION", "*", ClientKind::Office),
+    (ClientKind::Office, "RESPONSE", "*", ClientKind::Office),
 ];
 
 /// Whether the routing table lets `sender` send this message to its recipient, judged on the
@@ -317,8 +329,10 @@ fn party_check(
         return Ok(Ok(()));
     }
     // The request this message is about: sent by `requester` to `office`.
-    let (requester, office) = match from {
-        ClientKind::Office => (c.route.as_str(), sender),
+    let (requester, office) = match (from, c.data_type.as_str()) {
+        // An akimat's handover answers its own package to the department.
+        (ClientKind::Office, "issued") => (sender, c.route.as_str()),
+        (ClientKind::Office, _) => (c.route.as_str(), sender),
         _ => (sender, c.route.as_str()),
     };
     if from != ClientKind::Office && !crate::sync::protocol::is_canonical_uuid(corr) {
