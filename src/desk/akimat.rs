@@ -190,35 +190,9 @@ impl Desk {
     ) -> Result<()> {
         self.department_or_err()?;
         self.require(s, &[Role::Akim], "assign")?;
-        let now = stamp(self.now());
         self.store.write(|tx| {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Assign)?;
-            let executor = people::user_by_id(tx, executor_id)?
-                .filter(|u| u.roles.contains(&Role::AkimExecutor) && !u.disabled)
-                .ok_or_else(|| DeskError::Invalid {
-                    field: "executor".into(),
-                    key: "not-an-executor".into(),
-                })?;
-            let resolution = resolution.trim();
-            if resolution.chars().count() > 1000 {
-                return Err(DeskError::Invalid {
-                    field: "resolution".into(),
-                    key: "too-long".into(),
-                });
-            }
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    executor_id: Some(executor.id),
-                    resolution: Some(resolution),
-                    ..Default::default()
-                },
-                &now,
-            )?;
+            let (app, executor, resolution) =
+                self.assign_step(tx, s, t, executor_id, resolution, Role::AkimExecutor)?;
             self.audit(
                 tx,
                 Some(s),

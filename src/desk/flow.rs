@@ -138,6 +138,49 @@ impl Desk {
             .write(|tx| self.assign_in(tx, s, t, executor_id, resolution))
     }
 
+    /// The assignment itself, the department's and the akim's alike: the application moves on
+    /// to an active user holding `role`, with the resolution (at most 1 000 characters).
+    /// Returns the application as it was, the executor and the trimmed resolution.
+    pub(crate) fn assign_step(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        executor_id: i64,
+        resolution: &str,
+        role: Role,
+    ) -> Result<(AppRow, people::UserRow, String)> {
+        let now = stamp(self.now());
+        let app = self.load_for(tx, s, t)?;
+        let to = self.decide(tx, s, &app, Action::Assign)?;
+        let executor = people::user_by_id(tx, executor_id)?
+            .filter(|u| u.roles.contains(&role) && !u.disabled)
+            .ok_or_else(|| DeskError::Invalid {
+                field: "executor".into(),
+                key: "not-an-executor".into(),
+            })?;
+        let resolution = resolution.trim();
+        if resolution.chars().count() > 1000 {
+            return Err(DeskError::Invalid {
+                field: "resolution".into(),
+                key: "too-long".into(),
+            });
+        }
+        apps::update(
+            tx,
+            app.id,
+            app.row_version,
+            &Change {
+                status: Some(to),
+                executor_id: Some(executor.id),
+                resolution: Some(resolution),
+                ..Default::default()
+            },
+            &now,
+        )?;
+        Ok((app, executor, resolution.to_string()))
+    }
+
     pub(crate) fn assign_in(
         &self,
         tx: &Tx<'_>,
@@ -146,35 +189,9 @@ impl Desk {
         executor_id: i64,
         resolution: &str,
     ) -> Result<()> {
-        let now = stamp(self.now());
         {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Assign)?;
-            let executor = people::user_by_id(tx, executor_id)?
-                .filter(|u| u.roles.contains(&Role::Executor) && !u.disabled)
-                .ok_or_else(|| DeskError::Invalid {
-                    field: "executor".into(),
-                    key: "not-an-executor".into(),
-                })?;
-            let resolution = resolution.trim();
-            if resolution.chars().count() > 1000 {
-                return Err(DeskError::Invalid {
-                    field: "resolution".into(),
-                    key: "too-long".into(),
-                });
-            }
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    executor_id: Some(executor.id),
-                    resolution: Some(resolution),
-                    ..Default::default()
-                },
-                &now,
-            )?;
+            let (app, executor, resolution) =
+                self.assign_step(tx, s, t, executor_id, resolution, Role::Executor)?;
             self.audit(
                 tx,
                 Some(s),

@@ -187,11 +187,20 @@ pub fn rule_holidays(year: i32) -> Vec<(NaiveDate, Text, DayOffKind)> {
     v
 }
 
+/// The shipped year files (`assets/calendar/`), built into the program.
+static FILES: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/assets/calendar");
+
+/// The shipped year file of `year` as the program carries it (`None`: the rules alone).
+pub fn builtin_year_file(year: i32) -> Option<&'static str> {
+    FILES
+        .get_file(format!("{year}.toml"))
+        .and_then(|f| f.contents_utf8())
+}
+
 impl Calendar {
     /// The calendar of the shipped year files (`assets/calendar/`), for 2012–2030.
     pub fn builtin() -> Calendar {
-        static FILES: include_dir::Dir<'_> =
-            include_dir::include_dir!("$CARGO_MANIFEST_DIR/assets/calendar");
         let mut files: Vec<(String, String)> = FILES
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
@@ -469,6 +478,14 @@ pub fn parse_year_file(name: &str, text: &str) -> Result<YearFile, CalendarError
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_shipped_year_files_travel_inside_the_program() {
+        let text = super::builtin_year_file(2026).expect("2026 is shipped");
+        let file = super::parse_year_file("2026.toml", text).unwrap();
+        assert_eq!(file.year, 2026);
+        assert!(super::builtin_year_file(1999).is_none());
+    }
+
     use super::*;
 
     #[test]

@@ -303,13 +303,11 @@ impl State {
             .data_dir()
             .calendar()
             .join(format!("{}.toml", self.year));
-        let builtin = format!(
-            "{}/assets/calendar/{}.toml",
-            env!("CARGO_MANIFEST_DIR"),
-            self.year
-        );
+        // The office's own file, else the one the program carries (never a path of the
+        // build tree, which a clerk's PC does not have).
         let text = std::fs::read_to_string(&path)
-            .or_else(|_| std::fs::read_to_string(&builtin))
+            .ok()
+            .or_else(|| crate::domain::calendar::builtin_year_file(self.year).map(str::to_string))
             .unwrap_or_default();
         let file = crate::domain::calendar::parse_year_file("", &text).unwrap_or(YearFile {
             year: self.year,
