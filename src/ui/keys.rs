@@ -2,7 +2,7 @@
 //! `format!`), so the test that every key exists sees them all.
 
 use crate::domain::catalog::{DocumentKind, TermUnit};
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::{Channel, Role, Status};
 use crate::store::queue::Tab;
 
 /// A role's name.
@@ -15,6 +15,18 @@ pub fn role(r: Role) -> &'static str {
         Role::Admin => "role-admin",
         Role::Akim => "role-akim",
         Role::AkimExecutor => "role-akim_executor",
+    }
+}
+
+/// A status's name.
+pub fn status(s: Status) -> &'static str {
+    match s {
+        Status::Registered => "status-registered",
+        Status::InWork => "status-in_work",
+        Status::AwaitingSignature => "status-awaiting_signature",
+        Status::Signed => "status-signed",
+        Status::Issued => "status-issued",
+        Status::Withdrawn => "status-withdrawn",
     }
 }
 
@@ -94,6 +106,9 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(role(r), format!("role-{}", r.code()));
         }
+        for s in Status::ALL {
+            assert_eq!(status(s), format!("status-{}", s.code()));
+        }
         for c in Channel::ALL {
             assert_eq!(channel(c), format!("channel-{}", c.code()));
             assert_eq!(channel_short(c), format!("ui-channel-short-{}", c.code()));
@@ -120,6 +135,7 @@ mod tests {
                     .iter()
                     .flat_map(|c| [channel(*c), channel_short(*c)]),
             )
+            .chain(Status::ALL.iter().map(|s| status(*s)))
             .chain(Tab::ALL.iter().map(|t| tab(*t)))
             .chain(DocumentKind::ALL.iter().map(|k| doc_title(*k)));
         for key in all {
