@@ -12,7 +12,7 @@ use iced::widget::{column, container, text};
 use iced::{Element, Event, Length, Subscription, Task, event, keyboard, window};
 
 use super::desk_handle::DeskHandle;
-use super::header::{self, GatewayLine, may_see_gateway};
+use super::header::{self, GatewayLine, may_administer, may_see_gateway};
 use super::platform::{Platform, blocking};
 use super::screen::{
     admin, application, checklist, first_run, gateway, head, intake, login, queues, verify,
@@ -20,7 +20,8 @@ use super::screen::{
 use super::widget as w;
 use super::{Ctx, PreCtx, theme};
 use crate::desk::{DataDir, Desk, Options, Session, SystemClock};
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Lang;
+use crate::domain::policy::Permission;
 use crate::i18n::tr;
 
 /// The idle lock's minutes until the office's setting is read (the setting's own default).
@@ -355,7 +356,7 @@ impl App {
                 t.map(Message::Queues)
             }
             Nav::NewApplication => {
-                if !(ctx.session.has(Role::Registrar) || ctx.session.has(Role::AkimClerk)) {
+                if !ctx.session.may(Permission::Intake) {
                     return Task::none();
                 }
                 let (s, t) = intake::State::new(&ctx);
@@ -397,13 +398,11 @@ impl App {
     fn home(&self) -> Nav {
         let s = self.session.as_ref();
         match s {
-            Some(s)
-                if s.has(Role::Registrar) || s.has(Role::Executor) || s.has(Role::AkimClerk) =>
-            {
-                Nav::Queues
-            }
-            Some(s) if s.has(Role::Head) => Nav::Head,
-            Some(s) if s.has(Role::Admin) => Nav::Admin,
+            Some(s) if s.may(Permission::Intake) || s.may(Permission::SaveDraft) => Nav::Queues,
+            Some(s) if s.may(Permission::Reports) => Nav::Head,
+            Some(s) if may_administer(s) => Nav::Admin,
+            // The akim and the akim's executors: their part of the queues.
+            Some(s) if s.may(Permission::Queues) => Nav::Queues,
             _ => Nav::Verify,
         }
     }
@@ -595,7 +594,8 @@ impl App {
                             Task::none()
                         } else {
                             self.go(
-                                if ctx.session.has(Role::Head) && !ctx.session.has(Role::Registrar)
+                                if ctx.session.may(Permission::Reports)
+                                    && !ctx.session.may(Permission::Intake)
                                 {
                                     Nav::Head
                                 } else {

@@ -10,7 +10,8 @@ use super::app::{Message, Nav};
 use super::theme;
 use super::widget as w;
 use crate::desk::Session;
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Lang;
+use crate::domain::policy::Permission;
 use crate::i18n::{Arg, tr, tra};
 
 /// The gateway line of the header.
@@ -41,26 +42,29 @@ pub struct Header<'a> {
 
 /// Who sees the per-message gateway view (and may retry a failed message).
 pub fn may_see_gateway(s: &Session) -> bool {
-    s.has_any(crate::desk::exchange::GATEWAY_ROLES)
+    s.may(Permission::Gateway)
+}
+
+/// Who opens administration: anyone holding one of its sections.
+pub fn may_administer(s: &Session) -> bool {
+    super::screen::admin::Section::ALL
+        .iter()
+        .any(|x| s.may(x.permission()))
 }
 
 /// The navigation items a user gets, with their keys, in order.
 pub fn nav_items(s: &Session) -> Vec<(Nav, &'static str)> {
     let mut items: Vec<(Nav, &'static str)> = Vec::new();
-    if s.has(Role::Registrar)
-        || s.has(Role::Executor)
-        || s.has(Role::Head)
-        || s.has(Role::AkimClerk)
-    {
+    if s.may(Permission::Queues) {
         items.push((Nav::Queues, "ui-nav-queues"));
     }
-    if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
+    if s.may(Permission::Intake) {
         items.push((Nav::NewApplication, "ui-nav-new"));
     }
-    if s.has(Role::Head) {
+    if s.may(Permission::Reports) {
         items.push((Nav::Head, "ui-nav-head"));
     }
-    if s.has(Role::Admin) {
+    if may_administer(s) {
         items.push((Nav::Admin, "ui-nav-admin"));
     }
     if may_see_gateway(s) {

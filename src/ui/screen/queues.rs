@@ -7,7 +7,8 @@ use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::deadline::TimeLeft;
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::Channel;
+use crate::domain::policy::Permission;
 use crate::i18n::Arg;
 use crate::store::queue::{Cursor, Page, Query, Row, Search, Tab};
 use crate::ui::platform::blocking;
@@ -167,7 +168,7 @@ impl State {
             tab: Some(default_tab(ctx)),
             ..Default::default()
         };
-        let execs = if ctx.session.has(Role::Head) || ctx.session.has(Role::Registrar) {
+        let execs = if ctx.session.may(Permission::ListExecutors) {
             let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
             Task::perform(
                 blocking(move || desk.executors(&sess).unwrap_or_default()),
@@ -238,7 +239,7 @@ impl State {
                     .rows
                     .into_iter()
                     .map(|r| Line {
-                        left: desk.time_left(&r.due_date, r.due_at.as_deref()),
+                        left: desk.time_left(r.due_date, r.due_at),
                         row: r,
                     })
                     .collect();
@@ -397,7 +398,7 @@ impl State {
         }];
         channels.extend(Channel::ALL.iter().map(|c| Choice {
             value: Some(*c),
-            label: ctx.t(crate::ui::keys::channel(*c)),
+            label: ctx.t(c.key()),
         }));
         let channel_sel = channels.iter().find(|c| c.value == self.channel).cloned();
         let mut execs = vec![Choice {
@@ -486,13 +487,8 @@ impl State {
                     .color(theme::MUTED),
             ];
             // A closed application has no chip: its date alone, centred like the other cells.
-            let mut due = column![
-                text(crate::i18n::date_short(
-                    r.due_date.parse().unwrap_or_default()
-                ))
-                .size(theme::SMALL),
-            ]
-            .spacing(2);
+            let mut due =
+                column![text(crate::i18n::date_short(r.due_date)).size(theme::SMALL),].spacing(2);
             if r.status.is_open() {
                 due = due.push(w::due_chip(l, line.left));
             }
@@ -577,11 +573,11 @@ impl State {
 /// The tab a user starts on.
 fn default_tab(ctx: &Ctx) -> Tab {
     let s = &ctx.session;
-    if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
+    if s.may(Permission::Intake) {
         Tab::Registered
-    } else if s.has(Role::Executor) {
+    } else if s.may(Permission::SaveDraft) {
         Tab::InWork
-    } else if s.has(Role::Head) {
+    } else if s.may(Permission::Reports) {
         Tab::AwaitingSignature
     } else {
         Tab::All

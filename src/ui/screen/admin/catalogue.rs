@@ -13,7 +13,7 @@ use crate::store::institutions::InstitutionRow;
 use crate::ui::platform::blocking;
 use crate::ui::screen::queues::Choice;
 use crate::ui::widget as w;
-use crate::ui::{Ctx, Failure, keys, theme};
+use crate::ui::{Ctx, Failure, theme};
 
 #[derive(Debug)]
 pub struct State {
@@ -244,7 +244,7 @@ impl State {
         if let Some(svc) = self.service.as_deref().and_then(|code| cat.service(code)) {
             let chosen = self.chosen.clone().unwrap_or_default();
             let today = ctx.desk.today();
-            let term = |t: Term| format!("{} {}", t.value, ctx.t(keys::unit(t.unit)));
+            let term = |t: Term| format!("{} {}", t.value, ctx.t(t.unit.key()));
             // For a clerk: the dates, the terms, whether the office applies it; no internal
             // ids or source notes (those are in `mio-desk catalog show`).
             let line_of = |v: &crate::domain::catalog::ServiceVersion| {
@@ -265,9 +265,9 @@ impl State {
                 for ct in &v.channel_terms {
                     line.push_str(&format!(
                         " · {}: {} {}",
-                        ctx.t(keys::channel(ct.channel)),
+                        ctx.t(ct.channel.key()),
                         ct.value,
-                        ctx.t(keys::unit(ct.unit))
+                        ctx.t(ct.unit.key())
                     ));
                 }
                 if v.unverified {
@@ -340,7 +340,7 @@ impl State {
         .into_iter()
         .map(|u| Choice {
             value: Some(u),
-            label: ctx.t(keys::unit(u)),
+            label: ctx.t(u.key()),
         })
         .collect();
         let usel = units

@@ -15,6 +15,7 @@ use iced::widget::{button, column, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::settings::Settings;
+use crate::domain::policy::Permission;
 use crate::store::institutions::InstitutionRow;
 use crate::store::people::UserRow;
 use crate::store::signatures::CertRow;
@@ -32,6 +33,42 @@ pub enum Section {
     Catalogue,
     Settings,
     Backup,
+}
+
+impl Section {
+    /// The tabs, in order.
+    pub const ALL: [Section; 6] = [
+        Section::Users,
+        Section::Certificates,
+        Section::Calendar,
+        Section::Catalogue,
+        Section::Settings,
+        Section::Backup,
+    ];
+
+    /// What a user must hold to see the section.
+    pub fn permission(self) -> Permission {
+        match self {
+            Section::Users => Permission::Users,
+            Section::Certificates => Permission::Certificates,
+            Section::Calendar => Permission::Calendar,
+            Section::Catalogue => Permission::Catalogue,
+            Section::Settings => Permission::Settings,
+            Section::Backup => Permission::Backup,
+        }
+    }
+
+    /// The tab's label, written whole.
+    fn key(self) -> &'static str {
+        match self {
+            Section::Users => "ui-users",
+            Section::Certificates => "ui-certificates",
+            Section::Calendar => "ui-calendar",
+            Section::Catalogue => "ui-catalogue",
+            Section::Settings => "ui-settings",
+            Section::Backup => "ui-backup",
+        }
+    }
 }
 
 /// What the admin reads once on opening and again after each change.
@@ -227,8 +264,13 @@ impl Message {
 impl State {
     pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
         let (calendar, calendar_task) = calendar::State::new(ctx);
+        // The first section the user holds (an administrator holds them all).
+        let section = Section::ALL
+            .into_iter()
+            .find(|x| ctx.session.may(x.permission()))
+            .unwrap_or(Section::Users);
         let s = State {
-            section: Section::Users,
+            section,
             users: users::State::default(),
             certificates: certificates::State::default(),
             calendar,
@@ -378,27 +420,20 @@ impl State {
 
     pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
-        let tab = |s: Section, key: &str| {
-            button(text(ctx.t(key)).size(theme::BODY))
-                .padding([6, 12])
-                .style(theme::tab(self.section == s))
-                .on_press(Message::Section(s))
-        };
-        let mut page = column![
-            row![
-                w::title(ctx.t("ui-admin-title")),
-                w::hfill(),
-                tab(Section::Users, "ui-users"),
-                tab(Section::Certificates, "ui-certificates"),
-                tab(Section::Calendar, "ui-calendar"),
-                tab(Section::Catalogue, "ui-catalogue"),
-                tab(Section::Settings, "ui-settings"),
-                tab(Section::Backup, "ui-backup"),
-            ]
+        let mut tabs = row![w::title(ctx.t("ui-admin-title")), w::hfill()]
             .spacing(theme::S)
-            .align_y(Alignment::Center),
-        ]
-        .spacing(theme::M);
+            .align_y(Alignment::Center);
+        for s in Section::ALL {
+            if ctx.session.may(s.permission()) {
+                tabs = tabs.push(
+                    button(text(ctx.t(s.key())).size(theme::BODY))
+                        .padding([6, 12])
+                        .style(theme::tab(self.section == s))
+                        .on_press(Message::Section(s)),
+                );
+            }
+        }
+        let mut page = column![tabs].spacing(theme::M);
         let outcome = self.outcome();
         page = w::with_outcome(
             page,

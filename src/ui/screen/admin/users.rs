@@ -10,7 +10,7 @@ use crate::domain::model::Role;
 use crate::i18n::Arg;
 use crate::store::people::UserRow;
 use crate::ui::widget as w;
-use crate::ui::{Ctx, Failure, keys, theme};
+use crate::ui::{Ctx, Failure, theme};
 
 /// The user being added.
 #[derive(Debug, Default)]
@@ -166,7 +166,7 @@ impl State {
         let err = |f: &str| self.outcome.error.as_ref().and_then(|e| e.for_field(f, l));
         let mut list = column![].spacing(theme::XS);
         for u in &self.users {
-            let roles: Vec<String> = u.roles.iter().map(|r| ctx.t(keys::role(*r))).collect();
+            let roles: Vec<String> = u.roles.iter().map(|r| ctx.t(r.key())).collect();
             let mut r = row![
                 text(u.full_name.clone())
                     .size(theme::BODY)
@@ -268,7 +268,7 @@ impl State {
             let on = self.new_user.roles.contains(&r);
             roles = roles.push(
                 checkbox(on)
-                    .label(ctx.t(keys::role(r)))
+                    .label(ctx.t(r.key()))
                     .on_toggle(move |b| Message::NewRole(r, b))
                     .text_size(theme::BODY),
             );

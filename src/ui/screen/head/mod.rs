@@ -11,6 +11,7 @@ use iced::{Alignment, Element, Length, Task};
 use super::application;
 use crate::desk::papers::Dashboard;
 use crate::desk::query::ConflictLine;
+use crate::domain::policy::Permission;
 use crate::i18n::Arg;
 use crate::store::queue::{Query, Row, Tab};
 use crate::ui::platform::blocking;
@@ -555,6 +556,7 @@ impl State {
                 theme::WARNING,
             ));
         }
+        let journals = ctx.session.may(Permission::Journals);
         let body: Element<'_, Message> = match self.section {
             Section::Signing => match &self.current {
                 Some(c) => column![
@@ -609,11 +611,11 @@ impl State {
                         w::primary(ctx.t("ui-print-report"), Some(Message::PrintReport)),
                         w::secondary(
                             ctx.t("ui-print-journal-in"),
-                            Some(Message::PrintJournal("in"))
+                            journals.then_some(Message::PrintJournal("in"))
                         ),
                         w::secondary(
                             ctx.t("ui-print-journal-out"),
-                            Some(Message::PrintJournal("out"))
+                            journals.then_some(Message::PrintJournal("out"))
                         ),
                     ]
                     .spacing(theme::S),

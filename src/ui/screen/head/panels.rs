@@ -5,6 +5,7 @@ use iced::widget::{column, container, row, text};
 use iced::{Alignment, Element, Length};
 
 use super::{Message, State};
+use crate::domain::policy::Permission;
 use crate::store::queue::Tab;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, keys, theme};
@@ -156,10 +157,12 @@ impl State {
                     Some(Message::Open(id)),
                 ));
             }
-            actions = actions.push(w::primary(
-                ctx.t("ui-conflict-resolve"),
-                Some(Message::Resolve(k.id)),
-            ));
+            if ctx.session.may(Permission::ResolveConflicts) {
+                actions = actions.push(w::primary(
+                    ctx.t("ui-conflict-resolve"),
+                    Some(Message::Resolve(k.id)),
+                ));
+            }
             card = card.push(actions);
             c = c.push(w::card(card));
         }
