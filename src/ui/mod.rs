@@ -3,6 +3,7 @@
 //! database: their `update` returns tasks that call `desk` off the window's thread.
 
 pub mod app;
+pub mod form;
 pub mod platform;
 pub mod scan;
 pub mod screen;
