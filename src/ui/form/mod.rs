@@ -29,6 +29,14 @@ pub enum Input {
     Rows(Vec<BTreeMap<String, String>>),
 }
 
+/// Drops the messages of the paths an edit fixed.
+pub fn clear(error: &mut Option<Failure>, paths: &[String]) {
+    if !paths.is_empty() {
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        crate::ui::clear_field_errors(error, &refs);
+    }
+}
+
 /// Edits of the form.
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -100,17 +108,23 @@ impl Form {
         Form { inputs }
     }
 
-    /// Applies an edit. Returns the path whose error the edit may have fixed (`None` for
-    /// [`Message::Submit`], which the screen handles).
-    pub fn update(&mut self, m: Message) -> Option<String> {
+    /// Applies an edit. Returns the error paths the edit may have fixed (a free-text field
+    /// and its Russian box together; none for [`Message::Submit`], which the screen handles).
+    pub fn update(&mut self, m: Message) -> Vec<String> {
+        let both = |k: &str| {
+            let base = k.strip_suffix("@ru").unwrap_or(k).to_string();
+            let ru = ru_key(&base);
+            vec![base, ru]
+        };
         match m {
             Message::Text(k, v) => {
-                self.inputs.insert(k.clone(), Input::Text(v));
-                Some(k)
+                let paths = both(&k);
+                self.inputs.insert(k, Input::Text(v));
+                paths
             }
             Message::Flag(k, b) => {
                 self.inputs.insert(k.clone(), Input::Flag(b));
-                Some(k)
+                vec![k]
             }
             Message::Cell(k, i, col, v) => {
                 let path = format!("{k}[{i}].{col}");
@@ -119,25 +133,25 @@ impl Form {
                     rows.push(BTreeMap::new());
                 }
                 rows[i].insert(col, v);
-                Some(path)
+                vec![path]
             }
             Message::AddRow(k) => {
                 self.rows_mut(&k).push(BTreeMap::new());
-                None
+                Vec::new()
             }
             Message::RemoveRow(k, i) => {
                 let rows = self.rows_mut(&k);
                 if i < rows.len() {
                     rows.remove(i);
                 }
-                None
+                Vec::new()
             }
             Message::CopyToRu(k) => {
                 let kk = self.text(&k).to_string();
                 self.inputs.insert(ru_key(&k), Input::Text(kk));
-                Some(ru_key(&k))
+                both(&k)
             }
-            Message::Submit => None,
+            Message::Submit => Vec::new(),
         }
     }
 
@@ -309,7 +323,8 @@ impl Form {
             FieldKind::Text | FieldKind::LongText if o.bilingual => {
                 let ru = ru_key(&f.key);
                 let (kk_key, ru_key2) = (key.clone(), ru.clone());
-                bilingual::pair(
+                // Its Kazakh box carries the field's id.
+                return bilingual::pair(
                     bilingual::Labels {
                         field: label,
                         kk: ctx.t("ui-lang-short-kk"),
@@ -323,7 +338,7 @@ impl Form {
                     move |s| Message::Text(ru_key2.clone(), s),
                     Message::CopyToRu(key),
                     e.or_else(|| err.and_then(|x| x.for_field(&ru, l))),
-                )
+                );
             }
             _ => {
                 let hint = match f.kind {
@@ -508,16 +523,20 @@ mod tests {
     #[test]
     fn a_cell_typed_past_the_rows_adds_them_and_names_its_path() {
         let mut f = Form::default();
-        let path = f.update(Message::Cell("family".into(), 2, "name".into(), "Ә".into()));
-        assert_eq!(path.as_deref(), Some("family[2].name"));
+        let paths = f.update(Message::Cell("family".into(), 2, "name".into(), "Ә".into()));
+        assert_eq!(paths, ["family[2].name"]);
+        // Typing in a Russian box may fix the field's own message as well as the box's.
+        let paths = f.update(Message::Text("x@ru".into(), "текст".into()));
+        assert_eq!(paths, ["x", "x@ru"]);
         let Some(Input::Rows(rows)) = f.inputs.get("family") else {
             panic!("rows")
         };
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2]["name"], "Ә");
         f.update(Message::RemoveRow("family".into(), 0));
+        f.update(Message::Text("x".into(), "мәтін".into()));
         f.update(Message::CopyToRu("x".into()));
-        assert_eq!(f.text("x@ru"), "");
+        assert_eq!(f.text("x@ru"), "мәтін");
         let Some(Input::Rows(rows)) = f.inputs.get("family") else {
             panic!("rows")
         };

@@ -164,10 +164,10 @@ impl Draft {
     /// Applies an edit; the error of the field it fixes goes. `SaveDraft`, `Submit` and
     /// `PreviewTick` are the screen's (they call the desk).
     pub fn update(&mut self, m: Message, error: &mut Option<Failure>) -> Task<Message> {
-        let fixed: Option<String> = match m {
+        let fixed: Vec<String> = match m {
             Message::Outcome(o) => {
                 self.outcome = o;
-                None
+                Vec::new()
             }
             // Moving the cursor or selecting changes nothing on the paper.
             Message::Reason(a) => {
@@ -176,7 +176,7 @@ impl Draft {
                 if !edit {
                     return Task::none();
                 }
-                Some("reason".into())
+                vec!["reason".into()]
             }
             Message::ReasonRu(a) => {
                 let edit = a.is_edit();
@@ -184,19 +184,19 @@ impl Draft {
                 if !edit {
                     return Task::none();
                 }
-                Some("reason_ru".into())
+                vec!["reason_ru".into()]
             }
             Message::Ground(g) => {
                 self.ground = Some(g);
-                Some("ground".into())
+                vec!["ground".into()]
             }
             Message::PaperLang(l) => {
                 self.paper_lang = l;
-                None
+                Vec::new()
             }
             Message::CopyReasonToRu => {
                 self.reason_ru = text_editor::Content::with_text(self.reason.text().trim());
-                Some("reason_ru".into())
+                vec!["reason_ru".into()]
             }
             Message::Form(m) => self.form.update(m),
             Message::Previewed(g, r) => {
@@ -209,9 +209,7 @@ impl Draft {
                 return Task::none();
             }
         };
-        if let Some(path) = fixed {
-            crate::ui::clear_field_errors(error, &[path.as_str()]);
-        }
+        form::clear(error, &fixed);
         self.schedule_preview()
     }
 

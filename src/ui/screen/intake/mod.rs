@@ -33,6 +33,9 @@ pub const CHANNEL_ID: &str = "intake-channel";
 pub const SERVICE_SEARCH_ID: &str = "intake-service-search";
 /// The id of the scrolled form (to bring a field with a problem into view).
 pub const FORM_ID: &str = "intake-form";
+/// The error path of the identity document's date (checked here: a date that cannot be read
+/// must not be dropped silently).
+const DOC_DATE: &str = "id_document_issued_on";
 /// The start of the ids of the service's own fields.
 const FIELD_PREFIX: &str = "intake-f-";
 
@@ -71,6 +74,7 @@ fn input_id(path: &str) -> Option<String> {
         "address" => "intake-address",
         "phone" => "intake-phone",
         "id_document" => "intake-doc",
+        DOC_DATE => "intake-doc-on",
         "person_change_reason" => "intake-person-reason",
         "missing_reason" => "intake-missing-reason",
         "service" => SERVICE_ID,
@@ -400,6 +404,7 @@ impl State {
             }
             Message::DocIssuedOn(v) => {
                 self.doc_issued_on = v;
+                crate::ui::clear_field_errors(&mut self.error, &[DOC_DATE]);
                 Task::none()
             }
             Message::ServiceQuery(q) => {
@@ -444,9 +449,8 @@ impl State {
             }
             Message::Form(form::Message::Submit) => self.submit(ctx),
             Message::Form(m) => {
-                if let Some(path) = self.form.update(m) {
-                    crate::ui::clear_field_errors(&mut self.error, &[path.as_str()]);
-                }
+                let fixed = self.form.update(m);
+                form::clear(&mut self.error, &fixed);
                 Task::none()
             }
             Message::Attach(item) => {
@@ -606,6 +610,25 @@ impl State {
             });
             return Task::none();
         };
+        // The identity document's date: typed but impossible or unreadable is said so.
+        if let Some(problem) = Some(self.doc_issued_on.trim())
+            .filter(|d| !d.is_empty())
+            .and_then(|d| crate::domain::fields::check_date(d).err())
+        {
+            let message = |l| crate::desk::error::field_problem(l, &problem);
+            self.error = Some(Failure {
+                fields: vec![crate::ui::FieldMessage {
+                    path: DOC_DATE.into(),
+                    kk: message(crate::domain::model::Lang::Kk),
+                    ru: message(crate::domain::model::Lang::Ru),
+                }],
+                ..Failure::plain("ui-fix-fields")
+            });
+            return Task::batch([
+                form::reveal(FORM_ID, "intake-doc-on"),
+                iced::widget::operation::focus("intake-doc-on"),
+            ]);
+        }
         let reason = self.missing_reason.text().trim().to_string();
         let reg = Registration {
             service: svc.code.clone(),

@@ -226,7 +226,7 @@ impl State {
                     &ctx.t("ui-hint-date"),
                     Message::DocIssuedOn,
                     Some(Message::Submit),
-                    None
+                    err(super::DOC_DATE)
                 ),
             ]
             .spacing(theme::M),
