@@ -2567,7 +2567,10 @@ fn a_refused_form_scrolls_to_its_first_problem(lang: Lang) {
         ),
     ));
     let surname = k(lang, "Тегі *", "Фамилия *");
-    assert!(!ui.on_screen(surname), "the surname is above the part on show");
+    assert!(
+        !ui.on_screen(surname),
+        "the surname is above the part on show"
+    );
     ui.key_in("intake-iin", Named::Enter);
     ui.assert_under(
         surname,

@@ -121,19 +121,36 @@ impl Dialog {
         };
         let go = (!busy).then_some(AppMessage::Confirm);
         let mut c = column![].spacing(crate::ui::theme::M);
+        // A dialog of one text: its title, a hint, the field, and the button that confirms.
+        let one_text = |title: &str,
+                        hint: Option<&str>,
+                        (label, id, value, path): (&str, &'static str, &'a str, &str),
+                        enter: bool,
+                        confirm: Element<'a, AppMessage>| {
+            let mut c = column![w::section(ctx.t(title))].spacing(crate::ui::theme::M);
+            if let Some(h) = hint {
+                c = c.push(w::muted(ctx.t(h)));
+            }
+            c.push(w::text_field(
+                ctx.t(label),
+                id,
+                value,
+                "",
+                text,
+                enter.then_some(AppMessage::Confirm),
+                err.and_then(|e| e.for_field(path, l)),
+            ))
+            .push(buttons(confirm))
+        };
         match self {
             Dialog::Return { comment } => {
-                c = c.push(w::section(ctx.t("ui-return-title")));
-                c = c.push(w::text_field(
-                    ctx.t("field-comment"),
-                    "app-comment",
-                    comment,
-                    "",
-                    text,
-                    Some(AppMessage::Confirm),
-                    err.and_then(|e| e.for_field("comment", l)),
-                ));
-                c = c.push(buttons(w::primary(ctx.t("ui-return"), go)));
+                c = one_text(
+                    "ui-return-title",
+                    None,
+                    ("field-comment", "app-comment", comment, "comment"),
+                    true,
+                    w::primary(ctx.t("ui-return"), go),
+                );
             }
             Dialog::Sign { key_path, pin } => {
                 c = c.push(w::section(ctx.t("ui-sign-title")));
@@ -178,31 +195,22 @@ impl Dialog {
                 return c.into();
             }
             Dialog::Extend { reason } => {
-                c = c.push(w::section(ctx.t("ui-extend-title")));
-                c = c.push(w::muted(ctx.t("ui-extend-hint")));
-                c = c.push(w::text_field(
-                    ctx.t("doc-extension-reason"),
-                    "app-extend",
-                    reason,
-                    "",
-                    text,
-                    Some(AppMessage::Confirm),
-                    err.and_then(|e| e.for_field("reason", l)),
-                ));
-                c = c.push(buttons(w::primary(ctx.t("ui-extend"), go)));
+                c = one_text(
+                    "ui-extend-title",
+                    Some("ui-extend-hint"),
+                    ("doc-extension-reason", "app-extend", reason, "reason"),
+                    true,
+                    w::primary(ctx.t("ui-extend"), go),
+                );
             }
             Dialog::Withdraw { reason } => {
-                c = c.push(w::section(ctx.t("ui-withdraw-title")));
-                c = c.push(w::text_field(
-                    ctx.t("field-reason"),
-                    "app-withdraw",
-                    reason,
-                    "",
-                    text,
+                c = one_text(
+                    "ui-withdraw-title",
                     None,
-                    err.and_then(|e| e.for_field("reason", l)),
-                ));
-                c = c.push(buttons(w::danger(ctx.t("ui-withdraw-confirm"), go)));
+                    ("field-reason", "app-withdraw", reason, "reason"),
+                    false,
+                    w::danger(ctx.t("ui-withdraw-confirm"), go),
+                );
             }
             Dialog::Scan(v) => return v.view(l, |m| AppMessage::Dialog(Message::Scan(m))),
         }

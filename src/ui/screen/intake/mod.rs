@@ -133,22 +133,8 @@ pub enum Message {
     PersonReason(String),
     /// The applicant has no ИИН (ticked) or has one.
     NoIin(bool),
-    /// The surname typed.
-    Surname(String),
-    /// The given name typed.
-    GivenName(String),
-    /// The patronymic typed.
-    Patronymic(String),
-    /// The address typed.
-    Address(String),
-    /// The phone typed.
-    Phone(String),
-    /// The identity document's number typed.
-    DocNumber(String),
-    /// Who issued the identity document, typed.
-    DocIssuedBy(String),
-    /// When the identity document was issued, typed.
-    DocIssuedOn(String),
+    /// A field of the applicant's data typed.
+    Person(PersonField, String),
     /// A service chosen from the list or from the search.
     Service(Choice<String>),
     /// Typing in the service search.
@@ -194,6 +180,35 @@ pub enum Message {
     New,
     /// Open the application just registered.
     Open,
+}
+
+/// A field of the applicant's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonField {
+    Surname,
+    GivenName,
+    Patronymic,
+    Address,
+    Phone,
+    DocNumber,
+    DocIssuedBy,
+    DocIssuedOn,
+}
+
+impl PersonField {
+    /// The path the desk's messages name it by.
+    fn path(self) -> &'static str {
+        match self {
+            PersonField::Surname => "surname",
+            PersonField::GivenName => "given_name",
+            PersonField::Patronymic => "patronymic",
+            PersonField::Address => "address",
+            PersonField::Phone => "phone",
+            PersonField::DocNumber => "id_document",
+            PersonField::DocIssuedBy => "id_document_issued_by",
+            PersonField::DocIssuedOn => DOC_DATE,
+        }
+    }
 }
 
 /// What the parent does after an intake event.
@@ -266,6 +281,19 @@ impl State {
                 &crate::desk::handover::merged(found, &v),
             ),
             Err(_) => Vec::new(),
+        }
+    }
+
+    fn person_slot(&mut self, f: PersonField) -> &mut String {
+        match f {
+            PersonField::Surname => &mut self.surname,
+            PersonField::GivenName => &mut self.given_name,
+            PersonField::Patronymic => &mut self.patronymic,
+            PersonField::Address => &mut self.address,
+            PersonField::Phone => &mut self.phone,
+            PersonField::DocNumber => &mut self.doc_number,
+            PersonField::DocIssuedBy => &mut self.doc_issued_by,
+            PersonField::DocIssuedOn => &mut self.doc_issued_on,
         }
     }
 
@@ -368,43 +396,9 @@ impl State {
                 crate::ui::clear_field_errors(&mut self.error, &["person_change_reason"]);
                 Task::none()
             }
-            Message::Surname(v) => {
-                self.surname = v;
-                crate::ui::clear_field_errors(&mut self.error, &["surname"]);
-                Task::none()
-            }
-            Message::GivenName(v) => {
-                self.given_name = v;
-                crate::ui::clear_field_errors(&mut self.error, &["given_name"]);
-                Task::none()
-            }
-            Message::Patronymic(v) => {
-                self.patronymic = v;
-                crate::ui::clear_field_errors(&mut self.error, &["patronymic"]);
-                Task::none()
-            }
-            Message::Address(v) => {
-                self.address = v;
-                crate::ui::clear_field_errors(&mut self.error, &["address"]);
-                Task::none()
-            }
-            Message::Phone(v) => {
-                self.phone = v;
-                crate::ui::clear_field_errors(&mut self.error, &["phone"]);
-                Task::none()
-            }
-            Message::DocNumber(v) => {
-                self.doc_number = v;
-                crate::ui::clear_field_errors(&mut self.error, &["id_document"]);
-                Task::none()
-            }
-            Message::DocIssuedBy(v) => {
-                self.doc_issued_by = v;
-                Task::none()
-            }
-            Message::DocIssuedOn(v) => {
-                self.doc_issued_on = v;
-                crate::ui::clear_field_errors(&mut self.error, &[DOC_DATE]);
+            Message::Person(f, v) => {
+                *self.person_slot(f) = v;
+                crate::ui::clear_field_errors(&mut self.error, &[f.path()]);
                 Task::none()
             }
             Message::ServiceQuery(q) => {

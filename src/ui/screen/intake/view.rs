@@ -4,7 +4,9 @@
 use iced::widget::{checkbox, column, container, image, row, scrollable, text, text_editor};
 use iced::{Alignment, Element, Length};
 
-use super::{CHANNEL_ID, FORM_ID, Message, SERVICE_ID, SERVICE_SEARCH_ID, State, find_services};
+use super::{
+    CHANNEL_ID, FORM_ID, Message, PersonField, SERVICE_ID, SERVICE_SEARCH_ID, State, find_services,
+};
 use crate::domain::catalog::{FieldStage, TermUnit};
 use crate::domain::iin::{Iin, Sex};
 use crate::domain::model::{Channel, Role};
@@ -51,6 +53,19 @@ fn person_field_key(f: &str) -> &'static str {
 }
 
 impl State {
+    fn person_value(&self, f: PersonField) -> &str {
+        match f {
+            PersonField::Surname => &self.surname,
+            PersonField::GivenName => &self.given_name,
+            PersonField::Patronymic => &self.patronymic,
+            PersonField::Address => &self.address,
+            PersonField::Phone => &self.phone,
+            PersonField::DocNumber => &self.doc_number,
+            PersonField::DocIssuedBy => &self.doc_issued_by,
+            PersonField::DocIssuedOn => &self.doc_issued_on,
+        }
+    }
+
     pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         if let Some(r) = &self.registered {
@@ -144,93 +159,46 @@ impl State {
                 ],
             )));
         }
-        who = who.push(
-            row![
-                w::text_field(
-                    format!("{} *", ctx.t("field-surname")),
-                    "intake-surname",
-                    &self.surname,
-                    "",
-                    Message::Surname,
-                    Some(Message::Submit),
-                    err("surname")
-                ),
-                w::text_field(
-                    format!("{} *", ctx.t("field-given_name")),
-                    "intake-given",
-                    &self.given_name,
-                    "",
-                    Message::GivenName,
-                    Some(Message::Submit),
-                    err("given_name")
-                ),
-                w::text_field(
-                    ctx.t("field-patronymic"),
-                    "intake-patronymic",
-                    &self.patronymic,
-                    "",
-                    Message::Patronymic,
-                    Some(Message::Submit),
-                    err("patronymic")
-                ),
-            ]
-            .spacing(theme::M),
-        );
-        who = who.push(
-            row![
-                w::text_field(
-                    ctx.t("field-address"),
-                    "intake-address",
-                    &self.address,
-                    "",
-                    Message::Address,
-                    Some(Message::Submit),
-                    err("address")
-                ),
-                w::text_field(
-                    ctx.t("field-phone"),
-                    "intake-phone",
-                    &self.phone,
-                    "+7",
-                    Message::Phone,
-                    Some(Message::Submit),
-                    err("phone")
-                ),
-            ]
-            .spacing(theme::M),
-        );
-        who = who.push(
-            row![
-                w::text_field(
-                    ctx.t("ui-doc-number"),
-                    "intake-doc",
-                    &self.doc_number,
-                    "",
-                    Message::DocNumber,
-                    Some(Message::Submit),
-                    err("id_document")
-                ),
-                w::text_field(
-                    ctx.t("ui-doc-issued-by"),
-                    "intake-doc-by",
-                    &self.doc_issued_by,
-                    "",
-                    Message::DocIssuedBy,
-                    Some(Message::Submit),
-                    None
-                ),
-                w::text_field(
-                    ctx.t("ui-doc-issued-on"),
-                    "intake-doc-on",
-                    &self.doc_issued_on,
-                    &ctx.t("ui-hint-date"),
-                    Message::DocIssuedOn,
-                    Some(Message::Submit),
-                    err(super::DOC_DATE)
-                ),
-            ]
-            .spacing(theme::M),
-        );
+        let person = |f: PersonField| {
+            let (label, id, placeholder) = match f {
+                PersonField::Surname => ("field-surname", "intake-surname", ""),
+                PersonField::GivenName => ("field-given_name", "intake-given", ""),
+                PersonField::Patronymic => ("field-patronymic", "intake-patronymic", ""),
+                PersonField::Address => ("field-address", "intake-address", ""),
+                PersonField::Phone => ("field-phone", "intake-phone", "+7"),
+                PersonField::DocNumber => ("ui-doc-number", "intake-doc", ""),
+                PersonField::DocIssuedBy => ("ui-doc-issued-by", "intake-doc-by", ""),
+                PersonField::DocIssuedOn => ("ui-doc-issued-on", "intake-doc-on", "ui-hint-date"),
+            };
+            let required = matches!(f, PersonField::Surname | PersonField::GivenName);
+            w::text_field(
+                if required {
+                    format!("{} *", ctx.t(label))
+                } else {
+                    ctx.t(label)
+                },
+                id,
+                self.person_value(f),
+                &if placeholder.starts_with("ui-") {
+                    ctx.t(placeholder)
+                } else {
+                    placeholder.to_string()
+                },
+                move |v| Message::Person(f, v),
+                Some(Message::Submit),
+                err(f.path()),
+            )
+        };
+        use PersonField as P;
+        for line in [
+            &[P::Surname, P::GivenName, P::Patronymic][..],
+            &[P::Address, P::Phone],
+            &[P::DocNumber, P::DocIssuedBy, P::DocIssuedOn],
+        ] {
+            who = who.push(
+                iced::widget::Row::with_children(line.iter().map(|f| person(*f))).spacing(theme::M),
+            );
+        }
         // A known person's data changed on purpose: say what changes and ask why.
         let changes = self.person_changes();
         if !changes.is_empty() {
