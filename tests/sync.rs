@@ -108,7 +108,7 @@ impl Site {
             .rows
     }
 
-    fn app_of_request(&self, message_id: &str) -> Option<mio_desk::store::apps::AppRow> {
+    fn app_of_request(&self, message_id: &str) -> Option<mio_desk::store::apps::Application> {
         self.desk()
             .store()
             .read(|r| mio_desk::store::apps::by_external_id(r, message_id))
@@ -1400,7 +1400,7 @@ async fn another_office_cannot_pull_ack_download_or_impersonate() {
     );
     assert!(b.download(&pdf_sha).await.is_err());
     // Uploading other bytes under the paper's name does not either.
-    b.upload(&mio_desk::desk::demo::sample_png(9))
+    b.upload(&mio_desk::bench::demo::sample_png(9))
         .await
         .expect("its own bytes are fine");
     let (st, a) = raw(
@@ -1534,8 +1534,8 @@ async fn an_application_from_con_goes_round_to_a_verified_signed_result() {
     let s = site();
     let n = Net::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let id_scan = mio_desk::desk::demo::sample_png(7);
-    let form_scan = mio_desk::desk::demo::sample_png(8);
+    let id_scan = mio_desk::bench::demo::sample_png(7);
+    let form_scan = mio_desk::bench::demo::sample_png(8);
     std::fs::write(dir.path().join("id.png"), &id_scan).unwrap();
     std::fs::write(dir.path().join("form.png"), &form_scan).unwrap();
     let applicant_iin = iin(120);

@@ -559,7 +559,7 @@ impl Ui {
     /// A scan file the fake file dialog returns.
     fn scan_file(&self, name: &str) -> PathBuf {
         let p = self.dir.path().join(name);
-        std::fs::write(&p, mio_desk::desk::demo::sample_png(7)).unwrap();
+        std::fs::write(&p, mio_desk::bench::demo::sample_png(7)).unwrap();
         p
     }
 
@@ -818,7 +818,7 @@ fn decide_approve(ui: &mut Ui, lang: Lang, number: &str) {
     ));
     let v = ui.desk.application(&ui.executor, number).unwrap();
     assert_eq!(v.app.status, Status::AwaitingSignature);
-    let d = v.app.decision.unwrap();
+    let d = serde_json::to_value(v.app.decision.unwrap()).unwrap();
     assert_eq!(d["outcome"], serde_json::json!("approve"));
     assert_eq!(d["values"]["public_works"], serde_json::json!(true));
     assert_eq!(d["values"]["training"], serde_json::json!(false));
@@ -867,7 +867,10 @@ fn issue(ui: &mut Ui, lang: Lang, number: &str) {
     ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
     assert_eq!(ui.status_of(number), Status::Issued);
     let v = ui.desk.application(&ui.registrar, number).unwrap();
-    assert_eq!(v.app.collector_iin.as_deref(), Some(APPLICANT));
+    assert_eq!(
+        v.app.collector_iin.map(|i| i.as_string()).as_deref(),
+        Some(APPLICANT)
+    );
     // The result is offered for printing at once.
     ui.click_id(mio_desk::ui::screen::print::PRINT_ID);
     let printed = ui.fake.printed.lock().unwrap().clone();
@@ -1317,7 +1320,7 @@ fn refusal(lang: Lang) {
     ));
     let v = ui.desk.application(&ui.executor, &number).unwrap();
     assert_eq!(v.app.status, Status::AwaitingSignature);
-    let d = v.app.decision.unwrap();
+    let d = serde_json::to_value(v.app.decision.unwrap()).unwrap();
     assert_eq!(d["outcome"], serde_json::json!("refuse"));
     assert_eq!(d["reason"], serde_json::json!(REFUSAL));
     assert_eq!(d["ground"], serde_json::json!("not_registered_unemployed"));
@@ -1341,7 +1344,7 @@ fn refusal(lang: Lang) {
     let v = ui.desk.application(&ui.head, &number).unwrap();
     assert_eq!(v.app.status, Status::Signed);
     assert!(v.app.outgoing_number.is_some());
-    let d = v.app.decision.unwrap();
+    let d = serde_json::to_value(v.app.decision.unwrap()).unwrap();
     assert_eq!(d["outcome"], serde_json::json!("refuse"));
     assert_eq!(d["reason"], serde_json::json!(REFUSAL));
     ui.logout();
@@ -1914,7 +1917,10 @@ fn issue_to_a_representative(lang: Lang) {
     ui.assert_sees(k(lang, "Нәтиже берілді.", "Результат выдан."));
     assert_eq!(ui.status_of(&number), Status::Issued);
     let v = ui.desk.application(&ui.registrar, &number).unwrap();
-    assert_eq!(v.app.collector_iin.as_deref(), Some(collector));
+    assert_eq!(
+        v.app.collector_iin.map(|i| i.as_string()).as_deref(),
+        Some(collector)
+    );
     assert_eq!(
         v.handover.collector_name.as_deref(),
         Some("Серікбаев Нұрлан")
@@ -2658,4 +2664,63 @@ in_both_languages!(
     the_decision_form_names_every_problem,
     the_decision_form_names_every_problem_in_kazakh,
     the_decision_form_names_every_problem_in_russian
+);
+
+/// Four-eyes as the window shows it: a head who drafted the paper (the office's setting off)
+/// is offered the return but no sign button, since the desk would refuse it; with the setting
+/// on, the button is back. The window shows exactly the steps the desk accepts.
+fn the_drafter_is_not_offered_the_signature(lang: Lang) {
+    use mio_desk::domain::model::Role;
+    let mut ui = Ui::new();
+    ui.desk
+        .set_user_roles(&ui.admin, &ui.head.iin, &[Role::Head, Role::Executor])
+        .unwrap();
+    let head = ui.desk.login(&ui.head.iin, PASSWORD).unwrap();
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(APPLICANT),
+                intake: common::unemployed_intake(),
+                files: common::scans(&ui.desk, "unemployed_certificate"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let t = mio_desk::desk::flow::Target::id(r.id);
+    ui.desk.assign(&head, t, head.user_id, "").unwrap();
+    ui.desk
+        .submit_draft(&head, t, &common::unemployed_decision())
+        .unwrap();
+    let sign = k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП");
+    let give_back = k(lang, "Пысықтауға қайтару", "Вернуть на доработку");
+
+    ui.login(HEAD, lang);
+    ui.click(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
+    ui.assert_sees(&r.number);
+    ui.assert_sees(give_back);
+    ui.assert_not_sees(sign);
+    ui.logout();
+
+    ui.desk
+        .change_setting(
+            &ui.admin,
+            mio_desk::desk::settings::SettingChange::AllowSelfSign(true),
+        )
+        .unwrap();
+    ui.login(HEAD, lang);
+    ui.click(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
+    ui.assert_sees(&r.number);
+    ui.assert_sees(sign);
+}
+
+in_both_languages!(
+    the_drafter_is_not_offered_the_signature,
+    the_drafter_is_not_offered_the_signature_in_kazakh,
+    the_drafter_is_not_offered_the_signature_in_russian
 );

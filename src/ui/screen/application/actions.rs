@@ -6,7 +6,9 @@ use iced::{Element, Length};
 use super::{EXECUTOR_ID, Kind, Message, State};
 use crate::desk::query::ApplicationView;
 use crate::domain::catalog::Service;
-use crate::domain::model::{Channel, Role, Status};
+use crate::domain::lifecycle::Action;
+use crate::domain::model::Status;
+use crate::domain::policy::Permission;
 use crate::ui::screen::queues::Choice;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, theme};
@@ -23,18 +25,19 @@ impl State {
         v: &'a ApplicationView,
         svc: Option<&'a Service>,
     ) -> Element<'a, Message> {
-        let s = &ctx.session;
         let a = &v.app;
+        // The desk says which steps it accepts from this user now (roles, four-eyes, state,
+        // channel, the assigned executor): exactly those buttons are shown.
+        let may = |step: Action| v.allowed.contains(&step);
         let mut c = column![].spacing(theme::M);
         let err = self.error.as_ref();
         let busy = self.busy;
-        // Head: assign.
-        if s.has(Role::Head) && matches!(a.status, Status::Registered | Status::InWork) {
+        // Head (the akim at an akimat): assign.
+        if may(Action::Assign) {
             c = c.push(w::card(self.assign(ctx, a.status)));
         }
         // Executor: the decision form.
-        let may_draft =
-            a.status == Status::InWork && a.executor_id == Some(s.user_id) && s.has(Role::Executor);
+        let may_draft = may(Action::SubmitDraft);
         if may_draft && let Some(svc) = svc {
             c = c.push(w::card(self.draft.view(
                 ctx,
@@ -50,23 +53,25 @@ impl State {
         {
             c = c.push(w::card(p));
         }
-        // Head: sign, return, extend.
-        if s.has(Role::Head) && a.status == Status::AwaitingSignature {
-            c = c.push(
-                row![
-                    w::primary(
-                        ctx.t("ui-sign"),
-                        (!busy).then_some(Message::Open(Kind::Sign))
-                    ),
-                    w::secondary(
-                        ctx.t("ui-return"),
-                        (!busy).then_some(Message::Open(Kind::Return))
-                    ),
-                ]
-                .spacing(theme::S),
-            );
+        // Head: sign (not the paper they drafted themselves, unless the office allows it),
+        // return, extend.
+        let mut head = row![].spacing(theme::S);
+        if may(Action::Sign) {
+            head = head.push(w::primary(
+                ctx.t("ui-sign"),
+                (!busy).then_some(Message::Open(Kind::Sign)),
+            ));
         }
-        if s.has(Role::Head) && a.status.is_open() && !a.extended {
+        if may(Action::Return) {
+            head = head.push(w::secondary(
+                ctx.t("ui-return"),
+                (!busy).then_some(Message::Open(Kind::Return)),
+            ));
+        }
+        if may(Action::Sign) || may(Action::Return) {
+            c = c.push(head);
+        }
+        if may(Action::Extend) {
             let allowed = svc
                 .and_then(|svc| svc.version(&a.service_version))
                 .and_then(|v| v.extension)
@@ -79,15 +84,16 @@ impl State {
             }
         }
         // Registrar / akim's clerk: issue, questionnaire, withdraw.
-        let clerk =
-            s.has(Role::Registrar) || (s.has(Role::AkimClerk) && a.channel == Channel::Akim);
-        if clerk && a.status == Status::Signed {
+        if may(Action::Issue) {
             c = c.push(w::card(self.handover.view(ctx, v, err, busy)));
         }
-        if clerk && a.status == Status::Issued && v.questionnaire.is_none() {
+        if ctx.session.may(Permission::Questionnaire)
+            && a.status == Status::Issued
+            && v.questionnaire.is_none()
+        {
             c = c.push(w::card(self.handover.questionnaire(ctx, busy)));
         }
-        if clerk && a.status.is_open() {
+        if may(Action::Withdraw) {
             c = c.push(w::danger(
                 ctx.t("ui-withdraw"),
                 (!busy).then_some(Message::Open(Kind::Withdraw)),

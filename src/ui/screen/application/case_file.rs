@@ -84,12 +84,9 @@ pub fn view<'a>(
         w::pair(ctx.t("field-phone"), p.phone.clone()),
         w::pair(
             ctx.t("doc-accepted-at"),
-            ctx.desk.local_stamp(&a.accepted_at).unwrap_or_default()
+            crate::i18n::datetime_short(ctx.desk.local(a.accepted_at))
         ),
-        w::pair(
-            ctx.t("doc-due"),
-            crate::i18n::date_long(l, a.due_date.parse().unwrap_or_default())
-        ),
+        w::pair(ctx.t("doc-due"), crate::i18n::date_long(l, a.due_date)),
         w::pair(
             ctx.t("field-executor"),
             v.executor.clone().unwrap_or_else(|| "—".into())
@@ -156,7 +153,7 @@ pub fn view<'a>(
     if matches!(
         a.status,
         Status::AwaitingSignature | Status::Signed | Status::Issued
-    ) && let Some(d) = super::decision::stored(a.decision.as_ref())
+    ) && let Some(d) = &a.decision
     {
         let what = match d.outcome {
             Outcome::Approve => "ui-approve",
@@ -174,7 +171,7 @@ pub fn view<'a>(
                 g.text.get(l).to_string(),
             ));
         }
-        let comment = match (d.reason, d.reason_ru) {
+        let comment = match (d.reason.clone(), d.reason_ru.clone()) {
             (Some(kk), Some(ru)) if l == Lang::Ru => Some(format!("{ru} / {kk}")),
             (Some(kk), Some(ru)) => Some(format!("{kk} / {ru}")),
             (one, other) => one.or(other),

@@ -95,11 +95,6 @@ pub fn fields(svc: &Service, outcome: Outcome) -> impl Iterator<Item = &FieldSpe
         .filter(move |f| stages(outcome).contains(&f.stage))
 }
 
-/// The stored decision of an application, when there is one.
-pub fn stored(decision: Option<&Value>) -> Option<Decision> {
-    decision.and_then(|d| serde_json::from_value(d.clone()).ok())
-}
-
 /// The id of the input an error path of the decision belongs to.
 pub fn input_id(path: &str) -> String {
     match path {

@@ -227,7 +227,8 @@ impl Handover {
         ]
         .spacing(theme::S);
         let valid = self.collector.len() == 12 && Iin::parse(&self.collector).is_ok();
-        let applicant = v.app.applicant_iin.as_deref();
+        let applicant_s = v.app.applicant_iin.map(|i| i.as_string());
+        let applicant = applicant_s.as_deref();
         if !valid {
             form = form.push(w::muted(ctx.t("ui-collector-hint-empty")));
         } else if applicant == Some(self.collector.as_str()) {

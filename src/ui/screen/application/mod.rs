@@ -23,7 +23,7 @@ pub use handover::{Handover, ProxyField};
 use super::queues::Choice;
 use crate::desk::flow::Target;
 use crate::desk::query::ApplicationView;
-use crate::domain::model::Role;
+use crate::domain::policy::Permission;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
@@ -193,7 +193,7 @@ impl State {
             print: super::print::State::default(),
         };
         let mut tasks = vec![s.load(ctx)];
-        if ctx.session.has(Role::Head) {
+        if ctx.session.may(Permission::Assign) || ctx.session.may(Permission::AkimResolution) {
             let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
             tasks.push(Task::perform(
                 blocking(move || desk.executors(&sess).unwrap_or_default()),
@@ -284,10 +284,10 @@ impl State {
                         self.draft.institutions = l.institutions;
                         let v = *l.view;
                         if let (Some(d), Some(svc)) = (
-                            decision::stored(v.app.decision.as_ref()),
+                            v.app.decision.as_ref(),
                             self.catalog.service(&v.app.service),
                         ) {
-                            self.draft.fill_from(&d, svc);
+                            self.draft.fill_from(d, svc);
                         }
                         self.executor = v.app.executor_id.or(self.executor);
                         self.view = Some(v);
@@ -356,7 +356,10 @@ impl State {
                 .update(m, ctx, &mut self.error)
                 .map(Message::Handover),
             Message::Issue => {
-                let applicant = self.view.as_ref().and_then(|v| v.app.applicant_iin.clone());
+                let applicant = self
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.app.applicant_iin.map(|i| i.as_string()));
                 let c = self.handover.collector(applicant.as_deref());
                 self.act(ctx, Step::Issue, move |d, s, t| d.issue_to(s, t, &c))
             }
@@ -541,7 +544,7 @@ impl State {
                 text("").into()
             },
             w::hfill(),
-            w::muted(ctx.t(super::intake::channel_key(a.channel))),
+            w::muted(ctx.t(a.channel.key())),
         ]
         .spacing(theme::M)
         .align_y(Alignment::Center);

@@ -9,7 +9,6 @@ mod view;
 
 use scans::read_files;
 pub use scans::{Scan, Unread};
-pub use view::channel_key;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,7 +20,7 @@ use super::queues::Choice;
 use crate::desk::intake::{NewFile, Registered, Registration};
 use crate::domain::catalog::{FieldKind, FieldStage, RequiredDocument, Service};
 use crate::domain::iin::Iin;
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::Channel;
 use crate::domain::person::{IdentityDocument, Person, PersonInput};
 use crate::ui::form::{self, Form};
 use crate::ui::platform::blocking;
@@ -182,6 +181,13 @@ pub enum Message {
     Open,
 }
 
+/// Whether the user may register an application of this channel (the policy's table).
+fn may_register(ctx: &Ctx, channel: Channel) -> bool {
+    crate::domain::policy::roles_for(crate::domain::lifecycle::Action::Register, channel)
+        .iter()
+        .any(|r| ctx.session.roles.contains(r))
+}
+
 /// A field of the applicant's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonField {
@@ -230,7 +236,7 @@ impl Action {
 
 impl State {
     pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
-        let channel = if ctx.session.has(Role::Registrar) {
+        let channel = if may_register(ctx, Channel::Office) {
             Channel::Office
         } else {
             Channel::Akim

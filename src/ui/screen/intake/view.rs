@@ -7,36 +7,18 @@ use iced::{Alignment, Element, Length};
 use super::{
     CHANNEL_ID, FORM_ID, Message, PersonField, SERVICE_ID, SERVICE_SEARCH_ID, State, find_services,
 };
-use crate::domain::catalog::{FieldStage, TermUnit};
+use crate::domain::catalog::FieldStage;
 use crate::domain::iin::{Iin, Sex};
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::Channel;
 use crate::i18n::Arg;
 use crate::ui::screen::queues::Choice;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, theme};
 
-/// The translation key of a channel's name.
-pub fn channel_key(c: Channel) -> &'static str {
-    match c {
-        Channel::Office => "channel-office",
-        Channel::Con => "channel-con",
-        Channel::Portal => "channel-portal",
-        Channel::Akim => "channel-akim",
-    }
-}
-
 fn sex_key(s: Sex) -> &'static str {
     match s {
         Sex::Male => "sex-male",
         Sex::Female => "sex-female",
-    }
-}
-
-fn unit_key(u: TermUnit) -> &'static str {
-    match u {
-        TermUnit::WorkingDays => "ui-unit-working_days",
-        TermUnit::CalendarDays => "ui-unit-calendar_days",
-        TermUnit::Minutes => "ui-unit-minutes",
     }
 }
 
@@ -235,18 +217,13 @@ impl State {
         let allowed: Vec<Channel> = Channel::ALL
             .into_iter()
             .filter(|c| svc.is_none_or(|s| s.channels.contains(c)))
-            .filter(|c| match c {
-                Channel::Akim => {
-                    ctx.session.has(Role::AkimClerk) || ctx.session.has(Role::Registrar)
-                }
-                _ => ctx.session.has(Role::Registrar),
-            })
+            .filter(|c| super::may_register(ctx, *c))
             .collect();
         let channels: Vec<Choice<Channel>> = allowed
             .iter()
             .map(|c| Choice {
                 value: Some(*c),
-                label: ctx.t(channel_key(*c)),
+                label: ctx.t(c.key()),
             })
             .collect();
         let ch_sel = channels.iter().find(|c| c.value == self.channel).cloned();
@@ -323,7 +300,7 @@ impl State {
                     "ui-term",
                     &[
                         ("value", Arg::from(term.value)),
-                        ("unit", Arg::from(ctx.t(unit_key(term.unit)))),
+                        ("unit", Arg::from(ctx.t(term.unit.key()))),
                     ],
                 )));
             }
