@@ -72,6 +72,61 @@ struct Win {
     rt: tokio::runtime::Runtime,
     app: App,
     size: Size,
+    /// The widgets' own state (scroll offsets, focus) as the window's widget operations left
+    /// it; the simulator starts from a fresh state each time, this one is kept.
+    widgets: Option<iced_runtime::user_interface::Cache>,
+}
+
+/// Looks for a text and whether it is inside the visible part of every scrollable around it
+/// (as `iced_selector` reckons visible bounds).
+struct Visible {
+    text: String,
+    stack: Vec<(iced::Rectangle, iced::Vector)>,
+    viewport: iced::Rectangle,
+    translation: iced::Vector,
+    /// `Some(visible)` once the text is found.
+    seen: Option<bool>,
+}
+
+impl iced::advanced::widget::Operation for Visible {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn iced::advanced::widget::Operation)) {
+        if self.seen.is_some() {
+            return;
+        }
+        self.stack.push((self.viewport, self.translation));
+        operate(self);
+        let _ = self.stack.pop();
+        let (viewport, translation) = *self.stack.last().unwrap();
+        self.viewport = viewport;
+        self.translation = translation;
+    }
+
+    fn scrollable(
+        &mut self,
+        _id: Option<&iced::widget::Id>,
+        bounds: iced::Rectangle,
+        _content_bounds: iced::Rectangle,
+        translation: iced::Vector,
+        _state: &mut dyn iced::advanced::widget::operation::Scrollable,
+    ) {
+        let visible = self.viewport.intersection(&(bounds + self.translation));
+        self.translation = self.translation - translation;
+        self.viewport = visible.unwrap_or_default();
+    }
+
+    fn text(&mut self, _id: Option<&iced::widget::Id>, bounds: iced::Rectangle, text: &str) {
+        if self.seen.is_none() && text == self.text {
+            let on = bounds + self.translation;
+            if std::env::var("MIO_DEBUG_VISIBLE").is_ok() {
+                eprintln!("{text:?} at {on:?} in {:?}", self.viewport);
+            }
+            self.seen = Some(
+                self.viewport
+                    .intersection(&on)
+                    .is_some_and(|v| v.height >= on.height - 0.5),
+            );
+        }
+    }
 }
 
 /// One office and one window on it, driven like a user drives it.
@@ -114,6 +169,7 @@ impl Win {
             rt,
             app,
             size: TALL,
+            widgets: None,
         };
         win.run(task);
         win
@@ -130,15 +186,78 @@ impl Win {
     }
 
     fn run(&mut self, t: Task<Message>) {
-        let Some(stream) = iced_runtime::task::into_stream(t) else {
+        let Some(mut stream) = iced_runtime::task::into_stream(t) else {
             return;
         };
-        let actions: Vec<_> = self.rt.block_on(stream.collect::<Vec<_>>());
-        for a in actions {
-            if let iced_runtime::Action::Output(m) = a {
-                self.send(m);
+        let mut outputs = Vec::new();
+        while let Some(a) = self.rt.block_on(stream.next()) {
+            match a {
+                iced_runtime::Action::Output(m) => outputs.push(m),
+                // Focus and scrolling act on the window's widgets at once, as in the window.
+                iced_runtime::Action::Widget(op) => self.operate(op),
+                _ => {}
             }
         }
+        for m in outputs {
+            self.send(m);
+        }
+    }
+
+    /// The window's widgets as they are drawn now, with the state they keep.
+    fn widgets<R>(
+        &mut self,
+        f: impl FnOnce(
+            &mut iced_runtime::UserInterface<'_, Message, iced::Theme, iced::Renderer>,
+            &iced::Renderer,
+        ) -> R,
+    ) -> R {
+        use iced::advanced::renderer::Headless;
+        settings();
+        let backend = std::env::var("ICED_TEST_BACKEND").ok();
+        let mut renderer = self
+            .rt
+            .block_on(<iced::Renderer as Headless>::new(
+                theme::FONT,
+                iced::Settings::default().default_text_size,
+                backend.as_deref(),
+            ))
+            .expect("a headless renderer");
+        let cache = self.widgets.take().unwrap_or_default();
+        let mut ui =
+            iced_runtime::UserInterface::build(self.app.view(), self.size, cache, &mut renderer);
+        let r = f(&mut ui, &renderer);
+        self.widgets = Some(ui.into_cache());
+        r
+    }
+
+    /// Runs a widget operation (and the ones it chains) on the window's widgets.
+    fn operate(&mut self, mut op: Box<dyn iced::advanced::widget::Operation>) {
+        // (Also the user's own scrolling, in a test.)
+        use iced::advanced::widget::operation::Outcome;
+        self.widgets(|ui, renderer| {
+            loop {
+                ui.operate(renderer, op.as_mut());
+                match op.finish() {
+                    Outcome::Chain(next) => op = next,
+                    _ => break,
+                }
+            }
+        });
+    }
+
+    /// Whether `text` is drawn inside the window, scrolled as its widgets are now.
+    fn on_screen(&mut self, text: &str) -> bool {
+        let window = iced::Rectangle::with_size(self.size);
+        let mut look = Visible {
+            text: text.to_string(),
+            stack: vec![(window, iced::Vector::ZERO)],
+            viewport: window,
+            translation: iced::Vector::ZERO,
+            seen: None,
+        };
+        self.widgets(|ui, renderer| ui.operate(renderer, &mut look));
+        look.seen
+            .unwrap_or_else(|| panic!("{text:?} is not in the window at all"))
     }
 
     /// Renders the window, lets `f` act on it, then delivers what the user's actions produced.
@@ -2444,4 +2563,193 @@ in_both_languages!(
     the_admin_screen_speaks_to_a_clerk,
     admin_screen_in_kazakh,
     admin_screen_in_russian
+);
+
+/// A refused intake brings its first problem into view: the clerk who scrolled down to the
+/// end of the form and pressed Enter is taken back up to the surname left empty. An identity
+/// document's impossible date is named as impossible (not dropped), and its message goes when
+/// the date is fixed.
+fn a_refused_form_scrolls_to_its_first_problem(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    ui.type_in("intake-iin", APPLICANT);
+    ui.type_in("intake-given", "Гүлшат");
+    let i = service_index(&ui, "unemployed_certificate");
+    ui.pick(mio_desk::ui::screen::intake::SERVICE_ID, i, 16.0);
+    ui.type_in("intake-f-period_from", "2025");
+    ui.type_in("intake-f-period_to", "2026");
+    ui.type_in("intake-doc", "045123987");
+    ui.type_in("intake-doc-on", "31.02.2026");
+    ui.size = WINDOW;
+    let issued_on = k(lang, "Берілген күні", "Дата выдачи");
+    let impossible = k(
+        lang,
+        "күнтізбеде мұндай күн жоқ",
+        "такой даты нет в календаре",
+    );
+    ui.key_in("intake-iin", Named::Enter);
+    ui.assert_under(issued_on, impossible);
+    assert_eq!(applications(&ui), 0);
+    ui.retype("intake-doc-on", "12.03.2019");
+    ui.assert_not_sees(impossible);
+
+    // Scrolled to the end of the form, where the register button is.
+    ui.operate(Box::new(
+        iced::advanced::widget::operation::scrollable::snap_to(
+            mio_desk::ui::screen::intake::FORM_ID.into(),
+            iced::widget::operation::RelativeOffset::END.into(),
+        ),
+    ));
+    let surname = k(lang, "Тегі *", "Фамилия *");
+    assert!(
+        !ui.on_screen(surname),
+        "the surname is above the part on show"
+    );
+    ui.key_in("intake-iin", Named::Enter);
+    ui.assert_under(
+        surname,
+        k(
+            lang,
+            "«Тегі» өрісі толтырылмаған.",
+            "Не заполнено поле «Фамилия».",
+        ),
+    );
+    assert!(ui.on_screen(surname), "the form scrolled up to the surname");
+    assert_eq!(applications(&ui), 0);
+}
+
+in_both_languages!(
+    a_refused_form_scrolls_to_its_first_problem,
+    a_refused_form_scrolls_to_its_first_problem_in_kazakh,
+    a_refused_form_scrolls_to_its_first_problem_in_russian
+);
+
+/// The decision form says every problem at once, each under its field (an impossible date
+/// as impossible, a required text left empty); a message goes as soon as its field is edited;
+/// free text in one language on a paper in both is refused until the Russian box is filled;
+/// then the draft goes through.
+fn the_decision_form_names_every_problem(lang: Lang) {
+    let mut ui = Ui::new();
+    let (_, number) = registered_and_assigned(&ui);
+    ui.login(EXECUTOR, lang);
+    ui.click(&number);
+    ui.type_in("dec-registered_on", "31.02.2026");
+    let submit = k(lang, "Қол қоюға жіберу", "Направить на подпись");
+    ui.click(submit);
+    let registered_on = k(
+        lang,
+        "Халықтың жұмыстылығы туралы Қазақстан Республикасы Заңының 15 бабына сәйкес, жұмыссыз \
+         ретінде тіркелген *",
+        "В соответствии со ст.15 Закона Республики Казахстан \"О занятости населения\" \
+         зарегистрирован безработным *",
+    );
+    let presented_to = k(
+        lang,
+        "Анықтама ұсыну үшін берілген *",
+        "Справка дана для предъявления *",
+    );
+    let impossible = k(
+        lang,
+        "күнтізбеде мұндай күн жоқ",
+        "такой даты нет в календаре",
+    );
+    let required = k(
+        lang,
+        "міндетті өріс толтырылмаған",
+        "обязательное поле не заполнено",
+    );
+    let one_language = k(
+        lang,
+        "мәтін бір тілде ғана: оны екі тілде жазыңыз немесе құжатты сол бір тілде басып шығарыңыз",
+        "текст только на одном языке: введите его на обоих языках или печатайте документ на \
+         этом одном языке",
+    );
+    ui.assert_under(registered_on, impossible);
+    ui.assert_under_within(presented_to, required, 7);
+    assert_eq!(ui.status_of(&number), Status::InWork);
+
+    ui.retype("dec-registered_on", "10.11.2026");
+    ui.assert_not_sees(impossible);
+    ui.assert_under_within(presented_to, required, 7);
+    ui.type_in("dec-presented_to", "талап ету орны бойынша");
+    ui.assert_not_sees(required);
+
+    ui.click(submit);
+    ui.assert_under_within(presented_to, one_language, 7);
+    ui.type_in("dec-presented_to-ru", "по месту требования");
+    ui.assert_not_sees(one_language);
+
+    ui.click(submit);
+    ui.assert_sees(k(
+        lang,
+        "Жоба қол қоюға жіберілді.",
+        "Проект направлен на подпись.",
+    ));
+    assert_eq!(ui.status_of(&number), Status::AwaitingSignature);
+}
+
+in_both_languages!(
+    the_decision_form_names_every_problem,
+    the_decision_form_names_every_problem_in_kazakh,
+    the_decision_form_names_every_problem_in_russian
+);
+
+/// Four-eyes as the window shows it: a head who drafted the paper (the office's setting off)
+/// is offered the return but no sign button, since the desk would refuse it; with the setting
+/// on, the button is back. The window shows exactly the steps the desk accepts.
+fn the_drafter_is_not_offered_the_signature(lang: Lang) {
+    use mio_desk::domain::model::Role;
+    let mut ui = Ui::new();
+    ui.desk
+        .set_user_roles(&ui.admin, &ui.head.iin, &[Role::Head, Role::Executor])
+        .unwrap();
+    let head = ui.desk.login(&ui.head.iin, PASSWORD).unwrap();
+    let r = ui
+        .desk
+        .register(
+            Some(&ui.registrar),
+            mio_desk::desk::intake::Registration {
+                service: "unemployed_certificate".into(),
+                channel: mio_desk::domain::model::Channel::Office,
+                person: common::applicant(APPLICANT),
+                intake: common::unemployed_intake(),
+                files: common::scans(&ui.desk, "unemployed_certificate"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let t = mio_desk::desk::flow::Target::id(r.id);
+    ui.desk.assign(&head, t, head.user_id, "").unwrap();
+    ui.desk
+        .submit_draft(&head, t, &common::unemployed_decision())
+        .unwrap();
+    let sign = k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП");
+    let give_back = k(lang, "Пысықтауға қайтару", "Вернуть на доработку");
+
+    ui.login(HEAD, lang);
+    ui.click(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
+    ui.assert_sees(&r.number);
+    ui.assert_sees(give_back);
+    ui.assert_not_sees(sign);
+    ui.logout();
+
+    ui.desk
+        .change_setting(
+            &ui.admin,
+            mio_desk::desk::settings::SettingChange::AllowSelfSign(true),
+        )
+        .unwrap();
+    ui.login(HEAD, lang);
+    ui.click(k(lang, "Бастықтың жұмыс үстелі", "Рабочий стол начальника"));
+    ui.assert_sees(&r.number);
+    ui.assert_sees(sign);
+}
+
+in_both_languages!(
+    the_drafter_is_not_offered_the_signature,
+    the_drafter_is_not_offered_the_signature_in_kazakh,
+    the_drafter_is_not_offered_the_signature_in_russian
 );

@@ -582,7 +582,7 @@ impl App {
                 Shortcut::Attach => match (&mut self.screen, ctx_now.clone()) {
                     (Screen::Intake(s), Some(ctx)) => {
                         match s.update(intake::Message::AttachNext, &ctx) {
-                            intake::Outcome::Run(t) => t.map(Message::Intake),
+                            intake::Action::Run(t) => t.map(Message::Intake),
                             _ => Task::none(),
                         }
                     }
@@ -623,12 +623,13 @@ impl App {
             Message::FileDropped(path) => match (&mut self.screen, ctx_now.clone()) {
                 (Screen::Intake(s), Some(ctx)) => {
                     match s.update(intake::Message::Dropped(path), &ctx) {
-                        intake::Outcome::Run(t) => t.map(Message::Intake),
+                        intake::Action::Run(t) => t.map(Message::Intake),
                         _ => Task::none(),
                     }
                 }
                 (Screen::Application(s), Some(ctx)) => s
                     .update(application::Message::Dropped(path), &ctx)
+                    .task()
                     .map(Message::Application),
                 _ => Task::none(),
             },
@@ -692,9 +693,9 @@ impl App {
                     return Task::none();
                 };
                 match s.update(m, &ctx) {
-                    intake::Outcome::Run(t) => t.map(Message::Intake),
-                    intake::Outcome::Open(id) => self.go(Nav::Application(id)),
-                    intake::Outcome::Again => self.go(Nav::NewApplication),
+                    intake::Action::Run(t) => t.map(Message::Intake),
+                    intake::Action::Open(id) => self.go(Nav::Application(id)),
+                    intake::Action::Again => self.go(Nav::NewApplication),
                 }
             }
             Message::Application(m) => {
@@ -702,7 +703,7 @@ impl App {
                 else {
                     return Task::none();
                 };
-                s.update(m, &ctx).map(Message::Application)
+                s.update(m, &ctx).task().map(Message::Application)
             }
             Message::Head(m) => {
                 let (Screen::Head(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {

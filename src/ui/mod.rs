@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod desk_handle;
+pub mod form;
 pub mod header;
 pub mod keys;
 pub mod platform;

@@ -1,6 +1,5 @@
 //! Reusable pieces of the window, built only from the design system in `theme.rs`.
 
-pub mod bilingual;
 pub mod paper;
 
 use iced::widget::text::Wrapping;

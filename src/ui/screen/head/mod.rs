@@ -284,16 +284,20 @@ impl State {
                 }
             },
             Message::App(m) => {
-                let finished = matches!(&m, application::Message::Done("sign" | "return", Ok(())));
                 let Some(c) = &mut self.current else {
                     return Action::none();
                 };
-                let t = c.update(m, ctx).map(Message::App);
-                if finished {
-                    self.notice = c.notice.clone();
-                    return Action::Run(Task::batch([t, self.load_waiting(ctx)]));
+                match c.update(m, ctx) {
+                    application::Action::Done(
+                        application::Step::Sign | application::Step::Return,
+                        t,
+                    ) => {
+                        self.notice = c.notice.clone();
+                        let t = t.map(Message::App);
+                        return Action::Run(Task::batch([t, self.load_waiting(ctx)]));
+                    }
+                    a => a.task().map(Message::App),
                 }
-                t
             }
             Message::Next => {
                 if let Some(c) = &self.current

@@ -16,7 +16,8 @@ pub struct Labels {
     pub copy: String,
 }
 
-/// Two labelled boxes (kk, ru) with a copy button between them and the error under them.
+/// Two labelled boxes (kk, ru) with a copy button between them and the error under them;
+/// `id` is the Kazakh box's id, the Russian box's is [`super::ru_id`] of it.
 #[allow(clippy::too_many_arguments)]
 pub fn pair<'a, M: Clone + 'a>(
     labels: Labels,
@@ -35,7 +36,7 @@ pub fn pair<'a, M: Clone + 'a>(
                 .size(theme::SMALL)
                 .width(Length::Fixed(36.0)),
             w::input("", kk, on_kk, error.is_some())
-                .id(format!("dec-{id}"))
+                .id(id.to_string())
                 .width(Length::Fill),
         ]
         .spacing(theme::XS)
@@ -45,7 +46,7 @@ pub fn pair<'a, M: Clone + 'a>(
                 .size(theme::SMALL)
                 .width(Length::Fixed(36.0)),
             w::input("", ru, on_ru, error.is_some())
-                .id(format!("dec-{id}-ru"))
+                .id(super::ru_id(id))
                 .width(Length::Fill),
             w::secondary(labels.copy, (!kk.trim().is_empty()).then_some(copy)),
         ]
