@@ -438,9 +438,9 @@ impl Desk {
             let (number, seq) = apps::next_number(tx, "out", &self.office.code, year)?;
             // At an akimat the akim signs the cover letter that sends the application on.
             let content = if self.is_akimat() {
-                self.akimat_cover_content(tx, &app, &number, today, &s.full_name)?
+                self.akimat_cover_content(tx, app, &number, today, &s.full_name)?
             } else {
-                self.result_content(tx, &app, &number, today, Some(&s.full_name))?
+                self.result_content(tx, app, &number, today, Some(&s.full_name))?
             };
             let content_json = String::from_utf8(content.canonical()).expect("json");
             let sha = content.sha256();
@@ -604,13 +604,13 @@ impl Desk {
             let new = deadline::extend(&self.calendar(), current, ext);
             // The notice to the applicant.
             let today = self.local(now_t).date();
-            let person = Some(self.applicant_in(tx, &app)?);
+            let person = Some(self.applicant_in(tx, app)?);
             let content = Content {
                 kind: DocumentKind::ExtensionNotice,
                 number: app.number.clone(),
                 date: today,
                 issuer: self.issuer(),
-                application: Some(self.app_ref(&app, service)),
+                application: Some(self.app_ref(app, service)),
                 applicant: person.map(|p| applicant_of(&p)),
                 body: Body::Extension {
                     previous_due: current.date,
