@@ -176,20 +176,23 @@ pub enum GatewayCmd {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
         listen: std::net::SocketAddr,
+        /// Its store: a SQLite FILE (a rehearsal on one PC) or postgres://… (a region).
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
     },
     /// Per client: queue depth, oldest undelivered message, last contact.
     Status {
+        /// FILE or postgres://…, as given to `gateway serve`.
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
         #[arg(long)]
         json: bool,
     },
     /// Print a new access token for a client: an office code, `con-…` (a ЦОН) or `portal`.
     Token {
+        /// FILE or postgres://…, as given to `gateway serve`.
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
         #[arg(long)]
         client: String,
     },
@@ -1598,10 +1601,12 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             crate::gateway::run(listen, db)?;
         }
         GatewayCmd::Status { db, json } => {
-            if !db.exists() {
-                return Err(Failure(format!("{}: not found", db.display())));
+            if let crate::gateway::store::GatewayDb::File(p) = &db
+                && !p.exists()
+            {
+                return Err(Failure(format!("{}: not found", p.display())));
             }
-            let st = crate::store::gateway::GatewayStore::open(&db)
+            let st = crate::gateway::store::GatewayStore::at(&db)
                 .and_then(|s| s.status())
                 .map_err(|e| Failure(e.to_string()))?;
             if json {
