@@ -5,6 +5,7 @@
 //! This module sits beside `cli`: it uses `desk` for the measured paths, `store::bench` for the
 //! plain-SQL floor, and `sync` + `gateway` for the drain to a local gateway.
 
+pub mod gateway;
 pub mod office;
 
 use std::io::{BufRead, BufReader};
