@@ -1,5 +1,6 @@
 //! The reference regional gateway (РШЭП stand-in): an HTTP server (axum) with its own durable
-//! store. It accepts messages idempotently on `messageId` (a replay gets the stored answer, the
+//! store ([`store`]: a SQLite file for a rehearsal on one PC, a PostgreSQL database for a
+//! region; store calls run on blocking threads, as many at once as the backend takes). It accepts messages idempotently on `messageId` (a replay gets the stored answer, the
 //! same id with another body is refused), routes them by `routeId`, lets each client pull what
 //! is routed to it and acknowledge it, and keeps scans and signed papers as blobs named by
 //! SHA-256 with resumable upload. Every request is authenticated by a client token; a client
