@@ -178,7 +178,7 @@ fn act(pc: &Path, args: &[&str], secrets: &str) -> Out {
 fn scan_args(dir: &Path) -> Vec<String> {
     let png = dir.join("id.png");
     if !png.exists() {
-        std::fs::write(&png, mio_desk::desk::demo::sample_png(2)).unwrap();
+        std::fs::write(&png, mio_desk::bench::demo::sample_png(2)).unwrap();
     }
     vec![
         "--attach".into(),

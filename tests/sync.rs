@@ -109,7 +109,7 @@ impl Site {
             .rows
     }
 
-    fn app_of_request(&self, message_id: &str) -> Option<mio_desk::store::apps::AppRow> {
+    fn app_of_request(&self, message_id: &str) -> Option<mio_desk::store::apps::Application> {
         self.desk()
             .store()
             .read(|r| mio_desk::store::apps::by_external_id(r, message_id))
@@ -1439,7 +1439,7 @@ async fn another_office_cannot_pull_ack_download_or_impersonate() {
     );
     assert!(b.download(&pdf_sha).await.is_err());
     // Uploading other bytes under the paper's name does not either.
-    b.upload(&mio_desk::desk::demo::sample_png(9))
+    b.upload(&mio_desk::bench::demo::sample_png(9))
         .await
         .expect("its own bytes are fine");
     let (st, a) = raw(
@@ -1585,8 +1585,8 @@ async fn an_application_goes_round_through_a_gateway_on_postgres() {
 async fn con_round_trip(n: Net) {
     let s = site();
     let dir = tempfile::tempdir().unwrap();
-    let id_scan = mio_desk::desk::demo::sample_png(7);
-    let form_scan = mio_desk::desk::demo::sample_png(8);
+    let id_scan = mio_desk::bench::demo::sample_png(7);
+    let form_scan = mio_desk::bench::demo::sample_png(8);
     std::fs::write(dir.path().join("id.png"), &id_scan).unwrap();
     std::fs::write(dir.path().join("form.png"), &form_scan).unwrap();
     let applicant_iin = iin(120);

@@ -5,6 +5,7 @@
 //! This module sits beside `cli`: it uses `desk` for the measured paths, `store::bench` for the
 //! plain-SQL floor, and `sync` + `gateway` for the drain to a local gateway.
 
+pub mod demo;
 pub mod gateway;
 pub mod office;
 
@@ -18,7 +19,6 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::Serialize;
 
-use crate::desk::demo::{self, DemoUser};
 use crate::desk::flow::Target;
 use crate::desk::intake::{NewFile, Registration};
 use crate::desk::{DataDir, Desk, DeskError, Options, Session, SystemClock};
@@ -29,6 +29,7 @@ use crate::domain::document::Content;
 use crate::domain::model::{Channel, Role};
 use crate::store::bench::{self as floor, Floor, WriteFloor};
 use crate::store::queue::{Cursor, Query, Search, Tab};
+use demo::DemoUser;
 
 /// What to run.
 #[derive(Debug, Clone)]

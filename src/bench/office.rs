@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use serde::Serialize;
 
 use super::{Settings, Stat, district, failure, registration};
-use crate::desk::demo::{self, DemoUser};
+use crate::bench::demo::{self, DemoUser};
 use crate::desk::{DataDir, Desk, DeskError, Options, SystemClock};
 use crate::domain::model::Role;
 use crate::store::pg::Probe;

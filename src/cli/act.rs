@@ -243,7 +243,7 @@ fn report(desk: &Desk, s: &Session, who: &Who, number: &str) -> Result<(), Failu
         if let Some(o) = &v.app.outgoing_number {
             m.insert("outgoing_number", Value::String(o.clone()));
         }
-        m.insert("due", Value::String(v.app.due_date.clone()));
+        m.insert("due", Value::String(v.app.due_date.to_string()));
         println!(
             "{}",
             serde_json::to_string(&m).map_err(|e| Failure(e.to_string()))?
@@ -253,7 +253,7 @@ fn report(desk: &Desk, s: &Session, who: &Who, number: &str) -> Result<(), Failu
             "{} {} — {}",
             tr(lang(), "cli-act-done"),
             v.app.number,
-            tr(lang(), &format!("status-{}", v.app.status.code()))
+            tr(lang(), v.app.status.key())
         );
     }
     Ok(())

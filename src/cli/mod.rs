@@ -740,13 +740,8 @@ fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
             .and_then(|id| svc.version(&id).cloned())
             .unwrap_or_else(|| svc.latest_version().clone())
     };
-    let term_text = |t: crate::domain::catalog::Term| {
-        format!(
-            "{} {}",
-            t.value,
-            tr(l, &format!("ui-unit-{}", t.unit.code()))
-        )
-    };
+    let term_text =
+        |t: crate::domain::catalog::Term| format!("{} {}", t.value, tr(l, t.unit.key()));
     match c {
         CatalogCmd::List { json } => {
             if json {
@@ -787,7 +782,7 @@ fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
                     tr(l, "cli-catalog-channels"),
                     s.channels
                         .iter()
-                        .map(|c| tr(l, &format!("channel-{}", c.code())))
+                        .map(|c| tr(l, c.key()))
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
@@ -800,9 +795,9 @@ fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
                 for t in &v.channel_terms {
                     println!(
                         "    {}: {} {}",
-                        tr(l, &format!("channel-{}", t.channel.code())),
+                        tr(l, t.channel.key()),
                         t.value,
-                        tr(l, &format!("ui-unit-{}", t.unit.code()))
+                        tr(l, t.unit.key())
                     );
                 }
                 println!("  {}:", tr(l, "cli-catalog-documents"));
@@ -975,7 +970,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
         Command::Demo { requests, seed } => {
             let started = Instant::now();
             let mut last = Instant::now();
-            let report = crate::desk::demo::run(
+            let report = crate::bench::demo::run(
                 dir.clone(),
                 requests,
                 seed,
@@ -1007,7 +1002,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             for u in &report.users {
                 println!(
                     "    {:<28} {}  {}  {}",
-                    tr(l, &format!("role-{}", u.role.code())),
+                    tr(l, u.role.key()),
                     u.iin,
                     u.password,
                     u.name
@@ -1072,8 +1067,8 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                             "status": r.status,
                             "iin": r.iin,
                             "applicant": r.applicant,
-                            "due": r.due_date,
-                            "accepted_at": r.accepted_at,
+                            "due": r.due_date.to_string(),
+                            "accepted_at": crate::desk::stamp(r.accepted_at),
                             "executor": r.executor,
                             "akimat": akimat_of_row(&desk, &r.number),
                         })
@@ -1105,24 +1100,20 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 json_out(&j)?;
             } else {
                 let a = &v.app;
-                println!(
-                    "{}  {}",
-                    a.number,
-                    tr(l, &format!("status-{}", a.status.code()))
-                );
+                println!("{}  {}", a.number, tr(l, a.status.key()));
                 println!("  {}: {}", tr(l, "field-service"), a.service);
-                println!(
-                    "  {}: {}",
-                    tr(l, "field-channel"),
-                    tr(l, &format!("channel-{}", a.channel.code()))
-                );
+                println!("  {}: {}", tr(l, "field-channel"), tr(l, a.channel.key()));
                 println!(
                     "  {}: {} {}",
                     tr(l, "doc-applicant"),
                     v.person.full_name(),
-                    a.applicant_iin.clone().unwrap_or_default()
+                    a.applicant_iin.map(|i| i.as_string()).unwrap_or_default()
                 );
-                println!("  {}: {}", tr(l, "doc-accepted-at"), a.accepted_at);
+                println!(
+                    "  {}: {}",
+                    tr(l, "doc-accepted-at"),
+                    crate::desk::stamp(a.accepted_at)
+                );
                 println!("  {}: {}", tr(l, "doc-due"), a.due_date);
                 if let Some(e) = &v.executor {
                     println!("  {}: {e}", tr(l, "field-executor"));

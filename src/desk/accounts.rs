@@ -3,13 +3,13 @@
 
 use super::{Desk, DeskError, Result, Session, stamp};
 use crate::domain::iin::Iin;
-use crate::domain::model::Role;
+use crate::domain::policy::Permission;
 use crate::store::people;
 
 impl Desk {
     /// Lifts a lockout after failed logins (admin).
     pub fn unlock_user(&self, s: &Session, user_iin: &str) -> Result<()> {
-        self.require(s, &[Role::Admin], "user_unlock")?;
+        self.require(s, Permission::Users)?;
         let iin = Iin::parse(user_iin)?;
         let user = self
             .store

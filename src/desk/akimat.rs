@@ -14,6 +14,7 @@
 //! and the signed cover letter among its documents; its status notices and the signed result
 //! go back to the akimat.
 
+use crate::domain::policy::Permission;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,7 +30,7 @@ use crate::domain::lifecycle::Action;
 use crate::domain::model::{Channel, Lang, Role, Status, Text};
 use crate::domain::person::PersonInput;
 use crate::store::akimat::{self as links, Link, OfficeKindRow};
-use crate::store::apps::{self, AppRow, Change};
+use crate::store::apps::{self, Application, Change};
 use crate::store::{Db, StoreError, Tx, inbox, outbox, people};
 
 /// The department an akimat sends to.
@@ -171,7 +172,7 @@ impl Desk {
 
     /// The akim's responsible executor with this ИИН (for the akim's resolution).
     pub fn akim_executor_by_iin(&self, s: &Session, iin: &str) -> Result<Option<i64>> {
-        self.require(s, &[Role::Akim], "assign")?;
+        self.require(s, Permission::AkimResolution)?;
         Ok(self
             .store
             .read(|r| people::user_by_iin(r, iin))?
@@ -189,7 +190,7 @@ impl Desk {
         resolution: &str,
     ) -> Result<()> {
         self.department_or_err()?;
-        self.require(s, &[Role::Akim], "assign")?;
+        self.require(s, Permission::AkimResolution)?;
         self.store.write(|tx| {
             let (app, executor, resolution) =
                 self.assign_step(tx, s, t, executor_id, resolution, Role::AkimExecutor)?;
@@ -241,7 +242,7 @@ impl Desk {
     pub(crate) fn akimat_cover_content(
         &self,
         db: &impl Db,
-        app: &AppRow,
+        app: &Application,
         number: &str,
         date: NaiveDate,
         akim: &str,
@@ -304,7 +305,7 @@ impl Desk {
     pub(crate) fn queue_package(
         &self,
         tx: &Tx<'_>,
-        app: &AppRow,
+        app: &Application,
         cover: &Content,
         document_id: i64,
         cover_sha256: Option<&str>,
@@ -324,7 +325,7 @@ impl Desk {
                 "name_ru": self.office.name_ru,
             },
             "number": app.number,
-            "acceptedAt": app.accepted_at,
+            "acceptedAt": super::stamp(app.accepted_at),
             "service": app.service,
             "person": person_input(&person),
             "intake": app.intake,
@@ -357,7 +358,7 @@ impl Desk {
                 akimat_name_kk: self.office.name_kk.clone(),
                 akimat_name_ru: self.office.name_ru.clone(),
                 akimat_number: app.number.clone(),
-                akimat_accepted_at: app.accepted_at.clone(),
+                akimat_accepted_at: super::stamp(app.accepted_at),
                 cover_number: Some(cover.number.clone()),
                 cover_date: Some(cover.date.to_string()),
                 package_message_id: Some(message_id.clone()),
@@ -716,10 +717,7 @@ impl Desk {
                 "akimat-reject-issued-state",
                 &[
                     ("number", &app.number),
-                    (
-                        "status",
-                        &crate::i18n::tr(Lang::Ru, &format!("status-{}", app.status.code())),
-                    ),
+                    ("status", &crate::i18n::tr(Lang::Ru, app.status.key())),
                 ],
             );
             return self.reject(m, reason, false);
@@ -750,7 +748,7 @@ impl Desk {
                 &app.number,
                 json!({
                     "collector_iin": collector.as_string(),
-                    "collector_is_applicant": app.applicant_iin.as_deref() == Some(collector.as_string().as_str()),
+                    "collector_is_applicant": app.applicant_iin == Some(collector),
                     "at_akimat": m.sender,
                     "akimat_number": m.data["akimatNumber"],
                 }),

@@ -2,6 +2,7 @@
 //! minutes, password change and admin reset, disabled users. Every login, failure and lockout
 //! is audited.
 
+use crate::domain::policy::Permission;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
@@ -92,7 +93,7 @@ impl Desk {
     pub fn add_user(&self, actor: Actor<'_>, u: &NewUserInput) -> Result<i64> {
         let session = match actor {
             Actor::User(s) => {
-                self.require(s, &[Role::Admin], "user_add")?;
+                self.require(s, Permission::Users)?;
                 Some(s)
             }
             Actor::System => None,
@@ -290,7 +291,7 @@ impl Desk {
     /// The admin sets a temporary password; the user must change it at next login. Also lifts a
     /// lockout.
     pub fn reset_password(&self, s: &Session, user_iin: &str, temporary: &str) -> Result<()> {
-        self.require(s, &[Role::Admin], "password_reset")?;
+        self.require(s, Permission::Users)?;
         let iin = Iin::parse(user_iin)?;
         let user = self
             .store
@@ -314,7 +315,7 @@ impl Desk {
 
     /// Disables or enables an account (admin). An admin cannot disable themself.
     pub fn set_user_disabled(&self, s: &Session, user_iin: &str, disabled: bool) -> Result<()> {
-        self.require(s, &[Role::Admin], "user_disable")?;
+        self.require(s, Permission::Users)?;
         let iin = Iin::parse(user_iin)?;
         if iin.as_string() == s.iin && disabled {
             return Err(DeskError::Invalid {
@@ -346,7 +347,7 @@ impl Desk {
 
     /// Changes a user's roles (admin).
     pub fn set_user_roles(&self, s: &Session, user_iin: &str, roles: &[Role]) -> Result<()> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         if roles.is_empty() {
             return Err(DeskError::Invalid {
                 field: "roles".into(),
@@ -392,7 +393,7 @@ impl Desk {
 
     /// Users of the office (admin).
     pub fn users(&self, s: &Session) -> Result<Vec<UserRow>> {
-        self.require(s, &[Role::Admin, Role::Head], "users")?;
+        self.require(s, Permission::ListUsers)?;
         Ok(self.store.read(|r| people::list_users(r))?)
     }
 

@@ -4,6 +4,7 @@
 //! integrity, audit chain, referenced files) before it replaces anything, and keeps the old
 //! data directory beside the new one.
 
+use crate::domain::policy::Permission;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -308,7 +309,7 @@ impl Desk {
             )));
         }
         if let Some(s) = s {
-            self.require(s, &[crate::domain::model::Role::Admin], "backup")?;
+            self.require(s, Permission::Backup)?;
         }
         if self.store.backend() == crate::store::Backend::Postgres {
             return self.backup_server(s, out, progress);

@@ -1,12 +1,12 @@
 //! The office's backups in the data directory's `backups/`: names with the date and time, so a
 //! second backup the same day never overwrites the first, and the list the admin restores from.
 
+use crate::domain::policy::Permission;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::{Desk, Result, Session};
-use crate::domain::model::Role;
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl Desk {
 
     /// The backups in `backups/`, newest first (admin).
     pub fn backup_list(&self, s: &Session) -> Result<Vec<BackupFile>> {
-        self.require(s, &[Role::Admin], "backup")?;
+        self.require(s, Permission::Backup)?;
         Ok(list_in(&self.dir.backups(), |t| self.local(t)))
     }
 }

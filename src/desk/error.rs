@@ -267,10 +267,7 @@ impl DeskError {
                     "error-lifecycle-state",
                     &[
                         ("action", Arg::from(tr(lang, &format!("action-{action}")))),
-                        (
-                            "status",
-                            Arg::from(tr(lang, &format!("status-{}", from.code()))),
-                        ),
+                        ("status", Arg::from(tr(lang, from.key()))),
                     ],
                 ),
                 LifecycleError::Forbidden { action, needed, .. } => tra(

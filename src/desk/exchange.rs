@@ -1,6 +1,7 @@
 //! What the desk knows about its exchange with the regional gateway: the gateway settings, the
 //! outbox counts, the last contact and the last error (the sync engine records them).
 
+use crate::domain::policy::Permission;
 use serde::{Deserialize, Serialize};
 
 use super::{Desk, DeskError, Result, Session, stamp};
@@ -169,7 +170,7 @@ impl Desk {
     /// Remembers the gateway address and token (the admin, or the operator's `sync`).
     pub fn set_gateway_config(&self, s: Option<&Session>, cfg: &GatewayConfig) -> Result<()> {
         if let Some(s) = s {
-            self.require(s, &[Role::Admin], "setting_change")?;
+            self.require(s, Permission::Settings)?;
         }
         let text = self.stored_config(cfg);
         self.store.write(|tx| {
@@ -680,7 +681,7 @@ impl Desk {
 
     /// Conflicts the head must see.
     pub fn conflicts(&self, s: &Session) -> Result<Vec<crate::store::inbox::Conflict>> {
-        self.require(s, &[Role::Head, Role::Admin], "report")?;
+        self.require(s, Permission::SeeConflicts)?;
         Ok(self
             .store
             .read(|r| crate::store::inbox::open_conflicts(r))?)
@@ -688,7 +689,7 @@ impl Desk {
 
     /// The head marks a conflict as dealt with.
     pub fn resolve_conflict(&self, s: &Session, id: i64) -> Result<()> {
-        self.require(s, &[Role::Head], "report")?;
+        self.require(s, Permission::Reports)?;
         let now = stamp(self.now());
         self.store.write(|tx| {
             crate::store::inbox::resolve_conflict(tx, id, s.user_id, &now)?;
@@ -778,7 +779,7 @@ impl Desk {
 
     /// Puts a failed message back in the queue (the clerk's "retry" in the message view).
     pub fn outbox_retry(&self, s: &Session, id: i64) -> Result<()> {
-        self.require(s, GATEWAY_ROLES, "setting_change")?;
+        self.require(s, Permission::Gateway)?;
         let now = stamp(self.now());
         self.store.write(|tx| {
             crate::store::outbox::requeue(tx, id, &now)?;

@@ -3,6 +3,7 @@
 //! checks the role and the state (domain::lifecycle), changes the row, writes the audit entry
 //! and, for ЦОН and portal applications, the gateway notice.
 
+use crate::domain::policy::Permission;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +17,10 @@ use crate::domain::deadline::{self, Due};
 use crate::domain::decision::{self, Decision, DecisionInput, Outcome};
 use crate::domain::document::{self, Body, Content, Free, Line, Payment, Shown, Table};
 use crate::domain::iin::Iin;
-use crate::domain::lifecycle::{self, Action, Check};
-use crate::domain::model::{Channel, PublicStatus, Role, Status, Text};
-use crate::store::apps::{self, AppRow, Change, JournalEntry, NewDocument};
+use crate::domain::lifecycle::{self, Action};
+use crate::domain::model::{PublicStatus, Role, Status, Text};
+use crate::domain::policy;
+use crate::store::apps::{self, Application, Change, JournalEntry, NewDocument};
 use crate::store::{Tx, people};
 
 /// A target application and the row version the user saw (`None` = whatever is current).
@@ -43,39 +45,30 @@ pub struct Signed {
 }
 
 impl Desk {
-    /// Whether a user may see an application (office policy; enforced on every read too).
+    /// The office's settings as the policy reads them.
+    pub(crate) fn rules(&self, db: &impl crate::store::Db) -> Result<policy::Rules> {
+        let st = super::settings::load(db)?;
+        Ok(policy::Rules {
+            allow_self_sign: st.allow_self_sign,
+            executors_see_all: st.executor_visibility == ExecutorVisibility::All,
+        })
+    }
+
+    /// Whether a user may see an application (enforced on every read).
     pub(crate) fn can_see(
         &self,
         db: &impl crate::store::Db,
         s: &Session,
-        app: &AppRow,
+        app: &Application,
     ) -> Result<bool> {
-        if s.has(Role::Registrar) || s.has(Role::Head) {
-            return Ok(true);
-        }
-        if s.has(Role::Executor) {
-            let policy = super::settings::load(db)?.executor_visibility;
-            if policy == ExecutorVisibility::All || app.executor_id == Some(s.user_id) {
-                return Ok(true);
-            }
-        }
-        if s.has_any(&[Role::AkimClerk, Role::Akim]) && app.channel == Channel::Akim {
-            return Ok(true);
-        }
-        if s.has(Role::AkimExecutor)
-            && app.channel == Channel::Akim
-            && app.executor_id == Some(s.user_id)
-        {
-            return Ok(true);
-        }
-        Ok(false)
+        Ok(policy::may_see(&app.facts(), s.actor(), self.rules(db)?))
     }
 
     pub(crate) fn check_can_see(
         &self,
         db: &impl crate::store::Db,
         s: &Session,
-        app: &AppRow,
+        app: &Application,
     ) -> Result<()> {
         if self.can_see(db, s, app)? {
             Ok(())
@@ -85,7 +78,7 @@ impl Desk {
         }
     }
 
-    pub(crate) fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<AppRow> {
+    pub(crate) fn load_for(&self, tx: &Tx<'_>, s: &Session, t: Target) -> Result<Application> {
         let app = apps::by_id(tx, t.id)?
             .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
         self.check_can_see(tx, s, &app)?;
@@ -101,24 +94,28 @@ impl Desk {
         &self,
         db: &impl crate::store::Db,
         s: &Session,
-        app: &AppRow,
+        app: &Application,
         action: Action,
     ) -> Result<Status> {
-        let allow_self_sign = super::settings::load(db)?.allow_self_sign;
-        Ok(lifecycle::decide(&Check {
+        Ok(policy::decide(
             action,
-            from: app.status,
-            channel: app.channel,
-            user_roles: &s.roles,
-            user_id: s.user_id,
-            executor_id: app.executor_id,
-            drafter_id: app.drafter_id,
-            allow_self_sign,
-            already_extended: app.extended,
-        })?)
+            &app.facts(),
+            s.actor(),
+            self.rules(db)?,
+        )?)
     }
 
-    fn external_of(app: &AppRow) -> Option<External> {
+    /// The steps this user may take with this application now (what the window shows).
+    pub(crate) fn allowed(
+        &self,
+        db: &impl crate::store::Db,
+        s: &Session,
+        app: &Application,
+    ) -> Result<Vec<Action>> {
+        Ok(policy::allowed(&app.facts(), s.actor(), self.rules(db)?))
+    }
+
+    fn external_of(app: &Application) -> Option<External> {
         match (&app.external_id, &app.origin) {
             (Some(m), Some(o)) => Some(External {
                 message_id: m.clone(),
@@ -149,7 +146,7 @@ impl Desk {
         executor_id: i64,
         resolution: &str,
         role: Role,
-    ) -> Result<(AppRow, people::UserRow, String)> {
+    ) -> Result<(Application, people::UserRow, String)> {
         let now = stamp(self.now());
         let app = self.load_for(tx, s, t)?;
         let to = self.decide(tx, s, &app, Action::Assign)?;
@@ -228,7 +225,7 @@ impl Desk {
         t: Target,
         input: &DecisionInput,
     ) -> Result<Decision> {
-        self.require(s, &[Role::Executor], "submit_draft")?;
+        self.require(s, Permission::SaveDraft)?;
         let now = stamp(self.now());
         {
             let app = self.load_for(tx, s, t)?;
@@ -392,10 +389,7 @@ impl Desk {
             let self_signed = app.drafter_id == Some(s.user_id);
             let today = self.local(now_t).date();
             // The rules the draft passed when it was submitted, again as of today.
-            if let Some(v) = &app.decision {
-                let d: Decision = serde_json::from_value(v.clone()).map_err(|e| {
-                    DeskError::Store(crate::store::StoreError::Corrupt(e.to_string()))
-                })?;
+            if let Some(d) = &app.decision {
                 let cat = self.catalog();
                 let service = cat
                     .service(&app.service)
@@ -522,11 +516,12 @@ impl Desk {
         t: Target,
         collector_iin: &str,
         with_proxy: bool,
-    ) -> Result<AppRow> {
+    ) -> Result<Application> {
         let now = stamp(self.now());
         let app = self.load_for(tx, s, t)?;
         let to = self.decide(tx, s, &app, Action::Issue)?;
-        let is_applicant = app.applicant_iin.as_deref() == Some(collector_iin);
+        let is_applicant =
+            app.applicant_iin.map(|i| i.as_string()).as_deref() == Some(collector_iin);
         if !is_applicant && !with_proxy {
             return Err(DeskError::Invalid {
                 field: "collector_iin".into(),
@@ -585,9 +580,7 @@ impl Desk {
                 key: "not-allowed".into(),
             })?;
             let current = Due {
-                date: app.due_date.parse().map_err(|_| {
-                    DeskError::Store(crate::store::StoreError::Corrupt("due date".into()))
-                })?,
+                date: app.due_date,
                 at: None,
             };
             let new = deadline::extend(&self.calendar(), current, ext);
@@ -734,7 +727,7 @@ impl Desk {
         q1: u8,
         q2: u8,
     ) -> Result<()> {
-        self.require(s, &[Role::Registrar, Role::AkimClerk], "questionnaire")?;
+        self.require(s, Permission::Questionnaire)?;
         if !(1..=3).contains(&q1) || !(1..=3).contains(&q2) {
             return Err(DeskError::Invalid {
                 field: "questionnaire".into(),
@@ -768,13 +761,13 @@ impl Desk {
     pub(crate) fn check_decision(
         &self,
         db: &impl crate::store::Db,
-        app: &AppRow,
+        app: &Application,
         service: &Service,
         d: &Decision,
         today: NaiveDate,
     ) -> Result<()> {
         let person = self.applicant_in(db, app)?;
-        let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
+        let accepted = app.accepted_at;
         let lists = self.lists_in(db)?;
         let name = person.full_name();
         consistency::check(
@@ -791,8 +784,8 @@ impl Desk {
         .map_err(DeskError::Fields)
     }
 
-    pub(crate) fn app_ref(&self, app: &AppRow, service: &Service) -> document::AppRef {
-        let accepted = super::parse_stamp(&app.accepted_at).unwrap_or_else(|| self.now());
+    pub(crate) fn app_ref(&self, app: &Application, service: &Service) -> document::AppRef {
+        let accepted = app.accepted_at;
         document::AppRef {
             number: app.number.clone(),
             submitted_on: self.local(accepted).date(),
@@ -806,7 +799,7 @@ impl Desk {
     pub(crate) fn result_content(
         &self,
         db: &impl crate::store::Db,
-        app: &AppRow,
+        app: &Application,
         number: &str,
         date: NaiveDate,
         head: Option<&str>,
@@ -816,8 +809,7 @@ impl Desk {
             .service(&app.service)
             .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
         let d: Decision = match &app.decision {
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|e| DeskError::Store(crate::store::StoreError::Corrupt(e.to_string())))?,
+            Some(d) => d.clone(),
             None => {
                 return Err(DeskError::Invalid {
                     field: "decision".into(),

@@ -10,6 +10,7 @@
 //! change only by an explicit step with a reason, kept as history (`person_history`); an
 //! application keeps the applicant's data as they were when it was registered.
 
+use crate::domain::policy::Permission;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -18,7 +19,6 @@ use super::{Desk, DeskError, Result, Session, stamp};
 use crate::domain::attachment::{AttachmentError, sanitize_name, sniff};
 use crate::domain::fields::{FieldError, FieldProblem, check_date};
 use crate::domain::iin::Iin;
-use crate::domain::model::Role;
 use crate::domain::person::{IdentityDocument, Person, PersonInput, ValidPerson, full_name};
 use crate::store::apps::{self, NewAttachment};
 use crate::store::handover::{self as store, PersonChange, Proxy};
@@ -158,7 +158,7 @@ pub struct ApplicantThen {
 impl Desk {
     /// The applicant's data as registered with the application (or the person's current data
     /// for an application registered before these were kept).
-    pub(crate) fn applicant_in(&self, db: &impl Db, app: &apps::AppRow) -> Result<Person> {
+    pub(crate) fn applicant_in(&self, db: &impl Db, app: &apps::Application) -> Result<Person> {
         if let Some(p) = store::applicant_data(db, app.id)? {
             return Ok(p);
         }
@@ -169,7 +169,7 @@ impl Desk {
     pub(crate) fn applicant_then_in(
         &self,
         db: &impl Db,
-        app: &apps::AppRow,
+        app: &apps::Application,
     ) -> Result<ApplicantThen> {
         let person = self.applicant_in(db, app)?;
         let now = people::person_by_id(db, app.person_id)?;
@@ -195,7 +195,7 @@ impl Desk {
         } else {
             store::person_history(db, app.person_id)?
                 .into_iter()
-                .filter(|c| c.at.as_str() >= app.accepted_at.as_str())
+                .filter(|c| c.at.as_str() >= super::stamp(app.accepted_at).as_str())
                 .collect()
         };
         Ok(ApplicantThen {
@@ -214,7 +214,7 @@ impl Desk {
         input: &PersonInput,
         reason: &str,
     ) -> Result<Person> {
-        self.require(s, &[Role::Registrar, Role::AkimClerk], "person_update")?;
+        self.require(s, Permission::PersonUpdate)?;
         let typed = input.validate()?;
         self.store.write(|tx| {
             let before = people::person_by_id(tx, person_id)?
@@ -300,11 +300,7 @@ impl Desk {
 
     /// The history of a person's data (registrar, akim's clerk, executor, head).
     pub fn person_history(&self, s: &Session, person_id: i64) -> Result<Vec<PersonChange>> {
-        self.require(
-            s,
-            &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
-            "person_lookup",
-        )?;
+        self.require(s, Permission::PersonLookup)?;
         Ok(self.store.read(|r| store::person_history(r, person_id))?)
     }
 
@@ -456,7 +452,7 @@ impl Desk {
             .store
             .read(|r| apps::by_id(r, t.id))?
             .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
-        let is_applicant = app.applicant_iin.as_deref() == Some(cs.as_str());
+        let is_applicant = app.applicant_iin == Some(collector);
         let name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
         let proxy = if is_applicant {
             None
@@ -477,7 +473,7 @@ impl Desk {
                     FieldProblem::TooLong { max: 300 },
                 );
             }
-            match self.check_proxy(p, app.applicant_iin.as_deref(), &cs) {
+            match self.check_proxy(p, app.applicant_iin.map(|i| i.as_string()).as_deref(), &cs) {
                 Ok(p) if errs.is_empty() => Some(p),
                 Ok(_) => return Err(DeskError::Fields(errs)),
                 Err(DeskError::Fields(more)) => {

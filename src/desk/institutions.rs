@@ -1,10 +1,11 @@
 //! The list of medico-social institutions the admin keeps: a decision of the special social
 //! services in an institution names one of them, checked when it is submitted and signed.
 
+use crate::domain::policy::Permission;
 use std::collections::BTreeMap;
 
 use super::{Desk, DeskError, Result, Session, stamp};
-use crate::domain::model::{Role, Text};
+use crate::domain::model::Text;
 use crate::store::Db;
 use crate::store::institutions::{self, InstitutionRow};
 
@@ -22,7 +23,7 @@ impl Desk {
         name_ru: &str,
         address: &str,
     ) -> Result<i64> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         let (kk, ru, address) = (name_kk.trim(), name_ru.trim(), address.trim());
         for (field, v) in [("name_kk", kk), ("name_ru", ru)] {
             if v.chars().count() < 3 {
@@ -55,7 +56,7 @@ impl Desk {
 
     /// Closes (or reopens) an institution (admin; audited). Closed ones stay on old papers.
     pub fn set_institution_active(&self, s: &Session, id: i64, active: bool) -> Result<()> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         let now = stamp(self.now());
         self.store.write(|tx| {
             institutions::set_active(tx, id, active, &now)?;

@@ -2,6 +2,7 @@
 //! and scans, and a receipt is made. One transaction; scans are stored as content-addressed
 //! files first (an orphan file after a failed registration is harmless and never referenced).
 
+use crate::domain::policy::Permission;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -167,7 +168,7 @@ impl Desk {
         r: &Registration,
     ) -> Result<(ValidPerson, fields::Values)> {
         if let Some(s) = s {
-            let allowed = Action::Register.allowed_roles(r.channel);
+            let allowed = crate::domain::policy::roles_for(Action::Register, r.channel);
             if !s.roles.iter().any(|x| allowed.contains(x)) {
                 return Err(DeskError::Forbidden {
                     action: "register".into(),
@@ -517,11 +518,7 @@ impl Desk {
         application_id: i64,
         files: Vec<NewFile>,
     ) -> Result<usize> {
-        self.require(
-            s,
-            &[Role::Registrar, Role::Executor, Role::AkimClerk],
-            "attach",
-        )?;
+        self.require(s, Permission::AddScans)?;
         let app = self
             .store
             .read(|r| apps::by_id(r, application_id))?

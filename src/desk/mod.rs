@@ -10,7 +10,6 @@ pub mod auth;
 pub mod backup;
 pub mod backup_list;
 pub mod batch;
-pub mod demo;
 pub mod exchange;
 mod server_backup;
 
@@ -36,6 +35,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc
 use crate::domain::calendar::{Calendar, parse_year_file};
 use crate::domain::catalog::Catalog;
 use crate::domain::model::{Lang, Role};
+use crate::domain::policy::Permission;
 use crate::store::audit::{self, NewEntry};
 use crate::store::blobs::{Blobs, Kind as BlobKind};
 use crate::store::pg::Target;
@@ -267,6 +267,18 @@ impl Session {
     }
     pub fn has_any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.has(*r))
+    }
+    /// Whether the user holds an office permission (the window asks this to show an action;
+    /// the desk asks it again before doing it).
+    pub fn may(&self, p: Permission) -> bool {
+        p.held_by(&self.roles)
+    }
+    /// The user as the policy sees them.
+    pub fn actor(&self) -> crate::domain::policy::Actor<'_> {
+        crate::domain::policy::Actor {
+            id: self.user_id,
+            roles: &self.roles,
+        }
     }
 }
 
@@ -688,13 +700,15 @@ impl Desk {
         Ok(self.store.integrity_check()?)
     }
 
-    pub(crate) fn require(&self, s: &Session, any_of: &[Role], action: &str) -> Result<()> {
-        if s.roles.iter().any(|r| any_of.contains(r)) {
+    /// Refuses a user without the permission ([`crate::domain::policy::Permission`]).
+    pub(crate) fn require(&self, s: &Session, p: Permission) -> Result<()> {
+        if s.may(p) {
             Ok(())
         } else {
             Err(DeskError::Forbidden {
-                action: action.to_string(),
-                needed: any_of
+                action: p.code().to_string(),
+                needed: p
+                    .roles()
                     .iter()
                     .map(|r| r.code())
                     .collect::<Vec<_>>()

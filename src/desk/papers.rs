@@ -1,16 +1,18 @@
 //! Papers for printing: an application's documents (receipt, result, extension notice, akim
 //! cover letter), the registration journal and the head's period report.
 
+use crate::domain::policy::Permission;
 use chrono::NaiveDate;
 
 use super::{Desk, DeskError, Result, Session};
 use crate::documents::{self, Langs, Stamp};
+use crate::domain::application::{AppRef, Application};
 use crate::domain::catalog::DocumentKind;
 use crate::domain::document::{Body, Content, JournalRow, OverdueLine, ReceivedItem, ReportLine};
-use crate::domain::model::{Channel, Role, Status, Text};
-use crate::store::apps::{self, AppRow};
+use crate::domain::model::{Channel, Status, Text};
+use crate::store::apps;
 use crate::store::queue::{self, Query, Tab};
-use crate::store::{Db, StoreError, people};
+use crate::store::{StoreError, people};
 
 fn corrupt(e: impl std::fmt::Display) -> DeskError {
     DeskError::Store(StoreError::Corrupt(e.to_string()))
@@ -48,14 +50,12 @@ fn render(content: &Content, langs: Langs) -> Result<Vec<u8>> {
 
 impl Desk {
     /// Finds an application by id or journal number, checking visibility when a user asks.
-    fn find_app(&self, s: Option<&Session>, id_or_number: &str) -> Result<AppRow> {
+    fn find_app(&self, s: Option<&Session>, id_or_number: &str) -> Result<Application> {
+        let which = AppRef::parse(id_or_number);
         let app = self
             .store
-            .read(|r| match id_or_number.parse::<i64>() {
-                Ok(id) if !id_or_number.contains('-') => apps::by_id(r, id),
-                _ => apps::by_number(r, id_or_number),
-            })?
-            .ok_or_else(|| DeskError::NotFound(format!("application {id_or_number}")))?;
+            .read(|r| apps::by_ref(r, &which))?
+            .ok_or_else(|| DeskError::NotFound(format!("application {which}")))?;
         if let Some(s) = s {
             self.store.read(|r| self.check_can_see(r, s, &app))?;
         }
@@ -116,7 +116,7 @@ impl Desk {
 
     /// A report or journal made ready to print (the head's reports).
     pub fn report_job(&self, s: &Session, content: &Content) -> Result<PrintJob> {
-        self.require(s, &[Role::Head], "report")?;
+        self.require(s, Permission::Reports)?;
         Ok(PrintJob {
             name: format!("{}-{}", content.kind.code(), content.number),
             title_key: title_key(content),
@@ -157,7 +157,7 @@ impl Desk {
     }
 
     /// The content of an application's document of `kind`.
-    fn document_content_of(&self, app: &AppRow, kind: &str) -> Result<Content> {
+    fn document_content_of(&self, app: &Application, kind: &str) -> Result<Content> {
         if kind == "cover_letter" {
             return self.cover_letter(app);
         }
@@ -173,7 +173,12 @@ impl Desk {
         serde_json::from_str(&row.content).map_err(corrupt)
     }
 
-    fn document_pdf_of(&self, app: &AppRow, kind: Option<&str>, langs: Langs) -> Result<Vec<u8>> {
+    fn document_pdf_of(
+        &self,
+        app: &Application,
+        kind: Option<&str>,
+        langs: Langs,
+    ) -> Result<Vec<u8>> {
         let docs = self.store.read(|r| apps::documents_of(r, app.id))?;
         let result = docs
             .iter()
@@ -240,7 +245,7 @@ impl Desk {
     }
 
     /// The akim's cover letter sending an application of the akim channel to the department.
-    pub fn cover_letter(&self, app: &AppRow) -> Result<Content> {
+    pub fn cover_letter(&self, app: &Application) -> Result<Content> {
         if app.channel != Channel::Akim {
             return Err(DeskError::Invalid {
                 field: "channel".into(),
@@ -308,7 +313,7 @@ impl Desk {
         to: NaiveDate,
     ) -> Result<Content> {
         if let Some(s) = s {
-            self.require(s, &[Role::Head, Role::Registrar], "report")?;
+            self.require(s, Permission::Journals)?;
         }
         if journal != "in" && journal != "out" {
             return Err(DeskError::NotFound(format!("journal {journal}")));
@@ -325,14 +330,12 @@ impl Desk {
             .into_iter()
             .map(|l| JournalRow {
                 number: l.number,
-                registered_at: super::parse_stamp(&l.registered_at)
-                    .map(|t| self.local(t))
-                    .unwrap_or_default(),
+                registered_at: self.local(l.registered_at),
                 application: l.application_number,
                 applicant: l.applicant,
                 service: self.service_text(&l.service),
                 status: l.status,
-                due: l.due_date.parse().unwrap_or(from),
+                due: l.due_date,
                 user: l.user.unwrap_or_default(),
             })
             .collect();
@@ -370,7 +373,7 @@ impl Desk {
         to: NaiveDate,
     ) -> Result<Content> {
         if let Some(s) = s {
-            self.require(s, &[Role::Head], "report")?;
+            self.require(s, Permission::Reports)?;
         }
         let start = self.day_start_utc(from);
         let end = self.day_start_utc(to + chrono::Duration::days(1));
@@ -427,7 +430,7 @@ impl Desk {
         let overdue = overdue
             .into_iter()
             .map(|r| {
-                let due: NaiveDate = r.due_date.parse().unwrap_or(today_d);
+                let due: NaiveDate = r.due_date;
                 OverdueLine {
                     number: r.number,
                     applicant: r.applicant,
@@ -499,11 +502,7 @@ impl Desk {
         id_or_number: &str,
     ) -> Result<super::query::ApplicationView> {
         let app = self.find_app(None, id_or_number)?;
-        self.store.read(|r| self.view_of_pub(r, app))
-    }
-
-    fn view_of_pub(&self, r: &impl Db, app: AppRow) -> Result<super::query::ApplicationView> {
-        self.view_of(r, app)
+        self.store.read(|r| self.view_of(r, None, app))
     }
 }
 
@@ -520,7 +519,7 @@ pub struct Dashboard {
 impl Desk {
     /// Counts for the head's dashboard.
     pub fn dashboard(&self, s: &Session) -> Result<Dashboard> {
-        self.require(s, &[Role::Head], "report")?;
+        self.require(s, Permission::Reports)?;
         let today = self.today();
         let by_status = self.store.read(|r| {
             queue::counts(

@@ -1,15 +1,17 @@
 //! Reads: person lookup, the queues, one application with its history. Every read checks the
 //! user's right to see what it returns.
 
+use crate::domain::policy::Permission;
 use serde::Serialize;
 
 use super::settings::ExecutorVisibility;
 use super::{Desk, DeskError, Result, Session};
+use crate::domain::application::{AppRef, Application};
 use crate::domain::deadline::{self, Due, TimeLeft};
 use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Role, Status};
 use crate::domain::person::Person;
-use crate::store::apps::{self, AppRow, AttachmentRow, DocumentRow};
+use crate::store::apps::{self, AttachmentRow, DocumentRow};
 use crate::store::audit::{self, Entry};
 use crate::store::queue::{self, Page, Query, Tab};
 use crate::store::{Db, people};
@@ -17,7 +19,7 @@ use crate::store::{Db, people};
 /// One application as the application screen shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ApplicationView {
-    pub app: AppRow,
+    pub app: Application,
     pub person: Person,
     pub attachments: Vec<AttachmentRow>,
     pub documents: Vec<DocumentRow>,
@@ -33,16 +35,15 @@ pub struct ApplicationView {
     pub applicant: super::handover::ApplicantThen,
     /// Who took the paper (after issue).
     pub handover: crate::store::handover::Handover,
+    /// The steps the user who asked may take with it now (`domain::policy::allowed`): the
+    /// window shows these and no others, and the desk accepts exactly these.
+    pub allowed: Vec<crate::domain::lifecycle::Action>,
 }
 
 impl Desk {
     /// Finds a person by ИИН (registrar, akim's clerk, executor, head).
     pub fn find_person(&self, s: &Session, iin: &str) -> Result<Option<Person>> {
-        self.require(
-            s,
-            &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
-            "person_lookup",
-        )?;
+        self.require(s, Permission::PersonLookup)?;
         let iin = Iin::parse(iin)?;
         Ok(self.store.read(|r| people::person_by_iin(r, &iin))?)
     }
@@ -54,11 +55,7 @@ impl Desk {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<Person>> {
-        self.require(
-            s,
-            &[Role::Registrar, Role::AkimClerk, Role::Executor, Role::Head],
-            "person_lookup",
-        )?;
+        self.require(s, Permission::PersonLookup)?;
         Ok(self
             .store
             .read(|r| people::persons_by_name_prefix(r, prefix, limit))?)
@@ -111,27 +108,39 @@ impl Desk {
     }
 
     /// Time left for a due date as of now.
-    pub fn time_left(&self, due_date: &str, due_at: Option<&str>) -> TimeLeft {
-        let date = due_date.parse().unwrap_or_else(|_| self.today());
-        let at = due_at.and_then(super::parse_stamp).map(|t| self.local(t));
+    pub fn time_left(
+        &self,
+        date: chrono::NaiveDate,
+        due_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> TimeLeft {
+        let at = due_at.map(|t| self.local(t));
         deadline::time_left(&self.calendar(), Due { date, at }, self.local(self.now()))
     }
 
     /// An application by id or by its number, with everything the screen shows.
-    pub fn application(&self, s: &Session, id_or_number: &str) -> Result<ApplicationView> {
+    pub fn application(&self, s: &Session, which: impl Into<AppRef>) -> Result<ApplicationView> {
+        let which = which.into();
         let view = self.store.read(|r| {
-            let app = match id_or_number.parse::<i64>() {
-                Ok(id) if !id_or_number.contains('-') => apps::by_id(r, id)?,
-                _ => apps::by_number(r, id_or_number)?,
-            }
-            .ok_or_else(|| DeskError::NotFound(format!("application {id_or_number}")))?;
+            let app = apps::by_ref(r, &which)?
+                .ok_or_else(|| DeskError::NotFound(format!("application {which}")))?;
             self.check_can_see(r, s, &app)?;
-            self.view_of(r, app)
+            self.view_of(r, Some(s), app)
         })?;
         Ok(view)
     }
 
-    pub(crate) fn view_of(&self, r: &impl Db, app: AppRow) -> Result<ApplicationView> {
+    /// Everything the screen shows of an application; with the user asking, the steps they
+    /// may take with it now.
+    pub(crate) fn view_of(
+        &self,
+        r: &impl Db,
+        s: Option<&Session>,
+        app: Application,
+    ) -> Result<ApplicationView> {
+        let allowed = match s {
+            Some(s) => self.allowed(r, s, &app)?,
+            None => Vec::new(),
+        };
         let person = people::person_by_id(r, app.person_id)?
             .ok_or_else(|| DeskError::NotFound(format!("person {}", app.person_id)))?;
         let attachments = apps::attachments(r, app.id)?;
@@ -146,7 +155,7 @@ impl Desk {
             None => None,
         };
         let questionnaire = apps::questionnaire_of(r, app.id)?;
-        let time_left = self.time_left(&app.due_date, app.due_at.as_deref());
+        let time_left = self.time_left(app.due_date, app.due_at);
         let akimat = if app.channel == Channel::Akim {
             crate::store::akimat::link(r, app.id)?.map(Box::new)
         } else {
@@ -155,6 +164,7 @@ impl Desk {
         let applicant = self.applicant_then_in(r, &app)?;
         let handover = crate::store::handover::handover(r, app.id)?;
         Ok(ApplicationView {
+            allowed,
             akimat,
             applicant,
             handover,
@@ -171,7 +181,7 @@ impl Desk {
     }
 
     /// Applications of a person the user may see, newest first.
-    pub fn applications_of_person(&self, s: &Session, person_id: i64) -> Result<Vec<AppRow>> {
+    pub fn applications_of_person(&self, s: &Session, person_id: i64) -> Result<Vec<Application>> {
         self.store.read(|r| {
             let mut out = Vec::new();
             for a in apps::for_person(r, person_id)? {
@@ -186,7 +196,7 @@ impl Desk {
     /// Enabled executors (for the head's assignment list).
     /// An enabled executor found by ИИН (the command line names people by ИИН).
     pub fn executor_by_iin(&self, s: &Session, iin: &str) -> Result<Option<i64>> {
-        self.require(s, &[Role::Head], "assign")?;
+        self.require(s, Permission::Assign)?;
         Ok(self
             .store
             .read(|r| crate::store::people::user_by_iin(r, iin))?
@@ -195,7 +205,7 @@ impl Desk {
     }
 
     pub fn executors(&self, s: &Session) -> Result<Vec<(i64, String)>> {
-        self.require(s, &[Role::Head, Role::Registrar, Role::Akim], "assign")?;
+        self.require(s, Permission::ListExecutors)?;
         let role = if self.is_akimat() {
             Role::AkimExecutor
         } else {
@@ -245,7 +255,7 @@ impl Desk {
             .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
         let d = crate::domain::decision::validate(service, input).map_err(DeskError::Fields)?;
         let mut preview = app.clone();
-        preview.decision = Some(serde_json::to_value(&d).expect("decision"));
+        preview.decision = Some(d);
         // The specialist line names who drafted it: the executor writing it now, or (the head
         // reading it before signing) the one who submitted it.
         preview.drafter_id = match app.status {
@@ -304,7 +314,7 @@ impl Desk {
     /// The latest outgoing gateway messages, newest first (admin, head, registrar): the
     /// per-message view of what was sent, what waits and what failed and why.
     pub fn outbox_lines(&self, s: &Session, limit: usize) -> Result<Vec<OutboxLine>> {
-        self.require(s, super::exchange::GATEWAY_ROLES, "gateway_view")?;
+        self.require(s, Permission::Gateway)?;
         // Every notice names its application by number in the payload (null for a refused
         // incoming message), so no lookup is needed.
         let rows = self.outbox_recent(limit)?;

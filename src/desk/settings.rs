@@ -1,12 +1,12 @@
 //! Office settings (policy) and the admin's changes to them, each audited; the admin's edits of
 //! the service terms and the holiday calendar.
 
+use crate::domain::policy::Permission;
 use serde::{Deserialize, Serialize};
 
 use super::{Desk, DeskError, Result, Session};
 use crate::domain::calendar::YearFile;
 use crate::domain::catalog::{Catalog, Term};
-use crate::domain::model::Role;
 use crate::store::{Db, StoreError, get_setting, set_setting};
 
 /// Who an executor may see in the queues.
@@ -72,7 +72,7 @@ impl Desk {
 
     /// Changes one setting (admin; audited with the old and new value).
     pub fn change_setting(&self, s: &Session, change: SettingChange) -> Result<Settings> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         match change {
             SettingChange::IdleLockMinutes(m) if m > 240 => {
                 return Err(DeskError::Invalid {
@@ -135,7 +135,7 @@ impl Desk {
 
     /// Chooses the edition of a service (admin; audited).
     pub fn choose_service_version(&self, s: &Session, code: &str, version: &str) -> Result<()> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         let cat = self.catalog();
         let svc = cat
             .service(code)
@@ -165,7 +165,7 @@ impl Desk {
         version: &str,
         term: Option<Term>,
     ) -> Result<()> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         if let Some(t) = term
             && t.value == 0
         {
@@ -234,7 +234,7 @@ impl Desk {
 
     /// Saves the admin's edit of a calendar year (moved days, Kurban ait) and applies it.
     pub fn save_calendar_year(&self, s: &Session, year: &YearFile) -> Result<()> {
-        self.require(s, &[Role::Admin], "setting_change")?;
+        self.require(s, Permission::Settings)?;
         let text = toml::to_string(year).map_err(|e| DeskError::Calendar(e.to_string()))?;
         // Check it parses back before anything is written.
         crate::domain::calendar::parse_year_file(&format!("{}.toml", year.year), &text)

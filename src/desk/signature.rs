@@ -2,6 +2,7 @@
 //! admin issues them; the user types their own PIN), revocation and the revocation list,
 //! signing a result, and verifying a paper.
 
+use crate::domain::policy::Permission;
 use std::path::PathBuf;
 
 use base64::Engine;
@@ -13,7 +14,7 @@ use super::{Desk, DeskError, Result, Session, stamp};
 use crate::documents::{self, Langs, Stamp};
 use crate::domain::document::{Content, SealRef, VerificationPayload, VerificationRecord};
 use crate::domain::iin::Iin;
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Lang;
 use crate::i18n::{Arg, tr, tra};
 use crate::signing::{self, KeyFileProvider, OfficeCa, Provider, SigError, Subject, Trust, pades};
 use crate::store::signatures::{self as sigs, CertRow, SignatureRow};
@@ -319,7 +320,7 @@ impl Desk {
     /// Publishes a new revocation list (valid [`CRL_DAYS`]).
     pub fn publish_crl(&self, s: Option<&Session>) -> Result<()> {
         if let Some(s) = s {
-            self.require(s, &[Role::Admin], "setting_change")?;
+            self.require(s, Permission::Settings)?;
         }
         let ca = self.load_ca()?;
         let now = self.now();
@@ -378,7 +379,7 @@ impl Desk {
         pin: &str,
         days: i64,
     ) -> Result<IssuedCert> {
-        self.require(s, &[Role::Admin], "cert_issue")?;
+        self.require(s, Permission::Certificates)?;
         self.issue_certificate_as(Some(s), user_iin, pin, days)
     }
 
@@ -468,7 +469,7 @@ impl Desk {
 
     /// Revokes a certificate (admin) and publishes a new revocation list at once.
     pub fn revoke_certificate(&self, s: &Session, serial: &str, reason: &str) -> Result<()> {
-        self.require(s, &[Role::Admin], "cert_revoke")?;
+        self.require(s, Permission::Certificates)?;
         self.revoke_certificate_as(Some(s), serial, reason)
     }
 
@@ -506,7 +507,7 @@ impl Desk {
         crl: Option<&[u8]>,
     ) -> Result<trust_store::RootRow> {
         if let Some(s) = s {
-            self.require(s, &[Role::Admin], "setting_change")?;
+            self.require(s, Permission::Settings)?;
         }
         let bad = |key: &str| DeskError::Invalid {
             field: "root".into(),
@@ -578,7 +579,7 @@ impl Desk {
         password: &str,
     ) -> Result<IssuedCert> {
         if let Some(s) = s {
-            self.require(s, &[Role::Admin], "cert_issue")?;
+            self.require(s, Permission::Certificates)?;
         }
         let iin = Iin::parse(user_iin)?;
         let user = self
@@ -660,7 +661,7 @@ impl Desk {
 
     /// Certificates of the office (admin and head).
     pub fn certificates(&self, s: &Session) -> Result<Vec<CertRow>> {
-        self.require(s, &[Role::Admin, Role::Head], "cert_list")?;
+        self.require(s, Permission::ListCertificates)?;
         Ok(self.store.read(|r| sigs::certificates(r))?)
     }
 
@@ -712,7 +713,7 @@ impl Desk {
         pin: &str,
     ) -> Result<Unlocked> {
         // The head signs results; at an akimat the akim signs cover letters.
-        self.require(s, &[Role::Head, Role::Akim], "sign")?;
+        self.require(s, Permission::SigningKey)?;
         let signer = self.unlock_limited(Some(s), provider, key, pin)?;
         let now = unix(self.now());
         let trust = self.trust()?;

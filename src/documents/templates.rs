@@ -736,7 +736,7 @@ fn draw_on(
                     langs,
                     "channel",
                     &per("doc-channel"),
-                    &V::Per(per(&format!("channel-{}", app.channel.code()))),
+                    &V::Per(per(app.channel.key())),
                     2,
                 )?;
             }
@@ -1246,7 +1246,7 @@ fn draw_on(
                             .collect::<Vec<_>>()
                             .join(" / "),
                         i18n::date_short(r.due),
-                        label_in(langs, &format!("status-{}", r.status.code())),
+                        label_in(langs, r.status.key()),
                         r.user.clone(),
                     ]
                 })
@@ -1274,7 +1274,7 @@ fn draw_on(
             let w = (CONTENT_W - 45.0 - 16.0) / Status::ALL.len() as f32;
             for s in Status::ALL {
                 cols.push(Col {
-                    header: label_in(langs, &format!("status-short-{}", s.code())),
+                    header: label_in(langs, s.short_key()),
                     width: w,
                     align: Align::Right,
                 });

@@ -57,6 +57,14 @@ impl TermUnit {
             TermUnit::Minutes => "minutes",
         }
     }
+    /// Its short name's translation key.
+    pub fn key(self) -> &'static str {
+        match self {
+            TermUnit::WorkingDays => "ui-unit-working_days",
+            TermUnit::CalendarDays => "ui-unit-calendar_days",
+            TermUnit::Minutes => "ui-unit-minutes",
+        }
+    }
 }
 
 /// A statutory term: how long the department has from acceptance to the result.

@@ -2,6 +2,7 @@
 //! and role permissions, the working-day calendar and deadlines, decision data, and the content
 //! of every output document. No I/O here.
 
+pub mod application;
 pub mod attachment;
 pub mod calendar;
 pub mod catalog;
@@ -15,3 +16,4 @@ pub mod kazakh;
 pub mod lifecycle;
 pub mod model;
 pub mod person;
+pub mod policy;

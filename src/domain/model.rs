@@ -94,6 +94,18 @@ impl Role {
             Role::AkimExecutor => "akim_executor",
         }
     }
+    /// Its name's translation key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Registrar => "role-registrar",
+            Role::Executor => "role-executor",
+            Role::Head => "role-head",
+            Role::AkimClerk => "role-akim_clerk",
+            Role::Admin => "role-admin",
+            Role::Akim => "role-akim",
+            Role::AkimExecutor => "role-akim_executor",
+        }
+    }
 }
 
 impl fmt::Display for Role {
@@ -141,6 +153,15 @@ impl Channel {
             Channel::Con => "con",
             Channel::Portal => "portal",
             Channel::Akim => "akim",
+        }
+    }
+    /// Its name's translation key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Office => "channel-office",
+            Channel::Con => "channel-con",
+            Channel::Portal => "channel-portal",
+            Channel::Akim => "channel-akim",
         }
     }
     /// Channels whose originator waits for status notices through the gateway.
@@ -194,6 +215,28 @@ impl Status {
             Status::Signed => "signed",
             Status::Issued => "issued",
             Status::Withdrawn => "withdrawn",
+        }
+    }
+    /// Its name's translation key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Registered => "status-registered",
+            Status::InWork => "status-in_work",
+            Status::AwaitingSignature => "status-awaiting_signature",
+            Status::Signed => "status-signed",
+            Status::Issued => "status-issued",
+            Status::Withdrawn => "status-withdrawn",
+        }
+    }
+    /// Its short name's translation key (chips, narrow columns).
+    pub fn short_key(self) -> &'static str {
+        match self {
+            Status::Registered => "status-short-registered",
+            Status::InWork => "status-short-in_work",
+            Status::AwaitingSignature => "status-short-awaiting_signature",
+            Status::Signed => "status-short-signed",
+            Status::Issued => "status-short-issued",
+            Status::Withdrawn => "status-short-withdrawn",
         }
     }
     /// The status ЦОН and the portal see.

@@ -105,6 +105,44 @@ pub fn datetime_short(d: NaiveDateTime) -> String {
     d.format("%d.%m.%Y %H:%M").to_string()
 }
 
+/// The month names' keys: nominative, genitive (Russian dates) and locative (Kazakh headers).
+const MONTH: [&str; 12] = [
+    "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8",
+    "month-9", "month-10", "month-11", "month-12",
+];
+const MONTH_GEN: [&str; 12] = [
+    "month-gen-1",
+    "month-gen-2",
+    "month-gen-3",
+    "month-gen-4",
+    "month-gen-5",
+    "month-gen-6",
+    "month-gen-7",
+    "month-gen-8",
+    "month-gen-9",
+    "month-gen-10",
+    "month-gen-11",
+    "month-gen-12",
+];
+const MONTH_LOC: [&str; 12] = [
+    "month-loc-1",
+    "month-loc-2",
+    "month-loc-3",
+    "month-loc-4",
+    "month-loc-5",
+    "month-loc-6",
+    "month-loc-7",
+    "month-loc-8",
+    "month-loc-9",
+    "month-loc-10",
+    "month-loc-11",
+    "month-loc-12",
+];
+
+fn month_key(table: &[&'static str; 12], d: NaiveDate) -> &'static str {
+    table[d.month0() as usize]
+}
+
 /// Kazakh «2026 жылғы 22 қараша», Russian «22 ноября 2026 года».
 pub fn date_long(lang: Lang, d: NaiveDate) -> String {
     match lang {
@@ -113,12 +151,12 @@ pub fn date_long(lang: Lang, d: NaiveDate) -> String {
             d.year(),
             tr(lang, "year-of"),
             d.day(),
-            tr(lang, &format!("month-{}", d.month()))
+            tr(lang, month_key(&MONTH, d))
         ),
         Lang::Ru => format!(
             "{} {} {} {}",
             d.day(),
-            tr(lang, &format!("month-gen-{}", d.month())),
+            tr(lang, month_key(&MONTH_GEN, d)),
             d.year(),
             tr(lang, "year-gen")
         ),
@@ -134,7 +172,7 @@ pub fn date_of(lang: Lang, d: NaiveDate) -> String {
             d.year(),
             tr(lang, "year-of"),
             d.day(),
-            tr(lang, &format!("month-loc-{}", d.month()))
+            tr(lang, month_key(&MONTH_LOC, d))
         ),
         Lang::Ru => format!("{} {}", tr(lang, "date-from"), date_long(lang, d)),
     }
@@ -253,25 +291,25 @@ mod tests {
         let kk = keys("kk");
         let mut want: Vec<String> = Vec::new();
         for r in Role::ALL {
-            want.push(format!("role-{}", r.code()));
+            want.push(r.key().into());
         }
         for s in Status::ALL {
-            want.push(format!("status-{}", s.code()));
-            want.push(format!("status-short-{}", s.code()));
+            want.push(s.key().into());
+            want.push(s.short_key().into());
         }
         for c in Channel::ALL {
-            want.push(format!("channel-{}", c.code()));
+            want.push(c.key().into());
         }
         for k in DocumentKind::ALL {
             want.push(format!("doc-title-{}", k.code()));
         }
         for a in crate::domain::lifecycle::Action::ALL {
-            want.push(format!("action-{}", a.code()));
+            want.push(a.key().into());
         }
-        for m in 1..=12 {
-            want.push(format!("month-{m}"));
-            want.push(format!("month-gen-{m}"));
-            want.push(format!("month-loc-{m}"));
+        for m in 0..12 {
+            want.push(MONTH[m].into());
+            want.push(MONTH_GEN[m].into());
+            want.push(MONTH_LOC[m].into());
         }
         for k in [
             "length",

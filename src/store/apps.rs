@@ -5,45 +5,12 @@ use serde::Serialize;
 
 use super::sql::{Row, params};
 use super::{Db, Result, StoreError, Tx};
+use crate::domain::application::AppRef;
+use crate::domain::iin::Iin;
 use crate::domain::model::{Channel, Status};
 
-/// A stored application.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AppRow {
-    pub id: i64,
-    pub number: String,
-    pub service: String,
-    pub service_version: String,
-    pub channel: Channel,
-    pub status: Status,
-    pub person_id: i64,
-    pub applicant_name: String,
-    pub applicant_iin: Option<String>,
-    pub accepted_at: String,
-    pub due_date: String,
-    pub due_at: Option<String>,
-    pub extended: bool,
-    pub executor_id: Option<i64>,
-    pub drafter_id: Option<i64>,
-    pub registered_by: Option<i64>,
-    pub intake: serde_json::Value,
-    pub missing_docs_reason: Option<String>,
-    pub decision: Option<serde_json::Value>,
-    pub resolution: Option<String>,
-    pub return_comment: Option<String>,
-    pub outgoing_number: Option<String>,
-    pub signed_by: Option<i64>,
-    pub signed_at: Option<String>,
-    pub issued_at: Option<String>,
-    pub collector_iin: Option<String>,
-    pub withdrawn_at: Option<String>,
-    pub withdraw_reason: Option<String>,
-    pub external_id: Option<String>,
-    pub origin: Option<String>,
-    pub office_code: String,
-    pub updated_at: String,
-    pub row_version: i64,
-}
+/// A stored application: the domain's typed [`Application`], made here from its row.
+pub use crate::domain::application::Application;
 
 const APP_COLS: &str =
     "id, number, service, service_version, channel, status, person_id, applicant_name,
@@ -59,8 +26,22 @@ fn json(s: Option<String>) -> Result<Option<serde_json::Value>> {
     }
 }
 
-fn app_from(r: &Row) -> Result<AppRow> {
-    Ok(AppRow {
+fn iin(r: &Row, i: usize) -> Result<Option<Iin>> {
+    let s: Option<String> = r.get(i)?;
+    s.filter(|s| !s.is_empty())
+        .map(|s| Iin::parse(&s).map_err(|e| StoreError::Corrupt(format!("column {i}: {s:?}: {e}"))))
+        .transpose()
+}
+
+fn app_from(r: &Row) -> Result<Application> {
+    let decision = match json(r.get(18)?)? {
+        None => None,
+        Some(v) => Some(
+            serde_json::from_value(v)
+                .map_err(|e| StoreError::Corrupt(format!("stored decision: {e}")))?,
+        ),
+    };
+    Ok(Application {
         id: r.get(0)?,
         number: r.get(1)?,
         service: r.get(2)?,
@@ -69,39 +50,39 @@ fn app_from(r: &Row) -> Result<AppRow> {
         status: r.parse(5)?,
         person_id: r.get(6)?,
         applicant_name: r.get(7)?,
-        applicant_iin: r.get(8)?,
-        accepted_at: r.get(9)?,
-        due_date: r.get(10)?,
-        due_at: r.get(11)?,
+        applicant_iin: iin(r, 8)?,
+        accepted_at: r.moment(9)?,
+        due_date: r.parse(10)?,
+        due_at: r.moment_opt(11)?,
         extended: r.get(12)?,
         executor_id: r.get(13)?,
         drafter_id: r.get(14)?,
         registered_by: r.get(15)?,
         intake: json(r.get(16)?)?.unwrap_or_default(),
         missing_docs_reason: r.get(17)?,
-        decision: json(r.get(18)?)?,
+        decision,
         resolution: r.get(19)?,
         return_comment: r.get(20)?,
         outgoing_number: r.get(21)?,
         signed_by: r.get(22)?,
-        signed_at: r.get(23)?,
-        issued_at: r.get(24)?,
-        collector_iin: r.get(25)?,
-        withdrawn_at: r.get(26)?,
+        signed_at: r.moment_opt(23)?,
+        issued_at: r.moment_opt(24)?,
+        collector_iin: iin(r, 25)?,
+        withdrawn_at: r.moment_opt(26)?,
         withdraw_reason: r.get(27)?,
         external_id: r.get(28)?,
         origin: r.get(29)?,
         office_code: r.get(30)?,
-        updated_at: r.get(31)?,
+        updated_at: r.moment(31)?,
         row_version: r.get(32)?,
     })
 }
 
-fn one_app(db: &impl Db, sql: &str, p: &[&dyn super::ToSql]) -> Result<Option<AppRow>> {
+fn one_app(db: &impl Db, sql: &str, p: &[&dyn super::ToSql]) -> Result<Option<Application>> {
     db.query_opt(sql, p)?.as_ref().map(app_from).transpose()
 }
 
-pub fn by_id(db: &impl Db, id: i64) -> Result<Option<AppRow>> {
+pub fn by_id(db: &impl Db, id: i64) -> Result<Option<Application>> {
     one_app(
         db,
         &format!("SELECT {APP_COLS} FROM applications WHERE id = $1"),
@@ -109,7 +90,15 @@ pub fn by_id(db: &impl Db, id: i64) -> Result<Option<AppRow>> {
     )
 }
 
-pub fn by_number(db: &impl Db, number: &str) -> Result<Option<AppRow>> {
+/// An application by id or by journal number.
+pub fn by_ref(db: &impl Db, r: &AppRef) -> Result<Option<Application>> {
+    match r {
+        AppRef::Id(id) => by_id(db, *id),
+        AppRef::Number(n) => by_number(db, n),
+    }
+}
+
+pub fn by_number(db: &impl Db, number: &str) -> Result<Option<Application>> {
     one_app(
         db,
         &format!("SELECT {APP_COLS} FROM applications WHERE number = $1 OR outgoing_number = $1"),
@@ -117,7 +106,7 @@ pub fn by_number(db: &impl Db, number: &str) -> Result<Option<AppRow>> {
     )
 }
 
-pub fn by_external_id(db: &impl Db, ext: &str) -> Result<Option<AppRow>> {
+pub fn by_external_id(db: &impl Db, ext: &str) -> Result<Option<Application>> {
     one_app(
         db,
         &format!("SELECT {APP_COLS} FROM applications WHERE external_id = $1"),
@@ -136,7 +125,7 @@ pub fn open_for_person(db: &impl Db, person_id: i64, service: &str) -> Result<Op
 }
 
 /// Applications of a person, newest first.
-pub fn for_person(db: &impl Db, person_id: i64) -> Result<Vec<AppRow>> {
+pub fn for_person(db: &impl Db, person_id: i64) -> Result<Vec<Application>> {
     db.query(
         &format!(
             "SELECT {APP_COLS} FROM applications WHERE person_id = $1 ORDER BY accepted_at DESC, id DESC"
@@ -220,12 +209,12 @@ pub fn add_journal(tx: &Tx<'_>, j: &JournalEntry<'_>) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalLine {
     pub number: String,
-    pub registered_at: String,
+    pub registered_at: chrono::DateTime<chrono::Utc>,
     pub application_number: String,
     pub service: String,
     pub applicant: String,
     pub status: Status,
-    pub due_date: String,
+    pub due_date: chrono::NaiveDate,
     pub user: Option<String>,
 }
 
@@ -248,12 +237,12 @@ pub fn journal_lines(
     .map(|r| {
         Ok(JournalLine {
             number: r.get(0)?,
-            registered_at: r.get(1)?,
+            registered_at: r.moment(1)?,
             application_number: r.get(2)?,
             service: r.get(3)?,
             applicant: r.get(4)?,
             status: r.parse(5)?,
-            due_date: r.get(6)?,
+            due_date: r.parse(6)?,
             user: r.get(7)?,
         })
     })

@@ -139,9 +139,9 @@ pub struct Row {
     pub status: Status,
     pub applicant: String,
     pub iin: Option<String>,
-    pub accepted_at: String,
-    pub due_date: String,
-    pub due_at: Option<String>,
+    pub accepted_at: chrono::DateTime<chrono::Utc>,
+    pub due_date: chrono::NaiveDate,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
     pub extended: bool,
     pub executor: Option<String>,
 }
@@ -234,19 +234,17 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
         .query(&b.sql, &b.params())?
         .iter()
         .map(|r| {
-            let channel: String = r.get(3)?;
-            let status: String = r.get(4)?;
             let row = Row {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 service: r.get(2)?,
-                channel: channel.parse().unwrap_or(Channel::Office),
-                status: status.parse().unwrap_or(Status::Registered),
+                channel: r.parse(3)?,
+                status: r.parse(4)?,
                 applicant: r.get(5)?,
                 iin: r.get(6)?,
-                accepted_at: r.get(7)?,
-                due_date: r.get(8)?,
-                due_at: r.get(9)?,
+                accepted_at: r.moment(7)?,
+                due_date: r.parse(8)?,
+                due_at: r.moment_opt(9)?,
                 extended: r.get(10)?,
                 executor: r.get(11)?,
             };

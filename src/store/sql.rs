@@ -251,6 +251,23 @@ impl Row {
             .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
     }
 
+    /// Column `i` as a stored moment (RFC 3339, as the desk writes them); empty is damage.
+    pub fn moment(&self, i: usize) -> Result<chrono::DateTime<chrono::Utc>> {
+        self.moment_opt(i)?
+            .ok_or_else(|| StoreError::Corrupt(format!("column {i} is empty")))
+    }
+
+    /// Column `i` as a moment that may be absent.
+    pub fn moment_opt(&self, i: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let s: Option<String> = self.get(i)?;
+        s.map(|s| {
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|e| StoreError::Corrupt(format!("column {i}: {s:?}: {e}")))
+        })
+        .transpose()
+    }
+
     pub fn len(&self) -> usize {
         self.vals.len()
     }

@@ -82,7 +82,7 @@ pub async fn prepare(client: &client::Client, sub: Submission) -> Result<Envelop
     let male = crate::domain::iin::Iin::parse(&sub.iin)
         .map(|i| i.sex() == crate::domain::iin::Sex::Male)
         .unwrap_or(true);
-    let mut person = crate::desk::demo::person_of(&mut rng, today, male);
+    let mut person = crate::bench::demo::person_of(&mut rng, today, male);
     person.iin = Some(sub.iin.clone());
     if let Some(n) = &sub.name {
         let parts: Vec<&str> = n.split_whitespace().collect();
@@ -93,7 +93,7 @@ pub async fn prepare(client: &client::Client, sub: Submission) -> Result<Envelop
     let intake = sub
         .intake
         .clone()
-        .unwrap_or_else(|| crate::desk::demo::values(&mut rng, svc, &[FieldStage::Intake], today));
+        .unwrap_or_else(|| crate::bench::demo::values(&mut rng, svc, &[FieldStage::Intake], today));
     // A bare file takes the next mandatory item that no file is tagged with.
     let tagged: Vec<&str> = sub
         .attach

@@ -172,7 +172,7 @@ pub fn applicant(iin: &str) -> PersonInput {
 }
 
 pub fn png() -> Vec<u8> {
-    mio_desk::desk::demo::sample_png(3)
+    mio_desk::bench::demo::sample_png(3)
 }
 
 /// Scans for every mandatory document of a service.

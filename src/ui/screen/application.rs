@@ -499,13 +499,9 @@ impl State {
                         self.names = names;
                         self.institutions = institutions;
                         let cat = ctx.desk.catalog();
-                        if let (Some(d), Some(svc)) = (
-                            v.app
-                                .decision
-                                .as_ref()
-                                .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok()),
-                            cat.service(&v.app.service),
-                        ) {
+                        if let (Some(d), Some(svc)) =
+                            (v.app.decision.clone(), cat.service(&v.app.service))
+                        {
                             self.fill_from(&d, svc);
                         }
                         self.executor = v.app.executor_id.or(self.executor);
@@ -774,7 +770,10 @@ impl State {
                 self.act(ctx, "withdraw", move |d, s, t| d.withdraw(Some(s), t, &r))
             }
             Message::Issue => {
-                let applicant = self.view.as_ref().and_then(|v| v.app.applicant_iin.clone());
+                let applicant = self
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.app.applicant_iin.map(|i| i.as_string()));
                 let p = &self.proxy;
                 let c = if applicant.as_deref() == Some(self.collector.as_str()) {
                     crate::desk::handover::Collector::applicant(&self.collector)
@@ -1123,7 +1122,8 @@ impl State {
         ]
         .spacing(theme::S);
         let valid = self.collector.len() == 12 && Iin::parse(&self.collector).is_ok();
-        let applicant = v.app.applicant_iin.as_deref();
+        let applicant_s = v.app.applicant_iin.map(|i| i.as_string());
+        let applicant = applicant_s.as_deref();
         if !valid {
             form = form.push(w::muted(ctx.t("ui-collector-hint-empty")));
         } else if applicant == Some(self.collector.as_str()) {
@@ -1679,12 +1679,9 @@ impl State {
             w::pair(ctx.t("field-phone"), p.phone.clone()),
             w::pair(
                 ctx.t("doc-accepted-at"),
-                ctx.desk.local_stamp(&a.accepted_at).unwrap_or_default()
+                crate::i18n::datetime_short(ctx.desk.local(a.accepted_at))
             ),
-            w::pair(
-                ctx.t("doc-due"),
-                crate::i18n::date_long(l, a.due_date.parse().unwrap_or_default())
-            ),
+            w::pair(ctx.t("doc-due"), crate::i18n::date_long(l, a.due_date)),
             w::pair(
                 ctx.t("field-executor"),
                 v.executor.clone().unwrap_or_else(|| "—".into())
@@ -1751,10 +1748,7 @@ impl State {
         if matches!(
             a.status,
             Status::AwaitingSignature | Status::Signed | Status::Issued
-        ) && let Some(d) = a
-            .decision
-            .as_ref()
-            .and_then(|d| serde_json::from_value::<Decision>(d.clone()).ok())
+        ) && let Some(d) = &a.decision
         {
             let what = match d.outcome {
                 Outcome::Approve => "ui-approve",
@@ -1772,7 +1766,7 @@ impl State {
                     g.text.get(l).to_string(),
                 ));
             }
-            let comment = match (d.reason, d.reason_ru) {
+            let comment = match (d.reason.clone(), d.reason_ru.clone()) {
                 (Some(kk), Some(ru)) if l == Lang::Ru => Some(format!("{ru} / {kk}")),
                 (Some(kk), Some(ru)) => Some(format!("{kk} / {ru}")),
                 (one, other) => one.or(other),

@@ -462,11 +462,7 @@ impl State {
                 .service(&r.service)
                 .map(|s| s.short_name.get(l).to_string())
                 .unwrap_or_else(|| r.service.clone());
-            let due = r
-                .due_date
-                .parse()
-                .map(crate::i18n::date_short)
-                .unwrap_or_default();
+            let due = crate::i18n::date_short(r.due_date);
             let current = self.current.as_ref().is_some_and(|c| c.id == id);
             list = list.push(
                 row![

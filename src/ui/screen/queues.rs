@@ -215,7 +215,7 @@ impl State {
                     .rows
                     .into_iter()
                     .map(|r| Line {
-                        left: desk.time_left(&r.due_date, r.due_at.as_deref()),
+                        left: desk.time_left(r.due_date, r.due_at),
                         row: r,
                     })
                     .collect();
@@ -462,13 +462,8 @@ impl State {
                     .color(theme::MUTED),
             ];
             // A closed application has no chip: its date alone, centred like the other cells.
-            let mut due = column![
-                text(crate::i18n::date_short(
-                    r.due_date.parse().unwrap_or_default()
-                ))
-                .size(theme::SMALL),
-            ]
-            .spacing(2);
+            let mut due =
+                column![text(crate::i18n::date_short(r.due_date)).size(theme::SMALL),].spacing(2);
             if r.status.is_open() {
                 due = due.push(w::due_chip(l, line.left));
             }

@@ -1,4 +1,5 @@
-//! A realistic district for trying the program and for benchmarks: persons with valid ИИН and
+//! A realistic district for trying the program and for benchmarks (beside `bench`, which
+//! measures on it; `gateway submit`, the stand-in for ЦОН, borrows its person and field makers): persons with valid ИИН and
 //! Kazakh and Russian names, applications of every service, channel and state (some overdue),
 //! made through the same use cases a clerk uses, in time order, so journals, receipts, signed
 //! results, audit and outbox rows are all real. Work is committed in batches: a process killed
@@ -13,10 +14,12 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Actor, NewUserInput};
-use super::flow::Target;
-use super::intake::{CheckedFile, Registration};
-use super::{DataDir, Desk, DeskError, ManualClock, NewOffice, Options, Result, Session, stamp};
+use crate::desk::auth::{Actor, NewUserInput};
+use crate::desk::flow::Target;
+use crate::desk::intake::{CheckedFile, Registration};
+use crate::desk::{
+    DataDir, Desk, DeskError, ManualClock, NewOffice, Options, Result, Session, stamp,
+};
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{FieldKind, FieldSpec, FieldStage, Service, TermUnit};
 use crate::domain::decision::{DecisionInput, Outcome};
@@ -1192,7 +1195,7 @@ pub fn run(
                             files: vec![],
                             missing_reason: None,
                             accepted_at: Some(*t),
-                            external: by_gateway.then(|| super::intake::External {
+                            external: by_gateway.then(|| crate::desk::intake::External {
                                 message_id: uuid::Uuid::now_v7().to_string(),
                                 origin: if plan.channel == Channel::Con {
                                     "con-0412".into()
