@@ -1629,7 +1629,7 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             {
                 return Err(Failure(format!("{}: not found", p.display())));
             }
-            let st = crate::gateway::store::GatewayStore::at(&db)
+            let st = crate::gateway::store::GatewayStore::at_existing(&db)
                 .and_then(|s| s.status())
                 .map_err(|e| Failure(e.to_string()))?;
             if json {

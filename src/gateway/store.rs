@@ -354,6 +354,23 @@ impl GatewayStore {
         }
     }
 
+    /// Opens a gateway's store that is already set up, changing nothing if it is not (for
+    /// `gateway status`, which only looks): a missing file, or a database with no gateway in
+    /// it, is refused.
+    pub fn at_existing(db: &GatewayDb) -> Result<GatewayStore> {
+        match db {
+            GatewayDb::File(p) if !p.exists() => Err(StoreError::NotFound(p.display().to_string())),
+            GatewayDb::File(p) => GatewayStore::open(p),
+            GatewayDb::Server(t) => {
+                let mut c = t.connect()?;
+                match pg::found_version_in(&mut c, &SCHEMA)? {
+                    Some(v) if v > 0 => GatewayStore::connect(t),
+                    _ => Err(StoreError::Server(ServerProblem::NotOurs)),
+                }
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.db.backend()
     }
@@ -1028,6 +1045,26 @@ mod tests {
             Err(e) => panic!("{e}"),
             Ok(_) => panic!("an office's database was used as a gateway's"),
         }
+    }
+
+    #[test]
+    fn looking_at_an_empty_database_sets_nothing_up() {
+        let Some(db) = TestDb::empty() else { return };
+        let at = GatewayDb::parse(&db.url).unwrap();
+        assert!(matches!(
+            GatewayStore::at_existing(&at),
+            Err(StoreError::Server(ServerProblem::NotOurs))
+        ));
+        let mut c = pg::parse_target(&db.url).unwrap().connect().unwrap();
+        assert_eq!(pg::found_version_in(&mut c, &SCHEMA).unwrap(), Some(0));
+        drop(c);
+        on_server(&db).set_client("0412", "h").unwrap();
+        let s = GatewayStore::at_existing(&at).unwrap();
+        assert_eq!(s.status().unwrap().len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("none.sqlite");
+        assert!(GatewayStore::at_existing(&GatewayDb::File(file.clone())).is_err());
+        assert!(!file.exists());
     }
 
     #[test]
