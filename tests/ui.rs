@@ -2179,6 +2179,35 @@ in_both_languages!(
     backups_in_russian
 );
 
+/// Leaving the admin screen while a backup is on its way stops it: its task is aborted with
+/// the screen, and no backup is written.
+#[test]
+fn leaving_the_admin_screen_stops_its_backup() {
+    use mio_desk::ui::screen::admin;
+    let mut ui = Ui::new();
+    ui.login(ADMIN, Lang::Kk);
+    ui.click("Сақтық көшірме");
+    // The backup starts; the window has not run its task yet when the admin goes elsewhere.
+    let task = {
+        let _in = ui.rt.enter();
+        ui.app.update(Message::Admin(admin::Message::Backup(
+            admin::backup::Message::Start,
+        )))
+    };
+    ui.click("Құжатты тексеру");
+    ui.run(task);
+    assert!(ui.desk.backup_list(&ui.admin).unwrap().is_empty());
+    assert!(
+        std::fs::read_dir(ui.desk.data_dir().backups())
+            .map(|d| d.count() == 0)
+            .unwrap_or(true),
+        "a backup (or a part of one) was written after its screen closed"
+    );
+    ui.click("Әкімшілік");
+    ui.click("Сақтық көшірме");
+    ui.assert_sees("Сақтық көшірмелер әзірге жоқ.");
+}
+
 /// The first run ends on what the new office still needs, each step a click away; the admin's
 /// screen keeps the list until every step is done.
 fn the_first_run_ends_on_a_checklist(lang: Lang) {

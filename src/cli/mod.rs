@@ -838,12 +838,9 @@ fn catalog(c: CatalogCmd, dir: &DataDir, l: Lang) -> Result<i32, Failure> {
 
 /// An akim-channel application's other side, for `request list --json` (null otherwise).
 fn akimat_of_row(desk: &Desk, number: &str) -> serde_json::Value {
-    desk.store()
-        .read(|r| crate::store::apps::by_number(r, number))
+    desk.application_as_operator(number)
         .ok()
-        .flatten()
-        .filter(|a| a.channel == crate::domain::model::Channel::Akim)
-        .and_then(|a| desk.akimat_link(a.id).ok().flatten())
+        .and_then(|v| v.akimat)
         .map(|l| crate::desk::akimat::link_json(desk, &l))
         .unwrap_or(serde_json::Value::Null)
 }
@@ -952,10 +949,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
         }
         Command::User(UserCmd::List) => {
             let desk = open(dir)?;
-            let users = desk
-                .store()
-                .read(|r| crate::store::people::list_users(r))
-                .map_err(DeskError::from)?;
+            let users = desk.users_as(None)?;
             for u in users {
                 let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
                 println!(
@@ -1414,10 +1408,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                     println!("{} {serial}", tr(l, "cli-cert-revoked"));
                 }
                 CertCmd::List => {
-                    let certs = desk
-                        .store()
-                        .read(|r| crate::store::signatures::certificates(r))
-                        .map_err(DeskError::from)?;
+                    let certs = desk.certificates_as(None)?;
                     for c in certs {
                         println!(
                             "{}  {}  {}  {}  {}{}",

@@ -192,15 +192,21 @@ impl Desk {
         self.department_or_err()?;
         self.require(s, Permission::AkimResolution)?;
         self.store.write(|tx| {
-            let (app, executor, resolution) =
+            let (step, executor, resolution) =
                 self.assign_step(tx, s, t, executor_id, resolution, Role::AkimExecutor)?;
-            self.audit(
+            self.finish(
                 tx,
                 Some(s),
+                &step,
+                Change {
+                    executor_id: Some(executor.id),
+                    resolution: Some(&resolution),
+                    ..Default::default()
+                },
+                &stamp(self.now()),
                 "akim_resolution",
-                "application",
-                &app.number,
                 json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
+                None,
             )
         })
     }
@@ -211,27 +217,20 @@ impl Desk {
         self.department_or_err()?;
         let now = stamp(self.now());
         self.store.write(|tx| {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::SubmitDraft)?;
-            apps::update(
+            let step = self.begin(tx, s, t, Action::SubmitDraft)?;
+            self.finish(
                 tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
+                Some(s),
+                &step,
+                Change {
                     drafter_id: Some(Some(s.user_id)),
                     return_comment: Some(None),
                     ..Default::default()
                 },
                 &now,
-            )?;
-            self.audit(
-                tx,
-                Some(s),
                 "cover_letter_ready",
-                "application",
-                &app.number,
                 json!({}),
+                None,
             )
         })
     }
@@ -728,30 +727,29 @@ impl Desk {
             .map(stamp)
             .unwrap_or_else(|| now.clone());
         self.store.write(|tx| {
-            apps::update(
+            // The department's side of the handover the akimat recorded: the step without a
+            // user (the akimat's clerk was checked there).
+            self.finish(
                 tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(Status::Issued),
+                None,
+                &super::flow::Step {
+                    app: app.clone(),
+                    to: Status::Issued,
+                },
+                Change {
                     issued_at: Some(&at),
                     collector_iin: Some(&collector.as_string()),
                     ..Default::default()
                 },
                 &now,
-            )?;
-            self.audit(
-                tx,
-                None,
                 "issue",
-                "application",
-                &app.number,
                 json!({
                     "collector_iin": collector.as_string(),
                     "collector_is_applicant": app.applicant_iin == Some(collector),
                     "at_akimat": m.sender,
                     "akimat_number": m.data["akimatNumber"],
                 }),
+                None,
             )?;
             inbox::put(
                 tx,

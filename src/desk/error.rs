@@ -257,7 +257,7 @@ impl DeskError {
                 lang,
                 "error-forbidden",
                 &[
-                    ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                    ("action", Arg::from(tr(lang, action_key(action)))),
                     ("roles", Arg::from(roles_text(lang, needed))),
                 ],
             ),
@@ -266,7 +266,7 @@ impl DeskError {
                     lang,
                     "error-lifecycle-state",
                     &[
-                        ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                        ("action", Arg::from(tr(lang, action_key(action)))),
                         ("status", Arg::from(tr(lang, from.key()))),
                     ],
                 ),
@@ -274,7 +274,7 @@ impl DeskError {
                     lang,
                     "error-forbidden",
                     &[
-                        ("action", Arg::from(tr(lang, &format!("action-{action}")))),
+                        ("action", Arg::from(tr(lang, action_key(action)))),
                         ("roles", Arg::from(roles_text(lang, needed))),
                     ],
                 ),
@@ -308,7 +308,10 @@ impl DeskError {
                 "error-channel-not-offered",
                 &[(
                     "channel",
-                    Arg::from(tr(lang, &format!("channel-{channel}"))),
+                    Arg::from(match channel.parse::<crate::domain::model::Channel>() {
+                        Ok(c) => tr(lang, c.key()),
+                        Err(_) => channel.clone(),
+                    }),
                 )],
             ),
             DeskError::DuplicateOpen { number } => tra(
@@ -473,11 +476,32 @@ fn mb(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// The translation key of a refused action's name: a step of the lifecycle or an office
+/// permission, by the code the refusal carries.
+fn action_key(code: &str) -> &'static str {
+    use crate::domain::lifecycle::Action;
+    use crate::domain::policy::Permission;
+    Action::ALL
+        .iter()
+        .find(|a| a.code() == code)
+        .map(|a| a.key())
+        .or_else(|| {
+            Permission::ALL
+                .iter()
+                .find(|p| p.code() == code)
+                .map(|p| p.key())
+        })
+        .unwrap_or("action-unknown")
+}
+
 fn roles_text(lang: Lang, codes: &str) -> String {
     codes
         .split([' ', '/'])
         .filter(|s| !s.is_empty() && *s != "or")
-        .map(|c| tr(lang, &format!("role-{c}")))
+        .map(|c| match c.parse::<crate::domain::model::Role>() {
+            Ok(r) => tr(lang, r.key()),
+            Err(_) => c.to_string(),
+        })
         .collect::<Vec<_>>()
         .join(" / ")
 }

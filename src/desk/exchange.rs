@@ -5,7 +5,7 @@ use crate::domain::policy::Permission;
 use serde::{Deserialize, Serialize};
 
 use super::{Desk, DeskError, Result, Session, stamp};
-use crate::domain::model::{Lang, Role};
+use crate::domain::model::Lang;
 use crate::store::{get_setting, outbox, set_setting};
 
 /// Where the gateway is and how this workstation authenticates.
@@ -42,9 +42,6 @@ pub struct GatewayStatus {
     /// directory, or another PC of the office): that one talks to the gateway now.
     pub elsewhere: bool,
 }
-
-/// Who sees the per-message gateway view and may put a failed message back in the queue.
-pub const GATEWAY_ROLES: &[Role] = &[Role::Admin, Role::Head, Role::Registrar];
 
 const CONFIG: &str = "gateway_config";
 const LAST_CONTACT: &str = "gateway_last_contact";

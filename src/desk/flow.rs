@@ -1,7 +1,8 @@
 //! The life of an application after intake: assign, draft, submit, return, sign, issue,
-//! extend, withdraw, and the citizen's questionnaire. Each action is one transaction that
-//! checks the role and the state (domain::lifecycle), changes the row, writes the audit entry
-//! and, for ЦОН and portal applications, the gateway notice.
+//! extend, withdraw, and the citizen's questionnaire. Each action is one transaction through
+//! one pipeline: [`Desk::begin`] (load what the user saw, ask `domain::policy`), the action's
+//! own checks and papers, [`Desk::finish`] (the row with its new state, the audit entry and,
+//! for ЦОН, portal and akimat applications, the gateway notice).
 
 use crate::domain::policy::Permission;
 use chrono::NaiveDate;
@@ -34,6 +35,14 @@ impl Target {
     pub fn id(id: i64) -> Target {
         Target { id, version: None }
     }
+}
+
+/// A step of the lifecycle under way ([`Desk::begin`]).
+pub(crate) struct Step {
+    /// The application as the user saw it.
+    pub app: Application,
+    /// The state the policy lets the step lead to.
+    pub to: Status,
 }
 
 /// The outcome of signing.
@@ -115,6 +124,76 @@ impl Desk {
         Ok(policy::allowed(&app.facts(), s.actor(), self.rules(db)?))
     }
 
+    /// Opens a step of the lifecycle — the pipeline every clerk action goes through:
+    /// **begin** (the application as the user saw it, refused if someone changed it since,
+    /// and the state [`policy::decide`] lets the step lead to), then the action's own checks
+    /// and papers, then **finish** ([`Desk::finish`]: the change with the new state, the audit
+    /// entry, the notice to the application's origin), all in the caller's one transaction.
+    pub(crate) fn begin(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        action: Action,
+    ) -> Result<Step> {
+        let app = self.load_for(tx, s, t)?;
+        let to = self.decide(tx, s, &app, action)?;
+        Ok(Step { app, to })
+    }
+
+    /// Writes a step's change with its new state (the row version the step began with must
+    /// still be current).
+    pub(crate) fn apply(
+        &self,
+        tx: &Tx<'_>,
+        step: &Step,
+        change: Change<'_>,
+        now: &str,
+    ) -> Result<()> {
+        apps::update(
+            tx,
+            step.app.id,
+            step.app.row_version,
+            &Change {
+                status: Some(step.to),
+                ..change
+            },
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// Ends a step: [`Desk::apply`], the audit entry `what` with its details, and — for an
+    /// application that came through the gateway — the status notice to its origin.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish(
+        &self,
+        tx: &Tx<'_>,
+        s: Option<&Session>,
+        step: &Step,
+        change: Change<'_>,
+        now: &str,
+        what: &str,
+        detail: Value,
+        notice: Option<(PublicStatus, Option<Value>)>,
+    ) -> Result<()> {
+        self.apply(tx, step, change, now)?;
+        self.audit(tx, s, what, "application", &step.app.number, detail)?;
+        if let Some((public, extra)) = notice
+            && super::akimat::tells_origin(step.app.channel, step.app.origin.as_deref())
+        {
+            self.notify_status(
+                tx,
+                step.app.id,
+                &step.app.number,
+                Self::external_of(&step.app).as_ref(),
+                public,
+                extra,
+            )?;
+        }
+        Ok(())
+    }
+
     fn external_of(app: &Application) -> Option<External> {
         match (&app.external_id, &app.origin) {
             (Some(m), Some(o)) => Some(External {
@@ -146,10 +225,8 @@ impl Desk {
         executor_id: i64,
         resolution: &str,
         role: Role,
-    ) -> Result<(Application, people::UserRow, String)> {
-        let now = stamp(self.now());
-        let app = self.load_for(tx, s, t)?;
-        let to = self.decide(tx, s, &app, Action::Assign)?;
+    ) -> Result<(Step, people::UserRow, String)> {
+        let step = self.begin(tx, s, t, Action::Assign)?;
         let executor = people::user_by_id(tx, executor_id)?
             .filter(|u| u.roles.contains(&role) && !u.disabled)
             .ok_or_else(|| DeskError::Invalid {
@@ -163,19 +240,7 @@ impl Desk {
                 key: "too-long".into(),
             });
         }
-        apps::update(
-            tx,
-            app.id,
-            app.row_version,
-            &Change {
-                status: Some(to),
-                executor_id: Some(executor.id),
-                resolution: Some(resolution),
-                ..Default::default()
-            },
-            &now,
-        )?;
-        Ok((app, executor, resolution.to_string()))
+        Ok((step, executor, resolution.to_string()))
     }
 
     pub(crate) fn assign_in(
@@ -186,31 +251,23 @@ impl Desk {
         executor_id: i64,
         resolution: &str,
     ) -> Result<()> {
-        {
-            let (app, executor, resolution) =
-                self.assign_step(tx, s, t, executor_id, resolution, Role::Executor)?;
-            self.audit(
-                tx,
-                Some(s),
-                if app.status == Status::Registered { "assign" } else { "reassign" },
-                "application",
-                &app.number,
-                serde_json::json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
-            )?;
-            if app.status == Status::Registered
-                && super::akimat::tells_origin(app.channel, app.origin.as_deref())
-            {
-                self.notify_status(
-                    tx,
-                    app.id,
-                    &app.number,
-                    Self::external_of(&app).as_ref(),
-                    PublicStatus::InWork,
-                    None,
-                )?;
-            }
-            Ok(())
-        }
+        let (step, executor, resolution) =
+            self.assign_step(tx, s, t, executor_id, resolution, Role::Executor)?;
+        let first = step.app.status == Status::Registered;
+        self.finish(
+            tx,
+            Some(s),
+            &step,
+            Change {
+                executor_id: Some(executor.id),
+                resolution: Some(&resolution),
+                ..Default::default()
+            },
+            &stamp(self.now()),
+            if first { "assign" } else { "reassign" },
+            serde_json::json!({"executor": executor.full_name, "executor_iin": executor.iin, "resolution": resolution}),
+            first.then_some((PublicStatus::InWork, None)),
+        )
     }
 
     /// The executor saves the decision form without submitting it.
@@ -280,40 +337,31 @@ impl Desk {
         input: &DecisionInput,
     ) -> Result<Decision> {
         let now = stamp(self.now());
-        {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::SubmitDraft)?;
-            let cat = self.catalog();
-            let service = cat
-                .service(&app.service)
-                .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
-            let d = decision::validate(service, input).map_err(DeskError::Fields)?;
-            let today = self.local(self.now()).date();
-            self.check_decision(tx, &app, service, &d, today)?;
-            let v = serde_json::to_value(&d).expect("decision serialises");
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    decision: Some(Some(&v)),
-                    drafter_id: Some(Some(s.user_id)),
-                    return_comment: Some(None),
-                    ..Default::default()
-                },
-                &now,
-            )?;
-            self.audit(
-                tx,
-                Some(s),
-                "submit_draft",
-                "application",
-                &app.number,
-                serde_json::json!({"outcome": d.outcome, "reason": d.reason}),
-            )?;
-            Ok(d)
-        }
+        let step = self.begin(tx, s, t, Action::SubmitDraft)?;
+        let cat = self.catalog();
+        let service = cat
+            .service(&step.app.service)
+            .ok_or_else(|| DeskError::UnknownService(step.app.service.clone()))?;
+        let d = decision::validate(service, input).map_err(DeskError::Fields)?;
+        let today = self.local(self.now()).date();
+        self.check_decision(tx, &step.app, service, &d, today)?;
+        let v = serde_json::to_value(&d).expect("decision serialises");
+        self.finish(
+            tx,
+            Some(s),
+            &step,
+            Change {
+                decision: Some(Some(&v)),
+                drafter_id: Some(Some(s.user_id)),
+                return_comment: Some(None),
+                ..Default::default()
+            },
+            &now,
+            "submit_draft",
+            serde_json::json!({"outcome": d.outcome, "reason": d.reason}),
+            None,
+        )?;
+        Ok(d)
     }
 
     /// The head returns the draft to the executor with a comment.
@@ -336,30 +384,20 @@ impl Desk {
                 key: "missing".into(),
             });
         }
-        let now = stamp(self.now());
-        {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Return)?;
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    return_comment: Some(Some(comment)),
-                    ..Default::default()
-                },
-                &now,
-            )?;
-            self.audit(
-                tx,
-                Some(s),
-                "return",
-                "application",
-                &app.number,
-                serde_json::json!({"comment": comment}),
-            )
-        }
+        let step = self.begin(tx, s, t, Action::Return)?;
+        self.finish(
+            tx,
+            Some(s),
+            &step,
+            Change {
+                return_comment: Some(Some(comment)),
+                ..Default::default()
+            },
+            &stamp(self.now()),
+            "return",
+            serde_json::json!({"comment": comment}),
+            None,
+        )
     }
 
     /// Signs the result: the transition, the outgoing journal number and the result document.
@@ -384,8 +422,8 @@ impl Desk {
         let now_t = self.now();
         let now = stamp(now_t);
         {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Sign)?;
+            let step = self.begin(tx, s, t, Action::Sign)?;
+            let app = &step.app;
             let self_signed = app.drafter_id == Some(s.user_id);
             let today = self.local(now_t).date();
             // The rules the draft passed when it was submitted, again as of today.
@@ -394,7 +432,7 @@ impl Desk {
                 let service = cat
                     .service(&app.service)
                     .ok_or_else(|| DeskError::UnknownService(app.service.clone()))?;
-                self.check_decision(tx, &app, service, &d, today)?;
+                self.check_decision(tx, app, service, d, today)?;
             }
             let year = chrono::Datelike::year(&today);
             let (number, seq) = apps::next_number(tx, "out", &self.office.code, year)?;
@@ -433,25 +471,20 @@ impl Desk {
                     summary: content.kind.code(),
                 },
             )?;
-            apps::update(
+            let public = serde_json::json!({"outgoing": number, "document_id": document_id,
+                "paper": signature.get("public")});
+            self.finish(
                 tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
+                Some(s),
+                &step,
+                Change {
                     outgoing_number: Some(&number),
                     signed_by: Some(s.user_id),
                     signed_at: Some(&now),
                     ..Default::default()
                 },
                 &now,
-            )?;
-            self.audit(
-                tx,
-                Some(s),
                 "sign",
-                "application",
-                &app.number,
                 serde_json::json!({
                     "outgoing": number,
                     "document": content.kind.code(),
@@ -459,22 +492,10 @@ impl Desk {
                     "self_signed": self_signed,
                     "signature": signature,
                 }),
+                Some((PublicStatus::Completed, Some(public))),
             )?;
             if self.is_akimat() {
-                self.queue_package(tx, &app, &content, document_id, paper_sha.as_deref())?;
-            }
-            if super::akimat::tells_origin(app.channel, app.origin.as_deref()) {
-                self.notify_status(
-                    tx,
-                    app.id,
-                    &app.number,
-                    Self::external_of(&app).as_ref(),
-                    PublicStatus::Completed,
-                    Some(
-                        serde_json::json!({"outgoing": number, "document_id": document_id,
-                        "paper": signature.get("public")}),
-                    ),
-                )?;
+                self.queue_package(tx, app, &content, document_id, paper_sha.as_deref())?;
             }
             Ok(Signed {
                 outgoing_number: number,
@@ -518,29 +539,26 @@ impl Desk {
         with_proxy: bool,
     ) -> Result<Application> {
         let now = stamp(self.now());
-        let app = self.load_for(tx, s, t)?;
-        let to = self.decide(tx, s, &app, Action::Issue)?;
+        let step = self.begin(tx, s, t, Action::Issue)?;
         let is_applicant =
-            app.applicant_iin.map(|i| i.as_string()).as_deref() == Some(collector_iin);
+            step.app.applicant_iin.map(|i| i.as_string()).as_deref() == Some(collector_iin);
         if !is_applicant && !with_proxy {
             return Err(DeskError::Invalid {
                 field: "collector_iin".into(),
                 key: "proxy-required".into(),
             });
         }
-        apps::update(
+        self.apply(
             tx,
-            app.id,
-            app.row_version,
-            &Change {
-                status: Some(to),
+            &step,
+            Change {
                 issued_at: Some(&now),
                 collector_iin: Some(collector_iin),
                 ..Default::default()
             },
             &now,
         )?;
-        Ok(app)
+        Ok(step.app)
     }
 
     /// The head extends the term once, by what the service's edition allows; the applicant is
@@ -566,8 +584,8 @@ impl Desk {
         let now_t = self.now();
         let now = stamp(now_t);
         {
-            let app = self.load_for(tx, s, t)?;
-            let to = self.decide(tx, s, &app, Action::Extend)?;
+            let step = self.begin(tx, s, t, Action::Extend)?;
+            let app = &step.app;
             let cat = self.catalog();
             let service = cat
                 .service(&app.service)
@@ -584,19 +602,6 @@ impl Desk {
                 at: None,
             };
             let new = deadline::extend(&self.calendar(), current, ext);
-            apps::update(
-                tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
-                    due_date: Some(&new.date.to_string()),
-                    due_at: Some(None),
-                    extended: Some(true),
-                    ..Default::default()
-                },
-                &now,
-            )?;
             // The notice to the applicant.
             let today = self.local(now_t).date();
             let person = Some(self.applicant_in(tx, &app)?);
@@ -630,25 +635,25 @@ impl Desk {
                 },
             )?;
             let notice_by = deadline::extension_notice_by(&self.calendar(), today, ext);
-            self.audit(
+            let public = app.status.public().unwrap_or(PublicStatus::InWork);
+            self.finish(
                 tx,
                 Some(s),
+                &step,
+                Change {
+                    due_date: Some(&new.date.to_string()),
+                    due_at: Some(None),
+                    extended: Some(true),
+                    ..Default::default()
+                },
+                &now,
                 "extend",
-                "application",
-                &app.number,
                 serde_json::json!({"from": current.date, "to": new.date, "reason": reason, "notice_by": notice_by}),
-            )?;
-            if super::akimat::tells_origin(app.channel, app.origin.as_deref()) {
-                let public = app.status.public().unwrap_or(PublicStatus::InWork);
-                self.notify_status(
-                    tx,
-                    app.id,
-                    &app.number,
-                    Self::external_of(&app).as_ref(),
+                Some((
                     public,
                     Some(serde_json::json!({"extended_to": new.date, "reason": reason})),
-                )?;
-            }
+                )),
+            )?;
             Ok(new)
         }
     }
@@ -689,25 +694,19 @@ impl Desk {
                     },
                 )?,
             };
-            apps::update(
+            self.finish(
                 tx,
-                app.id,
-                app.row_version,
-                &Change {
-                    status: Some(to),
+                s,
+                &Step { app, to },
+                Change {
                     withdrawn_at: Some(&now),
                     withdraw_reason: Some(reason),
                     ..Default::default()
                 },
                 &now,
-            )?;
-            self.audit(
-                tx,
-                s,
                 "withdraw",
-                "application",
-                &app.number,
                 serde_json::json!({"reason": reason}),
+                None,
             )
         }
     }

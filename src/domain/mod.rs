@@ -1,5 +1,6 @@
-//! Pure types and rules: ИИН, persons, the service catalogue, the application state machine
-//! and role permissions, the working-day calendar and deadlines, decision data, and the content
+//! Pure types and rules: ИИН, persons, the service catalogue, the typed application
+//! (`application`), its state machine (`lifecycle`) and who may do what with it (`policy`: the
+//! one place for "who may sign"), the working-day calendar and deadlines, decision data, and the content
 //! of every output document. No I/O here.
 
 pub mod application;

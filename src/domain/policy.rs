@@ -255,12 +255,42 @@ impl Permission {
             | Permission::SeeConflicts
             | Permission::ResolveConflicts => "report",
             Permission::Settings | Permission::Calendar | Permission::Catalogue => "setting_change",
-            Permission::Users => "user_add",
+            Permission::Users => "users_manage",
             Permission::ListUsers => "users",
-            Permission::Certificates => "cert_issue",
+            Permission::Certificates => "certificates",
             Permission::ListCertificates => "cert_list",
             Permission::Backup => "backup",
             Permission::Gateway => "gateway_view",
+        }
+    }
+
+    /// The translation key of its name in a refusal ("… may not {action}").
+    pub fn key(self) -> &'static str {
+        match self {
+            Permission::Queues => "action-queue",
+            Permission::PersonLookup => "action-person_lookup",
+            Permission::PersonUpdate => "action-person_update",
+            Permission::Intake => "action-register",
+            Permission::AddScans => "action-attach",
+            Permission::Questionnaire => "action-questionnaire",
+            Permission::ListExecutors | Permission::Assign | Permission::AkimResolution => {
+                "action-assign"
+            }
+            Permission::SaveDraft => "action-submit_draft",
+            Permission::SigningKey => "action-sign",
+            Permission::Reports
+            | Permission::Journals
+            | Permission::SeeConflicts
+            | Permission::ResolveConflicts => "action-report",
+            Permission::Settings | Permission::Calendar | Permission::Catalogue => {
+                "action-setting_change"
+            }
+            Permission::Users => "action-users_manage",
+            Permission::ListUsers => "action-users",
+            Permission::Certificates => "action-certificates",
+            Permission::ListCertificates => "action-cert_list",
+            Permission::Backup => "action-backup",
+            Permission::Gateway => "action-gateway_view",
         }
     }
 
@@ -532,7 +562,11 @@ mod tests {
         assert!(Permission::Intake.held_by(&[Role::AkimClerk]));
         assert!(!Permission::Intake.held_by(&[Role::Admin]));
         assert!(!Permission::Queues.held_by(&[Role::Admin]));
-        // Every permission is held by somebody, and nobody without a role holds any.
+        // Every permission is held by somebody, nobody without a role holds any, and each
+        // names its action with a key of the action family.
+        for p in Permission::ALL {
+            assert!(p.key().starts_with("action-"), "{p:?}");
+        }
         for p in Permission::ALL {
             assert!(!p.roles().is_empty(), "{p:?}");
             assert!(!p.held_by(&[]), "{p:?}");

@@ -306,6 +306,10 @@ mod tests {
         for a in crate::domain::lifecycle::Action::ALL {
             want.push(a.key().into());
         }
+        for p in crate::domain::policy::Permission::ALL {
+            want.push(p.key().into());
+        }
+        want.push("action-unknown".into());
         for m in 0..12 {
             want.push(MONTH[m].into());
             want.push(MONTH_GEN[m].into());
@@ -553,6 +557,51 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// The key families that have an enum behind them are written whole (`Status::key()`,
+    /// `Channel::key()`, `Role::key()`, `Action::key()`, `TermUnit::key()`, the month tables),
+    /// never built with `format!`, so a search for a key finds where it is used.
+    #[test]
+    fn enum_keys_are_never_built_with_format() {
+        let families = [
+            "status-",
+            "status-short-",
+            "channel-",
+            "role-",
+            "action-",
+            "month-",
+            "month-gen-",
+            "month-loc-",
+            "ui-unit-",
+        ];
+        let mut built = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "rs") || p.ends_with("i18n/mod.rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for f in families {
+                    let needle = format!("format!(\"{f}{{");
+                    for (n, line) in text.lines().enumerate() {
+                        if line.contains(&needle) {
+                            built.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(built.is_empty(), "{built:#?}");
     }
 
     #[test]

@@ -8,75 +8,66 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use iced::widget::{button, column, container, row, text};
-use iced::{Alignment, Element, Event, Length, Subscription, Task, event, keyboard, window};
+use iced::widget::{column, container, text};
+use iced::{Element, Event, Length, Subscription, Task, event, keyboard, window};
 
+use super::desk_handle::DeskHandle;
+use super::header::{self, GatewayLine, may_administer, may_see_gateway};
 use super::platform::{Platform, blocking};
 use super::screen::{
     admin, application, checklist, first_run, gateway, head, intake, login, queues, verify,
 };
 use super::widget as w;
-use super::{Ctx, theme};
+use super::{Ctx, PreCtx, theme};
 use crate::desk::{DataDir, Desk, Options, Session, SystemClock};
-use crate::domain::model::{Lang, Role};
-use crate::i18n::{Arg, tr, tra};
+use crate::domain::model::Lang;
+use crate::domain::policy::Permission;
+use crate::i18n::tr;
 
-/// A shared desk that can travel in messages.
-#[derive(Clone)]
-pub struct DeskHandle(pub Arc<Desk>);
-
-impl std::hash::Hash for DeskHandle {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.root().hash(state);
-    }
-}
-
-impl std::fmt::Debug for DeskHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Desk")
-    }
-}
+/// The idle lock's minutes until the office's setting is read (the setting's own default).
+const IDLE_DEFAULT: u32 = 10;
 
 /// Where the user wants to go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Nav {
+    /// The queues (home of the clerks).
     Queues,
+    /// A new application (intake).
     NewApplication,
+    /// The head's desk.
     Head,
+    /// Administration.
     Admin,
+    /// Checking a paper's signature.
     Verify,
     /// The exchange with the gateway, message by message.
     Gateway,
+    /// One application's case file.
     Application(i64),
-}
-
-/// The gateway line of the header.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GatewayLine {
-    pub configured: bool,
-    pub online: bool,
-    pub pending: i64,
-    pub failed: i64,
-    /// How long the oldest undelivered message has been waiting, in minutes.
-    pub oldest_age_minutes: Option<i64>,
-    pub last_contact: Option<String>,
-    pub last_error: Option<String>,
-    /// Another program or PC of the office is exchanging now.
-    pub elsewhere: bool,
 }
 
 /// Messages of the whole window.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The first-run form.
     FirstRun(first_run::Message),
+    /// The checklist the first run ends on.
     Setup(checklist::Message),
+    /// The login screen.
     Login(login::Message),
+    /// The queues.
     Queues(queues::Message),
+    /// A new application.
     Intake(intake::Message),
+    /// An application's case file.
     Application(application::Message),
+    /// The head's desk.
     Head(head::Message),
+    /// Administration.
     Admin(admin::Message),
+    /// Checking a paper.
     Verify(verify::Message),
+    /// The gateway's message view.
     GatewayView(gateway::Message),
     /// Go to a screen.
     Nav(Nav),
@@ -84,7 +75,16 @@ pub enum Message {
     SetLang(Lang),
     /// The language was saved for the user.
     LangSaved(Option<Session>),
+    /// The user logs out.
     Logout,
+    /// The logout (or the idle lock) was written to the audit.
+    LoggedOut,
+    /// The office's idle-lock minutes were read (after login, and after the admin saved the
+    /// settings).
+    IdleMinutes(u32),
+    /// The first run ended: the new desk and what the office still needs (`None`: it could
+    /// not be read, the login screen shows instead).
+    FirstRunDone(DeskHandle, Option<crate::desk::setup::SetupStatus>),
     /// A periodic tick: idle lock and header refresh.
     Tick,
     /// The user pressed a key or clicked.
@@ -97,6 +97,7 @@ pub enum Message {
     GatewayStatus(GatewayLine),
     /// Ask the sync engine to run now.
     SyncNow,
+    /// An exchange with the gateway ended (its one-line report, or why it failed).
     Synced(Result<String, String>),
     /// What the office server's change notices say (several PCs on one database): another PC
     /// changed an application, or the server went away or came back.
@@ -105,14 +106,20 @@ pub enum Message {
     LiveRefresh,
 }
 
+/// A keyboard shortcut of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
+    /// Ctrl+N: a new application.
     NewApplication,
     /// Ctrl+O: attach a scan (intake).
     Attach,
+    /// Ctrl+F: the queues' search.
     Search,
+    /// Escape: close what is open, or go back.
     Escape,
+    /// Tab: the next field.
     Next,
+    /// Shift+Tab: the previous field.
     Previous,
 }
 
@@ -143,6 +150,8 @@ pub struct App {
     parked: Option<(String, Screen)>,
     /// The last key press or click, by the desk's clock (the idle lock counts from it).
     last_activity: DateTime<Utc>,
+    /// The office's idle-lock minutes, read once after login (0: never).
+    idle_minutes: u32,
     gateway: GatewayLine,
     /// The office server cannot be reached: since when (the window says so and keeps retrying).
     server_away: Option<DateTime<Utc>>,
@@ -187,6 +196,7 @@ impl App {
             screen,
             parked: None,
             last_activity: Utc::now(),
+            idle_minutes: IDLE_DEFAULT,
             gateway: GatewayLine::default(),
             server_away: None,
             new_apps: Default::default(),
@@ -236,6 +246,44 @@ impl App {
     /// The screen on show (tests inspect it).
     pub fn screen(&self) -> &Screen {
         &self.screen
+    }
+
+    /// What the screens before login get.
+    fn pre(&self) -> PreCtx {
+        PreCtx {
+            dir: self.dir.clone(),
+            desk: self.desk.clone(),
+            lang: self.lang,
+            platform: self.platform.clone(),
+        }
+    }
+
+    /// Reads the office's idle-lock minutes (off the window's thread).
+    fn read_idle(&self) -> Task<Message> {
+        let Some(desk) = self.desk.clone() else {
+            return Task::none();
+        };
+        Task::perform(
+            blocking(move || {
+                desk.settings()
+                    .map(|s| s.idle_lock_minutes)
+                    .unwrap_or(IDLE_DEFAULT)
+            }),
+            Message::IdleMinutes,
+        )
+    }
+
+    /// Writes a logout (or an idle lock) to the audit, off the window's thread.
+    fn write_logout(&self, s: Session, idle: bool) -> Task<Message> {
+        let Some(desk) = self.desk.clone() else {
+            return Task::none();
+        };
+        Task::perform(
+            blocking(move || {
+                let _ = desk.logout(&s, idle);
+            }),
+            |()| Message::LoggedOut,
+        )
     }
 
     fn ctx(&self) -> Option<Ctx> {
@@ -308,7 +356,7 @@ impl App {
                 t.map(Message::Queues)
             }
             Nav::NewApplication => {
-                if !(ctx.session.has(Role::Registrar) || ctx.session.has(Role::AkimClerk)) {
+                if !ctx.session.may(Permission::Intake) {
                     return Task::none();
                 }
                 let (s, t) = intake::State::new(&ctx);
@@ -350,13 +398,11 @@ impl App {
     fn home(&self) -> Nav {
         let s = self.session.as_ref();
         match s {
-            Some(s)
-                if s.has(Role::Registrar) || s.has(Role::Executor) || s.has(Role::AkimClerk) =>
-            {
-                Nav::Queues
-            }
-            Some(s) if s.has(Role::Head) => Nav::Head,
-            Some(s) if s.has(Role::Admin) => Nav::Admin,
+            Some(s) if s.may(Permission::Intake) || s.may(Permission::SaveDraft) => Nav::Queues,
+            Some(s) if s.may(Permission::Reports) => Nav::Head,
+            Some(s) if may_administer(s) => Nav::Admin,
+            // The akim and the akim's executors: their part of the queues.
+            Some(s) if s.may(Permission::Queues) => Nav::Queues,
             _ => Nav::Verify,
         }
     }
@@ -369,7 +415,7 @@ impl App {
             .is_some_and(|(iin, _)| *iin == session.iin);
         self.session = Some(session);
         self.last_activity = self.now();
-        let gw = self.refresh_gateway();
+        let gw = Task::batch([self.refresh_gateway(), self.read_idle()]);
         if same && let Some((_, screen)) = self.parked.take() {
             self.screen = screen;
             return gw;
@@ -379,16 +425,15 @@ impl App {
         Task::batch([self.go(home), gw])
     }
 
-    fn lock(&mut self) {
-        let Some(s) = self.session.take() else { return };
-        if let Some(desk) = &self.desk {
-            let _ = desk.logout(&s, true);
-        }
-        let screen = std::mem::replace(
-            &mut self.screen,
-            Screen::Login(login::State::locked(&s.iin)),
-        );
-        self.parked = Some((s.iin, screen));
+    fn lock(&mut self) -> Task<Message> {
+        let Some(s) = self.session.take() else {
+            return Task::none();
+        };
+        let iin = s.iin.clone();
+        let audit = self.write_logout(s, true);
+        let screen = std::mem::replace(&mut self.screen, Screen::Login(login::State::locked(&iin)));
+        self.parked = Some((iin, screen));
+        audit
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -401,15 +446,12 @@ impl App {
         match message {
             Message::Activity => Task::none(),
             Message::Tick => {
-                if let (Some(desk), Some(_)) = (&self.desk, &self.session) {
-                    let idle = desk.settings().map(|s| s.idle_lock_minutes).unwrap_or(10);
-                    if idle > 0
-                        && self.now() - self.last_activity
-                            >= chrono::Duration::minutes(i64::from(idle))
-                    {
-                        self.lock();
-                        return Task::none();
-                    }
+                let idle = self.idle_minutes;
+                if self.session.is_some()
+                    && idle > 0
+                    && self.now() - self.last_activity >= chrono::Duration::minutes(i64::from(idle))
+                {
+                    return self.lock();
                 }
                 let gw = self.refresh_gateway();
                 let screen = match (&mut self.screen, ctx_now.clone()) {
@@ -503,12 +545,26 @@ impl App {
                 Task::none()
             }
             Message::Logout => {
-                if let (Some(desk), Some(s)) = (&self.desk, &self.session) {
-                    let _ = desk.logout(s, false);
-                }
-                self.session = None;
+                let audit = match self.session.take() {
+                    Some(s) => self.write_logout(s, false),
+                    None => Task::none(),
+                };
                 self.parked = None;
                 self.screen = Screen::Login(login::State::default());
+                audit
+            }
+            Message::LoggedOut => Task::none(),
+            Message::IdleMinutes(m) => {
+                self.idle_minutes = m;
+                Task::none()
+            }
+            Message::FirstRunDone(desk, status) => {
+                // The first run ends on what the office still needs.
+                self.screen = match status {
+                    Some(status) => Screen::Setup(checklist::State { status }),
+                    None => Screen::Login(login::State::default()),
+                };
+                self.desk = Some(desk.0);
                 Task::none()
             }
             Message::Nav(nav) => self.go(nav),
@@ -538,7 +594,8 @@ impl App {
                             Task::none()
                         } else {
                             self.go(
-                                if ctx.session.has(Role::Head) && !ctx.session.has(Role::Registrar)
+                                if ctx.session.may(Permission::Reports)
+                                    && !ctx.session.may(Permission::Intake)
                                 {
                                     Nav::Head
                                 } else {
@@ -576,20 +633,17 @@ impl App {
                 _ => Task::none(),
             },
             Message::FirstRun(m) => {
+                let pre = self.pre();
                 let Screen::FirstRun(s) = &mut self.screen else {
                     return Task::none();
                 };
-                match s.update(m, &self.dir, self.desk.clone(), self.lang) {
-                    first_run::Action::None => Task::none(),
+                match s.update(m, &pre) {
                     first_run::Action::Run(t) => t.map(Message::FirstRun),
                     first_run::Action::Done(desk) => {
-                        // The first run ends on what the office still needs.
-                        self.screen = match desk.0.setup_status() {
-                            Ok(status) => Screen::Setup(checklist::State { status }),
-                            Err(_) => Screen::Login(login::State::default()),
-                        };
-                        self.desk = Some(desk.0);
-                        Task::none()
+                        let d = desk.0.clone();
+                        Task::perform(blocking(move || d.setup_status().ok()), move |st| {
+                            Message::FirstRunDone(desk.clone(), st)
+                        })
                     }
                     first_run::Action::SetLang(l) => {
                         self.lang = l;
@@ -597,19 +651,25 @@ impl App {
                     }
                 }
             }
-            Message::Setup(checklist::Message::Login) => {
-                self.screen = Screen::Login(login::State::default());
-                Task::none()
-            }
-            Message::Login(m) => {
-                let Some(desk) = self.desk.clone() else {
+            Message::Setup(m) => {
+                let pre = self.pre();
+                let Screen::Setup(s) = &mut self.screen else {
                     return Task::none();
                 };
+                match s.update(m, &pre) {
+                    checklist::Action::Run(t) => t.map(Message::Setup),
+                    checklist::Action::Login => {
+                        self.screen = Screen::Login(login::State::default());
+                        Task::none()
+                    }
+                }
+            }
+            Message::Login(m) => {
+                let pre = self.pre();
                 let Screen::Login(s) = &mut self.screen else {
                     return Task::none();
                 };
-                match s.update(m, &desk, self.lang) {
-                    login::Action::None => Task::none(),
+                match s.update(m, &pre) {
                     login::Action::Run(t) => t.map(Message::Login),
                     login::Action::SetLang(l) => {
                         self.lang = l;
@@ -655,23 +715,28 @@ impl App {
             }
             Message::Admin(m) => {
                 let (Screen::Admin(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
+                    // A restore that ended after its screen closed: the data directory was
+                    // replaced, so the window reopens on it all the same.
+                    if let Some(desk) = m.restored() {
+                        return self.restored(desk);
+                    }
                     return Task::none();
                 };
                 match s.update(m, &ctx) {
                     admin::Action::Run(t) => t.map(Message::Admin),
-                    admin::Action::Restored(desk) => {
-                        self.desk = Some(desk.0);
-                        self.session = None;
-                        self.screen = Screen::Login(login::State::default());
-                        Task::none()
+                    admin::Action::SettingsChanged(t) => {
+                        Task::batch([t.map(Message::Admin), self.read_idle()])
                     }
+                    admin::Action::Restored(desk) => self.restored(desk),
                 }
             }
             Message::Verify(m) => {
                 let (Screen::Verify(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
                     return Task::none();
                 };
-                s.update(m, &ctx).map(Message::Verify)
+                match s.update(m, &ctx) {
+                    verify::Action::Run(t) => t.map(Message::Verify),
+                }
             }
             Message::GatewayView(m) => {
                 let (Screen::Gateway(s), Some(ctx)) = (&mut self.screen, ctx_now.clone()) else {
@@ -701,195 +766,38 @@ impl App {
         }
     }
 
-    /// The line under the header while the office server is out of reach.
-    fn server_banner(&self) -> Option<Element<'_, Message>> {
-        let since = self.server_away?;
-        let local = since
-            + chrono::Duration::minutes(i64::from(self.desk.as_ref()?.office().tz_offset_minutes));
-        Some(w::banner(
-            text(tra(
-                self.lang,
-                "ui-server-away",
-                &[("since", Arg::from(local.format("%H:%M").to_string()))],
-            ))
-            .size(theme::BODY)
-            .color(iced::Color::WHITE),
-            theme::DANGER,
-        ))
+    /// A restore ended: the window reopens on the restored office, at the login screen.
+    fn restored(&mut self, desk: DeskHandle) -> Task<Message> {
+        self.desk = Some(desk.0);
+        self.session = None;
+        self.parked = None;
+        self.screen = Screen::Login(login::State::default());
+        Task::none()
     }
 
-    fn header(&self) -> Element<'_, Message> {
-        let l = self.lang;
-        let office = self
-            .desk
-            .as_ref()
-            .map(|d| match l {
-                Lang::Kk => d.office().name_kk.clone(),
-                Lang::Ru => d.office().name_ru.clone(),
-            })
-            .unwrap_or_default();
-        let mut nav = row![].spacing(theme::XS).align_y(Alignment::Center);
-        if let Some(s) = &self.session {
-            let active = |n: &Nav| {
-                matches!(
-                    (&self.screen, n),
-                    (Screen::Queues(_) | Screen::Application(_), Nav::Queues)
-                        | (Screen::Intake(_), Nav::NewApplication)
-                        | (Screen::Head(_), Nav::Head)
-                        | (Screen::Admin(_), Nav::Admin)
-                        | (Screen::Verify(_), Nav::Verify)
-                        | (Screen::Gateway(_), Nav::Gateway)
-                )
-            };
-            let mut items: Vec<(Nav, &str)> = Vec::new();
-            if s.has(Role::Registrar)
-                || s.has(Role::Executor)
-                || s.has(Role::Head)
-                || s.has(Role::AkimClerk)
-            {
-                items.push((Nav::Queues, "ui-nav-queues"));
-            }
-            if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
-                items.push((Nav::NewApplication, "ui-nav-new"));
-            }
-            if s.has(Role::Head) {
-                items.push((Nav::Head, "ui-nav-head"));
-            }
-            if s.has(Role::Admin) {
-                items.push((Nav::Admin, "ui-nav-admin"));
-            }
-            if may_see_gateway(s) {
-                items.push((Nav::Gateway, "ui-nav-gateway"));
-            }
-            items.push((Nav::Verify, "ui-nav-verify"));
-            for (n, key) in items {
-                let is = active(&n);
-                nav = nav.push(
-                    button(text(tr(l, key)).size(theme::BODY))
-                        .padding([6, 12])
-                        .style(theme::nav(is))
-                        .on_press(Message::Nav(n)),
-                );
-            }
-            nav = nav.push(w::hfill());
-            nav = nav.push(self.gateway_line());
+    /// The navigation item of the screen on show.
+    fn active_nav(&self) -> Option<Nav> {
+        match &self.screen {
+            Screen::Queues(_) | Screen::Application(_) => Some(Nav::Queues),
+            Screen::Intake(_) => Some(Nav::NewApplication),
+            Screen::Head(_) => Some(Nav::Head),
+            Screen::Admin(_) => Some(Nav::Admin),
+            Screen::Verify(_) => Some(Nav::Verify),
+            Screen::Gateway(_) => Some(Nav::Gateway),
+            _ => None,
         }
-        let lang_button = |lang: Lang| {
-            button(text(crate::i18n::lang_name(lang)).size(theme::SMALL))
-                .padding([4, 8])
-                .style(theme::nav(self.lang == lang))
-                .on_press(Message::SetLang(lang))
-        };
-        let mut right = row![lang_button(Lang::Kk), lang_button(Lang::Ru),]
-            .spacing(theme::S)
-            .align_y(Alignment::Center);
-        if let Some(s) = &self.session {
-            right = right.push(text(s.full_name.clone()).size(theme::SMALL));
-            right = right.push(
-                button(text(tr(l, "ui-logout")).size(theme::SMALL))
-                    .padding([4, 10])
-                    .style(theme::nav(false))
-                    .on_press(Message::Logout),
-            );
-        }
-        container(
-            column![
-                row![
-                    text(tr(l, "ui-app-title"))
-                        .size(theme::H2)
-                        .font(theme::BOLD),
-                    text(office).size(theme::SMALL),
-                    w::hfill(),
-                    right,
-                ]
-                .spacing(theme::M)
-                .align_y(Alignment::Center),
-                nav,
-            ]
-            .spacing(theme::S),
-        )
-        .padding([theme::S, theme::L])
-        .width(Length::Fill)
-        .style(theme::header_bar)
-        .into()
-    }
-
-    /// The gateway in the header: online or not, what waits and for how long, the last
-    /// contact, failures and the last error; a click opens the message view.
-    fn gateway_line(&self) -> Element<'_, Message> {
-        let l = self.lang;
-        let g = &self.gateway;
-        let mut parts: Vec<String> = Vec::new();
-        if !g.configured {
-            parts.push(tr(l, "ui-gw-none"));
-        } else {
-            parts.push(tr(
-                l,
-                if g.online {
-                    "ui-gw-online"
-                } else {
-                    "ui-gw-offline"
-                },
-            ));
-        }
-        if g.elsewhere {
-            parts.push(tr(l, "ui-gw-elsewhere"));
-        }
-        if g.configured || g.pending > 0 {
-            parts.push(tra(l, "ui-gw-pending", &[("n", Arg::Num(g.pending))]));
-        }
-        if let Some(m) = g.oldest_age_minutes {
-            parts.push(tra(l, "ui-gw-oldest", &[("age", Arg::from(w::age(l, m)))]));
-        }
-        if let Some(c) = &g.last_contact {
-            parts.push(format!("{} {c}", tr(l, "ui-gw-last")));
-        }
-        if g.failed > 0 {
-            parts.push(tra(l, "ui-gw-failed", &[("n", Arg::Num(g.failed))]));
-        }
-        let mut lines = column![text(parts.join(" · ")).size(theme::SMALL)];
-        if let Some(e) = &g.last_error {
-            let short: String = e.chars().take(70).collect();
-            let short = if short.len() < e.len() {
-                format!("{short}…")
-            } else {
-                short
-            };
-            lines = lines.push(
-                text(tra(l, "ui-gw-last-error", &[("error", Arg::from(short))]))
-                    .size(theme::SMALL)
-                    .color(theme::ERROR_ON_DARK),
-            );
-        }
-        let status: Element<'_, Message> = match &self.session {
-            Some(s) if may_see_gateway(s) => button(lines)
-                .padding([3, 8])
-                .style(theme::nav(matches!(self.screen, Screen::Gateway(_))))
-                .on_press(Message::Nav(Nav::Gateway))
-                .into(),
-            _ => container(lines).padding([3, 8]).into(),
-        };
-        let mut r = row![status].spacing(theme::XS).align_y(Alignment::Center);
-        if g.configured && self.session.is_some() {
-            r = r.push(
-                button(text(tr(l, "ui-gw-sync-now")).size(theme::SMALL))
-                    .padding([3, 8])
-                    .style(theme::nav(false))
-                    .on_press(Message::SyncNow),
-            );
-        }
-        r.into()
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         let l = self.lang;
+        let pre = self.pre();
         let body: Element<'_, Message> = match (&self.screen, self.ctx()) {
             (Screen::Failed(m), _) => {
                 w::card(column![w::title(tr(l, "ui-failed")), w::error_banner(m)].spacing(theme::M))
             }
-            (Screen::FirstRun(s), _) => s.view(l).map(Message::FirstRun),
-            (Screen::Setup(s), _) => s.view(l).map(Message::Setup),
-            (Screen::Login(s), _) => s.view(l).map(Message::Login),
+            (Screen::FirstRun(s), _) => s.view(&pre).map(Message::FirstRun),
+            (Screen::Setup(s), _) => s.view(&pre).map(Message::Setup),
+            (Screen::Login(s), _) => s.view(&pre).map(Message::Login),
             (Screen::Queues(s), Some(ctx)) => s.view(&ctx).map(Message::Queues),
             (Screen::Intake(s), Some(ctx)) => s.view(&ctx).map(Message::Intake),
             (Screen::Application(s), Some(ctx)) => s.view(&ctx).map(Message::Application),
@@ -901,9 +809,25 @@ impl App {
             }
             _ => text("").into(),
         };
-        let mut page = column![self.header()];
-        if let Some(b) = self.server_banner() {
-            page = page.push(b);
+        let office = self
+            .desk
+            .as_ref()
+            .map(|d| match l {
+                Lang::Kk => d.office().name_kk.clone(),
+                Lang::Ru => d.office().name_ru.clone(),
+            })
+            .unwrap_or_default();
+        let mut page = column![header::view(header::Header {
+            lang: l,
+            office,
+            session: self.session.as_ref(),
+            active: self.active_nav(),
+            gateway: &self.gateway,
+        })];
+        if let (Some(since), Some(desk)) = (self.server_away, &self.desk) {
+            let local =
+                since + chrono::Duration::minutes(i64::from(desk.office().tz_offset_minutes));
+            page = page.push(header::server_banner(l, local));
         }
         page.push(
             container(body)
@@ -970,11 +894,6 @@ fn user_input(m: &Message) -> bool {
             | Message::SyncNow
             | Message::Logout
     )
-}
-
-/// Who sees the per-message gateway view (and may retry a failed message).
-fn may_see_gateway(s: &Session) -> bool {
-    s.has_any(crate::desk::exchange::GATEWAY_ROLES)
 }
 
 /// What a window event means to the app: a shortcut, activity (for the idle lock), a dropped

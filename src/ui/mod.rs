@@ -3,6 +3,9 @@
 //! database: their `update` returns tasks that call `desk` off the window's thread.
 
 pub mod app;
+pub mod desk_handle;
+pub mod header;
+pub mod keys;
 pub mod platform;
 pub mod scan;
 pub mod screen;
@@ -25,6 +28,25 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        tr(self.lang, key)
+    }
+    pub fn ta(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        tra(self.lang, key, args)
+    }
+}
+
+/// What a screen before login (first run, its checklist, login) needs: the data directory,
+/// the desk once there is one, the window's language and the platform's services.
+#[derive(Clone)]
+pub struct PreCtx {
+    pub dir: DataDir,
+    pub desk: Option<Arc<Desk>>,
+    pub lang: Lang,
+    pub platform: platform::Platform,
+}
+
+impl PreCtx {
     pub fn t(&self, key: &str) -> String {
         tr(self.lang, key)
     }

@@ -3,13 +3,13 @@
 //! what to do and opens the place where it is done.
 
 use iced::widget::{column, row, text};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::setup::SetupStatus;
 use crate::domain::model::Lang;
 use crate::i18n::tr;
-use crate::ui::theme;
 use crate::ui::widget as w;
+use crate::ui::{PreCtx, theme};
 
 /// A step of the office's setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +37,26 @@ fn steps(s: &SetupStatus, logged_in: bool) -> Vec<(Step, bool)> {
     ]
 }
 
-fn key(step: Step) -> &'static str {
+/// A step's keys, written whole: its line, its button and its hint.
+fn keys(step: Step) -> (&'static str, &'static str, &'static str) {
     match step {
-        Step::Login => "login",
-        Step::Staff => "staff",
-        Step::HeadKey => "head-key",
-        Step::Gateway => "gateway",
-        Step::Backup => "backup",
+        Step::Login => ("ui-setup-login", "ui-setup-go-login", "ui-setup-login-hint"),
+        Step::Staff => ("ui-setup-staff", "ui-setup-go-staff", "ui-setup-staff-hint"),
+        Step::HeadKey => (
+            "ui-setup-head-key",
+            "ui-setup-go-head-key",
+            "ui-setup-head-key-hint",
+        ),
+        Step::Gateway => (
+            "ui-setup-gateway",
+            "ui-setup-go-gateway",
+            "ui-setup-gateway-hint",
+        ),
+        Step::Backup => (
+            "ui-setup-backup",
+            "ui-setup-go-backup",
+            "ui-setup-backup-hint",
+        ),
     }
 }
 
@@ -61,27 +74,23 @@ pub fn view<'a, M: Clone + 'a>(
     ]
     .spacing(theme::S);
     for (i, (step, done)) in steps(status, logged_in).into_iter().enumerate() {
-        let k = key(step);
+        let (line_key, go_key, hint_key) = keys(step);
         let mark = if done { "✓" } else { "•" };
         let mut line = row![
-            text(format!(
-                "{mark} {}. {}",
-                i + 1,
-                tr(lang, &format!("ui-setup-{k}"))
-            ))
-            .size(theme::BODY)
-            .font(if done { theme::FONT } else { theme::BOLD })
-            .color(if done { theme::MUTED } else { theme::TEXT })
-            .width(Length::Fill),
+            text(format!("{mark} {}. {}", i + 1, tr(lang, line_key)))
+                .size(theme::BODY)
+                .font(if done { theme::FONT } else { theme::BOLD })
+                .color(if done { theme::MUTED } else { theme::TEXT })
+                .width(Length::Fill),
         ]
         .spacing(theme::S)
         .align_y(Alignment::Center);
         if !done && let Some(m) = go(step) {
-            line = line.push(w::secondary(tr(lang, &format!("ui-setup-go-{k}")), Some(m)));
+            line = line.push(w::secondary(tr(lang, go_key), Some(m)));
         }
         c = c.push(line);
         if !done {
-            c = c.push(w::muted(tr(lang, &format!("ui-setup-{k}-hint"))));
+            c = c.push(w::muted(tr(lang, hint_key)));
         }
     }
     w::card(c)
@@ -100,8 +109,30 @@ pub enum Message {
     Login,
 }
 
+/// What the window does after a checklist event.
+pub enum Action {
+    /// Side effects the window runs.
+    Run(Task<Message>),
+    /// Show the login screen.
+    Login,
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
+}
+
 impl State {
-    pub fn view(&self, lang: Lang) -> Element<'_, Message> {
+    pub fn update(&mut self, m: Message, _ctx: &PreCtx) -> Action {
+        match m {
+            Message::Login => Action::Login,
+        }
+    }
+
+    pub fn view(&self, ctx: &PreCtx) -> Element<'_, Message> {
+        let lang = ctx.lang;
         column![
             w::title(tr(lang, "ui-setup-done-title")),
             view(lang, &self.status, false, |s| (s == Step::Login)

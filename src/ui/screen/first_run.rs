@@ -9,14 +9,14 @@ use iced::widget::{column, row, scrollable};
 use iced::{Element, Length, Task};
 
 use crate::desk::auth::{Actor, NewUserInput};
-use crate::desk::{DataDir, Desk, NewOffice, Options, SystemClock};
+use crate::desk::{Desk, NewOffice, Options, SystemClock};
 use crate::domain::model::{Lang, Role};
 use crate::i18n::{Arg, lang_name, tr, tra};
 use crate::store::pg::Probe;
-use crate::ui::app::DeskHandle;
+use crate::ui::desk_handle::DeskHandle;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
-use crate::ui::{Failure, theme};
+use crate::ui::{Failure, PreCtx, theme};
 
 /// Where the office's database lives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,34 +112,63 @@ pub struct State {
 /// First-run form events.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Where the office's data lives.
     Place(Place),
+    /// The office server's address.
     Host(String),
+    /// The office server's port.
     Port(String),
+    /// The database's name on the server.
     Database(String),
+    /// The database user.
     DbUser(String),
+    /// The database user's password.
     DbPassword(String),
+    /// The server's CA certificate (PEM), for TLS.
     TlsRoot(String),
     /// *Test connection*.
     Test,
+    /// What the test found, for the address it tested.
     Tested(String, Result<Probe, Failure>),
+    /// The new office's code.
     OfficeCode(String),
+    /// The office's name in Kazakh.
     NameKk(String),
+    /// The office's name in Russian.
     NameRu(String),
+    /// This PC's workstation code.
     Workstation(String),
+    /// The first administrator's ИИН.
     AdminIin(String),
+    /// The first administrator's full name.
     AdminName(String),
+    /// The first administrator's password.
     Password(String),
+    /// The password once more.
     Repeat(String),
+    /// The language chosen on this screen.
     Lang(Lang),
+    /// Create the office (or join it).
     Submit,
+    /// The office was created or joined, or why not.
     Done(Result<DeskHandle, Failure>),
 }
 
+/// What the window does after a first-run event.
 pub enum Action {
-    None,
+    /// Side effects the window runs.
     Run(Task<Message>),
+    /// The office is ready on this desk.
     Done(DeskHandle),
+    /// Switch the window's language.
     SetLang(Lang),
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
 }
 
 impl State {
@@ -150,13 +179,8 @@ impl State {
         }
     }
 
-    pub fn update(
-        &mut self,
-        m: Message,
-        dir: &DataDir,
-        desk: Option<Arc<Desk>>,
-        lang: Lang,
-    ) -> Action {
+    pub fn update(&mut self, m: Message, ctx: &PreCtx) -> Action {
+        let (dir, desk, lang) = (&ctx.dir, ctx.desk.clone(), ctx.lang);
         let server_edit = matches!(
             m,
             Message::Host(_)
@@ -184,13 +208,13 @@ impl State {
             Message::TlsRoot(v) => self.server.tls_root = v,
             Message::Test => {
                 if self.testing {
-                    return Action::None;
+                    return Action::none();
                 }
                 let url = match self.server.url() {
                     Ok(u) => u,
                     Err(e) => {
                         self.error = Some(e);
-                        return Action::None;
+                        return Action::none();
                     }
                 };
                 self.testing = true;
@@ -207,7 +231,7 @@ impl State {
                 self.testing = false;
                 // A result for an address since edited is stale.
                 if self.server.url().ok().as_deref() != Some(url.as_str()) {
-                    return Action::None;
+                    return Action::none();
                 }
                 match r {
                     Ok(p) => {
@@ -228,14 +252,14 @@ impl State {
             Message::Lang(l) => return Action::SetLang(l),
             Message::Submit => {
                 if self.busy {
-                    return Action::None;
+                    return Action::none();
                 }
                 let server = match (self.admin_only, self.place) {
                     (false, Place::Server) => match &self.probe {
                         Some((url, probe)) => Some((url.clone(), probe.clone())),
                         None => {
                             self.error = Some(Failure::plain("ui-first-run-test-first"));
-                            return Action::None;
+                            return Action::none();
                         }
                     },
                     _ => None,
@@ -263,7 +287,7 @@ impl State {
                         field: Some("repeat".into()),
                         ..Failure::plain("ui-password-mismatch")
                     });
-                    return Action::None;
+                    return Action::none();
                 }
                 self.busy = true;
                 self.error = None;
@@ -318,10 +342,11 @@ impl State {
                 }
             }
         }
-        Action::None
+        Action::none()
     }
 
-    pub fn view(&self, l: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: &PreCtx) -> Element<'_, Message> {
+        let l = ctx.lang;
         let err = |f: &str| self.error.as_ref().and_then(|e| e.for_field(f, l));
         let mut form = column![
             w::title(tr(l, "ui-first-run-title")),

@@ -6,7 +6,7 @@ use iced::{Alignment, Element, Length, Task};
 
 use crate::desk::query::OutboxLine;
 use crate::i18n::Arg;
-use crate::ui::app::GatewayLine;
+use crate::ui::header::GatewayLine;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
@@ -34,6 +34,7 @@ pub enum Message {
     ProblemsOnly(bool),
     /// Put a failed message back in the queue.
     Retry(i64),
+    /// The message was put back, or why not.
     Retried(Result<(), Failure>),
     /// Exchange with the gateway now.
     SyncNow,
@@ -41,10 +42,19 @@ pub enum Message {
     Reload,
 }
 
+/// What the window does after a gateway-view event.
 pub enum Action {
+    /// Side effects the window runs.
     Run(Task<Message>),
     /// The window runs the exchange (and refreshes the header).
     SyncNow,
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
 }
 
 impl State {
@@ -81,7 +91,7 @@ impl State {
             }
             Message::Retry(id) => {
                 if self.busy {
-                    return Action::Run(Task::none());
+                    return Action::none();
                 }
                 self.busy = true;
                 self.notice = None;
@@ -189,10 +199,10 @@ impl State {
             .filter(|m| !self.problems_only || m.state != "delivered")
             .collect();
         for (i, m) in shown.iter().enumerate() {
-            let kind = {
-                let key = format!("ui-outbox-kind-{}", m.kind);
-                let t = ctx.t(&key);
-                if t == key { m.kind.clone() } else { t }
+            // The kinds the window names; another (a newer program's) shows as it is.
+            let kind = match m.kind.as_str() {
+                "status_notice" => ctx.t("ui-outbox-kind-status_notice"),
+                other => other.to_string(),
             };
             let what = match &m.status_text {
                 Some(s) => format!("{kind}: {}", s.get(l)),

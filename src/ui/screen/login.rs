@@ -1,18 +1,16 @@
 //! Login: ИИН (checked as it is typed) and password, the language switch, lockout and
 //! disabled-account messages, and the forced password change after an admin reset.
 
-use std::sync::Arc;
-
 use iced::widget::{column, row, text};
 use iced::{Alignment, Element, Length, Task};
 
-use crate::desk::{Desk, Session};
+use crate::desk::Session;
 use crate::domain::iin::Iin;
 use crate::domain::model::Lang;
 use crate::i18n::{lang_name, tr};
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
-use crate::ui::{Failure, theme};
+use crate::ui::{Failure, PreCtx, theme};
 
 pub const IIN_ID: &str = "login-iin";
 pub const PASSWORD_ID: &str = "login-password";
@@ -34,24 +32,43 @@ pub struct State {
 /// Login events.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The ИИН as typed (only digits are kept).
     Iin(String),
+    /// The password as typed.
     Password(String),
+    /// Log in (Enter or the button).
     Submit,
+    /// The language chosen on this screen.
     Lang(Lang),
+    /// The desk answered the login.
     Result(Result<Session, Failure>),
+    /// The new password (after an admin's reset).
     NewPassword(String),
+    /// The new password once more.
     Repeat(String),
+    /// Change the password.
     SubmitChange,
+    /// The desk answered the password change.
     Changed(Result<Session, Failure>),
     /// The user's remembered language was found.
     UserLang(Option<Lang>),
 }
 
+/// What the window does after a login event.
 pub enum Action {
-    None,
+    /// Side effects the window runs.
     Run(Task<Message>),
+    /// Switch the window's language.
     SetLang(Lang),
+    /// The user is in.
     LoggedIn(Session),
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
 }
 
 impl State {
@@ -78,7 +95,11 @@ impl State {
             .map(|e| crate::desk::error::iin_message(l, &e))
     }
 
-    pub fn update(&mut self, m: Message, desk: &Arc<Desk>, lang: Lang) -> Action {
+    pub fn update(&mut self, m: Message, ctx: &PreCtx) -> Action {
+        let lang = ctx.lang;
+        let Some(desk) = &ctx.desk else {
+            return Action::none();
+        };
         match m {
             Message::Iin(v) => {
                 self.iin = v.chars().filter(|c| c.is_ascii_digit()).take(12).collect();
@@ -103,13 +124,13 @@ impl State {
             }
             Message::Submit => {
                 if self.busy {
-                    return Action::None;
+                    return Action::none();
                 }
                 // A mistyped or short IIN is said as such, next to the field: asking the
                 // desk would only answer with the generic `error-bad-credentials`.
                 if let Err(e) = Iin::parse(&self.iin) {
                     self.error = Some(Failure::from(crate::desk::DeskError::from(e)));
-                    return Action::None;
+                    return Action::none();
                 }
                 self.busy = true;
                 self.error = None;
@@ -156,11 +177,11 @@ impl State {
             }
             Message::SubmitChange => {
                 let Some((s, new, repeat)) = self.change.clone() else {
-                    return Action::None;
+                    return Action::none();
                 };
                 if new != repeat {
                     self.error = Some(Failure::plain("ui-password-mismatch"));
-                    return Action::None;
+                    return Action::none();
                 }
                 let (desk, old) = (desk.clone(), self.password.clone());
                 self.busy = true;
@@ -181,10 +202,11 @@ impl State {
                 }
             }
         }
-        Action::None
+        Action::none()
     }
 
-    pub fn view(&self, l: Lang) -> Element<'_, Message> {
+    pub fn view(&self, ctx: &PreCtx) -> Element<'_, Message> {
+        let l = ctx.lang;
         let lang_row = row![
             w::button_with(
                 lang_name(Lang::Kk),

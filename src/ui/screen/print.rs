@@ -41,13 +41,19 @@ pub struct State {
 pub enum Message {
     /// The paper is ready (or could not be made), with the printers known.
     Ready(Result<Arc<PrintJob>, Failure>, Vec<String>),
+    /// The printer chosen.
     Printer(String),
+    /// Print on the chosen printer.
     Print,
     /// The print system answered: the job id, or why not.
     Printed(Result<(String, String), Failure>),
+    /// Save the paper as a PDF (file dialog).
     Save,
+    /// Where to save it (`None`: the dialog was closed).
     SavePicked(Option<PathBuf>),
+    /// The PDF was written (its path), or why not.
     Saved(Result<String, Failure>),
+    /// Close the dialog.
     Close,
 }
 

@@ -7,7 +7,8 @@ use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::deadline::TimeLeft;
-use crate::domain::model::{Channel, Role};
+use crate::domain::model::Channel;
+use crate::domain::policy::Permission;
 use crate::i18n::Arg;
 use crate::store::queue::{Cursor, Page, Query, Row, Search, Tab};
 use crate::ui::platform::blocking;
@@ -118,24 +119,47 @@ pub struct State {
 /// Queue events.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Show a tab.
     Tab(Tab),
+    /// The search as typed (it runs a moment after the last key).
     Search(String),
+    /// The search's pause ended (the number tells a stale one from the latest).
     SearchFire(u64),
+    /// The service filter.
     Service(Choice<String>),
+    /// The channel filter.
     Channel(Choice<Channel>),
+    /// The executor filter.
     Executor(Choice<i64>),
+    /// The period filter.
     Period(Choice<Period>),
+    /// A page was read: for which reload, whether it adds to the list, the lines.
     Loaded(u64, bool, Result<Loaded, Failure>),
+    /// The tabs' counts were read.
     Counts(Result<Vec<(Tab, i64)>, Failure>),
+    /// The executors (for the filter) were read.
     Executors(Vec<(i64, String)>),
+    /// Load the next page.
     More,
+    /// The list was scrolled (near its end the next page loads).
     Scrolled(scrollable::Viewport),
+    /// Open an application.
     Open(i64),
 }
 
+/// What the window does after a queue event.
 pub enum Action {
+    /// Side effects the window runs.
     Run(Task<Message>),
+    /// Open an application's case file.
     Open(i64),
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
 }
 
 impl State {
@@ -144,7 +168,7 @@ impl State {
             tab: Some(default_tab(ctx)),
             ..Default::default()
         };
-        let execs = if ctx.session.has(Role::Head) || ctx.session.has(Role::Registrar) {
+        let execs = if ctx.session.may(Permission::ListExecutors) {
             let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
             Task::perform(
                 blocking(move || desk.executors(&sess).unwrap_or_default()),
@@ -327,16 +351,17 @@ impl State {
     pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         let tabs = [
-            (Tab::Registered, "ui-tab-registered"),
-            (Tab::InWork, "ui-tab-in_work"),
-            (Tab::AwaitingSignature, "ui-tab-awaiting_signature"),
-            (Tab::ToIssue, "ui-tab-to_issue"),
-            (Tab::Issued, "ui-tab-issued"),
-            (Tab::Overdue, "ui-tab-overdue"),
-            (Tab::All, "ui-tab-all"),
+            Tab::Registered,
+            Tab::InWork,
+            Tab::AwaitingSignature,
+            Tab::ToIssue,
+            Tab::Issued,
+            Tab::Overdue,
+            Tab::All,
         ];
         let mut tab_row = row![].spacing(theme::XS);
-        for (t, key) in tabs {
+        for t in tabs {
+            let key = crate::ui::keys::tab(t);
             let n = self
                 .counts
                 .iter()
@@ -373,7 +398,7 @@ impl State {
         }];
         channels.extend(Channel::ALL.iter().map(|c| Choice {
             value: Some(*c),
-            label: ctx.t(&format!("channel-{}", c.code())),
+            label: ctx.t(c.key()),
         }));
         let channel_sel = channels.iter().find(|c| c.value == self.channel).cloned();
         let mut execs = vec![Choice {
@@ -486,7 +511,7 @@ impl State {
                 number,
                 container(applicant).width(COL_APPLICANT),
                 text(service).size(theme::SMALL).width(COL_SERVICE),
-                text(ctx.t(&format!("ui-channel-short-{}", r.channel.code())))
+                text(ctx.t(crate::ui::keys::channel_short(r.channel)))
                     .size(theme::SMALL)
                     .width(COL_CHANNEL),
                 container(w::status_chip(l, r.status)).width(COL_STATUS),
@@ -548,11 +573,11 @@ impl State {
 /// The tab a user starts on.
 fn default_tab(ctx: &Ctx) -> Tab {
     let s = &ctx.session;
-    if s.has(Role::Registrar) || s.has(Role::AkimClerk) {
+    if s.may(Permission::Intake) {
         Tab::Registered
-    } else if s.has(Role::Executor) {
+    } else if s.may(Permission::SaveDraft) {
         Tab::InWork
-    } else if s.has(Role::Head) {
+    } else if s.may(Permission::Reports) {
         Tab::AwaitingSignature
     } else {
         Tab::All

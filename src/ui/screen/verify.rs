@@ -23,15 +23,30 @@ pub struct State {
 /// Verify screen events.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The QR text as pasted or scanned.
     Qr(String),
+    /// Check the QR text.
     CheckQr,
+    /// Choose a PDF to check (file dialog).
     OpenPdf,
+    /// The PDF chosen (`None`: the dialog was closed).
     Picked(Option<PathBuf>),
+    /// The verdict, with the name of the file checked (`None`: the QR text).
     Checked(Option<String>, Result<Verdict, Failure>),
 }
 
+/// What the window does after a verify event.
+pub enum Action {
+    /// Side effects the window runs.
+    Run(Task<Message>),
+}
+
 impl State {
-    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Task<Message> {
+    pub fn update(&mut self, m: Message, ctx: &Ctx) -> Action {
+        Action::Run(self.step(m, ctx))
+    }
+
+    fn step(&mut self, m: Message, ctx: &Ctx) -> Task<Message> {
         match m {
             Message::Qr(s) => {
                 self.qr = s;
@@ -150,15 +165,18 @@ impl State {
                     ),
                 ));
                 d = d.push(w::pair(ctx.t("ui-verify-signed-at"), signed_at.clone()));
-                if !kind.is_empty() {
+                if let Some(k) = crate::domain::catalog::DocumentKind::from_code(kind) {
                     d = d.push(w::pair(
                         ctx.t("ui-verify-kind"),
-                        ctx.t(&format!("doc-title-{kind}")),
+                        ctx.t(crate::ui::keys::doc_title(k)),
                     ));
                 }
                 d = d.push(w::pair(
                     ctx.t("ui-verify-format"),
-                    ctx.t(&format!("verify-format-{format}")),
+                    ctx.t(match format.as_str() {
+                        "pades" => "verify-format-pades",
+                        _ => "verify-format-legacy",
+                    }),
                 ));
                 if *revocation == crate::signing::Revocation::NotChecked {
                     d = d.push(w::muted(ctx.t("verify-revocation-not-checked")));

@@ -128,10 +128,7 @@ pub fn chip<'a, M: 'a>(label: String, color: Color) -> Element<'a, M> {
 
 /// A status shown as a coloured label with its name.
 pub fn status_chip<'a, M: 'a>(lang: Lang, s: Status) -> Element<'a, M> {
-    chip(
-        tr(lang, &format!("status-{}", s.code())),
-        theme::status_color(s),
-    )
+    chip(tr(lang, s.key()), theme::status_color(s))
 }
 
 /// Time left as a coloured label: overdue, due today, days left.

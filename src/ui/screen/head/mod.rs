@@ -2,22 +2,30 @@
 //! preview, sign and return), a dashboard (counts by status and service, overdue, a bar chart
 //! of applications per week), and printing the period report and the journals.
 
-use iced::widget::{button, checkbox, column, container, row, scrollable, text};
+mod panels;
+mod signing;
+
+use iced::widget::{button, column, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use super::application;
 use crate::desk::papers::Dashboard;
 use crate::desk::query::ConflictLine;
+use crate::domain::policy::Permission;
 use crate::i18n::Arg;
 use crate::store::queue::{Query, Row, Tab};
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
 
+/// The sections of the head's desk (its tabs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    /// Papers awaiting signature.
     Signing,
+    /// Counts and the chart.
     Dashboard,
+    /// The period report and the journals.
     Reports,
     /// What the gateway asked that this office must not do by itself (never silent).
     Conflicts,
@@ -58,15 +66,25 @@ pub struct Batch {
 /// Head's desk events.
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Show a section.
     Section(Section),
+    /// The papers awaiting signature were read.
     Waiting(Result<Vec<Row>, Failure>),
+    /// The paper on show (the application's own screen).
     App(application::Message),
+    /// Show the next paper.
     Next,
+    /// Open the application's whole case file.
     Open(i64),
+    /// The dashboard's figures were read.
     Dashboard(Result<Box<Dashboard>, Failure>),
+    /// The report's first day as typed.
     From(String),
+    /// The report's last day as typed.
     To(String),
+    /// Print the period report.
     PrintReport,
+    /// Print a journal (`in` or `out`).
     PrintJournal(&'static str),
     /// The print dialog.
     Paper(super::print::Message),
@@ -76,26 +94,44 @@ pub enum Message {
     Select(i64, bool),
     /// Tick (or untick) every paper the filter shows.
     SelectAll(bool),
+    /// The list's filter as typed.
     Filter(String),
     /// Open the dialog that signs the ticked papers.
     SignSelected,
+    /// The head's own key file found for the dialog (`None`: none in the keys folder).
+    KeyFound(Option<String>),
+    /// The key file's path as typed.
     BatchKey(String),
+    /// The PIN as typed.
     BatchPin(String),
+    /// Sign the ticked papers.
     BatchSign,
     /// Per paper: its number and the failure, if any.
     #[allow(clippy::type_complexity)]
     BatchDone(Result<Vec<(String, Option<Failure>)>, Failure>),
+    /// Close the dialog.
     BatchClose,
     /// The open sync conflicts were read.
     Conflicts(Result<Vec<ConflictLine>, Failure>),
     /// The head has dealt with a conflict.
     Resolve(i64),
+    /// The conflict was marked as dealt with, or why not.
     Resolved(Result<(), Failure>),
 }
 
+/// What the window does after a head's desk event.
 pub enum Action {
+    /// Side effects the window runs.
     Run(Task<Message>),
+    /// Open an application's case file.
     Open(i64),
+}
+
+impl Action {
+    /// Nothing to do.
+    pub fn none() -> Action {
+        Action::Run(Task::none())
+    }
 }
 
 impl State {
@@ -250,7 +286,7 @@ impl State {
             Message::App(m) => {
                 let finished = matches!(&m, application::Message::Done("sign" | "return", Ok(())));
                 let Some(c) = &mut self.current else {
-                    return Action::Run(Task::none());
+                    return Action::none();
                 };
                 let t = c.update(m, ctx).map(Message::App);
                 if finished {
@@ -300,15 +336,23 @@ impl State {
                 Task::none()
             }
             Message::SignSelected => {
-                if !self.selected.is_empty() {
-                    self.batch = Some(Batch {
-                        key_path: ctx
-                            .desk
-                            .default_key_file(&ctx.session.iin)
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                        ..Default::default()
-                    });
+                if self.selected.is_empty() {
+                    return Action::none();
+                }
+                self.batch = Some(Batch::default());
+                // The head's own key file in the keys folder, looked for off the window's
+                // thread.
+                let (desk, iin) = (ctx.desk.clone(), ctx.session.iin.clone());
+                Task::perform(
+                    blocking(move || desk.default_key_file(&iin).map(|p| p.display().to_string())),
+                    Message::KeyFound,
+                )
+            }
+            Message::KeyFound(path) => {
+                if let (Some(b), Some(path)) = (&mut self.batch, path)
+                    && b.key_path.is_empty()
+                {
+                    b.key_path = path;
                 }
                 Task::none()
             }
@@ -327,10 +371,10 @@ impl State {
             }
             Message::BatchSign => {
                 let Some(b) = &mut self.batch else {
-                    return Action::Run(Task::none());
+                    return Action::none();
                 };
                 if b.busy || !b.results.is_empty() {
-                    return Action::Run(Task::none());
+                    return Action::none();
                 }
                 b.busy = true;
                 b.error = None;
@@ -369,7 +413,7 @@ impl State {
             }
             Message::BatchDone(r) => {
                 let Some(b) = &mut self.batch else {
-                    return Action::Run(Task::none());
+                    return Action::none();
                 };
                 b.busy = false;
                 match r {
@@ -449,246 +493,6 @@ impl State {
         Action::Run(t)
     }
 
-    /// Everything awaiting signature, with a filter and ticks to sign several at once.
-    fn waiting_list<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
-        let l = ctx.lang;
-        let shown: Vec<&Row> = self.shown().collect();
-        let all_ticked = !shown.is_empty() && shown.iter().all(|r| self.selected.contains(&r.id));
-        let mut list = column![].spacing(2);
-        for r in &shown {
-            let (id, on) = (r.id, self.selected.contains(&r.id));
-            let service = self
-                .catalog
-                .service(&r.service)
-                .map(|s| s.short_name.get(l).to_string())
-                .unwrap_or_else(|| r.service.clone());
-            let due = crate::i18n::date_short(r.due_date);
-            let current = self.current.as_ref().is_some_and(|c| c.id == id);
-            list = list.push(
-                row![
-                    container(checkbox(on).on_toggle(move |b| Message::Select(id, b)))
-                        .id(format!("pick-{}", r.number)),
-                    button(text(r.number.clone()).size(theme::SMALL).font(if current {
-                        theme::BOLD
-                    } else {
-                        theme::FONT
-                    }))
-                    .padding([2, 6])
-                    .style(theme::tab(current))
-                    .on_press(Message::Show(id)),
-                    text(r.applicant.clone())
-                        .size(theme::SMALL)
-                        .width(Length::FillPortion(3)),
-                    text(service)
-                        .size(theme::SMALL)
-                        .color(theme::MUTED)
-                        .width(Length::FillPortion(3)),
-                    text(due).size(theme::SMALL).width(Length::Fixed(90.0)),
-                ]
-                .spacing(theme::S)
-                .align_y(Alignment::Center),
-            );
-        }
-        let n = self.selected.len();
-        let height = (shown.len() as f32 * 30.0).clamp(30.0, 150.0);
-        w::card(
-            column![
-                row![
-                    w::section(ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])),
-                    w::hfill(),
-                    container(
-                        w::input(
-                            &ctx.t("ui-head-filter"),
-                            &self.filter,
-                            Message::Filter,
-                            false
-                        )
-                        .id("head-filter")
-                    )
-                    .width(Length::Fixed(260.0)),
-                    w::secondary(
-                        ctx.t(if all_ticked {
-                            "ui-head-untick-all"
-                        } else {
-                            "ui-head-tick-all"
-                        }),
-                        (!shown.is_empty()).then_some(Message::SelectAll(!all_ticked))
-                    ),
-                    w::primary(
-                        ctx.ta("ui-head-sign-selected", &[("n", Arg::from(n))]),
-                        (n > 0).then_some(Message::SignSelected)
-                    ),
-                ]
-                .spacing(theme::S)
-                .align_y(Alignment::Center),
-                scrollable(list).height(Length::Fixed(height)),
-            ]
-            .spacing(theme::S),
-        )
-    }
-
-    /// The dialog that signs the ticked papers with one PIN.
-    fn batch_view<'a>(&'a self, ctx: &Ctx, b: &'a Batch) -> Element<'a, Message> {
-        let l = ctx.lang;
-        let mut c = column![w::section(ctx.ta(
-            "ui-batch-title",
-            &[(
-                "n",
-                Arg::from(if b.results.is_empty() {
-                    self.selected.len()
-                } else {
-                    b.results.len()
-                })
-            )]
-        ))]
-        .spacing(theme::S);
-        if !b.results.is_empty() {
-            for (number, e) in &b.results {
-                c = c.push(
-                    row![
-                        text(number.clone())
-                            .size(theme::SMALL)
-                            .font(theme::BOLD)
-                            .width(Length::Fixed(170.0)),
-                        match e {
-                            None => text(ctx.t("ui-batch-one-signed"))
-                                .size(theme::SMALL)
-                                .color(theme::SUCCESS),
-                            Some(e) => text(e.clone()).size(theme::SMALL).color(theme::DANGER),
-                        }
-                        .width(Length::Fill),
-                    ]
-                    .spacing(theme::S),
-                );
-            }
-            c = c.push(w::secondary(ctx.t("ui-close"), Some(Message::BatchClose)));
-            return c.into();
-        }
-        c = c.push(w::muted(ctx.t("ui-batch-hint")));
-        let numbers: Vec<String> = self
-            .waiting
-            .iter()
-            .filter(|r| self.selected.contains(&r.id))
-            .map(|r| r.number.clone())
-            .collect();
-        c = c.push(text(numbers.join(", ")).size(theme::SMALL));
-        c = c.push(w::text_field(
-            ctx.t("ui-sign-key"),
-            "batch-key",
-            &b.key_path,
-            "",
-            Message::BatchKey,
-            None,
-            None,
-        ));
-        c = c.push(w::field(
-            ctx.t("ui-sign-pin"),
-            w::input("", &b.pin, Message::BatchPin, false)
-                .secure(true)
-                .id("batch-pin")
-                .on_submit(Message::BatchSign)
-                .into(),
-            None,
-        ));
-        if let Some(e) = &b.error {
-            c = c.push(w::error_banner(e.text(l)));
-        }
-        c.push(
-            row![
-                w::primary(
-                    ctx.t("ui-batch-sign"),
-                    (!b.busy && !b.pin.is_empty()).then_some(Message::BatchSign)
-                ),
-                w::secondary(ctx.t("ui-cancel"), (!b.busy).then_some(Message::BatchClose)),
-            ]
-            .spacing(theme::S),
-        )
-        .into()
-    }
-
-    fn dashboard_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
-        let l = ctx.lang;
-        let Some(d) = &self.dashboard else {
-            return w::muted(ctx.t("ui-loading"));
-        };
-        let mut status = row![].spacing(theme::M);
-        for (tab, n) in &d.by_status {
-            if *tab == Tab::All || *tab == Tab::Withdrawn {
-                continue;
-            }
-            status = status.push(w::card(
-                column![
-                    text(crate::i18n::group_digits(*n))
-                        .size(theme::H1)
-                        .font(theme::BOLD)
-                        .color(if *tab == Tab::Overdue {
-                            theme::DANGER
-                        } else {
-                            theme::PRIMARY_DARK
-                        }),
-                    w::muted(ctx.t(&format!("ui-tab-{}", tab.code()))),
-                ]
-                .spacing(theme::XS),
-            ));
-        }
-        let mut services = column![w::section(ctx.t("ui-dash-services"))].spacing(theme::XS);
-        let max = d.by_service.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-        for (name, n) in &d.by_service {
-            services = services.push(
-                row![
-                    text(name.get(l).to_string())
-                        .size(theme::SMALL)
-                        .width(Length::Fixed(120.0)),
-                    container(text(""))
-                        .width(Length::FillPortion((*n * 100 / max).max(1) as u16))
-                        .height(Length::Fixed(14.0))
-                        .style(theme::chip(theme::PRIMARY)),
-                    container(text(""))
-                        .width(Length::FillPortion((100 - (*n * 100 / max)).max(0) as u16)),
-                    text(crate::i18n::group_digits(*n))
-                        .size(theme::SMALL)
-                        .width(Length::Fixed(60.0)),
-                ]
-                .spacing(theme::S)
-                .align_y(Alignment::Center),
-            );
-        }
-        let wmax = d.per_week.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-        let mut bars = row![]
-            .spacing(theme::S)
-            .align_y(Alignment::End)
-            .height(Length::Fixed(180.0));
-        for (week, n) in &d.per_week {
-            let h = 150.0 * (*n as f32) / (wmax as f32);
-            bars = bars.push(
-                column![
-                    text(n.to_string()).size(11),
-                    container(text(""))
-                        .width(Length::Fixed(34.0))
-                        .height(Length::Fixed(h.max(2.0)))
-                        .style(theme::chip(theme::PRIMARY)),
-                    text(
-                        week.split('-')
-                            .nth(1)
-                            .map(|w| format!("{}{w}", ctx.t("ui-week-short")))
-                            .unwrap_or_default()
-                    )
-                    .size(11)
-                    .color(theme::MUTED),
-                ]
-                .spacing(2)
-                .align_x(Alignment::Center),
-            );
-        }
-        column![
-            status,
-            w::card(services),
-            w::card(column![w::section(ctx.t("ui-dash-weeks")), bars].spacing(theme::S)),
-        ]
-        .spacing(theme::M)
-        .into()
-    }
-
     pub fn view(&self, ctx: &Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         let tab = |s: Section, key: &str| {
@@ -752,6 +556,7 @@ impl State {
                 theme::WARNING,
             ));
         }
+        let journals = ctx.session.may(Permission::Journals);
         let body: Element<'_, Message> = match self.section {
             Section::Signing => match &self.current {
                 Some(c) => column![
@@ -806,11 +611,11 @@ impl State {
                         w::primary(ctx.t("ui-print-report"), Some(Message::PrintReport)),
                         w::secondary(
                             ctx.t("ui-print-journal-in"),
-                            Some(Message::PrintJournal("in"))
+                            journals.then_some(Message::PrintJournal("in"))
                         ),
                         w::secondary(
                             ctx.t("ui-print-journal-out"),
-                            Some(Message::PrintJournal("out"))
+                            journals.then_some(Message::PrintJournal("out"))
                         ),
                     ]
                     .spacing(theme::S),
@@ -833,68 +638,5 @@ impl State {
             );
         }
         page
-    }
-
-    fn conflicts_view<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
-        let l = ctx.lang;
-        if self.conflicts.is_empty() {
-            return w::card(w::muted(ctx.t("ui-conflicts-none")));
-        }
-        let mut c = column![w::muted(ctx.t("ui-conflicts-hint"))].spacing(theme::M);
-        for k in &self.conflicts {
-            let known = matches!(k.kind.as_str(), "foreign_withdrawal" | "late_withdrawal");
-            let kind = if known { k.kind.as_str() } else { "other" };
-            let mut card = column![
-                row![
-                    text(ctx.t(&format!("ui-conflict-{kind}")))
-                        .size(theme::H3)
-                        .font(theme::BOLD)
-                        .color(theme::WARNING)
-                        .width(Length::Fill),
-                    w::muted(k.received.clone()),
-                ]
-                .spacing(theme::S)
-                .align_y(Alignment::Center),
-                text(ctx.t(&format!("ui-conflict-{kind}-hint"))).size(theme::BODY),
-            ]
-            .spacing(theme::XS);
-            if let Some(n) = &k.number {
-                let mut line = row![w::pair(
-                    ctx.t("ui-col-number"),
-                    format!("{n} — {}", k.applicant.clone().unwrap_or_default())
-                )]
-                .spacing(theme::S)
-                .align_y(Alignment::Center);
-                if let Some(st) = k.status {
-                    line = line.push(w::status_chip(l, st));
-                }
-                card = card.push(line);
-            }
-            card = card.push(w::pair(
-                ctx.t("ui-conflict-sender"),
-                k.sender.clone().unwrap_or_else(|| "—".into()),
-            ));
-            card = card.push(w::pair(
-                ctx.t("ui-conflict-origin"),
-                k.origin
-                    .clone()
-                    .unwrap_or_else(|| ctx.t("ui-conflict-origin-office")),
-            ));
-            card = card.push(w::pair(ctx.t("ui-conflict-detail"), k.detail.clone()));
-            let mut actions = row![].spacing(theme::S);
-            if let Some(id) = k.application_id {
-                actions = actions.push(w::secondary(
-                    ctx.t("ui-open-application"),
-                    Some(Message::Open(id)),
-                ));
-            }
-            actions = actions.push(w::primary(
-                ctx.t("ui-conflict-resolve"),
-                Some(Message::Resolve(k.id)),
-            ));
-            card = card.push(actions);
-            c = c.push(w::card(card));
-        }
-        c.into()
     }
 }
