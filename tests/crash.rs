@@ -313,7 +313,7 @@ fn killing_an_exchange_on_the_office_server_loses_and_doubles_nothing() {
     let counts: std::collections::BTreeMap<String, i64> =
         desk.inbox_counts().unwrap().into_iter().collect();
     assert_eq!(counts.get("applied"), Some(&i64::from(N)), "{counts:?}");
-    let gw = mio_desk::store::gateway::GatewayStore::open(&gw_db).unwrap();
+    let gw = mio_desk::gateway::store::GatewayStore::open(&gw_db).unwrap();
     for id in &ids {
         assert_eq!(gw.by_id(id).unwrap().unwrap().state, "DELIVERED", "{id}");
         assert!(

@@ -915,7 +915,7 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
             assert!(o.desk.verify_payload(&qr).unwrap().is_valid(), "{qr}");
             let content = stored_content(&o.desk, id, &number);
             let payload = VerificationPayload::unsigned(&content);
-            let facts = mio_desk::store::gateway::PaperFacts {
+            let facts = mio_desk::gateway::store::PaperFacts {
                 number,
                 office: "0412".into(),
                 date: content.date.to_string(),
@@ -947,7 +947,7 @@ async fn the_qr_leads_to_a_gateway_page_with_only_the_printed_facts() {
     // Before the gateway learned the paper it is unknown.
     let before = page(qr.clone()).await;
     assert!(before.contains("неизвестен"), "{before}");
-    let store = mio_desk::store::gateway::GatewayStore::open(&db).unwrap();
+    let store = mio_desk::gateway::store::GatewayStore::open(&db).unwrap();
     // Only the office that signed it is believed.
     assert!(!store.learn_paper("9999", &facts).unwrap());
     assert!(store.learn_paper("0412", &facts).unwrap());

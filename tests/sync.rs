@@ -22,6 +22,7 @@ use mio_desk::desk::intake::Registration;
 use mio_desk::desk::{DataDir, Desk, ManualClock, Options as DeskOptions, Session};
 use mio_desk::domain::iin::{Iin, Sex};
 use mio_desk::domain::model::{Channel, Lang, Status};
+use mio_desk::gateway::store::GatewayDb;
 use mio_desk::store::queue::{Query, Row, Tab};
 use mio_desk::sync::Submission;
 use mio_desk::sync::client::Client;
@@ -145,6 +146,8 @@ impl Site {
 
 struct Net {
     gw: Gateway,
+    /// The gateway's database on the test server (a run on PostgreSQL).
+    pg: Option<mio_desk::store::testing::TestDb>,
     /// The office's line to the gateway: the faults happen here.
     line: Proxy,
     /// ЦОН, the portal and other offices reach the gateway this way.
@@ -154,23 +157,44 @@ struct Net {
 }
 
 impl Net {
+    /// A gateway on a SQLite file.
     async fn start() -> Net {
+        Net::start_on(false).await.expect("a gateway on SQLite")
+    }
+
+    /// A gateway on a PostgreSQL database of its own, or on a SQLite file; `None` when no
+    /// PostgreSQL server answers (never under `CI=true`, where that fails).
+    async fn start_on(postgres: bool) -> Option<Net> {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("gateway.sqlite");
+        let (db, pg) = if postgres {
+            let pg = tokio::task::block_in_place(mio_desk::store::testing::TestDb::empty)?;
+            (GatewayDb::parse(&pg.url).unwrap(), Some(pg))
+        } else {
+            (GatewayDb::File(dir.path().join("gateway.sqlite")), None)
+        };
         let mut tokens = BTreeMap::new();
         for c in [OFFICE, CON, PORTAL, OTHER] {
-            tokens.insert(c, mio_desk::gateway::add_client(&db, c).unwrap());
+            let t = tokio::task::block_in_place(|| mio_desk::gateway::add_client(&db, c));
+            tokens.insert(c, t.unwrap());
         }
         let gw = Gateway::start(&db).await;
         let line = Proxy::start(gw.addr).await;
         let side = Proxy::start(gw.addr).await;
-        Net {
+        Some(Net {
             gw,
+            pg,
             line,
             side,
             tokens,
             _dir: dir,
-        }
+        })
+    }
+
+    /// Stops the gateway and drops its test database (off the async threads).
+    async fn finish(mut self) {
+        self.gw.stop().await;
+        let pg = self.pg.take();
+        tokio::task::block_in_place(move || drop(pg));
     }
 
     /// The office's client, through the faulty line.
@@ -264,7 +288,10 @@ fn statuses(ds: &[Delivery]) -> BTreeMap<String, Vec<String>> {
 /// is recorded once in its inbox in the matching state, with one application per accepted
 /// request.
 fn assert_agree(s: &Site, n: &Net) {
-    let g = n.gw.store();
+    n.gw.with_store(|g| agree(s, g));
+}
+
+fn agree(s: &Site, g: &mio_desk::gateway::store::GatewayStore) {
     let desk = s.desk();
     // Outbox ↔ what the gateway took from the office.
     let mut out = desk.outbox_recent(1_000_000).unwrap();
@@ -324,8 +351,19 @@ fn assert_agree(s: &Site, n: &Net) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_down_for_a_session_queues_everything_and_delivers_it_in_order_later() {
+    down_for_a_session(Net::start().await).await;
+}
+
+/// The same through a gateway on PostgreSQL (a region's).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_on_postgres_down_for_a_session_delivers_everything_in_order_later() {
+    if let Some(n) = Net::start_on(true).await {
+        down_for_a_session(n).await;
+    }
+}
+
+async fn down_for_a_session(mut n: Net) {
     let s = site();
-    let mut n = Net::start().await;
     let mut requests = Vec::new();
     for i in 0..3 {
         requests.push(con_submit(&n, &iin(i)).await);
@@ -371,14 +409,14 @@ async fn gateway_down_for_a_session_queues_everything_and_delivers_it_in_order_l
         mio_desk::sync::run_once(s.desk().clone()).await.unwrap();
     }
     assert_eq!(s.desk().gateway_status().pending, 5);
-    assert_eq!(n.gw.store().sent_by(OFFICE).unwrap().len(), 3);
+    assert_eq!(n.gw.with_store(|g| g.sent_by(OFFICE).unwrap().len()), 3);
 
     // The gateway is back on the same database. Until the backoff is over nothing goes, and
     // nothing overtakes the first message.
     n.start_gateway().await;
     let r = sync(&s, &n).await;
     assert_eq!(r.sent, 0, "{r:?}");
-    assert_eq!(n.gw.store().sent_by(OFFICE).unwrap().len(), 3);
+    assert_eq!(n.gw.with_store(|g| g.sent_by(OFFICE).unwrap().len()), 3);
     s.later();
     let r = mio_desk::sync::run_once(s.desk().clone()).await.unwrap();
     assert_eq!((r.sent, r.failed), (5, 0), "{r:?}");
@@ -392,6 +430,7 @@ async fn gateway_down_for_a_session_queues_everything_and_delivers_it_in_order_l
     assert_eq!(got[&requests[1]], ["received", "in_work", "completed"]);
     assert_eq!(got[&requests[2]], ["received", "in_work"]);
     assert_agree(&s, &n);
+    n.finish().await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1531,8 +1570,20 @@ async fn a_withdrawal_from_elsewhere_is_a_conflict_for_the_head_not_applied() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_application_from_con_goes_round_to_a_verified_signed_result() {
+    con_round_trip(Net::start().await).await;
+}
+
+/// The same through a gateway on PostgreSQL: the scans and the signed result as blobs in its
+/// database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_goes_round_through_a_gateway_on_postgres() {
+    if let Some(n) = Net::start_on(true).await {
+        con_round_trip(n).await;
+    }
+}
+
+async fn con_round_trip(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let dir = tempfile::tempdir().unwrap();
     let id_scan = mio_desk::bench::demo::sample_png(7);
     let form_scan = mio_desk::bench::demo::sample_png(8);
@@ -1652,6 +1703,7 @@ async fn an_application_from_con_goes_round_to_a_verified_signed_result() {
         verdict.line(Lang::Ru)
     );
     assert_agree(&s, &n);
+    n.finish().await;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 //! plain-SQL floor, and `sync` + `gateway` for the drain to a local gateway.
 
 pub mod demo;
+pub mod gateway;
 pub mod office;
 
 use std::io::{BufRead, BufReader};
@@ -651,10 +652,10 @@ fn seed_requests(desk: &Desk, gw_db: &Path, n: usize) -> Result<(), DeskError> {
             wanted.push((c.to_string(), r.to_string()));
         }
     }
-    let mut gw = crate::store::gateway::GatewayStore::open(gw_db)?;
-    let items: Vec<crate::store::gateway::Incoming<'_>> = wanted
+    let gw = crate::gateway::store::GatewayStore::open(gw_db)?;
+    let items: Vec<crate::gateway::store::Incoming<'_>> = wanted
         .iter()
-        .map(|(id, from)| crate::store::gateway::Incoming {
+        .map(|(id, from)| crate::gateway::store::Incoming {
             message_id: id,
             body_hash: id,
             sender: from,

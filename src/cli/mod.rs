@@ -148,6 +148,17 @@ pub enum Command {
         /// Where the synthetic districts are kept (never the office's data directory).
         #[arg(long)]
         bench_dir: Option<PathBuf>,
+        /// The regional gateway under load instead: `--clients` at once for `--seconds`, on a
+        /// SQLite file and (with `--db postgres://…`, a scratch database) on PostgreSQL.
+        #[arg(long)]
+        gateway: bool,
+        #[arg(long, default_value_t = 300, requires = "gateway")]
+        clients: usize,
+        #[arg(long, default_value_t = 20, requires = "gateway")]
+        seconds: u64,
+        /// The gateway's PostgreSQL database for `--gateway`.
+        #[arg(long, requires = "gateway")]
+        db: Option<String>,
         /// Internal: open the desk given by --data-dir, load the first queue page, print
         /// "ready …" and exit (the bench times this process from start).
         #[arg(long, hide = true)]
@@ -176,20 +187,23 @@ pub enum GatewayCmd {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
         listen: std::net::SocketAddr,
+        /// Its store: a SQLite FILE (a rehearsal on one PC) or postgres://… (a region).
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
     },
     /// Per client: queue depth, oldest undelivered message, last contact.
     Status {
+        /// FILE or postgres://…, as given to `gateway serve`.
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
         #[arg(long)]
         json: bool,
     },
     /// Print a new access token for a client: an office code, `con-…` (a ЦОН) or `portal`.
     Token {
+        /// FILE or postgres://…, as given to `gateway serve`.
         #[arg(long)]
-        db: PathBuf,
+        db: crate::gateway::store::GatewayDb,
         #[arg(long)]
         client: String,
     },
@@ -1312,12 +1326,33 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             drain,
             bench_dir,
             probe,
+            gateway,
+            clients,
+            seconds,
+            db,
         } => {
             if probe {
                 println!("{}", crate::bench::probe(dir.clone())?);
                 return Ok(0);
             }
             let root = bench_dir.unwrap_or_else(default_bench_dir);
+            if gateway {
+                let settings = crate::bench::gateway::GatewaySettings {
+                    clients: clients.max(2),
+                    seconds: seconds.max(1),
+                    scratch: root.join("gateway"),
+                    server: db,
+                };
+                let report = crate::bench::gateway::run(&settings, &mut |what| {
+                    eprintln!("bench: {what}");
+                })?;
+                if json {
+                    json_out(&report)?;
+                } else {
+                    print!("{}", crate::bench::gateway::table(&report));
+                }
+                return Ok(0);
+            }
             let exe = std::env::current_exe()?;
             let settings = crate::bench::Settings {
                 requests,
@@ -1580,10 +1615,12 @@ fn gateway_command(g: GatewayCmd) -> Result<i32, Failure> {
             crate::gateway::run(listen, db)?;
         }
         GatewayCmd::Status { db, json } => {
-            if !db.exists() {
-                return Err(Failure(format!("{}: not found", db.display())));
+            if let crate::gateway::store::GatewayDb::File(p) = &db
+                && !p.exists()
+            {
+                return Err(Failure(format!("{}: not found", p.display())));
             }
-            let st = crate::store::gateway::GatewayStore::open(&db)
+            let st = crate::gateway::store::GatewayStore::at_existing(&db)
                 .and_then(|s| s.status())
                 .map_err(|e| Failure(e.to_string()))?;
             if json {

@@ -1,15 +1,16 @@
 //! The reference regional gateway (РШЭП stand-in): an HTTP server (axum) with its own durable
-//! store. It accepts messages idempotently on `messageId` (a replay gets the stored answer, the
+//! store ([`store`]: a SQLite file for a rehearsal on one PC, a PostgreSQL database for a
+//! region; store calls run on blocking threads, as many at once as the backend takes). It accepts messages idempotently on `messageId` (a replay gets the stored answer, the
 //! same id with another body is refused), routes them by `routeId`, lets each client pull what
 //! is routed to it and acknowledge it, and keeps scans and signed papers as blobs named by
 //! SHA-256 with resumable upload. Every request is authenticated by a client token; a client
 //! reads only its own messages.
 
+pub mod store;
 mod verify;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -20,12 +21,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use crate::store::StoreError;
-use crate::store::gateway::{Accept, BlobError, GatewayStore, Incoming};
+use crate::store::{Backend, StoreError};
 use crate::sync::protocol::{
     Accepted, Ack, BatchResult, BlobStatus, Delivery, DeliveryState, Envelope, ErrorInfo,
     MAX_BATCH, MAX_BLOB, MAX_ENVELOPE,
 };
+use store::{Accept, BlobError, GatewayDb, GatewayStore, Incoming};
 
 /// The largest chunk of a blob upload.
 pub const MAX_CHUNK: usize = 1024 * 1024;
@@ -56,7 +57,10 @@ impl Default for Timeouts {
 }
 
 struct Inner {
-    store: Mutex<GatewayStore>,
+    store: Arc<GatewayStore>,
+    /// Store calls running at once (each on a blocking thread, on PostgreSQL each with a
+    /// connection of its own); more wait here rather than pile up threads.
+    permits: tokio::sync::Semaphore,
 }
 
 type Shared = Arc<Inner>;
@@ -77,7 +81,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Registers a client (an office code, `con-…`, `portal`) and returns its new token.
-pub fn add_client(db: &Path, name: &str) -> Result<String, StoreError> {
+pub fn add_client(db: impl Into<GatewayDb>, name: &str) -> Result<String, StoreError> {
     let valid = !name.is_empty()
         && name.len() <= 32
         && name
@@ -88,7 +92,7 @@ pub fn add_client(db: &Path, name: &str) -> Result<String, StoreError> {
             "client name {name:?}: latin letters, digits, - and _"
         )));
     }
-    let mut s = GatewayStore::open(db)?;
+    let s = GatewayStore::at(&db.into())?;
     let token = new_token();
     s.set_client(name, &token_hash(&token))?;
     Ok(token)
@@ -112,16 +116,14 @@ fn internal(e: impl std::fmt::Display) -> Response {
 /// Runs a store call off the async threads.
 async fn with_store<T: Send + 'static>(
     s: &Shared,
-    f: impl FnOnce(&mut GatewayStore) -> Result<T, StoreError> + Send + 'static,
+    f: impl FnOnce(&GatewayStore) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
-    let s = s.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut g = s.store.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut g)
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)
+    let _permit = s.permits.acquire().await.map_err(internal)?;
+    let store = s.store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
 }
 
 /// The authenticated client and its token.
@@ -431,7 +433,7 @@ fn check_in_store(
 /// Stores checked messages from `sender` in one transaction and answers each (a refusal for
 /// an id already used for another body).
 fn store_checked(
-    st: &mut GatewayStore,
+    st: &GatewayStore,
     sender: &str,
     checked: &[Checked],
 ) -> Result<Vec<Result<String, Refusal>>, StoreError> {
@@ -630,7 +632,7 @@ fn query_refused(e: QueryRejection) -> Response {
     error(StatusCode::BAD_REQUEST, "MALFORMED", e.body_text())
 }
 
-fn deliveries(rows: Vec<crate::store::gateway::StoredMessage>) -> Vec<Delivery> {
+fn deliveries(rows: Vec<store::StoredMessage>) -> Vec<Delivery> {
     rows.into_iter()
         .filter_map(|m| {
             Some(Delivery {
@@ -989,14 +991,19 @@ async fn time_limit(
 }
 
 /// The gateway's routes.
-pub fn router(store: GatewayStore) -> Router {
+pub fn router(store: Arc<GatewayStore>) -> Router {
     router_with(store, Timeouts::default())
 }
 
 /// The gateway's routes, with the given request time limit.
-pub fn router_with(store: GatewayStore, timeouts: Timeouts) -> Router {
+pub fn router_with(store: Arc<GatewayStore>, timeouts: Timeouts) -> Router {
+    let permits = match store.backend() {
+        Backend::Sqlite => 4,
+        Backend::Postgres => store::PG_CONNECTIONS,
+    };
     let shared: Shared = Arc::new(Inner {
-        store: Mutex::new(store),
+        store,
+        permits: tokio::sync::Semaphore::new(permits),
     });
     let limit = timeouts.request;
     Router::new()
@@ -1031,7 +1038,7 @@ pub fn router_with(store: GatewayStore, timeouts: Timeouts) -> Router {
 /// Serves on a bound listener until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    db: PathBuf,
+    db: impl Into<GatewayDb>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     serve_with(listener, db, Timeouts::default(), shutdown).await
@@ -1042,12 +1049,18 @@ pub async fn serve(
 /// `timeouts.request` gets `408`. On shutdown, connections finish the request in hand.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
-    db: PathBuf,
+    db: impl Into<GatewayDb>,
     timeouts: Timeouts,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let store = GatewayStore::open(&db).map_err(std::io::Error::other)?;
-    let app = router_with(store, timeouts);
+    let db = db.into();
+    // The PostgreSQL client is synchronous: it is opened, used and closed on blocking threads.
+    let store = tokio::task::spawn_blocking(move || GatewayStore::at(&db))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
+    let store = Arc::new(store);
+    let app = router_with(store.clone(), timeouts);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut conns = tokio::task::JoinSet::new();
     let shutdown = std::pin::pin!(shutdown);
@@ -1089,15 +1102,21 @@ pub async fn serve_with(
     }
     let _ = stop_tx.send(true);
     while conns.join_next().await.is_some() {}
+    drop(app);
+    let _ = tokio::task::spawn_blocking(move || drop(store)).await;
     Ok(())
 }
 
 /// Binds `addr` and serves (the `gateway serve` command).
-pub fn run(addr: SocketAddr, db: PathBuf) -> std::io::Result<()> {
+pub fn run(addr: SocketAddr, db: GatewayDb) -> std::io::Result<()> {
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
-        eprintln!("gateway listening on {}", listener.local_addr()?);
+        eprintln!(
+            "gateway listening on {} ({})",
+            listener.local_addr()?,
+            db.shown()
+        );
         serve(listener, db, async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -13,10 +13,10 @@ use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
 
+use super::store::{GatewayStore, PaperFacts};
 use super::{Shared, with_store};
 use crate::domain::model::Lang;
 use crate::i18n::tr;
-use crate::store::gateway::{GatewayStore, PaperFacts};
 
 /// Learns the facts of signed papers from envelopes an office sent (their
 /// `data.extra.paper`). Damaged facts are ignored: the page then answers «unknown».

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use include_dir::Dir;
 use rusqlite::types::{Value as LiteValue, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::Migrations;
@@ -25,6 +26,7 @@ pub(crate) fn error(e: rusqlite::Error) -> StoreError {
     StoreError::Sqlite(e.to_string())
 }
 
+#[cfg(test)]
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::from_directory(&MIGRATIONS_DIR).expect("migration files are embedded")
 }
@@ -119,6 +121,13 @@ fn open_read_only(path: &Path) -> Result<Connection> {
 }
 
 fn open_writable(path: &Path) -> Result<Connection> {
+    open_migrated(path, &MIGRATIONS_DIR)
+}
+
+/// Opens (creating if needed) a SQLite file and brings it to the latest of `dir`'s migrations
+/// (the office's, or another store's own such as the gateway's); refuses a file a newer
+/// program wrote.
+pub(crate) fn open_migrated(path: &Path, dir: &'static Dir<'static>) -> Result<Connection> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -130,11 +139,12 @@ fn open_writable(path: &Path) -> Result<Connection> {
     let found: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(error)?;
-    let known = known_version();
+    let known = dir.dirs().count() as i64;
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    migrations()
+    Migrations::from_directory(dir)
+        .map_err(|e| StoreError::Migration(e.to_string()))?
         .to_latest(&mut conn)
         .map_err(|e| StoreError::Migration(e.to_string()))?;
     Ok(conn)

@@ -5,7 +5,9 @@
 //! hash-chained audit log, the outbox, content-addressed blobs (scans, papers) and the change
 //! notices between PCs.
 //!
-//! The database crates are used only in this module. Callers get a [`Tx`] inside
+//! The database crates are used only in this module and in the regional gateway's own store
+//! (`gateway::store`), which runs on this module's plumbing with migrations of its own
+//! ([`Store::open_schema`], [`Store::connect_schema`]). Callers get a [`Tx`] inside
 //! [`Store::write`] (one transaction, committed when the closure returns `Ok`, rolled back
 //! otherwise) or an [`Rd`] inside [`Store::read`]; both answer the same [`Db`] calls, and every
 //! query is written once for both backends (see [`sql`]).
@@ -28,7 +30,6 @@ pub mod blobs;
 pub mod copy;
 pub mod exchange_lock;
 pub mod files;
-pub mod gateway;
 pub mod handover;
 pub mod inbox;
 pub mod institutions;
@@ -275,6 +276,9 @@ pub struct Store {
     audit_key: Mutex<Option<std::sync::Arc<[u8]>>>,
     /// Where the keyed chain started (id, hash), as kept beside the key.
     audit_start: Mutex<Option<(i64, String)>>,
+    /// PostgreSQL: whether every write first takes the office's write lock (an office's store
+    /// does; the gateway's own store locks only what it must, see `gateway::store`).
+    office_lock: bool,
 }
 
 /// Where a store lives.
@@ -297,6 +301,7 @@ impl Store {
             workstation: Mutex::new(ws.unwrap_or_default()),
             audit_key: Mutex::new(None),
             audit_start: Mutex::new(None),
+            office_lock: true,
         })
     }
 
@@ -312,6 +317,7 @@ impl Store {
             workstation: Mutex::new(String::new()),
             audit_key: Mutex::new(None),
             audit_start: Mutex::new(None),
+            office_lock: true,
         })
     }
 
@@ -332,6 +338,7 @@ impl Store {
             workstation: Mutex::new(String::new()),
             audit_key: Mutex::new(None),
             audit_start: Mutex::new(None),
+            office_lock: true,
         })
     }
 
@@ -352,6 +359,51 @@ impl Store {
             workstation: Mutex::new(String::new()),
             audit_key: Mutex::new(None),
             audit_start: Mutex::new(None),
+            office_lock: true,
+        })
+    }
+
+    /// Opens (creating if needed) a SQLite file of another store's own schema (the numbered
+    /// migrations in `dir`: the gateway's).
+    pub(crate) fn open_schema(
+        path: &Path,
+        dir: &'static include_dir::Dir<'static>,
+    ) -> Result<Store> {
+        let conn = lite::open_migrated(path, dir)?;
+        Ok(Store {
+            inner: Inner::Lite {
+                conn: Mutex::new(conn),
+                path: path.to_path_buf(),
+            },
+            workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
+            office_lock: false,
+        })
+    }
+
+    /// Connects to a PostgreSQL database of another store's own schema (the gateway's) and
+    /// brings it up to date; keeps up to `keep` idle connections. Its writes take no
+    /// office-wide lock: the store locks what it must itself.
+    pub(crate) fn connect_schema(
+        target: &pg::Target,
+        schema: &pg::Schema,
+        keep: usize,
+    ) -> Result<Store> {
+        let pool = pg::Pool::keeping(target.clone(), keep);
+        {
+            let mut c = pool.get()?;
+            pg::migrate_schema(&mut c.client, schema)?;
+            pool.put(c);
+        }
+        Ok(Store {
+            inner: Inner::Pg {
+                pool: Box::new(pool),
+            },
+            workstation: Mutex::new(String::new()),
+            audit_key: Mutex::new(None),
+            audit_start: Mutex::new(None),
+            office_lock: false,
         })
     }
 
@@ -504,10 +556,12 @@ impl Store {
                         audit_key: audit_key.clone(),
                         notices: RefCell::new(Vec::new()),
                     };
-                    tx.execute(
-                        "SELECT pg_advisory_xact_lock($1)",
-                        sql::params![pg::WRITE_LOCK],
-                    )?;
+                    if self.office_lock {
+                        tx.execute(
+                            "SELECT pg_advisory_xact_lock($1)",
+                            sql::params![pg::WRITE_LOCK],
+                        )?;
+                    }
                     let out = f(&tx)?;
                     let notices = tx.notices.take();
                     for n in &notices {

@@ -509,13 +509,21 @@ impl Target {
 pub(crate) struct Pool {
     pub(crate) target: Target,
     idle: Mutex<Vec<Conn>>,
+    /// How many idle connections are kept (more are closed when put back).
+    keep: usize,
 }
 
 impl Pool {
     pub(crate) fn new(target: Target) -> Pool {
+        Pool::keeping(target, 4)
+    }
+
+    /// A pool that keeps up to `keep` idle connections (a server answering many clients).
+    pub(crate) fn keeping(target: Target, keep: usize) -> Pool {
         Pool {
             target,
             idle: Mutex::new(Vec::new()),
+            keep,
         }
     }
 
@@ -540,7 +548,7 @@ impl Pool {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < 4 {
+        if idle.len() < self.keep {
             idle.push(c);
         }
     }
@@ -579,10 +587,28 @@ pub const TABLES: &[&str] = &[
     "person_history",
 ];
 
+/// A set of numbered migrations (`NN-name/postgres.sql`) and the table that records, in the
+/// database, which of them ran: the office's, or another store's own (the gateway's).
+pub struct Schema {
+    pub(crate) dir: &'static include_dir::Dir<'static>,
+    pub(crate) table: &'static str,
+}
+
+/// The office's schema.
+pub(crate) static OFFICE: Schema = Schema {
+    dir: &super::MIGRATIONS_DIR,
+    table: "mio_schema",
+};
+
 /// The PostgreSQL migrations, in order: (version, folder name, SQL). The version is the
 /// folder's place in the list, as SQLite's `user_version` counts them.
 pub(crate) fn migrations() -> Vec<(i64, &'static str, &'static str)> {
-    let mut dirs: Vec<_> = super::MIGRATIONS_DIR.dirs().collect();
+    migrations_of(&OFFICE)
+}
+
+/// The migrations of a schema, in order (see [`migrations`]).
+pub(crate) fn migrations_of(schema: &Schema) -> Vec<(i64, &'static str, &'static str)> {
+    let mut dirs: Vec<_> = schema.dir.dirs().collect();
     dirs.sort_by_key(|d| d.path());
     dirs.iter()
         .enumerate()
@@ -601,18 +627,28 @@ pub(crate) fn migrations() -> Vec<(i64, &'static str, &'static str)> {
 /// An empty database is set up; one with tables of something else, or set up by a newer
 /// program, is refused.
 pub(crate) fn migrate(client: &mut Client) -> Result<()> {
+    migrate_schema(client, &OFFICE)
+}
+
+/// Brings `schema` up to date (see [`migrate`]).
+pub(crate) fn migrate_schema(client: &mut Client, schema: &Schema) -> Result<()> {
     client
         .execute("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])
         .map_err(error)?;
-    let out = migrate_locked(client);
+    let out = migrate_locked(client, schema);
     let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATE_LOCK]);
     out
 }
 
 /// The schema version found, without changing anything (`None`: not an mio-desk database).
 pub(crate) fn found_version(client: &mut Client) -> Result<Option<i64>> {
+    found_version_in(client, &OFFICE)
+}
+
+/// The version of `schema` found (`None`: the database holds something else).
+pub(crate) fn found_version_in(client: &mut Client, schema: &Schema) -> Result<Option<i64>> {
     let ours: bool = client
-        .query_one("SELECT to_regclass('mio_schema') IS NOT NULL", &[])
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&schema.table])
         .map_err(error)?
         .get(0);
     if !ours {
@@ -626,7 +662,10 @@ pub(crate) fn found_version(client: &mut Client) -> Result<Option<i64>> {
         return Ok(if tables == 0 { Some(0) } else { None });
     }
     let v: i64 = client
-        .query_one("SELECT coalesce(max(version), 0) FROM mio_schema", &[])
+        .query_one(
+            &format!("SELECT coalesce(max(version), 0) FROM {}", schema.table),
+            &[],
+        )
         .map_err(error)?
         .get(0);
     Ok(Some(v))
@@ -720,10 +759,11 @@ pub fn probe(target: &Target) -> Result<Probe> {
     })
 }
 
-fn migrate_locked(client: &mut Client) -> Result<()> {
-    let all = migrations();
+fn migrate_locked(client: &mut Client, schema: &Schema) -> Result<()> {
+    let all = migrations_of(schema);
     let known = all.len() as i64;
-    let found = found_version(client)?.ok_or(StoreError::Server(ServerProblem::NotOurs))?;
+    let found =
+        found_version_in(client, schema)?.ok_or(StoreError::Server(ServerProblem::NotOurs))?;
     if found > known {
         return Err(StoreError::Server(ServerProblem::TooNew { found, known }));
     }
@@ -735,19 +775,23 @@ fn migrate_locked(client: &mut Client) -> Result<()> {
         }
         let mut t = client.transaction().map_err(error)?;
         if version == 1 {
-            t.batch_execute(
-                "CREATE TABLE IF NOT EXISTS mio_schema (
+            t.batch_execute(&format!(
+                "CREATE TABLE IF NOT EXISTS {} (
                      version bigint PRIMARY KEY,
                      name text NOT NULL,
                      applied_at text NOT NULL
                  )",
-            )
+                schema.table
+            ))
             .map_err(error)?;
         }
         t.batch_execute(sql)
             .map_err(|e| StoreError::Migration(format!("{name}: {}", error(e))))?;
         t.execute(
-            "INSERT INTO mio_schema(version, name, applied_at) VALUES ($1, $2, $3)",
+            &format!(
+                "INSERT INTO {}(version, name, applied_at) VALUES ($1, $2, $3)",
+                schema.table
+            ),
             &[
                 &version,
                 &name,

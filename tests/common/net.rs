@@ -8,11 +8,10 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use mio_desk::store::gateway::GatewayStore;
+use mio_desk::gateway::store::{GatewayDb, GatewayStore};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
@@ -20,26 +19,23 @@ use tokio::task::JoinHandle;
 
 /// The reference gateway running in this process.
 pub struct Gateway {
-    pub db: PathBuf,
+    pub db: GatewayDb,
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl Gateway {
-    pub async fn start(db: &Path) -> Gateway {
+    pub async fn start(db: impl Into<GatewayDb>) -> Gateway {
+        let db: GatewayDb = db.into();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(mio_desk::gateway::serve(
-            listener,
-            db.to_path_buf(),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
+        let task = tokio::spawn(mio_desk::gateway::serve(listener, db.clone(), async move {
+            let _ = stopped.await;
+        }));
         Gateway {
-            db: db.to_path_buf(),
+            db,
             addr,
             stop: Some(stop),
             task: Some(task),
@@ -60,9 +56,16 @@ impl Gateway {
         format!("http://{}", self.addr)
     }
 
-    /// A second connection to the gateway's database, for looking.
+    /// A second connection to the gateway's database, for looking (SQLite; from async code
+    /// on either backend, [`Gateway::with_store`]).
     pub fn store(&self) -> GatewayStore {
-        GatewayStore::open(&self.db).unwrap()
+        GatewayStore::at(&self.db).unwrap()
+    }
+
+    /// Looks at the gateway's database on either backend, from async code too (the
+    /// PostgreSQL client is synchronous: it runs off the async threads).
+    pub fn with_store<T>(&self, f: impl FnOnce(&GatewayStore) -> T) -> T {
+        tokio::task::block_in_place(|| f(&GatewayStore::at(&self.db).unwrap()))
     }
 }
 
