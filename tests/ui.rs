@@ -110,7 +110,7 @@ impl iced::advanced::widget::Operation for Visible {
         _state: &mut dyn iced::advanced::widget::operation::Scrollable,
     ) {
         let visible = self.viewport.intersection(&(bounds + self.translation));
-        self.translation = self.translation - translation;
+        self.translation -= translation;
         self.viewport = visible.unwrap_or_default();
     }
 
