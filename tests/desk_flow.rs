@@ -1656,6 +1656,40 @@ fn the_head_signs_several_with_one_pin() {
     assert_ne!(signed[0], signed[1]);
 }
 
+/// The admin's calendar editor starts from what the office has: the year the program carries
+/// (with its decree moves), then the admin's saved edit; an edit that no longer reads falls back
+/// to the program's year, never to an empty one that saving would write over the moves.
+#[test]
+fn the_calendar_editor_starts_from_the_years_moved_days() {
+    let o = common::office();
+    let carried = o.desk.calendar_year(&o.admin, 2022).unwrap();
+    assert!(
+        !carried.moved.is_empty(),
+        "2022's decree moves are in the program"
+    );
+    assert!(o.desk.calendar_year(&o.registrar, 2022).is_err());
+    let mut edit = carried.clone();
+    edit.moved.push(mio_desk::domain::calendar::Moved {
+        work: chrono::NaiveDate::from_ymd_opt(2022, 12, 3).unwrap(),
+        off: chrono::NaiveDate::from_ymd_opt(2022, 12, 2).unwrap(),
+        decree: "a decree the admin typed".into(),
+    });
+    o.desk.save_calendar_year(&o.admin, &edit).unwrap();
+    assert_eq!(
+        o.desk.calendar_year(&o.admin, 2022).unwrap().moved,
+        edit.moved
+    );
+    std::fs::write(o.desk.data_dir().calendar().join("2022.toml"), "year = [").unwrap();
+    assert_eq!(
+        o.desk.calendar_year(&o.admin, 2022).unwrap().moved,
+        carried.moved
+    );
+    // A year the program does not carry is empty, and its own.
+    let far = o.desk.calendar_year(&o.admin, 2031).unwrap();
+    assert_eq!(far.year, 2031);
+    assert!(far.moved.is_empty());
+}
+
 on_both_backends!(
     the_whole_path_from_intake_to_issue,
     a_refusal_needs_a_ground_and_prints_a_motivated_refusal,

@@ -232,9 +232,31 @@ impl Desk {
         Ok(())
     }
 
+    /// A calendar year as the admin edits it: the office's saved edit, else the year file the
+    /// program carries (the build tree's path is absent on a clerk's PC), else an empty year.
+    /// An edit that no longer reads falls back to the program's year, so saving never starts
+    /// from nothing where the program knows the moved days.
+    pub fn calendar_year(&self, s: &Session, year: i32) -> Result<YearFile> {
+        self.require(s, Permission::Calendar)?;
+        let parse = |text: &str| {
+            crate::domain::calendar::parse_year_file("", text)
+                .ok()
+                .filter(|f| f.year == year)
+        };
+        let saved = std::fs::read_to_string(self.dir.calendar().join(format!("{year}.toml"))).ok();
+        Ok(saved
+            .as_deref()
+            .and_then(parse)
+            .or_else(|| crate::domain::calendar::builtin_year_file(year).and_then(parse))
+            .unwrap_or(YearFile {
+                year,
+                ..Default::default()
+            }))
+    }
+
     /// Saves the admin's edit of a calendar year (moved days, Kurban ait) and applies it.
     pub fn save_calendar_year(&self, s: &Session, year: &YearFile) -> Result<()> {
-        self.require(s, Permission::Settings)?;
+        self.require(s, Permission::Calendar)?;
         let text = toml::to_string(year).map_err(|e| DeskError::Calendar(e.to_string()))?;
         // Check it parses back before anything is written.
         crate::domain::calendar::parse_year_file(&format!("{}.toml", year.year), &text)

@@ -46,23 +46,6 @@ pub enum Message {
     Done(Done, Result<(), Failure>),
 }
 
-/// The year's file as the office has it: its own saved edit, else the one the program
-/// carries (never a path of the build tree, which a clerk's PC does not have), else empty.
-fn read_year(dir: &crate::desk::DataDir, year: i32) -> YearFile {
-    let path = dir.calendar().join(format!("{year}.toml"));
-    let text = std::fs::read_to_string(&path)
-        .ok()
-        .or_else(|| crate::domain::calendar::builtin_year_file(year).map(str::to_string))
-        .unwrap_or_default();
-    crate::domain::calendar::parse_year_file("", &text)
-        .ok()
-        .filter(|f| f.year == year)
-        .unwrap_or(YearFile {
-            year,
-            ..Default::default()
-        })
-}
-
 impl State {
     /// This year's calendar, read in the task.
     pub fn new(ctx: &Ctx) -> (State, Task<Message>) {
@@ -80,8 +63,16 @@ impl State {
 
     /// Reads the year on show.
     pub fn load(&self, ctx: &Ctx) -> Task<Message> {
-        let (dir, year) = (ctx.desk.data_dir().clone(), self.year);
-        Task::perform(blocking(move || read_year(&dir, year)), Message::YearRead)
+        let (desk, sess, year) = (ctx.desk.clone(), ctx.session.clone(), self.year);
+        Task::perform(
+            blocking(move || {
+                desk.calendar_year(&sess, year).unwrap_or(YearFile {
+                    year,
+                    ..Default::default()
+                })
+            }),
+            Message::YearRead,
+        )
     }
 
     pub fn update(&mut self, m: Message, ctx: &Ctx) -> Reply<Message> {
