@@ -14,7 +14,7 @@ use mio_desk::desk::settings::{ExecutorVisibility, SettingChange};
 use mio_desk::documents::{Langs, Stamp, extract, render};
 use mio_desk::domain::decision::{DecisionInput, Outcome};
 use mio_desk::domain::model::{Channel, Lang, Status};
-use mio_desk::store::queue::{Query, Search, Tab};
+use mio_desk::store::queue::{Query, Search, Sort, Tab};
 use serde_json::json;
 
 fn audit_count(o: &Office) -> i64 {
@@ -1656,6 +1656,64 @@ fn the_head_signs_several_with_one_pin() {
     assert_ne!(signed[0], signed[1]);
 }
 
+/// A clerk sorts a queue by a column, either way; pages of one row walk the same order with no
+/// row twice or lost.
+fn queues_sort_by_a_column() {
+    let o = office();
+    for (i, iin) in ["850315300128", "791028302728", "061211600012"]
+        .iter()
+        .enumerate()
+    {
+        o.clock.advance(Duration::hours(1 + i as i64));
+        o.desk
+            .register(
+                Some(&o.registrar),
+                registration(
+                    &o,
+                    "unemployed_certificate",
+                    Channel::Office,
+                    iin,
+                    unemployed_intake(),
+                ),
+            )
+            .unwrap();
+    }
+    let walk = |sort: Sort, descending: bool| {
+        let mut rows = Vec::new();
+        let mut q = Query {
+            tab: Some(Tab::All),
+            limit: 1,
+            sort,
+            descending,
+            ..Default::default()
+        };
+        loop {
+            let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
+            rows.extend(
+                p.rows
+                    .into_iter()
+                    .map(|r| (r.number, r.accepted_at, r.due_date)),
+            );
+            match p.next {
+                Some(c) => q.after = Some(c),
+                None => break,
+            }
+        }
+        rows
+    };
+    let numbers = walk(Sort::Number, false);
+    assert_eq!(numbers.len(), 3);
+    assert!(numbers.windows(2).all(|w| w[0].0 < w[1].0), "{numbers:?}");
+    let mut back = walk(Sort::Number, true);
+    back.reverse();
+    assert_eq!(back, numbers);
+    let accepted = walk(Sort::Accepted, true);
+    assert!(accepted.windows(2).all(|w| w[0].1 > w[1].1), "{accepted:?}");
+    let due = walk(Sort::Due, true);
+    assert_eq!(due.len(), 3);
+    assert!(due.windows(2).all(|w| w[0].2 >= w[1].2), "{due:?}");
+}
+
 /// The admin's calendar editor starts from what the office has: the year the program carries
 /// (with its decree moves), then the admin's saved edit; an edit that no longer reads falls back
 /// to the program's year, never to an empty one that saving would write over the moves.
@@ -1708,6 +1766,7 @@ on_both_backends!(
     lockout_after_five_failures_for_fifteen_minutes,
     each_role_sees_what_the_policy_lets_it_see,
     queues_search_and_count,
+    queues_sort_by_a_column,
     gateway_channels_write_outbox_notices_in_the_same_transaction,
     extension_adds_the_allowed_term_once_with_a_notice,
     stale_views_are_refused,

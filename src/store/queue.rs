@@ -111,6 +111,32 @@ pub struct Cursor {
     pub id: i64,
 }
 
+/// The column a queue is sorted by (the clerk clicks a column's header).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// The statutory due date: what is most urgent first.
+    #[default]
+    Due,
+    /// The moment of acceptance.
+    Accepted,
+    /// The applicant's name (folded: case and Kazakh letters ignored as in the search).
+    Applicant,
+    /// The journal number.
+    Number,
+}
+
+impl Sort {
+    fn column(self) -> &'static str {
+        match self {
+            Sort::Due => "a.due_date",
+            Sort::Accepted => "a.accepted_at",
+            Sort::Applicant => "a.applicant_fold",
+            Sort::Number => "a.number",
+        }
+    }
+}
+
 /// A queue request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Query {
@@ -123,6 +149,11 @@ pub struct Query {
     /// Accepted before (UTC RFC 3339).
     pub accepted_to: Option<String>,
     pub search: Option<Search>,
+    /// The column to sort by, and whether from the largest; a search by name is always by name.
+    #[serde(default)]
+    pub sort: Sort,
+    #[serde(default)]
+    pub descending: bool,
     pub after: Option<Cursor>,
     pub limit: usize,
     /// Office-local today (`YYYY-MM-DD`), for the overdue tab.
@@ -213,10 +244,11 @@ fn filters(q: &Query, b: &mut Built, with_tab: bool) {
 /// One page of the queue, ordered by due date then id (by name then id for a name search).
 pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
     let limit = q.limit.clamp(1, 500);
-    let key = match q.search {
-        Some(Search::Name(_)) => "a.applicant_fold",
-        _ => "a.due_date",
+    let (key, desc) = match q.search {
+        Some(Search::Name(_)) => ("a.applicant_fold", false),
+        _ => (q.sort.column(), q.descending),
     };
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
     let mut b = Built::new(format!(
         "SELECT a.id, a.number, a.service, a.channel, a.status, a.applicant_name, a.applicant_iin,
                 a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name, {key}
@@ -226,10 +258,10 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
     if let Some(c) = &q.after {
         let pk = b.bind(c.due_date.as_str());
         let pi = b.bind(c.id);
-        b.push(&format!(" AND ({key}, a.id) > ({pk}, {pi})"));
+        b.push(&format!(" AND ({key}, a.id) {cmp} ({pk}, {pi})"));
     }
     let pl = b.bind(limit as i64 + 1);
-    b.push(&format!(" ORDER BY {key}, a.id LIMIT {pl}"));
+    b.push(&format!(" ORDER BY {key} {dir}, a.id {dir} LIMIT {pl}"));
     let mut rows = db
         .query(&b.sql, &b.params())?
         .iter()

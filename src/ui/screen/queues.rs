@@ -10,7 +10,7 @@ use crate::domain::deadline::TimeLeft;
 use crate::domain::model::Channel;
 use crate::domain::policy::Permission;
 use crate::i18n::Arg;
-use crate::store::queue::{Cursor, Page, Query, Row, Search, Tab};
+use crate::store::queue::{Cursor, Page, Query, Row, Search, Sort, Tab};
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
@@ -111,6 +111,9 @@ pub struct State {
     executor: Option<i64>,
     period: Period,
     executors: Vec<(i64, String)>,
+    /// The column the list is sorted by, and whether from the largest.
+    sort: Sort,
+    descending: bool,
     error: Option<Failure>,
     /// Applications another PC changed since this user last opened them (marked as new).
     pub new: std::collections::BTreeSet<i64>,
@@ -133,6 +136,8 @@ pub enum Message {
     Executor(Choice<i64>),
     /// The period filter.
     Period(Choice<Period>),
+    /// A column's header clicked: sort by it, or the other way round when it already is.
+    SortBy(Sort),
     /// A page was read: for which reload, whether it adds to the list, the lines.
     Loaded(u64, bool, Result<Loaded, Failure>),
     /// The tabs' counts were read.
@@ -199,6 +204,8 @@ impl State {
             }),
             accepted_to: None,
             search,
+            sort: self.sort,
+            descending: self.descending,
             after: None,
             limit: PAGE,
             today: String::new(),
@@ -295,6 +302,11 @@ impl State {
             }
             Message::Period(c) => {
                 self.period = c.value.unwrap_or_default();
+                self.reload(ctx)
+            }
+            Message::SortBy(s) => {
+                self.descending = s == self.sort && !self.descending;
+                self.sort = s;
                 self.reload(ctx)
             }
             Message::Loaded(g, append, r) => {
@@ -459,14 +471,32 @@ impl State {
                 .color(theme::MUTED)
                 .width(width)
         };
+        // A sortable column's header is a button; the sorted one shows its direction.
+        let sortable = |k: &str, by: Sort, width: Length| {
+            let mark = match (self.sort == by, self.descending) {
+                (false, _) => "",
+                (true, false) => " ▲",
+                (true, true) => " ▼",
+            };
+            button(
+                text(format!("{}{mark}", ctx.t(k)))
+                    .size(theme::SMALL)
+                    .font(theme::BOLD)
+                    .color(theme::MUTED),
+            )
+            .padding(0)
+            .style(button::text)
+            .on_press(Message::SortBy(by))
+            .width(width)
+        };
         let header = container(
             row![
-                head("ui-col-number", COL_NUMBER),
-                head("ui-col-applicant", COL_APPLICANT),
+                sortable("ui-col-number", Sort::Number, COL_NUMBER),
+                sortable("ui-col-applicant", Sort::Applicant, COL_APPLICANT),
                 head("ui-col-service", COL_SERVICE),
                 head("ui-col-channel", COL_CHANNEL),
                 head("ui-col-status", COL_STATUS),
-                head("ui-col-due", COL_DUE),
+                sortable("ui-col-due", Sort::Due, COL_DUE),
                 head("ui-col-executor", COL_EXECUTOR),
             ]
             .spacing(theme::S)
