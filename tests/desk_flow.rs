@@ -788,18 +788,19 @@ fn each_role_sees_what_the_policy_lets_it_see() {
     assert!(o.desk.find_person(&o.admin, "850315300128").is_err());
 }
 
-fn queues_search_and_count() {
-    let o = office();
+/// Three applicants register one after another, the clock moving `first + i` hours before
+/// the i-th.
+fn register_three(o: &common::Office, first: i64) {
     for (i, iin) in ["850315300128", "791028302728", "061211600012"]
         .iter()
         .enumerate()
     {
-        o.clock.advance(Duration::hours(i as i64));
+        o.clock.advance(Duration::hours(first + i as i64));
         o.desk
             .register(
                 Some(&o.registrar),
                 registration(
-                    &o,
+                    o,
                     "unemployed_certificate",
                     Channel::Office,
                     iin,
@@ -808,6 +809,11 @@ fn queues_search_and_count() {
             )
             .unwrap();
     }
+}
+
+fn queues_search_and_count() {
+    let o = office();
+    register_three(&o, 0);
     let by_iin = o
         .desk
         .queue(
@@ -1660,24 +1666,7 @@ fn the_head_signs_several_with_one_pin() {
 /// row twice or lost.
 fn queues_sort_by_a_column() {
     let o = office();
-    for (i, iin) in ["850315300128", "791028302728", "061211600012"]
-        .iter()
-        .enumerate()
-    {
-        o.clock.advance(Duration::hours(1 + i as i64));
-        o.desk
-            .register(
-                Some(&o.registrar),
-                registration(
-                    &o,
-                    "unemployed_certificate",
-                    Channel::Office,
-                    iin,
-                    unemployed_intake(),
-                ),
-            )
-            .unwrap();
-    }
+    register_three(&o, 1);
     let walk = |sort: Sort, descending: bool| {
         let mut rows = Vec::new();
         let mut q = Query {

@@ -70,11 +70,6 @@ impl Application {
             extended: self.extended,
         }
     }
-
-    /// Whether the paper went to someone other than the applicant.
-    pub fn collected_by_other(&self) -> bool {
-        self.collector_iin.is_some() && self.collector_iin != self.applicant_iin
-    }
 }
 
 /// How a user or a script names an application: by its id (the window) or by its journal

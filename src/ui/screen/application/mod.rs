@@ -207,7 +207,7 @@ impl State {
         let (desk, sess, id) = (ctx.desk.clone(), ctx.session.clone(), self.id);
         Task::perform(
             blocking(move || {
-                let view = Box::new(desk.application(&sess, &id.to_string())?);
+                let view = Box::new(desk.application(&sess, id)?);
                 let names = desk.staff_names()?;
                 let institutions = desk
                     .institutions()?
