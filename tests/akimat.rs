@@ -692,3 +692,97 @@ fn the_command_line_sets_up_an_akimat_and_carries_packages() {
     ];
     assert_eq!(run(Cli::try_parse_from(args).unwrap()), 1);
 }
+
+/// The seeds' step norms at the akimat, each from the moment its step began (for the fuel
+/// assistance: the akim's resolution in 1 working day, the cover letter in 2, the akim's
+/// signature in 1); shown on the
+/// akimat's queue lines (red once run out), gone once the package has left, never at the
+/// department.
+#[test]
+fn the_akimats_queue_shows_each_steps_own_norm() {
+    use mio_desk::domain::catalog::StepActor;
+    use mio_desk::domain::deadline::TimeLeft;
+    use mio_desk::store::queue::{Query, Tab};
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let line = |id: i64| {
+        let page = a
+            .desk
+            .queue(
+                &a.clerk,
+                Query {
+                    tab: Some(Tab::All),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let row = page.rows.into_iter().find(|r| r.id == id).unwrap();
+        a.desk.akimat_step(&row)
+    };
+    let cal = a.desk.calendar();
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    // Monday 16 Nov 2026, 10:00 local: the specialist registers.
+    assert_eq!(a.desk.today(), day(16));
+    let r = a
+        .desk
+        .register(
+            Some(&a.clerk),
+            Registration {
+                service: SERVICE.into(),
+                channel: Channel::Akim,
+                person: applicant(CITIZEN),
+                intake: intake(),
+                files: scans(&a.desk, SERVICE),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let s = line(r.id).expect("the akim's resolution is due");
+    assert_eq!((s.actor, s.norm, s.due), (StepActor::Akim, 1, day(17)));
+    assert_eq!(s.left, TimeLeft::Days { working_days: 1 });
+    // Two working days later the resolution is overdue.
+    o.clock.advance(Duration::days(2));
+    let s = line(r.id).unwrap();
+    assert_eq!(s.left, TimeLeft::Overdue { working_days: 1 });
+    // Wednesday 18 Nov: the akim names the executor; the cover letter has 8 working days from
+    // now, not from the acceptance.
+    let t = Target::id(r.id);
+    a.desk
+        .akim_resolution(
+            &a.akim,
+            t,
+            a.executor.user_id,
+            "Қарап, ілеспе хат дайындаңыз",
+        )
+        .unwrap();
+    let s = line(r.id).unwrap();
+    assert_eq!(s.actor, StepActor::AkimExecutor);
+    // This service's regulation gives the cover letter 2 working days (seed 003, regulation 9).
+    assert_eq!(s.norm, 2);
+    assert_eq!(s.due, cal.add_working_days(day(18), 2));
+    assert_eq!(s.left, TimeLeft::Days { working_days: 2 });
+    o.clock.advance(Duration::days(1));
+    a.desk.cover_letter_ready(&a.executor, t).unwrap();
+    let s = line(r.id).unwrap();
+    assert_eq!((s.actor, s.due), (StepActor::Akim, day(20)));
+    a.desk.sign(&a.akim, t, &a.key, PIN).unwrap();
+    assert_eq!(
+        line(r.id),
+        None,
+        "the package has left: the department's term runs"
+    );
+    // At the department the akim's steps are not shown.
+    let page = o
+        .desk
+        .queue(
+            &o.head,
+            Query {
+                tab: Some(Tab::All),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(page.rows.iter().all(|r| o.desk.akimat_step(r).is_none()));
+}

@@ -1703,6 +1703,192 @@ fn queues_sort_by_a_column() {
     assert!(due.windows(2).all(|w| w[0].2 >= w[1].2), "{due:?}");
 }
 
+/// Names sort in the Kazakh alphabet (Ә after А, Қ after К, not after Я), both ways and across
+/// pages; the issued and withdrawn tabs open with what was closed most recently first.
+fn names_sort_in_kazakh_order_and_closed_tabs_recent_first() {
+    let o = office();
+    let mut ids = Vec::new();
+    for (iin, surname) in [
+        ("850315300128", "Яковлев"),
+        ("791028302728", "Әбілов"),
+        ("061211600012", "Ахметов"),
+        ("920305450121", "Қасымов"),
+        ("920202400016", "Кенжебаев"),
+    ] {
+        o.clock.advance(Duration::hours(1));
+        let mut r = registration(
+            &o,
+            "unemployed_certificate",
+            Channel::Office,
+            iin,
+            unemployed_intake(),
+        );
+        r.person.surname = surname.into();
+        ids.push(o.desk.register(Some(&o.registrar), r).unwrap().id);
+    }
+    let walk = |tab: Tab, sort: Sort, descending: bool| {
+        let mut out = Vec::new();
+        let mut q = Query {
+            tab: Some(tab),
+            limit: 2,
+            sort,
+            descending,
+            ..Default::default()
+        };
+        loop {
+            let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
+            out.extend(
+                p.rows
+                    .into_iter()
+                    .map(|r| (r.applicant, r.id, r.status_since)),
+            );
+            match p.next {
+                Some(c) => q.after = Some(c),
+                None => break,
+            }
+        }
+        out
+    };
+    let surnames = |rows: &[(String, i64, chrono::DateTime<chrono::Utc>)]| {
+        rows.iter()
+            .map(|r| r.0.split(' ').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let up = walk(Tab::All, Sort::Applicant, false);
+    assert_eq!(
+        surnames(&up),
+        ["Ахметов", "Әбілов", "Кенжебаев", "Қасымов", "Яковлев"]
+    );
+    let mut down = walk(Tab::All, Sort::Applicant, true);
+    down.reverse();
+    assert_eq!(surnames(&down), surnames(&up));
+    // The state's moment: registration, then each withdrawal at its own time.
+    assert!(up.iter().all(|r| r.2 <= o.desk.now()));
+    for id in [ids[3], ids[0], ids[4]] {
+        o.clock.advance(Duration::minutes(30));
+        o.desk
+            .withdraw(Some(&o.registrar), Target::id(id), "the citizen asked")
+            .unwrap();
+    }
+    let (sort, descending) = Sort::default_for(Tab::Withdrawn);
+    let closed = walk(Tab::Withdrawn, sort, descending);
+    assert_eq!(
+        closed.iter().map(|r| r.1).collect::<Vec<_>>(),
+        [ids[4], ids[0], ids[3]],
+        "most recently withdrawn first"
+    );
+    assert_eq!(closed[0].2, o.desk.now());
+    assert_eq!(Sort::default_for(Tab::Registered), (Sort::Due, false));
+}
+
+/// "New for me": a queue line is marked for a user when someone else moved the application into
+/// its present state since that user last opened it; opening it clears the mark, for that user
+/// only, until the next move by someone else.
+fn queue_lines_are_new_for_me_until_i_open_them() {
+    let o = office();
+    let r = o
+        .desk
+        .register(
+            Some(&o.registrar),
+            registration(
+                &o,
+                "unemployed_certificate",
+                Channel::Office,
+                "850315300128",
+                unemployed_intake(),
+            ),
+        )
+        .unwrap();
+    let new_for = |s: &mio_desk::desk::Session| {
+        let q = Query {
+            tab: Some(Tab::All),
+            ..Default::default()
+        };
+        let p = o.desk.queue(s, q).unwrap();
+        p.rows.iter().find(|x| x.id == r.id).unwrap().new
+    };
+    assert!(!new_for(&o.registrar), "the registrar registered it");
+    assert!(new_for(&o.head));
+    o.desk.application(&o.head, r.id).unwrap();
+    assert!(!new_for(&o.head), "opened");
+    o.clock.advance(Duration::minutes(5));
+    o.desk
+        .assign(&o.head, Target::id(r.id), o.executor.user_id, "Қарау")
+        .unwrap();
+    assert!(!new_for(&o.head), "the head moved it");
+    assert!(new_for(&o.executor));
+    assert!(
+        new_for(&o.registrar),
+        "moved on by the head since the registrar saw it"
+    );
+    o.desk.application(&o.executor, r.id).unwrap();
+    assert!(!new_for(&o.executor));
+    assert!(
+        new_for(&o.registrar),
+        "the executor's opening is the executor's"
+    );
+}
+
+/// An office on the server: the admin moves a day off on one PC, and another PC counts by it
+/// as soon as it hears of it (not at its next start), so no two PCs give different due dates.
+#[test]
+fn a_calendar_edit_on_one_pc_counts_on_every_pc() {
+    use mio_desk::store::live::Event;
+    let Some(o) = common::office_on(common::Backend::Postgres) else {
+        return;
+    };
+    let url = o.db.as_ref().unwrap().url.clone();
+    let pc3_dir = tempfile::tempdir().unwrap();
+    let pc3 = mio_desk::desk::Desk::join(
+        mio_desk::desk::DataDir::new(pc3_dir.path())
+            .with_database(&url)
+            .unwrap(),
+        "03",
+        o.clock.clone(),
+        mio_desk::desk::Options {
+            fast_password_hashing: true,
+        },
+    )
+    .unwrap();
+    let rx = pc3.listen().expect("an office on the server listens");
+    let wait = |want: &dyn Fn(&Event) -> bool| {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < end {
+            if let Ok(e) = rx.recv_timeout(std::time::Duration::from_millis(200))
+                && want(&e)
+            {
+                return e;
+            }
+        }
+        panic!("not heard in 10 s");
+    };
+    wait(&|e| *e == Event::Connected);
+    let (fri, sat) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+    );
+    assert!(pc3.calendar().is_working_day(fri));
+    let mut year = o.desk.calendar_year(&o.admin, 2026).unwrap();
+    year.moved.push(mio_desk::domain::calendar::Moved {
+        work: sat,
+        off: fri,
+        decree: "a decree the admin typed".into(),
+    });
+    o.desk.save_calendar_year(&o.admin, &year).unwrap();
+    assert!(!o.desk.calendar().is_working_day(fri));
+    let Event::Changed(n) = wait(&|e| matches!(e, Event::Changed(n) if n.settings.is_some()))
+    else {
+        unreachable!()
+    };
+    // Not yet read again: the old calendar still counts here.
+    assert!(pc3.calendar().is_working_day(fri));
+    pc3.heard(&n).unwrap();
+    assert!(!pc3.calendar().is_working_day(fri));
+    assert!(pc3.calendar().is_working_day(sat));
+    // A PC that starts later reads it from the database, not from a file on the first PC.
+    assert!(!o.desk.data_dir().calendar().join("2026.toml").exists());
+}
+
 /// The admin's calendar editor starts from what the office has: the year the program carries
 /// (with its decree moves), then the admin's saved edit; an edit that no longer reads falls back
 /// to the program's year, never to an empty one that saving would write over the moves.
@@ -1726,11 +1912,26 @@ fn the_calendar_editor_starts_from_the_years_moved_days() {
         o.desk.calendar_year(&o.admin, 2022).unwrap().moved,
         edit.moved
     );
+    // The edit lives in the office's database: a file left in this PC's folder by an earlier
+    // version does not override it; for a year the database does not have, a file that no
+    // longer reads gives the program's year.
+    std::fs::create_dir_all(o.desk.data_dir().calendar()).unwrap();
     std::fs::write(o.desk.data_dir().calendar().join("2022.toml"), "year = [").unwrap();
     assert_eq!(
         o.desk.calendar_year(&o.admin, 2022).unwrap().moved,
-        carried.moved
+        edit.moved
     );
+    let carried_2023 = o.desk.calendar_year(&o.admin, 2023).unwrap();
+    std::fs::write(o.desk.data_dir().calendar().join("2023.toml"), "year = [").unwrap();
+    assert_eq!(
+        o.desk.calendar_year(&o.admin, 2023).unwrap().moved,
+        carried_2023.moved
+    );
+    std::fs::remove_file(o.desk.data_dir().calendar().join("2023.toml")).unwrap();
+    // The saved move counts: 2 Dec 2022 (Friday) is a day off, 3 Dec (Saturday) a working day.
+    let cal = o.desk.calendar();
+    assert!(!cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2022, 12, 2).unwrap()));
+    assert!(cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2022, 12, 3).unwrap()));
     // A year the program does not carry is empty, and its own.
     let far = o.desk.calendar_year(&o.admin, 2031).unwrap();
     assert_eq!(far.year, 2031);
@@ -1738,6 +1939,8 @@ fn the_calendar_editor_starts_from_the_years_moved_days() {
 }
 
 on_both_backends!(
+    names_sort_in_kazakh_order_and_closed_tabs_recent_first,
+    queue_lines_are_new_for_me_until_i_open_them,
     the_whole_path_from_intake_to_issue,
     a_refusal_needs_a_ground_and_prints_a_motivated_refusal,
     returned_drafts_go_back_to_the_executor,

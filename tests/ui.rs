@@ -2808,3 +2808,88 @@ in_both_languages!(
     the_drafter_is_not_offered_the_signature_in_kazakh,
     the_drafter_is_not_offered_the_signature_in_russian
 );
+
+/// An akimat's queue shows each line's own step and the last day of its norm (seed 003: the
+/// akim's resolution within 1 working day of registration), in the clerk's language.
+fn akimat_queue_shows_the_steps_norm(lang: Lang) {
+    use mio_desk::desk::akimat::Department;
+    use mio_desk::desk::auth::{Actor, NewUserInput};
+    use mio_desk::desk::intake::Registration;
+    use mio_desk::domain::model::{Channel, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 16, 5, 0, 0).unwrap(),
+    ));
+    let desk = Desk::init_as(
+        mio_desk::desk::DataDir::new(dir.path().join("data")),
+        mio_desk::desk::NewOffice {
+            code: "AK01".into(),
+            name_kk: "Қарасу ауылдық округі әкімінің аппараты".into(),
+            name_ru: "Аппарат акима Карасуского сельского округа".into(),
+            workstation: "01".into(),
+        },
+        Some(Department {
+            code: "0412".into(),
+            name_kk: "«Ақсу ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі» ММ"
+                .into(),
+            name_ru: "ГУ «Отдел занятости и социальных программ Аксуского района»".into(),
+        }),
+        clock.clone(),
+        mio_desk::desk::Options {
+            fast_password_hashing: true,
+        },
+    )
+    .unwrap();
+    desk.add_user(
+        Actor::System,
+        &NewUserInput {
+            iin: REGISTRAR.into(),
+            full_name: "Тұрсынбаев Дәурен".into(),
+            roles: vec![Role::AkimClerk],
+            password: PASSWORD.into(),
+            lang: Lang::Kk,
+            must_change_password: false,
+        },
+    )
+    .unwrap();
+    let clerk = desk.login(REGISTRAR, PASSWORD).unwrap();
+    let r = desk
+        .register(
+            Some(&clerk),
+            Registration {
+                service: "rural_specialist_fuel".into(),
+                channel: Channel::Akim,
+                person: common::applicant(APPLICANT),
+                intake: serde_json::json!({
+                    "workplace": "Қарасу орта мектебі",
+                    "position": "мұғалім",
+                    "settlement": "Қарасу"
+                })
+                .as_object()
+                .unwrap()
+                .clone(),
+                files: common::scans(&desk, "rural_specialist_fuel"),
+                missing_reason: None,
+                accepted_at: None,
+                external: None,
+            },
+        )
+        .unwrap();
+    let desk = Arc::new(desk);
+    let fake = Fake::default();
+    let (app, task) = App::with_desk(desk.data_dir().clone(), desk.clone(), Platform::fake(&fake));
+    let mut w = Win::new(app, task);
+    w.login(REGISTRAR, lang);
+    w.assert_sees(&r.number);
+    w.assert_sees(k(
+        lang,
+        "Әкімнің бұрыштамасы: 17.11.2026 дейін",
+        "Резолюция акима: до 17.11.2026",
+    ));
+}
+
+in_both_languages!(
+    akimat_queue_shows_the_steps_norm,
+    akimat_queue_shows_the_steps_norm_in_kazakh,
+    akimat_queue_shows_the_steps_norm_in_russian
+);

@@ -96,6 +96,11 @@ ui-col-channel = Арна
 ui-col-status = Мәртебе
 ui-col-due = Мерзімі
 ui-col-executor = Орындаушы
+ui-col-closed = Жабылған күні
+# An akimat's queue line: the akim's own step and the last day of its norm (seed 003). unverified
+ui-akimat-step-resolution = Әкімнің бұрыштамасы: { $date } дейін
+ui-akimat-step-cover = Ілеспе хат: { $date } дейін
+ui-akimat-step-sign = Әкімнің қолы: { $date } дейін
 ui-queue-empty = Өтініштер жоқ.
 ui-load-more = Тағы көрсету
 ui-shown = көрсетілді: { $n }

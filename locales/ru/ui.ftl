@@ -96,6 +96,11 @@ ui-col-channel = Канал
 ui-col-status = Статус
 ui-col-due = Срок
 ui-col-executor = Исполнитель
+ui-col-closed = Дата закрытия
+# An akimat's queue line: the akim's own step and the last day of its norm (seed 003).
+ui-akimat-step-resolution = Резолюция акима: до { $date }
+ui-akimat-step-cover = Сопроводительное письмо: до { $date }
+ui-akimat-step-sign = Подпись акима: до { $date }
 ui-queue-empty = Заявлений нет.
 ui-load-more = Показать еще
 ui-shown = показано: { $n }

@@ -177,6 +177,10 @@ impl Desk {
         detail: Value,
         notice: Option<(PublicStatus, Option<Value>)>,
     ) -> Result<()> {
+        let change = Change {
+            status_by: s.map(|s| s.user_id),
+            ..change
+        };
         self.apply(tx, step, change, now)?;
         self.audit(tx, s, what, "application", &step.app.number, detail)?;
         if let Some((public, extra)) = notice
@@ -554,6 +558,7 @@ impl Desk {
             Change {
                 issued_at: Some(&now),
                 collector_iin: Some(collector_iin),
+                status_by: Some(s.user_id),
                 ..Default::default()
             },
             &now,

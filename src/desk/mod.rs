@@ -42,8 +42,12 @@ use crate::store::pg::Target;
 use crate::store::{Location, OfficeRow, Store, StoreError, Tx};
 
 pub use error::DeskError;
+pub use query::StepDue;
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// The settings key prefix of the office's calendar edits (`calendar.2026`: the year's file).
+pub(crate) const CALENDAR_KEY: &str = "calendar.";
 
 /// Where time comes from (real, or fixed in tests and the demo).
 pub trait Clock: Send + Sync {
@@ -573,6 +577,15 @@ impl Desk {
         };
         desk.start_keyed_audit();
         desk.seal_gateway_token();
+        // Applications stored before names sorted in the Kazakh alphabet get their key once
+        // (a read first, so an office that has them all takes no write lock).
+        if desk
+            .store
+            .read(|r| crate::store::apps::sort_keys_missing(r))?
+        {
+            desk.store
+                .write(|tx| crate::store::apps::fill_sort_keys(tx))?;
+        }
         desk.reload_calendar()?;
         desk.reload_catalog()?;
         if desk.ca_certificate().is_ok() {
@@ -634,25 +647,55 @@ impl Desk {
         stamp(utc.and_utc())
     }
 
-    /// Re-reads the admin's calendar year files over the built-in calendar.
+    /// Re-reads the office's calendar edits over the built-in calendar: the years the admin
+    /// saved in the office's database (every PC of an office on a server reads the same), and
+    /// year files an earlier version left in this PC's `calendar` folder for a year the
+    /// database does not have.
     pub fn reload_calendar(&self) -> Result<()> {
         let mut cal = Calendar::builtin();
+        let saved = self
+            .store
+            .read(|r| crate::store::settings_with_prefix(r, CALENDAR_KEY))?;
+        let mut years: std::collections::BTreeMap<String, (String, String)> = saved
+            .into_iter()
+            .map(|(k, text)| {
+                let year = k[CALENDAR_KEY.len()..].to_string();
+                (year.clone(), (format!("{CALENDAR_KEY}{year}"), text))
+            })
+            .collect();
         let dir = self.dir.calendar();
         if dir.exists() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(StoreError::from)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            files.sort();
-            for f in files {
-                let text = std::fs::read_to_string(&f).map_err(StoreError::from)?;
-                let y = parse_year_file(&f.display().to_string(), &text)
-                    .map_err(|e| DeskError::Calendar(e.to_string()))?;
-                cal = cal.with_year(&y);
+            for e in std::fs::read_dir(&dir).map_err(StoreError::from)? {
+                let f = e.map_err(StoreError::from)?.path();
+                let Some(year) = f
+                    .file_stem()
+                    .filter(|_| f.extension().is_some_and(|e| e == "toml"))
+                    .map(|s| s.to_string_lossy().to_string())
+                else {
+                    continue;
+                };
+                if !years.contains_key(&year) {
+                    let text = std::fs::read_to_string(&f).map_err(StoreError::from)?;
+                    years.insert(year, (f.display().to_string(), text));
+                }
             }
         }
+        for (source, text) in years.values() {
+            let y =
+                parse_year_file(source, text).map_err(|e| DeskError::Calendar(e.to_string()))?;
+            cal = cal.with_year(&y);
+        }
         *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(cal);
+        Ok(())
+    }
+
+    /// Another PC of the office changed a setting the terms hang on (the calendar, a service's
+    /// term): read them again, so every PC counts the same deadlines.
+    pub fn heard(&self, n: &crate::store::live::Notice) -> Result<()> {
+        if n.settings.is_some() {
+            self.reload_calendar()?;
+            self.reload_catalog()?;
+        }
         Ok(())
     }
 

@@ -40,7 +40,59 @@ pub struct ApplicationView {
     pub allowed: Vec<crate::domain::lifecycle::Action>,
 }
 
+/// At a rural akimat: the akim's own step an application is at (seed 003 gives each service
+/// its norms, e.g. for the child benefit the resolution in 1 working day, the cover letter in 8,
+/// the signature in 1) and when its norm runs out, counted from the moment it entered its state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepDue {
+    /// Whose step it is.
+    pub actor: crate::domain::catalog::StepActor,
+    /// The state the step belongs to (it names the step).
+    pub status: Status,
+    pub norm: u32,
+    pub unit: crate::domain::catalog::NormUnit,
+    pub due: chrono::NaiveDate,
+    pub left: TimeLeft,
+}
+
 impl Desk {
+    /// At an akimat, the akim's step a queue line is at and its own due date; `None` at a
+    /// department, for other channels and states, or a service edition without akim steps.
+    pub fn akimat_step(&self, row: &queue::Row) -> Option<StepDue> {
+        use crate::domain::catalog::NormUnit;
+        if !self.is_akimat() || row.channel != Channel::Akim {
+            return None;
+        }
+        let cat = self.catalog();
+        let version = cat.service(&row.service)?.version(&row.service_version)?;
+        let step = version.akimat_step(row.status)?;
+        let cal = self.calendar();
+        let since = self.local(row.status_since);
+        let due = match step.unit {
+            NormUnit::WorkingDays => Due {
+                date: cal.try_add_working_days(since.date(), step.norm)?,
+                at: None,
+            },
+            NormUnit::Hours | NormUnit::Minutes => {
+                let minutes =
+                    i64::from(step.norm) * if step.unit == NormUnit::Hours { 60 } else { 1 };
+                let at = since + chrono::Duration::minutes(minutes);
+                Due {
+                    date: at.date(),
+                    at: Some(at),
+                }
+            }
+        };
+        Some(StepDue {
+            actor: step.actor,
+            status: row.status,
+            norm: step.norm,
+            unit: step.unit,
+            due: due.date,
+            left: deadline::time_left(&cal, due, self.local(self.now())),
+        })
+    }
+
     /// Finds a person by ИИН (registrar, akim's clerk, executor, head).
     pub fn find_person(&self, s: &Session, iin: &str) -> Result<Option<Person>> {
         self.require(s, Permission::PersonLookup)?;
@@ -94,6 +146,7 @@ impl Desk {
     pub fn queue(&self, s: &Session, mut q: Query) -> Result<Page> {
         self.scope(s, &mut q)?;
         q.today = self.today().to_string();
+        q.viewer = Some(s.user_id);
         if q.limit == 0 {
             q.limit = 50;
         }
@@ -117,15 +170,22 @@ impl Desk {
         deadline::time_left(&self.calendar(), Due { date, at }, self.local(self.now()))
     }
 
-    /// An application by id or by its number, with everything the screen shows.
+    /// An application by id or by its number, with everything the screen shows. The user has
+    /// now seen it: its queue line is no longer new for them (written only when it was).
     pub fn application(&self, s: &Session, which: impl Into<AppRef>) -> Result<ApplicationView> {
         let which = which.into();
-        let view = self.store.read(|r| {
+        let (view, unseen) = self.store.read(|r| {
             let app = apps::by_ref(r, &which)?
                 .ok_or_else(|| DeskError::NotFound(format!("application {which}")))?;
             self.check_can_see(r, s, &app)?;
-            self.view_of(r, Some(s), app)
+            let unseen = apps::unseen_since_change(r, s.user_id, app.id)?;
+            Ok::<_, DeskError>((self.view_of(r, Some(s), app)?, unseen))
         })?;
+        if unseen {
+            let now = super::stamp(self.now());
+            self.store
+                .write(|tx| apps::mark_seen(tx, s.user_id, view.app.id, &now))?;
+        }
         Ok(view)
     }
 

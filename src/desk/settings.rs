@@ -188,6 +188,7 @@ impl Desk {
                 Some(t) => set_setting(tx, &key, &serde_json::to_string(&t).expect("term"))?,
                 None => set_setting(tx, &key, "")?,
             }
+            tx.notice(serde_json::json!({"settings": "term"}));
             self.audit(
                 tx,
                 Some(s),
@@ -243,7 +244,12 @@ impl Desk {
                 .ok()
                 .filter(|f| f.year == year)
         };
-        let saved = std::fs::read_to_string(self.dir.calendar().join(format!("{year}.toml"))).ok();
+        let key = format!("{}{year}", super::CALENDAR_KEY);
+        let saved = match self.store.read(|r| crate::store::get_setting(r, &key))? {
+            Some(text) => Some(text),
+            // A year file an earlier version kept in this PC's folder.
+            None => std::fs::read_to_string(self.dir.calendar().join(format!("{year}.toml"))).ok(),
+        };
         Ok(saved
             .as_deref()
             .and_then(parse)
@@ -261,11 +267,12 @@ impl Desk {
         // Check it parses back before anything is written.
         crate::domain::calendar::parse_year_file(&format!("{}.toml", year.year), &text)
             .map_err(|e| DeskError::Calendar(e.to_string()))?;
-        let path = self.dir.calendar().join(format!("{}.toml", year.year));
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, &text).map_err(StoreError::from)?;
-        std::fs::rename(&tmp, &path).map_err(StoreError::from)?;
+        // In the office's database, so every PC of an office on a server counts by it; the
+        // others hear of it and read it again (`Desk::heard`).
+        let key = format!("{}{}", super::CALENDAR_KEY, year.year);
         self.store.write(|tx| {
+            crate::store::set_setting(tx, &key, &text)?;
+            tx.notice(serde_json::json!({"settings": "calendar"}));
             self.audit(
                 tx,
                 Some(s),

@@ -175,6 +175,35 @@ pub struct ServiceVersion {
 }
 
 impl ServiceVersion {
+    /// At a rural akimat: the akim's own step an application in `status` is at, with its
+    /// norm (seed 003's akim-channel steps): the akim's resolution while it is registered, the
+    /// cover letter by the akim's responsible executor while in work, the akim's signature
+    /// while awaiting it. `None` in other states, or where this edition lists no such steps.
+    pub fn akimat_step(&self, status: super::model::Status) -> Option<&Step> {
+        use super::model::Status;
+        let akim: Vec<&Step> = self
+            .steps
+            .iter()
+            .filter(|s| s.channel == Some(Channel::Akim))
+            .collect();
+        let exec = akim
+            .iter()
+            .position(|s| s.actor == StepActor::AkimExecutor)?;
+        match status {
+            Status::Registered => akim[..exec]
+                .iter()
+                .rev()
+                .find(|s| s.actor == StepActor::Akim)
+                .copied(),
+            Status::InWork => Some(akim[exec]),
+            Status::AwaitingSignature => akim[exec + 1..]
+                .iter()
+                .find(|s| s.actor == StepActor::Akim)
+                .copied(),
+            _ => None,
+        }
+    }
+
     /// The term that applies to an application of this channel.
     pub fn term_for(&self, channel: Channel) -> Term {
         self.channel_terms
@@ -748,6 +777,42 @@ mod tests {
                 s.code
             );
         }
+    }
+
+    #[test]
+    fn the_akimat_steps_follow_the_applications_state() {
+        use crate::domain::model::Status;
+        let c = Catalog::builtin();
+        let v = c.service("child_benefit").unwrap().latest_version();
+        let step = |s| v.akimat_step(s).map(|s| (s.actor, s.norm, s.unit));
+        // Seed 003 L311, L315, L319: the akim's resolution in 1 working day, the cover
+        // letter in 8, the akim's signature in 1.
+        assert_eq!(
+            step(Status::Registered),
+            Some((StepActor::Akim, 1, NormUnit::WorkingDays))
+        );
+        assert_eq!(
+            step(Status::InWork),
+            Some((StepActor::AkimExecutor, 8, NormUnit::WorkingDays))
+        );
+        assert_eq!(
+            step(Status::AwaitingSignature),
+            Some((StepActor::Akim, 1, NormUnit::WorkingDays))
+        );
+        assert!(
+            v.akimat_step(Status::AwaitingSignature)
+                .unwrap()
+                .action
+                .ru
+                .contains("Подписывает")
+        );
+        assert_eq!(step(Status::Signed), None);
+        // A service with no akim channel steps has no akimat step.
+        let office_only = c
+            .service("unemployed_certificate")
+            .unwrap()
+            .latest_version();
+        assert_eq!(office_only.akimat_step(Status::Registered), None);
     }
 
     #[test]

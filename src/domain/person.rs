@@ -81,6 +81,26 @@ pub fn fold_name(s: &str) -> String {
         .join(" ")
 }
 
+/// The Kazakh Cyrillic alphabet in its order (Russian's 33 letters are in it, in their own
+/// order), lowercase: what names sort by.
+const KAZAKH_ALPHABET: &str = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя";
+
+/// The key a folded name ([`fold_name`]) sorts by in Kazakh alphabet order: each letter of the
+/// alphabet becomes a character of the Private Use Area in its alphabet position, so a plain
+/// byte comparison (SQLite's `BINARY`, PostgreSQL's `"C"`) orders Ә after А and before Б, Қ
+/// after К, І after Ы, where code points put them after Я. Other characters (space, hyphen,
+/// Latin letters) keep their code points and so sort before every Cyrillic letter. One character
+/// maps to one, so the key of a prefix is a prefix of the key.
+pub fn name_sort_key(folded: &str) -> String {
+    folded
+        .chars()
+        .map(|c| match KAZAKH_ALPHABET.chars().position(|a| a == c) {
+            Some(i) => char::from_u32(0xE000 + i as u32).expect("private use character"),
+            None => c,
+        })
+        .collect()
+}
+
 /// What is wrong with a person's data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PersonError {
@@ -345,5 +365,62 @@ mod tests {
     fn folding_for_search() {
         assert_eq!(fold_name("  ҚАСЫМОВ  Ерлан "), "қасымов ерлан");
         assert_eq!(fold_name("Ёлкин"), "елкин");
+    }
+
+    #[test]
+    fn names_sort_in_kazakh_alphabet_order() {
+        // In code points Ә, Қ, Ө, Ұ, Ү, І, Һ, Ң, Ғ all come after Я.
+        let mut names = vec![
+            "Яковлев",
+            "Әбілов",
+            "Іскаков",
+            "Ыбыраев",
+            "Қасымов",
+            "Кенжебаев",
+            "Ұлықбек",
+            "Үмбетов",
+            "Уалиев",
+            "Өмірзақ",
+            "Оспанов",
+            "Ғалымжан",
+            "Гусев",
+            "Ахметов",
+            "Борисов",
+            "Ахмет",
+            "Ахмет-Оглы",
+            "Smith",
+            "Нұров",
+            "Ңғ",
+        ];
+        names.sort_by_key(|n| name_sort_key(&fold_name(n)));
+        assert_eq!(
+            names,
+            vec![
+                "Smith",
+                "Ахмет",
+                "Ахмет-Оглы",
+                "Ахметов",
+                "Әбілов",
+                "Борисов",
+                "Гусев",
+                "Ғалымжан",
+                "Кенжебаев",
+                "Қасымов",
+                "Нұров",
+                "Ңғ",
+                "Оспанов",
+                "Өмірзақ",
+                "Уалиев",
+                "Ұлықбек",
+                "Үмбетов",
+                "Ыбыраев",
+                "Іскаков",
+                "Яковлев",
+            ]
+        );
+        // A prefix's key is a prefix of the key (the name search keeps working on keys).
+        let (full, part) = (name_sort_key("қасымов ерлан"), name_sort_key("қасым"));
+        assert!(full.starts_with(&part));
+        assert_eq!(KAZAKH_ALPHABET.chars().count(), 42);
     }
 }

@@ -275,8 +275,10 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
     let res = tx.query_one(
         "INSERT INTO applications(number, service, service_version, channel, status, is_open, person_id,
              applicant_name, applicant_fold, applicant_iin, accepted_at, due_date, due_at, registered_by,
-             intake, missing_docs_reason, external_id, origin, office_code, updated_at)
-         VALUES ($1, $2, $3, $4, 'registered', 1, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $9)
+             intake, missing_docs_reason, external_id, origin, office_code, updated_at, applicant_sort,
+             status_since, status_by)
+         VALUES ($1, $2, $3, $4, 'registered', 1, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $9,
+             $18, $9, $12)
          RETURNING id",
         params![
             a.number,
@@ -295,7 +297,8 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
             a.missing_docs_reason,
             a.external_id,
             a.origin,
-            a.office_code
+            a.office_code,
+            crate::domain::person::name_sort_key(a.applicant_fold)
         ],
     );
     match res {
@@ -311,6 +314,67 @@ pub fn insert(tx: &Tx<'_>, a: &NewApp<'_>) -> Result<i64> {
             tx.notice(serde_json::json!({"app": id, "status": "registered"}));
             Ok(id)
         }
+    }
+}
+
+/// Whether `user` has not opened the application since it entered its present state (then
+/// opening it is recorded with [`mark_seen`]).
+pub fn unseen_since_change(db: &impl Db, user: i64, application: i64) -> Result<bool> {
+    Ok(db
+        .query_opt(
+            "SELECT a.id FROM applications a
+             LEFT JOIN seen s ON s.application_id = a.id AND s.user_id = $1
+             WHERE a.id = $2 AND (s.at IS NULL OR s.at < coalesce(a.status_since, a.updated_at))",
+            params![user, application],
+        )?
+        .is_some())
+}
+
+/// Records that `user` opened the application at `now` (its line is no longer new for them).
+pub fn mark_seen(tx: &Tx<'_>, user: i64, application: i64, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO seen(user_id, application_id, at) VALUES ($1, $2, $3)
+         ON CONFLICT(user_id, application_id) DO UPDATE SET at = excluded.at",
+        params![user, application, now],
+    )?;
+    Ok(())
+}
+
+/// Whether some application has no Kazakh-alphabet sort key yet (see [`fill_sort_keys`]).
+pub fn sort_keys_missing(db: &impl Db) -> Result<bool> {
+    Ok(db
+        .query_opt(
+            "SELECT id FROM applications WHERE applicant_sort IS NULL LIMIT 1",
+            &[],
+        )?
+        .is_some())
+}
+
+/// Fills in the Kazakh-alphabet sort key of applications stored before it existed (migration
+/// 11), a thousand at a time; returns how many. Run when an office opens: a no-op after the
+/// first time.
+pub fn fill_sort_keys(tx: &Tx<'_>) -> Result<usize> {
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i64, String)> = tx
+            .query(
+                "SELECT id, applicant_fold FROM applications WHERE applicant_sort IS NULL
+                 ORDER BY id LIMIT 1000",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect::<Result<_>>()?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, fold) in &rows {
+            tx.execute(
+                "UPDATE applications SET applicant_sort = $1 WHERE id = $2",
+                params![crate::domain::person::name_sort_key(fold), id],
+            )?;
+        }
+        done += rows.len();
     }
 }
 
@@ -334,6 +398,8 @@ pub struct Change<'a> {
     pub due_date: Option<&'a str>,
     pub due_at: Option<Option<&'a str>>,
     pub extended: Option<bool>,
+    /// The user who changes the status (`None`: the system, another office).
+    pub status_by: Option<i64>,
 }
 
 pub fn update(
@@ -351,6 +417,18 @@ pub fn update(
     sets.push("row_version = row_version + 1".into());
     let text = |s: &str| V::Text(s.to_string());
     let opt_text = |s: Option<&str>| s.map(|s| V::Text(s.to_string())).unwrap_or(V::Null);
+    if let Some(s) = c.status {
+        // The moment the state changed (not an extension, which keeps the state); the SET
+        // reads the row's old status on both backends.
+        let (ps, pn) = (q.bind(s.code()), q.bind(now));
+        let pb = q.bind(c.status_by.map(V::Int).unwrap_or(V::Null));
+        sets.push(format!(
+            "status_since = CASE WHEN status = {ps} THEN coalesce(status_since, {pn}) ELSE {pn} END"
+        ));
+        sets.push(format!(
+            "status_by = CASE WHEN status = {ps} THEN status_by ELSE {pb} END"
+        ));
+    }
     let mut set = |col: &str, v: V| {
         let p = q.bind(v);
         sets.push(format!("{col} = {p}"));

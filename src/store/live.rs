@@ -23,6 +23,9 @@ pub struct Notice {
     /// A sync conflict was recorded for this message.
     #[serde(default)]
     pub conflict: Option<String>,
+    /// A setting the terms hang on changed (`calendar`, `term`): every PC reads them again.
+    #[serde(default)]
+    pub settings: Option<String>,
     /// The workstation that made the change.
     #[serde(default)]
     pub ws: Option<String>,
@@ -75,6 +78,7 @@ fn run(target: Target, tx: Sender<Event>) {
                                     app: None,
                                     status: None,
                                     conflict: None,
+                                    settings: None,
                                     ws: None,
                                 });
                             if tx.send(Event::Changed(notice)).is_err() {
@@ -118,6 +122,7 @@ impl Notice {
             app: None,
             status: None,
             conflict: None,
+            settings: None,
             ws: Some(String::new()),
         }
     }

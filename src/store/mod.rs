@@ -758,6 +758,17 @@ pub fn get_setting(db: &impl Db, key: &str) -> Result<Option<String>> {
     }
 }
 
+/// The settings whose keys start with `prefix`, by key.
+pub fn settings_with_prefix(db: &impl Db, prefix: &str) -> Result<Vec<(String, String)>> {
+    db.query(
+        "SELECT key, value FROM settings WHERE key >= $1 AND key < $2 ORDER BY key",
+        sql::params![prefix, format!("{prefix}\u{10FFFF}")],
+    )?
+    .iter()
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .collect()
+}
+
 /// Writes a setting.
 pub fn set_setting(tx: &Tx<'_>, key: &str, value: &str) -> Result<()> {
     tx.execute(

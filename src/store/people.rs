@@ -364,8 +364,9 @@ pub fn update_person(tx: &Tx<'_>, id: i64, p: &ValidPerson, now: &str) -> Result
         ],
     )?;
     tx.execute(
-        "UPDATE applications SET applicant_name = $2, applicant_fold = $3 WHERE person_id = $1",
-        params![id, name, fold],
+        "UPDATE applications SET applicant_name = $2, applicant_fold = $3, applicant_sort = $4
+         WHERE person_id = $1",
+        params![id, name, fold, crate::domain::person::name_sort_key(&fold)],
     )?;
     Ok(())
 }

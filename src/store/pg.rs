@@ -585,6 +585,7 @@ pub const TABLES: &[&str] = &[
     "exchange_sent",
     "akimat_links",
     "person_history",
+    "seen",
 ];
 
 /// A set of numbered migrations (`NN-name/postgres.sql`) and the table that records, in the

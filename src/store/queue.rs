@@ -120,10 +120,14 @@ pub enum Sort {
     Due,
     /// The moment of acceptance.
     Accepted,
-    /// The applicant's name (folded: case and Kazakh letters ignored as in the search).
+    /// The applicant's name in Kazakh alphabet order (`domain::person::name_sort_key`: case
+    /// ignored, Ә after А, Қ after К, І after Ы).
     Applicant,
     /// The journal number.
     Number,
+    /// When the application entered its present state (issued, withdrawn): what the closed
+    /// tabs show most recent first.
+    Changed,
 }
 
 impl Sort {
@@ -131,8 +135,18 @@ impl Sort {
         match self {
             Sort::Due => "a.due_date",
             Sort::Accepted => "a.accepted_at",
-            Sort::Applicant => "a.applicant_fold",
+            Sort::Applicant => "a.applicant_sort",
             Sort::Number => "a.number",
+            Sort::Changed => "a.status_since",
+        }
+    }
+
+    /// The order a tab opens in, and whether from the largest: the closed tabs (issued,
+    /// withdrawn) most recently closed first, the others most urgent first.
+    pub fn default_for(tab: Tab) -> (Sort, bool) {
+        match tab {
+            Tab::Issued | Tab::Withdrawn => (Sort::Changed, true),
+            _ => (Sort::Due, false),
         }
     }
 }
@@ -158,6 +172,10 @@ pub struct Query {
     pub limit: usize,
     /// Office-local today (`YYYY-MM-DD`), for the overdue tab.
     pub today: String,
+    /// The user asking, set by the desk: a line is new for them when someone else moved it
+    /// into its present state since they last opened it.
+    #[serde(default)]
+    pub viewer: Option<i64>,
 }
 
 /// A queue line.
@@ -175,6 +193,12 @@ pub struct Row {
     pub due_at: Option<chrono::DateTime<chrono::Utc>>,
     pub extended: bool,
     pub executor: Option<String>,
+    /// The edition of the service's regulation it was registered under.
+    pub service_version: String,
+    /// When it entered its present state.
+    pub status_since: chrono::DateTime<chrono::Utc>,
+    /// Someone else moved it into its present state since the user asking last opened it.
+    pub new: bool,
 }
 
 /// A page and the cursor of the next one.
@@ -249,10 +273,18 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
         _ => (q.sort.column(), q.descending),
     };
     let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
-    let mut b = Built::new(format!(
+    let mut b = Built::new("");
+    let pv = b.bind(q.viewer.unwrap_or(-1));
+    b.push(&format!(
         "SELECT a.id, a.number, a.service, a.channel, a.status, a.applicant_name, a.applicant_iin,
-                a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name, {key}
-         FROM applications a LEFT JOIN users u ON u.id = a.executor_id WHERE 1 = 1",
+                a.accepted_at, a.due_date, a.due_at, a.extended, u.full_name, {key},
+                a.service_version, coalesce(a.status_since, a.updated_at),
+                CASE WHEN (a.status_by IS NULL OR a.status_by <> {pv})
+                      AND (sn.at IS NULL OR sn.at < coalesce(a.status_since, a.updated_at))
+                     THEN 1 ELSE 0 END
+         FROM applications a LEFT JOIN users u ON u.id = a.executor_id
+              LEFT JOIN seen sn ON sn.application_id = a.id AND sn.user_id = {pv}
+         WHERE 1 = 1",
     ));
     filters(q, &mut b, true);
     if let Some(c) = &q.after {
@@ -279,6 +311,9 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
                 due_at: r.moment_opt(9)?,
                 extended: r.get(10)?,
                 executor: r.get(11)?,
+                service_version: r.get(13)?,
+                status_since: r.moment(14)?,
+                new: q.viewer.is_some() && r.get::<i64>(15)? == 1,
             };
             Ok((row, r.get::<String>(12)?))
         })

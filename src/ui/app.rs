@@ -485,14 +485,31 @@ impl App {
                         {
                             self.new_apps.insert(id);
                         }
+                        // Another PC changed the calendar or a term: this PC reads them
+                        // again before it counts another deadline.
+                        let settings = match (&self.desk, n.settings.is_some() && n.ws != mine) {
+                            (Some(desk), true) => {
+                                let desk = desk.clone();
+                                Task::future(blocking(move || {
+                                    if let Err(e) = desk.heard(&n) {
+                                        tracing::warn!("re-reading the office's settings: {e}");
+                                    }
+                                }))
+                                .discard()
+                            }
+                            _ => Task::none(),
+                        };
                         if self.live_pending {
-                            return Task::none();
+                            return settings;
                         }
                         self.live_pending = true;
-                        Task::perform(
-                            blocking(|| std::thread::sleep(Duration::from_millis(200))),
-                            |_| Message::LiveRefresh,
-                        )
+                        Task::batch([
+                            settings,
+                            Task::perform(
+                                blocking(|| std::thread::sleep(Duration::from_millis(200))),
+                                |_| Message::LiveRefresh,
+                            ),
+                        ])
                     }
                 }
             }

@@ -53,6 +53,16 @@ pub fn doc_title(k: DocumentKind) -> &'static str {
     }
 }
 
+/// An akimat queue line's own step and its last day (`{ $date }`), by the state it is at.
+pub fn akimat_step(s: crate::domain::model::Status) -> &'static str {
+    use crate::domain::model::Status;
+    match s {
+        Status::Registered => "ui-akimat-step-resolution",
+        Status::InWork => "ui-akimat-step-cover",
+        _ => "ui-akimat-step-sign",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +91,22 @@ mod tests {
                 crate::domain::model::Lang::Ru,
             ] {
                 assert_ne!(crate::i18n::tr(lang, key), key, "{key} is not translated");
+            }
+        }
+        // The akimat's steps, with the date they carry.
+        use crate::domain::model::{Lang, Status};
+        for s in [
+            Status::Registered,
+            Status::InWork,
+            Status::AwaitingSignature,
+        ] {
+            for lang in [Lang::Kk, Lang::Ru] {
+                let t = crate::i18n::tra(
+                    lang,
+                    akimat_step(s),
+                    &[("date", crate::i18n::Arg::from("17.11.2026".to_string()))],
+                );
+                assert!(t.contains("17.11.2026") && !t.contains("ui-"), "{t}");
             }
         }
     }

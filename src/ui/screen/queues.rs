@@ -89,6 +89,8 @@ impl Period {
 pub struct Line {
     pub row: Row,
     pub left: TimeLeft,
+    /// At an akimat: the akim's step it is at and that step's own due date.
+    pub step: Option<crate::desk::StepDue>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +211,7 @@ impl State {
             after: None,
             limit: PAGE,
             today: String::new(),
+            viewer: None,
         }
     }
 
@@ -247,6 +250,7 @@ impl State {
                     .into_iter()
                     .map(|r| Line {
                         left: desk.time_left(r.due_date, r.due_at),
+                        step: desk.akimat_step(&r),
                         row: r,
                     })
                     .collect();
@@ -275,6 +279,7 @@ impl State {
             Message::Tab(t) => {
                 self.tab = Some(t);
                 self.search.clear();
+                (self.sort, self.descending) = Sort::default_for(t);
                 self.reload(ctx)
             }
             Message::Search(s) => {
@@ -489,6 +494,9 @@ impl State {
             .on_press(Message::SortBy(by))
             .width(width)
         };
+        // The issued and withdrawn tabs show when each was closed, most recent first.
+        let closed =
+            matches!(self.tab, Some(Tab::Issued | Tab::Withdrawn)) && self.search.trim().is_empty();
         let header = container(
             row![
                 sortable("ui-col-number", Sort::Number, COL_NUMBER),
@@ -496,7 +504,11 @@ impl State {
                 head("ui-col-service", COL_SERVICE),
                 head("ui-col-channel", COL_CHANNEL),
                 head("ui-col-status", COL_STATUS),
-                sortable("ui-col-due", Sort::Due, COL_DUE),
+                if closed {
+                    sortable("ui-col-closed", Sort::Changed, COL_DUE)
+                } else {
+                    sortable("ui-col-due", Sort::Due, COL_DUE)
+                },
                 head("ui-col-executor", COL_EXECUTOR),
             ]
             .spacing(theme::S)
@@ -517,13 +529,30 @@ impl State {
                     .color(theme::MUTED),
             ];
             // A closed application has no chip: its date alone, centred like the other cells.
+            let shown = if closed {
+                ctx.desk.local(r.status_since).date()
+            } else {
+                r.due_date
+            };
             let mut due =
-                column![text(crate::i18n::date_short(r.due_date)).size(theme::SMALL),].spacing(2);
+                column![text(crate::i18n::date_short(shown)).size(theme::SMALL),].spacing(2);
             if r.status.is_open() {
                 due = due.push(w::due_chip(l, line.left));
             }
-            let number: Element<'_, Message> = if self.new.contains(&r.id) {
-                // Changed on another PC since this user last opened it.
+            if let Some(step) = &line.step {
+                // The akim's own step and its norm's last day, coloured as the chips are.
+                due = due.push(
+                    text(ctx.ta(
+                        crate::ui::keys::akimat_step(step.status),
+                        &[("date", Arg::from(crate::i18n::date_short(step.due)))],
+                    ))
+                    .size(theme::SMALL)
+                    .color(theme::due_color(step.left)),
+                );
+            }
+            let number: Element<'_, Message> = if r.new || self.new.contains(&r.id) {
+                // Someone else moved it on (here or on another PC) since this user last
+                // opened it.
                 row![
                     text("●").size(theme::SMALL).color(theme::INFO),
                     text(r.number.clone()).size(theme::SMALL).font(theme::BOLD),
