@@ -765,7 +765,6 @@ async fn a_withdrawal_after_sending_reaches_the_department_once_by_gateway_or_pa
     n.finish().await;
 }
 
-
 /// A package written by hand (`from` of `kind` to `to`, its first, acknowledging `ack`) that
 /// carries one withdrawal naming `package`: the program never writes one for another's package,
 /// nor a department one to an akimat.
