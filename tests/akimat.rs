@@ -20,11 +20,13 @@ use mio_desk::desk::intake::Registration;
 use mio_desk::desk::{Desk, ManualClock, NewOffice, Options, Session};
 use mio_desk::documents::Langs;
 use mio_desk::domain::decision::{DecisionInput, Outcome};
+use mio_desk::domain::lifecycle::Action;
 use mio_desk::domain::model::{Channel, Lang, Role, Status};
+use mio_desk::gateway::store::GatewayDb;
 use mio_desk::store::apps::{self, Application};
 use mio_desk::sync::client::Client;
 use mio_desk::sync::engine::{Options as SyncOptions, exchange};
-use mio_desk::sync::package::{self, Body, Party};
+use mio_desk::sync::package::{self, Body, PackedMessage, Party};
 use serde_json::{Map, Value, json};
 
 const SERVICE: &str = "rural_specialist_fuel";
@@ -303,6 +305,8 @@ fn the_akim_channel_uses_its_own_longer_term_and_the_akimats_letterhead() {
 on_both_backends!(
     round_trip_by_exchange_packages_only,
     hostile_packages_are_refused_with_a_clear_message_and_nothing_applied,
+    a_withdrawal_after_sending_reaches_the_department_by_package_once,
+    a_late_withdrawal_is_a_conflict_and_its_result_is_kept_not_handed_over,
 );
 
 fn round_trip_by_exchange_packages_only() {
@@ -517,7 +521,8 @@ fn hostile_packages_are_refused_with_a_clear_message_and_nothing_applied() {
         .desk
         .akimat_handover(&a.clerk, Target::id(id), CITIZEN)
         .unwrap_err();
-    assert_eq!(e.key(), "akimat-no-result");
+    assert_eq!(e.key(), "lifecycle-awaiting-result");
+    assert!(e.message(Lang::Ru).contains("ещё не поступил"), "{e:?}");
 
     // Only one application at the department, once.
     let n = o
@@ -540,17 +545,74 @@ async fn sync(desk: &Arc<Desk>, url: &str, token: &str) -> mio_desk::sync::engin
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
+/// The regional gateway on loopback, on a SQLite file or on a PostgreSQL database of its own
+/// (a region's), with a line to it the test can take down; the department, its akimat and
+/// another akimat of the same department are its clients.
+struct Net {
+    gw: net::Gateway,
+    proxy: net::Proxy,
+    tokens: std::collections::BTreeMap<&'static str, String>,
+    pg: Option<mio_desk::store::testing::TestDb>,
+    _dir: tempfile::TempDir,
+}
+
+const STRANGER: &str = "AK09";
+
+impl Net {
+    /// `None` when no PostgreSQL server answers (never under `CI=true`, where that fails).
+    async fn start_on(postgres: bool) -> Option<Net> {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, pg) = if postgres {
+            let pg = tokio::task::block_in_place(mio_desk::store::testing::TestDb::empty)?;
+            (GatewayDb::parse(&pg.url).unwrap(), Some(pg))
+        } else {
+            (GatewayDb::File(dir.path().join("gateway.sqlite")), None)
+        };
+        let mut tokens = std::collections::BTreeMap::new();
+        for c in [DEPT, AKIMAT, STRANGER] {
+            let t = tokio::task::block_in_place(|| mio_desk::gateway::add_client(&db, c));
+            tokens.insert(c, t.unwrap());
+        }
+        let gw = net::Gateway::start(&db).await;
+        let proxy = net::Proxy::start(gw.addr).await;
+        Some(Net {
+            gw,
+            proxy,
+            tokens,
+            pg,
+            _dir: dir,
+        })
+    }
+
+    fn url(&self) -> String {
+        self.proxy.url()
+    }
+
+    async fn finish(mut self) {
+        self.gw.stop().await;
+    }
+}
+
+/// The test database goes with the net, off the async threads.
+impl Drop for Net {
+    fn drop(&mut self) {
+        if let Some(pg) = self.pg.take() {
+            tokio::task::block_in_place(move || drop(pg));
+        }
+    }
+}
+
+// Through the gateway on SQLite (one PC's rehearsal) and on PostgreSQL (a region's).
+on_both_gateways!(
+    round_trip_through_a_gateway_that_is_down_for_part_of_the_run,
+    a_withdrawal_after_sending_reaches_the_department_once_by_gateway_or_package,
+);
+
+async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run(n: Net) {
     let o = dept();
     let a = akimat(AKIMAT, DEPT, o.clock.clone());
-    let gdir = tempfile::tempdir().unwrap();
-    let gdb = gdir.path().join("gateway.sqlite");
-    let dept_token = mio_desk::gateway::add_client(&gdb, DEPT).unwrap();
-    let akimat_token = mio_desk::gateway::add_client(&gdb, AKIMAT).unwrap();
-    let mut gw = net::Gateway::start(&gdb).await;
-    let proxy = net::Proxy::start(gw.addr).await;
-    let url = proxy.url();
+    let (url, proxy) = (n.url(), &n.proxy);
+    let (dept_token, akimat_token) = (n.tokens[DEPT].clone(), n.tokens[AKIMAT].clone());
 
     // The gateway is away while the akim signs: the package waits in the outbox.
     proxy.set_down(true);
@@ -566,7 +628,7 @@ async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
     let r = sync(&a.desk, &url, &akimat_token).await;
     assert_eq!(r.sent, 1, "{r:?}");
     // The operator sees the package waiting for the department, and the akimat heard from.
-    let st = gw.store().status().unwrap();
+    let st = n.gw.with_store(|g| g.status()).unwrap();
     let of = |c: &str| st.iter().find(|s| s.client == c).unwrap().clone();
     assert_eq!(of(DEPT).queue_depth, 1);
     assert!(of(DEPT).oldest_undelivered.is_some());
@@ -577,7 +639,7 @@ async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
     assert!(of(AKIMAT).last_contact.is_some());
     let r = sync(&o.desk, &url, &dept_token).await;
     assert_eq!((r.received, r.applied, r.rejected), (1, 1, 0), "{r:?}");
-    let st = gw.store().status().unwrap();
+    let st = n.gw.with_store(|g| g.status()).unwrap();
     assert_eq!(st.iter().find(|s| s.client == DEPT).unwrap().queue_depth, 0);
     let did = department_id(&o.desk, &a, id);
     check_arrival(&o, &a, id, did);
@@ -614,8 +676,258 @@ async fn round_trip_through_a_gateway_that_is_down_for_part_of_the_run() {
     let f = stick.path().join("late.json");
     let e = a.desk.exchange_export(None, &f).unwrap();
     assert_eq!(e.messages, 0, "the gateway delivered everything");
-    drop(proxy);
-    gw.stop().await;
+    n.finish().await;
+}
+
+const REASON: &str = "азамат бас тартты";
+
+/// How many times the department recorded a withdrawal of this application.
+fn withdrawals(o: &Dept, id: i64) -> usize {
+    o.desk
+        .application(&o.head, id)
+        .unwrap()
+        .history
+        .iter()
+        .filter(|h| h.action == "withdraw")
+        .count()
+}
+
+/// The citizen withdraws at the akimat after the akim signed (the package has left): the case
+/// file offered it, the akimat's application is withdrawn, and the withdrawal reaches the
+/// department through the gateway; the same withdrawal on a stick that arrives later is not
+/// applied again. Another akimat of the department cannot withdraw this akimat's package.
+async fn a_withdrawal_after_sending_reaches_the_department_once_by_gateway_or_package(n: Net) {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let url = n.url();
+    let id = akimat_to_package(&a);
+    // Sent: the case file offers the withdrawal, and no handover before a result is back.
+    let v = a.desk.application(&a.clerk, id).unwrap();
+    assert_eq!(v.app.status, Status::Signed);
+    assert_eq!(v.allowed, vec![Action::Withdraw]);
+    assert_eq!(sync(&a.desk, &url, &n.tokens[AKIMAT]).await.sent, 1);
+    let r = sync(&o.desk, &url, &n.tokens[DEPT]).await;
+    assert_eq!(r.applied, 1, "{r:?}");
+    let did = department_id(&o.desk, &a, id);
+    o.desk
+        .assign(&o.head, Target::id(did), o.executor.user_id, "Қарау")
+        .unwrap();
+
+    // Another akimat of the same department names this package: the gateway refuses it.
+    let pkg = a.desk.akimat_link(id).unwrap().unwrap().package_message_id;
+    let pkg = pkg.unwrap();
+    let forged = mio_desk::sync::withdraw(
+        &Client::new(&url, &n.tokens[STRANGER]),
+        DEPT,
+        &pkg,
+        "жалған",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        forged.contains("403") && forged.contains("not party"),
+        "{forged}"
+    );
+
+    // The withdrawal, with the reason, in the akimat's one transaction.
+    let e = a
+        .desk
+        .withdraw(Some(&a.clerk), Target::id(id), " ")
+        .unwrap_err();
+    assert!(e.message(Lang::Kk).len() > 5, "{e:?}");
+    assert_eq!(
+        app(&a.desk, id).status,
+        Status::Signed,
+        "nothing half-written"
+    );
+    a.desk
+        .withdraw(Some(&a.clerk), Target::id(id), REASON)
+        .unwrap();
+    assert_eq!(app(&a.desk, id).status, Status::Withdrawn);
+    assert_eq!(a.desk.gateway_status().pending, 1);
+    // A stick written while it waits carries it too.
+    let stick = tempfile::tempdir().unwrap();
+    let f = stick.path().join("a1.json");
+    assert_eq!(a.desk.exchange_export(None, &f).unwrap().messages, 1);
+
+    // The gateway goes first.
+    assert_eq!(sync(&a.desk, &url, &n.tokens[AKIMAT]).await.sent, 1);
+    let r = sync(&o.desk, &url, &n.tokens[DEPT]).await;
+    assert_eq!((r.received, r.applied, r.conflicts), (1, 1, 0), "{r:?}");
+    let theirs = app(&o.desk, did);
+    assert_eq!(theirs.status, Status::Withdrawn);
+    assert_eq!(theirs.withdraw_reason.as_deref(), Some(REASON));
+    // The stick arrives later: nothing applied twice.
+    let i = o.desk.exchange_import(&std::fs::read(&f).unwrap()).unwrap();
+    assert_eq!((i.applied, i.duplicates, i.rejected), (0, 1, 0), "{i:?}");
+    assert_eq!(withdrawals(&o, did), 1);
+    assert!(o.desk.conflicts(&o.head).unwrap().is_empty());
+    n.finish().await;
+}
+
+/// A package written by hand (`from` of `kind` to `to`, its first, acknowledging `ack`) that
+/// carries one withdrawal naming `package`: the program never writes one for another's package,
+/// nor a department one to an akimat.
+fn forged_withdrawal(from: &str, kind: &str, to: &str, ack: i64, package: &str) -> Vec<u8> {
+    package::seal(
+        &Body {
+            format: package::FORMAT.into(),
+            version: package::VERSION,
+            from: Party {
+                code: from.into(),
+                kind: kind.into(),
+                name_kk: String::new(),
+                name_ru: String::new(),
+            },
+            to: to.into(),
+            seq: 1,
+            ack,
+            created_at: "2026-11-17T05:00:00Z".into(),
+            messages: vec![PackedMessage {
+                message_id: uuid::Uuid::now_v7().to_string(),
+                message_type: "UPDATE".into(),
+                correlation_id: Some(package.into()),
+                created_at: "2026-11-17T05:00:00Z".into(),
+                data: json!({"type": "withdraw", "recipient": to, "correlationId": package,
+                             "reason": "жалған"}),
+                files: vec![],
+            }],
+        },
+        &package::new_key(),
+    )
+    .unwrap()
+}
+
+fn a_withdrawal_after_sending_reaches_the_department_by_package_once() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let stick = tempfile::tempdir().unwrap();
+    let file = |n: &str| stick.path().join(n);
+    let id = akimat_to_package(&a);
+    a.desk.exchange_export(None, &file("a1.json")).unwrap();
+    o.desk
+        .exchange_import(&std::fs::read(file("a1.json")).unwrap())
+        .unwrap();
+    let did = department_id(&o.desk, &a, id);
+
+    // Another akimat's package naming this one: a conflict for the head, nothing withdrawn.
+    let pkg = a.desk.akimat_link(id).unwrap().unwrap().package_message_id;
+    let i = o
+        .desk
+        .exchange_import(&forged_withdrawal(
+            "AK09",
+            "akimat",
+            DEPT,
+            0,
+            pkg.as_ref().unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(i.rejected, 0, "{i:?}");
+    assert_eq!(app(&o.desk, did).status, Status::Registered);
+    let c = o.desk.conflicts(&o.head).unwrap();
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].kind, "foreign_withdrawal");
+    assert!(c[0].detail.contains("AK09"), "{}", c[0].detail);
+
+    // The citizen withdraws at the akimat; the next stick carries the withdrawal (and the
+    // package again: the department has not acknowledged it yet).
+    a.desk
+        .withdraw(Some(&a.clerk), Target::id(id), REASON)
+        .unwrap();
+    let e = a.desk.exchange_export(None, &file("a2.json")).unwrap();
+    assert_eq!((e.seq, e.messages), (2, 2));
+    let i = o
+        .desk
+        .exchange_import(&std::fs::read(file("a2.json")).unwrap())
+        .unwrap();
+    assert_eq!((i.applied, i.duplicates, i.rejected), (1, 1, 0), "{i:?}");
+    let theirs = app(&o.desk, did);
+    assert_eq!(theirs.status, Status::Withdrawn);
+    assert_eq!(theirs.withdraw_reason.as_deref(), Some(REASON));
+    assert_eq!(withdrawals(&o, did), 1);
+    // The same stick again is refused whole.
+    let again = o
+        .desk
+        .exchange_import(&std::fs::read(file("a2.json")).unwrap())
+        .unwrap_err();
+    assert_eq!(again.key(), "exchange-already");
+    assert_eq!(withdrawals(&o, did), 1);
+    // A withdrawal addressed to an akimat is refused there: only the department that holds
+    // the application applies one.
+    let at_akimat = forged_withdrawal(DEPT, "department", AKIMAT, 2, pkg.as_ref().unwrap());
+    let i = a.desk.exchange_import(&at_akimat).unwrap();
+    assert_eq!((i.applied, i.rejected), (0, 1), "{i:?}");
+}
+
+/// The head signed before the withdrawal arrived: at the department a `late_withdrawal`
+/// conflict, the state stands. The signed result still comes back to the akimat: kept and
+/// printable, shown as arrived after the withdrawal, never handed over.
+fn a_late_withdrawal_is_a_conflict_and_its_result_is_kept_not_handed_over() {
+    let o = dept();
+    let a = akimat(AKIMAT, DEPT, o.clock.clone());
+    let stick = tempfile::tempdir().unwrap();
+    let file = |n: &str| stick.path().join(n);
+    let id = akimat_to_package(&a);
+    a.desk.exchange_export(None, &file("a1.json")).unwrap();
+    o.desk
+        .exchange_import(&std::fs::read(file("a1.json")).unwrap())
+        .unwrap();
+    let did = department_id(&o.desk, &a, id);
+    decide_and_sign(&o, did);
+    // The result is on its way back (a stick not yet carried) when the citizen withdraws.
+    o.desk.exchange_export(None, &file("d1.json")).unwrap();
+    a.desk
+        .withdraw(Some(&a.clerk), Target::id(id), REASON)
+        .unwrap();
+    a.desk.exchange_export(None, &file("a2.json")).unwrap();
+    let i = o
+        .desk
+        .exchange_import(&std::fs::read(file("a2.json")).unwrap())
+        .unwrap();
+    assert_eq!((i.applied, i.duplicates), (1, 1), "{i:?}");
+    let theirs = app(&o.desk, did);
+    assert_eq!(theirs.status, Status::Signed, "the state stands");
+    assert_eq!(withdrawals(&o, did), 0);
+    let c = o.desk.conflicts(&o.head).unwrap();
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].kind, "late_withdrawal");
+    assert_eq!(c[0].application_id, Some(did));
+
+    // The result arrives at the akimat after the withdrawal.
+    let back = a
+        .desk
+        .exchange_import(&std::fs::read(file("d1.json")).unwrap())
+        .unwrap();
+    assert_eq!((back.applied, back.rejected), (3, 0), "{back:?}");
+    assert_eq!(app(&a.desk, id).status, Status::Withdrawn);
+    let result = a.desk.received_result(id).unwrap().expect("kept");
+    assert!(o.desk.verify_pdf(&result).unwrap().is_valid());
+    let link = a.desk.akimat_link(id).unwrap().unwrap();
+    assert_eq!(link.department_status.as_deref(), Some("completed"));
+    assert!(link.result_number.is_some());
+    // Nothing to hand over: the window offers no step, and the desk says why.
+    let v = a.desk.application(&a.clerk, id).unwrap();
+    assert!(v.allowed.is_empty(), "{:?}", v.allowed);
+    let e = a
+        .desk
+        .akimat_handover(&a.clerk, Target::id(id), CITIZEN)
+        .unwrap_err();
+    assert_eq!(e.key(), "lifecycle-result-after-withdrawal");
+    assert!(
+        e.message(Lang::Kk)
+            .contains("кері қайтарып алынғаннан кейін")
+    );
+    assert!(e.message(Lang::Ru).contains("после отзыва"));
+    let e = a.desk.issue(&a.clerk, Target::id(id), CITIZEN).unwrap_err();
+    assert_eq!(e.key(), "lifecycle-result-after-withdrawal");
+    assert_eq!(app(&a.desk, id).status, Status::Withdrawn);
+    // The paper stays printable from the case file.
+    let number = app(&a.desk, id).number;
+    assert!(
+        a.desk
+            .document_pdf(&a.clerk, &number, Some("result"), Langs::Both)
+            .is_ok()
+    );
 }
 
 /// The command line an operator uses: `init --kind akimat`, `exchange export` / `import`.

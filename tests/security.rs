@@ -23,6 +23,7 @@ use common::*;
 use mio_desk::desk::exchange::{Applied, Inbound};
 use mio_desk::desk::{DataDir, Desk, Options as DeskOptions};
 use mio_desk::domain::iin::{Iin, Sex};
+use mio_desk::gateway::store::GatewayDb;
 use mio_desk::sync::Submission;
 use mio_desk::sync::client::Client;
 use mio_desk::sync::engine::{Options, Report, Stopped, exchange};
@@ -42,27 +43,51 @@ const OTHER_CON: &str = "con-0413";
 struct Net {
     gw: Gateway,
     tokens: BTreeMap<&'static str, String>,
+    /// The gateway's database on the test server (a run on PostgreSQL).
+    pg: Option<mio_desk::store::testing::TestDb>,
     _dir: tempfile::TempDir,
 }
 
 impl Net {
     async fn start() -> Net {
+        Net::start_on(false).await.expect("a gateway on SQLite")
+    }
+
+    /// A gateway on a PostgreSQL database of its own, or on a SQLite file; `None` when no
+    /// PostgreSQL server answers (never under `CI=true`, where that fails).
+    async fn start_on(postgres: bool) -> Option<Net> {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("gateway.sqlite");
+        let (db, pg) = if postgres {
+            let pg = tokio::task::block_in_place(mio_desk::store::testing::TestDb::empty)?;
+            (GatewayDb::parse(&pg.url).unwrap(), Some(pg))
+        } else {
+            (GatewayDb::File(dir.path().join("gateway.sqlite")), None)
+        };
         let mut tokens = BTreeMap::new();
         for c in [OFFICE, CON, PORTAL, OTHER, OTHER_CON] {
-            tokens.insert(c, mio_desk::gateway::add_client(&db, c).unwrap());
+            let t = tokio::task::block_in_place(|| mio_desk::gateway::add_client(&db, c));
+            tokens.insert(c, t.unwrap());
         }
         let gw = Gateway::start(&db).await;
-        Net {
+        Some(Net {
             gw,
             tokens,
+            pg,
             _dir: dir,
-        }
+        })
     }
 
     fn client(&self, who: &str) -> Client {
         Client::new(&self.gw.url(), &self.tokens[who])
+    }
+}
+
+/// The test database goes with the net, off the async threads.
+impl Drop for Net {
+    fn drop(&mut self) {
+        if let Some(pg) = self.pg.take() {
+            tokio::task::block_in_place(move || drop(pg));
+        }
     }
 }
 
@@ -315,10 +340,8 @@ async fn an_exchange_while_another_runs_is_told_so_and_does_nothing() {
 // ---------------------------------------------------------------------------------------
 // 3. The workstation checks who it is before it acknowledges anything
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_of_another_office_acknowledges_nothing() {
+async fn a_token_of_another_office_acknowledges_nothing(net: Net) {
     let o = office();
-    let net = Net::start().await;
     // Requests for office 0413 wait at the gateway; office 0412 is given 0413's token.
     let theirs = submit_many(&net, OTHER_CON, OTHER, 3, 4000).await;
     let desk = Arc::new(reopen(&o));
@@ -334,7 +357,7 @@ async fn a_token_of_another_office_acknowledges_nothing() {
     assert_eq!((r.received, r.rejected, r.sent), (0, 0, 0), "{r:?}");
     for id in &theirs {
         assert_eq!(
-            net.gw.store().by_id(id).unwrap().unwrap().state,
+            net.gw.with_store(|g| g.by_id(id).unwrap().unwrap().state),
             "ON_DELIVERY",
             "0413's request was acknowledged by 0412"
         );
@@ -409,9 +432,7 @@ fn assert_error_info(v: &Value, code: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_message_id_in_four_spellings_is_taken_once() {
-    let net = Net::start().await;
+async fn one_message_id_in_four_spellings_is_taken_once(net: Net) {
     let url = net.gw.url();
     let tok = net.tokens[CON].clone();
     let _ = net.client(CON); // installs the TLS provider the raw requests need
@@ -449,12 +470,10 @@ async fn one_message_id_in_four_spellings_is_taken_once() {
             assert!(body["errorMessage"].as_str().unwrap().contains("canonical"));
         }
     }
-    assert_eq!(net.gw.store().counts().unwrap().total, stored);
+    assert_eq!(net.gw.with_store(|g| g.counts().unwrap().total), stored);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_routing_table_refuses_what_a_client_may_not_send() {
-    let net = Net::start().await;
+async fn the_routing_table_refuses_what_a_client_may_not_send(net: Net) {
     let url = net.gw.url();
     let _ = net.client(CON);
     // A real request from ЦОН to its office, for the party checks.
@@ -503,7 +522,16 @@ async fn the_routing_table_refuses_what_a_client_may_not_send() {
     let mut e = envelope(OFFICE, CON, MessageType::Notification, notice.clone());
     e.correlation_id = Some(uuid::Uuid::now_v7().to_string());
     cases.push(("a notice about no request", e, "NOT_PARTY"));
-    let before = net.gw.store().counts().unwrap().total;
+    // An office-kind client (an akimat) withdraws only its own package to that department: not
+    // a ЦОН's request, and not by a registration number the gateway cannot hold it to.
+    let withdraw = json!({"type": "withdraw", "reason": "азамат бас тартты"});
+    let mut e = envelope(OTHER, OFFICE, MessageType::Update, withdraw.clone());
+    e.correlation_id = Some(real.clone());
+    cases.push(("0413 withdraws ЦОН's application at 0412", e, "NOT_PARTY"));
+    let mut e = envelope(OTHER, OFFICE, MessageType::Update, withdraw);
+    e.correlation_id = Some("0412-02-2026-000001".into());
+    cases.push(("0413 withdraws by a registration number", e, "NOT_PARTY"));
+    let before = net.gw.with_store(|g| g.counts().unwrap().total);
     for (what, mut e, code) in cases {
         let who = e.sender.sender_id.clone();
         let tok = net.tokens[who.as_str()].clone();
@@ -519,7 +547,7 @@ async fn the_routing_table_refuses_what_a_client_may_not_send() {
         assert_eq!(status, 403, "{what}: {body}");
         assert_error_info(&body, code);
     }
-    assert_eq!(net.gw.store().counts().unwrap().total, before);
+    assert_eq!(net.gw.with_store(|g| g.counts().unwrap().total), before);
     // What the table allows still goes: the office's notice about the real request, and
     // ЦОН's withdrawal of its own.
     let mut ok = envelope(OFFICE, CON, MessageType::Notification, notice);
@@ -531,9 +559,7 @@ async fn the_routing_table_refuses_what_a_client_may_not_send() {
         .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_error_is_error_info_and_pages_are_bounded() {
-    let net = Net::start().await;
+async fn every_error_is_error_info_and_pages_are_bounded(net: Net) {
     let url = net.gw.url();
     let tok = net.tokens[OFFICE].clone();
     let _ = net.client(OFFICE);
@@ -1573,3 +1599,12 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
     mio_desk::desk::backup::restore_sealed(&DataDir::new(&data), &backup, Some(passphrase))
         .unwrap();
 }
+
+// The gateway's checks on SQLite and on PostgreSQL: one message id taken once, the routing and
+// party checks, its errors, and a token that is one client's only.
+on_both_gateways!(
+    one_message_id_in_four_spellings_is_taken_once,
+    the_routing_table_refuses_what_a_client_may_not_send,
+    every_error_is_error_info_and_pages_are_bounded,
+    a_token_of_another_office_acknowledges_nothing,
+);

@@ -224,6 +224,16 @@ impl Net {
     }
 }
 
+/// A net dropped without `finish` (a test body run by `on_both_gateways!`, or one that failed)
+/// still drops its test database, off the async threads.
+impl Drop for Net {
+    fn drop(&mut self) {
+        if let Some(pg) = self.pg.take() {
+            tokio::task::block_in_place(move || drop(pg));
+        }
+    }
+}
+
 /// An exchange running on its own, for the test to interfere with.
 fn spawn_sync(s: &Site, n: &Net) -> tokio::task::JoinHandle<Report> {
     let (desk, client) = (s.desk().clone(), n.office());
@@ -436,10 +446,8 @@ async fn down_for_a_session(mut n: Net) {
 // ---------------------------------------------------------------------------------------
 // 2. The connection is cut in the middle of a request, and of a response
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connections_cut_mid_request_or_mid_response_lose_and_double_nothing() {
+async fn connections_cut_mid_request_or_mid_response_lose_and_double_nothing(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let a = con_submit(&n, &iin(1)).await;
     let b = con_submit(&n, &iin(2)).await;
 
@@ -460,13 +468,13 @@ async fn connections_cut_mid_request_or_mid_response_lose_and_double_nothing() {
     let r = sync(&s, &n).await;
     assert_eq!((r.received, r.applied), (1, 1), "{r:?}");
     assert_eq!(
-        n.gw.store().by_id(&a).unwrap().unwrap().state,
+        n.gw.with_store(|g| g.by_id(&a).unwrap().unwrap().state),
         "ON_DELIVERY"
     );
     let r = sync(&s, &n).await;
     assert_eq!((r.sent, r.duplicates, r.applied), (1, 1, 1), "{r:?}");
     assert_eq!(s.apps().len(), 2);
-    let sent = || n.gw.store().sent_by(OFFICE).unwrap().len();
+    let sent = || n.gw.with_store(|g| g.sent_by(OFFICE).unwrap().len());
     assert_eq!(sent(), 1);
 
     // Sending: the next notice is cut half-way through its request; nothing reaches the
@@ -526,10 +534,8 @@ async fn connections_cut_mid_request_or_mid_response_lose_and_double_nothing() {
 // ---------------------------------------------------------------------------------------
 // 3. The same message delivered twice
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_message_twice_is_applied_once() {
+async fn the_same_message_twice_is_applied_once(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let mut ids = Vec::new();
     for i in 0..3 {
         ids.push(con_submit(&n, &iin(10 + i)).await);
@@ -557,7 +563,7 @@ async fn the_same_message_twice_is_applied_once() {
     let first = con.send(&env).await.unwrap();
     let again = con.send(&env).await.unwrap();
     assert_eq!(first, again);
-    let total = n.gw.store().counts().unwrap().total;
+    let total = n.gw.with_store(|g| g.counts().unwrap().total);
     // The same id with another body is refused.
     env.data["intake"]["period_from"] = json!(2024);
     env.sign(&n.tokens[CON]);
@@ -566,13 +572,13 @@ async fn the_same_message_twice_is_applied_once() {
         matches!(&e, mio_desk::sync::client::CallError::Permanent { status: 409, code, .. } if code == "DUPLICATE_ID"),
         "{e:?}"
     );
-    assert_eq!(n.gw.store().counts().unwrap().total, total);
+    assert_eq!(n.gw.with_store(|g| g.counts().unwrap().total), total);
     let r = sync(&s, &n).await;
     assert_eq!((r.received, r.applied), (1, 1), "{r:?}");
 
     // A gateway that replays a message under a new sequence number (restored from a backup,
     // say) changes nothing either.
-    let stored = n.gw.store().by_id(&ids[0]).unwrap().unwrap();
+    let stored = n.gw.with_store(|g| g.by_id(&ids[0]).unwrap().unwrap());
     let env: Envelope = serde_json::from_str(&stored.envelope).unwrap();
     let replay = Inbound {
         message_id: env.message_id.clone(),
@@ -589,7 +595,7 @@ async fn the_same_message_twice_is_applied_once() {
     assert_eq!(s.apps().len(), 4);
     sync(&s, &n).await;
     assert_eq!(
-        n.gw.store().sent_by(OFFICE).unwrap().len(),
+        n.gw.with_store(|g| g.sent_by(OFFICE).unwrap().len()),
         4,
         "one «Поступившие» per application"
     );
@@ -601,10 +607,8 @@ async fn the_same_message_twice_is_applied_once() {
 // ---------------------------------------------------------------------------------------
 // 4. The answer is lost after the gateway committed
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_answer_is_asked_again_and_the_gateway_gives_the_stored_one() {
+async fn a_lost_answer_is_asked_again_and_the_gateway_gives_the_stored_one(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let req = con_submit(&n, &iin(30)).await;
     sync(&s, &n).await;
     let pending = s.desk().outbox_due(10).unwrap();
@@ -614,7 +618,7 @@ async fn a_lost_answer_is_asked_again_and_the_gateway_gives_the_stored_one() {
     n.line.fault("POST", "/v1/messages", 1, Fault::LoseResponse);
     let r = sync(&s, &n).await;
     assert_eq!((r.sent, r.retry_later), (0, 1), "{r:?}");
-    let stored = n.gw.store().by_id(&notice).unwrap();
+    let stored = n.gw.with_store(|g| g.by_id(&notice).unwrap());
     assert!(stored.is_some(), "the gateway committed it");
     assert_eq!(s.desk().gateway_status().pending, 1);
     let lost_answer = n
@@ -643,7 +647,7 @@ async fn a_lost_answer_is_asked_again_and_the_gateway_gives_the_stored_one() {
         retry.response_body, lost_answer,
         "the retry gets the stored answer"
     );
-    assert_eq!(n.gw.store().sent_by(OFFICE).unwrap().len(), 1);
+    assert_eq!(n.gw.with_store(|g| g.sent_by(OFFICE).unwrap().len()), 1);
     assert_eq!(statuses(&inbox_of(&n, CON).await)[&req], ["received"]);
     assert_agree(&s, &n);
 }
@@ -750,10 +754,8 @@ async fn a_workstation_killed_mid_sync_loses_and_doubles_nothing() {
 // ---------------------------------------------------------------------------------------
 // 7. The gateway restarts between pull and ack
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_gateway_restarted_between_pull_and_ack_still_gets_every_ack_once() {
+async fn a_gateway_restarted_between_pull_and_ack_still_gets_every_ack_once(mut n: Net) {
     let s = site();
-    let mut n = Net::start().await;
     let a = con_submit(&n, &iin(60)).await;
     let b = con_submit(&n, &iin(61)).await;
     // The first ack waits while the gateway restarts, then reaches the new one.
@@ -767,7 +769,10 @@ async fn a_gateway_restarted_between_pull_and_ack_still_gets_every_ack_once() {
     assert_eq!((r.received, r.applied), (2, 2), "{r:?}");
     assert!(r.errors.is_empty(), "{r:?}");
     for m in [&a, &b] {
-        assert_eq!(n.gw.store().by_id(m).unwrap().unwrap().state, "DELIVERED");
+        assert_eq!(
+            n.gw.with_store(|g| g.by_id(m).unwrap().unwrap().state),
+            "DELIVERED"
+        );
     }
     // The same, but the ack dies with the old gateway: the message comes again, once.
     let c = con_submit(&n, &iin(62)).await;
@@ -781,12 +786,15 @@ async fn a_gateway_restarted_between_pull_and_ack_still_gets_every_ack_once() {
     assert_eq!((r.applied, r.sent), (1, 2), "{r:?}");
     assert!(!r.errors.is_empty());
     assert_eq!(
-        n.gw.store().by_id(&c).unwrap().unwrap().state,
+        n.gw.with_store(|g| g.by_id(&c).unwrap().unwrap().state),
         "ON_DELIVERY"
     );
     let r = sync(&s, &n).await;
     assert_eq!((r.duplicates, r.applied, r.sent), (1, 0, 1), "{r:?}");
-    assert_eq!(n.gw.store().by_id(&c).unwrap().unwrap().state, "DELIVERED");
+    assert_eq!(
+        n.gw.with_store(|g| g.by_id(&c).unwrap().unwrap().state),
+        "DELIVERED"
+    );
     assert_eq!(s.apps().len(), 3);
     assert_agree(&s, &n);
 }
@@ -842,9 +850,7 @@ fn envelope(sender: &str, route: &str) -> Envelope {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_answers_each_message_as_a_single_send_would() {
-    let n = Net::start().await;
+async fn a_batch_answers_each_message_as_a_single_send_would(n: Net) {
     let url = n.gw.url();
     let tok = n.tokens[CON].clone();
     Client::new(&url, &tok); // installs the TLS provider the raw requests need
@@ -901,7 +907,7 @@ async fn a_batch_answers_each_message_as_a_single_send_would() {
     // The repeat got the first answer; two messages were stored, in order.
     assert_eq!(answers[0]["accepted"], answers[3]["accepted"]);
     assert_eq!(answers[0]["accepted"]["messageId"], json!(first.message_id));
-    let stored = n.gw.store().sent_by(CON).unwrap();
+    let stored = n.gw.with_store(|g| g.sent_by(CON).unwrap());
     assert_eq!(stored.len(), 2, "{stored:?}");
     assert!(answers[6]["accepted"]["seq"].as_i64() > answers[0]["accepted"]["seq"].as_i64());
 
@@ -940,7 +946,7 @@ async fn a_batch_answers_each_message_as_a_single_send_would() {
         (not_list.0, &not_list.1["errorCode"]),
         (400, &json!("MALFORMED"))
     );
-    assert_eq!(n.gw.store().sent_by(CON).unwrap().len(), 2);
+    assert_eq!(n.gw.with_store(|g| g.sent_by(CON).unwrap().len()), 2);
 
     // An envelope is stored as the sender wrote it (here in field order, not sorted), the
     // same text a single send would store and the recipient pulls.
@@ -960,7 +966,8 @@ async fn a_batch_answers_each_message_as_a_single_send_would() {
         (200, Some(200)),
         "{body}"
     );
-    let kept = n.gw.store().by_id(&own.message_id).unwrap().unwrap();
+    let kept =
+        n.gw.with_store(|g| g.by_id(&own.message_id).unwrap().unwrap());
     assert_eq!(kept.envelope, text);
 }
 
@@ -1007,10 +1014,8 @@ async fn without_the_batch_endpoint_the_outbox_goes_one_by_one_in_order() {
     assert_agree(&s, &n);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn malformed_oversized_unsigned_and_unroutable_messages_are_refused_whole() {
+async fn malformed_oversized_unsigned_and_unroutable_messages_are_refused_whole(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let url = n.gw.url();
     let tok = n.tokens[CON].clone();
     let post = |body: Vec<u8>, token: Option<String>| {
@@ -1153,7 +1158,7 @@ async fn malformed_oversized_unsigned_and_unroutable_messages_are_refused_whole(
         assert!(msg.contains(text), "{msg:?} lacks {text:?}");
     }
     assert_eq!(
-        n.gw.store().counts().unwrap().total,
+        n.gw.with_store(|g| g.counts().unwrap().total),
         0,
         "nothing half-written"
     );
@@ -1253,7 +1258,8 @@ async fn malformed_oversized_unsigned_and_unroutable_messages_are_refused_whole(
         audit_before + 2,
         "one audit entry per refusal"
     );
-    let g = n.gw.store().by_id(&env.message_id).unwrap().unwrap();
+    let g =
+        n.gw.with_store(|g| g.by_id(&env.message_id).unwrap().unwrap());
     assert_eq!(g.state, "NOT_DELIVERED");
     assert!(g.error.unwrap().contains("ИИН"), "the reason travels back");
     let r = sync(&s, &n).await;
@@ -1342,10 +1348,8 @@ async fn a_wrong_token_keeps_the_outbox_queued_instead_of_failing_it() {
 // ---------------------------------------------------------------------------------------
 // 9. Another office's messages
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_office_cannot_pull_ack_download_or_impersonate() {
+async fn another_office_cannot_pull_ack_download_or_impersonate(n: Net) {
     let s = site();
-    let n = Net::start().await;
     let dir = tempfile::tempdir().unwrap();
     let scan = dir.path().join("udostoverenie.png");
     std::fs::write(&scan, png()).unwrap();
@@ -1397,7 +1401,7 @@ async fn another_office_cannot_pull_ack_download_or_impersonate() {
         "{e:?}"
     );
     assert_eq!(
-        n.gw.store().by_id(&waiting).unwrap().unwrap().state,
+        n.gw.with_store(|g| g.by_id(&waiting).unwrap().unwrap().state),
         "ON_DELIVERY"
     );
     assert!(b.status(&waiting).await.is_err());
@@ -1462,17 +1466,15 @@ async fn another_office_cannot_pull_ack_download_or_impersonate() {
     let r = sync(&s, &n).await;
     assert_eq!((r.received, r.applied), (1, 1), "{r:?}");
     sync(&s, &n).await;
-    assert!(n.gw.store().sent_by(OTHER).unwrap().is_empty());
+    assert!(n.gw.with_store(|g| g.sent_by(OTHER).unwrap().is_empty()));
     assert_agree(&s, &n);
 }
 
 // ---------------------------------------------------------------------------------------
 // 10. Ownership
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_withdrawal_from_elsewhere_is_a_conflict_for_the_head_not_applied() {
+async fn a_withdrawal_from_elsewhere_is_a_conflict_for_the_head_not_applied(n: Net) {
     let s = site();
-    let n = Net::start().await;
     // An application the office registered itself.
     let own = s
         .desk()
@@ -1534,7 +1536,7 @@ async fn a_withdrawal_from_elsewhere_is_a_conflict_for_the_head_not_applied() {
         "the head's, not everyone's"
     );
     // Recorded once, even if the gateway hands it over again.
-    let stored = n.gw.store().by_id(&w1).unwrap().unwrap();
+    let stored = n.gw.with_store(|g| g.by_id(&w1).unwrap().unwrap());
     let env: Envelope = serde_json::from_str(&stored.envelope).unwrap();
     let again = Inbound {
         message_id: w1.clone(),
@@ -1864,3 +1866,17 @@ async fn measure_bytes_on_the_wire_per_application() {
         );
     }
 }
+
+// The gateway's own guarantees, through the gateway on SQLite and on PostgreSQL: idempotent on
+// messageId (replays, batches, lost answers), resumable blobs (an upload cut half-way),
+// acknowledgements across a restart, a token per client, and the routing and party checks.
+on_both_gateways!(
+    connections_cut_mid_request_or_mid_response_lose_and_double_nothing,
+    the_same_message_twice_is_applied_once,
+    a_lost_answer_is_asked_again_and_the_gateway_gives_the_stored_one,
+    a_gateway_restarted_between_pull_and_ack_still_gets_every_ack_once,
+    a_batch_answers_each_message_as_a_single_send_would,
+    malformed_oversized_unsigned_and_unroutable_messages_are_refused_whole,
+    another_office_cannot_pull_ack_download_or_impersonate,
+    a_withdrawal_from_elsewhere_is_a_conflict_for_the_head_not_applied,
+);

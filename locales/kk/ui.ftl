@@ -396,6 +396,7 @@ ui-conflict-resolved = Қайшылық қаралды деп белгіленд
 ui-akimat-section = Әкімдік арқылы
 ui-akimat-at-department = Бөлімде: № { $number }, мәртебесі: { $status } (соңғы хабар: { $heard })
 ui-akimat-not-heard = әлі хабар жоқ
+ui-akimat-result-after-withdrawal = Бөлімнің № { $number } нәтижесі өтініш кері қайтарып алынғаннан кейін келді: ол істе сақталады, азаматқа берілмейді.
 ui-akimat-from = { $akimat } қабылдаған, № { $number }, { $accepted }
 history-akim_resolution = Әкімнің бұрыштамасы: жауапты орындаушы анықталды
 history-cover_letter_ready = Ілеспе хат дайындалды, әкімнің қолына жіберілді

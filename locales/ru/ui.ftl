@@ -393,6 +393,7 @@ ui-conflict-resolved = Конфликт отмечен как рассмотре
 ui-akimat-section = Через акимат
 ui-akimat-at-department = В отделе: № { $number }, статус: { $status } (последнее известие: { $heard })
 ui-akimat-not-heard = известий ещё нет
+ui-akimat-result-after-withdrawal = Результат отдела № { $number } поступил после отзыва заявления: он хранится в деле и гражданину не выдаётся.
 ui-akimat-from = Принято: { $akimat }, № { $number }, { $accepted }
 history-akim_resolution = Резолюция акима: определен ответственный исполнитель
 history-cover_letter_ready = Сопроводительное письмо подготовлено, направлено на подпись акиму

@@ -14,7 +14,7 @@
 //! and the signed cover letter among its documents; its status notices and the signed result
 //! go back to the akimat.
 
-use crate::domain::policy::Permission;
+use crate::domain::policy::{AtDepartment, Facts, Permission};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -168,6 +168,57 @@ impl Desk {
                 args: vec![],
             }),
         }
+    }
+
+    /// What `domain::policy` needs to know of an application here: its row, and at an akimat
+    /// where its package stands with the department (sent, and whether the result came back).
+    pub(crate) fn facts(&self, db: &impl Db, app: &Application) -> Result<Facts> {
+        let mut f = app.facts();
+        if self.is_akimat() && app.channel == Channel::Akim {
+            f.at_department = links::link(db, app.id)?
+                .filter(|l| l.package_message_id.is_some())
+                .map(|l| match l.result_sha256 {
+                    Some(_) => AtDepartment::ResultBack,
+                    None => AtDepartment::AwaitingResult,
+                });
+        }
+        Ok(f)
+    }
+
+    /// At an akimat, in the withdrawal's transaction: if the application's package has left,
+    /// the department is told, through the gateway or the next exchange package, whichever
+    /// goes first (the department applies it once, by its message id). It withdraws the
+    /// application there if still open, else its head sees a late withdrawal.
+    pub(crate) fn queue_withdrawal(
+        &self,
+        tx: &Tx<'_>,
+        app: &Application,
+        reason: &str,
+        now: &str,
+    ) -> Result<()> {
+        if !self.is_akimat() {
+            return Ok(());
+        }
+        let Some(link) = links::link(tx, app.id)?.filter(|l| l.package_message_id.is_some()) else {
+            return Ok(());
+        };
+        outbox::push(
+            tx,
+            &uuid::Uuid::now_v7().to_string(),
+            Some(app.id),
+            "akimat_withdraw",
+            &json!({
+                "type": "withdraw",
+                "recipient": link.department_code,
+                "correlationId": link.package_message_id,
+                "application": link.department_number,
+                "akimatNumber": app.number,
+                "reason": reason,
+                "at": now,
+            }),
+            now,
+        )?;
+        Ok(())
     }
 
     /// The akim's responsible executor with this ИИН (for the akim's resolution).
@@ -441,6 +492,9 @@ impl Desk {
         let d = self.department_or_err()?;
         let now = stamp(self.now());
         self.store.write(|tx| {
+            // The policy first: who may hand over, and only a result that came back while
+            // the application was still the citizen's (not one after a withdrawal).
+            self.begin(tx, s, t, Action::Issue)?;
             let link = links::link(tx, t.id)?;
             let Some(link) = link.filter(|l| l.result_sha256.is_some()) else {
                 return Err(DeskError::Akimat {

@@ -403,6 +403,12 @@ impl Desk {
                     Err(e) => Err(e),
                 }
             }
+            // Withdrawals go to the department that holds the application; an akimat only
+            // sends them.
+            ("UPDATE", "withdraw") if self.is_akimat() => {
+                let reason = ta("akimat-reject-withdraw-here", &[]);
+                self.reject(m, reason, false)
+            }
             ("UPDATE", "withdraw") => {
                 let Some(corr) = &m.correlation_id else {
                     return self.reject(m, ta("sync-reject-no-correlation", &[]), false);

@@ -108,7 +108,7 @@ impl Desk {
     ) -> Result<Status> {
         Ok(policy::decide(
             action,
-            &app.facts(),
+            &self.facts(db, app)?,
             s.actor(),
             self.rules(db)?,
         )?)
@@ -121,7 +121,11 @@ impl Desk {
         s: &Session,
         app: &Application,
     ) -> Result<Vec<Action>> {
-        Ok(policy::allowed(&app.facts(), s.actor(), self.rules(db)?))
+        Ok(policy::allowed(
+            &self.facts(db, app)?,
+            s.actor(),
+            self.rules(db)?,
+        ))
     }
 
     /// Opens a step of the lifecycle — the pipeline every clerk action goes through:
@@ -663,7 +667,9 @@ impl Desk {
         }
     }
 
-    /// Withdraws an open application (the citizen asked; registrar or the akim's clerk).
+    /// Withdraws an open application (the citizen asked; registrar or the akim's clerk). At an
+    /// akimat also one whose package has left, until the department's result comes back
+    /// (`domain::policy`); the department is told.
     pub fn withdraw(&self, s: Option<&Session>, t: Target, reason: &str) -> Result<()> {
         self.store.write(|tx| self.withdraw_in(tx, s, t, reason))
     }
@@ -699,6 +705,8 @@ impl Desk {
                     },
                 )?,
             };
+            // At an akimat, a package that has left: the department hears of it.
+            self.queue_withdrawal(tx, &app, reason, &now)?;
             self.finish(
                 tx,
                 s,

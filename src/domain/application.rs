@@ -68,6 +68,9 @@ impl Application {
             executor_id: self.executor_id,
             drafter_id: self.drafter_id,
             extended: self.extended,
+            // Where an akimat's package stands is the akimat's link, not the row:
+            // `Desk::facts` adds it.
+            at_department: None,
         }
     }
 }

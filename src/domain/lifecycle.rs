@@ -12,7 +12,10 @@
 //! ```
 //! Withdrawal is allowed from every open state (a citizen may withdraw until the result is
 //! signed); an extension keeps the state and may happen once. The akim's clerk registers and
-//! issues applications of the akim channel.
+//! issues applications of the akim channel. At an akimat, `signed` is the akim's signature on
+//! the cover letter: the package has left, and until the department's result comes back the
+//! citizen may still withdraw there (`domain::policy::decide`, which knows where the package
+//! stands).
 
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +106,12 @@ pub enum LifecycleError {
     NotAssignedExecutor,
     #[error("the term was already extended once")]
     AlreadyExtended,
+    /// At an akimat: the package has left, the department's result has not come back.
+    #[error("the department's signed result has not come back yet")]
+    AwaitingResult,
+    /// At an akimat: the result came back after the citizen withdrew the application.
+    #[error("the result came back after the application was withdrawn; it is not handed over")]
+    ResultAfterWithdrawal,
 }
 
 impl LifecycleError {
@@ -113,6 +122,8 @@ impl LifecycleError {
             LifecycleError::FourEyes => "four-eyes",
             LifecycleError::NotAssignedExecutor => "not-assigned",
             LifecycleError::AlreadyExtended => "already-extended",
+            LifecycleError::AwaitingResult => "awaiting-result",
+            LifecycleError::ResultAfterWithdrawal => "result-after-withdrawal",
         }
     }
 }

@@ -50,6 +50,20 @@ pub struct Facts {
     /// Who submitted the current draft, if any.
     pub drafter_id: Option<i64>,
     pub extended: bool,
+    /// At an akimat, an application whose package has left for the department (the akim signed
+    /// its cover letter): whether the department's signed result has come back. `None` at a
+    /// department, and at an akimat before the package left.
+    pub at_department: Option<AtDepartment>,
+}
+
+/// Where an akimat's package stands with the department (see [`Facts::at_department`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtDepartment {
+    /// Sent; the result has not come back. The citizen may still withdraw here (the
+    /// withdrawal goes on to the department), and there is nothing to hand over yet.
+    AwaitingResult,
+    /// The department's signed result is here: it is handed over, no longer withdrawn.
+    ResultBack,
 }
 
 /// The office's settings that change who may act.
@@ -100,12 +114,25 @@ pub fn decide(
             },
         });
     }
-    let to = action
-        .target(app.status)
-        .ok_or(LifecycleError::NotAllowedInState {
-            action: action.code(),
-            from: app.status,
-        })?;
+    let to = match (action, app.status, app.at_department) {
+        // At an akimat `signed` means the package has left; until the department's result
+        // comes back the citizen may still withdraw (the department then withdraws it too, or
+        // its head sees a late withdrawal), and there is nothing to hand over.
+        (Action::Withdraw, Status::Signed, Some(AtDepartment::AwaitingResult)) => Status::Withdrawn,
+        (Action::Issue, Status::Signed, Some(AtDepartment::AwaitingResult)) => {
+            return Err(LifecycleError::AwaitingResult);
+        }
+        // A result that came back after the citizen withdrew is kept, not handed over.
+        (Action::Issue, Status::Withdrawn, Some(AtDepartment::ResultBack)) => {
+            return Err(LifecycleError::ResultAfterWithdrawal);
+        }
+        _ => action
+            .target(app.status)
+            .ok_or(LifecycleError::NotAllowedInState {
+                action: action.code(),
+                from: app.status,
+            })?,
+    };
     match action {
         Action::SubmitDraft if app.executor_id != Some(who.id) => {
             Err(LifecycleError::NotAssignedExecutor)
@@ -311,6 +338,7 @@ mod tests {
             executor_id: Some(7),
             drafter_id: None,
             extended: false,
+            at_department: None,
         }
     }
 
@@ -472,6 +500,56 @@ mod tests {
         assert!(allowed(&f, who(&[Role::Executor]), Rules::default()).is_empty());
     }
 
+    /// At an akimat a `signed` application is one whose package has left: the akim's clerk
+    /// may still withdraw it until the department's result comes back, and hands over only
+    /// what came back, never a result that arrived after the withdrawal. At a department (no
+    /// package) `signed` stays closed to a withdrawal.
+    #[test]
+    fn an_akimat_withdraws_a_sent_package_until_the_result_is_back() {
+        let r = Rules::default();
+        let clerk = who(&[Role::AkimClerk]);
+        let mut f = facts(Status::Signed);
+        f.channel = Channel::Akim;
+        assert!(matches!(
+            decide(Action::Withdraw, &f, clerk, r),
+            Err(LifecycleError::NotAllowedInState { .. })
+        ));
+        f.at_department = Some(AtDepartment::AwaitingResult);
+        assert_eq!(
+            decide(Action::Withdraw, &f, clerk, r),
+            Ok(Status::Withdrawn)
+        );
+        assert_eq!(
+            decide(Action::Issue, &f, clerk, r),
+            Err(LifecycleError::AwaitingResult)
+        );
+        // What the case file offers: the withdrawal, not the handover.
+        assert_eq!(allowed(&f, clerk, r), vec![Action::Withdraw]);
+        // The akim and his executor do not withdraw.
+        for other in [Role::Akim, Role::AkimExecutor] {
+            assert!(matches!(
+                decide(Action::Withdraw, &f, who(&[other]), r),
+                Err(LifecycleError::Forbidden { .. })
+            ));
+        }
+        f.at_department = Some(AtDepartment::ResultBack);
+        assert!(matches!(
+            decide(Action::Withdraw, &f, clerk, r),
+            Err(LifecycleError::NotAllowedInState { .. })
+        ));
+        assert_eq!(allowed(&f, clerk, r), vec![Action::Issue]);
+        f.status = Status::Withdrawn;
+        assert_eq!(
+            decide(Action::Issue, &f, clerk, r),
+            Err(LifecycleError::ResultAfterWithdrawal)
+        );
+        assert!(allowed(&f, clerk, r).is_empty());
+        // The other states are as everywhere: an open one is withdrawn, issued stays issued.
+        f.at_department = Some(AtDepartment::AwaitingResult);
+        f.status = Status::Issued;
+        assert!(decide(Action::Withdraw, &f, clerk, r).is_err());
+    }
+
     #[test]
     fn one_extension_only() {
         let mut f = facts(Status::InWork);
@@ -499,7 +577,14 @@ mod tests {
         for roles in &sets {
             for status in Status::ALL {
                 for channel in Channel::ALL {
-                    for drafter in [None, Some(7)] {
+                    for (drafter, at_department) in [None, Some(7)].into_iter().flat_map(|d| {
+                        [
+                            None,
+                            Some(AtDepartment::AwaitingResult),
+                            Some(AtDepartment::ResultBack),
+                        ]
+                        .map(|a| (d, a))
+                    }) {
                         for rules in [
                             Rules::default(),
                             Rules {
@@ -513,6 +598,7 @@ mod tests {
                                 executor_id: Some(7),
                                 drafter_id: drafter,
                                 extended: false,
+                                at_department,
                             };
                             let list = allowed(&f, who(roles), rules);
                             for a in Action::ALL {
@@ -522,7 +608,7 @@ mod tests {
                                 assert_eq!(
                                     list.contains(&a),
                                     decide(a, &f, who(roles), rules).is_ok(),
-                                    "{roles:?} {status:?} {channel:?} {a:?}"
+                                    "{roles:?} {status:?} {channel:?} {at_department:?} {a:?}"
                                 );
                             }
                         }

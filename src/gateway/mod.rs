@@ -262,8 +262,8 @@ pub const ROUTES: &[(ClientKind, &str, &str, ClientKind)] = &[
     (ClientKind::Office, "RESPONSE", "*", ClientKind::Con),
     (ClientKind::Office, "RESPONSE", "*", ClientKind::Portal),
     // A rural akimat is a client under its own code, as an office is: its package to the
-    // department and the handover that follows; the department's notices and result back.
-    // The party check holds both ends to the akimat's own package.
+    // department, and the handover or the citizen's withdrawal that follows; the department's
+    // notices and result back. The party check holds both ends to the akimat's own package.
     (
         ClientKind::Office,
         "REQUEST",
@@ -271,6 +271,7 @@ pub const ROUTES: &[(ClientKind, &str, &str, ClientKind)] = &[
         ClientKind::Office,
     ),
     (ClientKind::Office, "UPDATE", "issued", ClientKind::Office),
+    (ClientKind::Office, "UPDATE", "withdraw", ClientKind::Office),
     (ClientKind::Office, "NOTIFICATION", "*", ClientKind::Office),
     (ClientKind::Office, "RESPONSE", "*", ClientKind::Office),
 ];
@@ -310,8 +311,9 @@ fn route_allowed(sender: &str, c: &Checked) -> Result<(), Refusal> {
 }
 
 /// The party checks: a withdrawal names a request its sender sent to that office (or a
-/// registration number, which the office checks), and a notice or result answers a request
-/// the recipient sent to the notifying office.
+/// registration number, which the office checks), a notice or result answers a request the
+/// recipient sent to the notifying office, and an akimat's handover or withdrawal names its
+/// own package to that department.
 fn party_check(
     st: &GatewayStore,
     sender: &str,
@@ -332,8 +334,8 @@ fn party_check(
     }
     // The request this message is about: sent by `requester` to `office`.
     let (requester, office) = match (from, c.data_type.as_str()) {
-        // An akimat's handover answers its own package to the department.
-        (ClientKind::Office, "issued") => (sender, c.route.as_str()),
+        // An akimat's handover or withdrawal answers its own package to the department.
+        (ClientKind::Office, "issued" | "withdraw") => (sender, c.route.as_str()),
         (ClientKind::Office, _) => (c.route.as_str(), sender),
         _ => (sender, c.route.as_str()),
     };
@@ -346,6 +348,14 @@ fn party_check(
         // A withdrawal may overtake its application: the office keeps it waiting and checks,
         // when the application arrives, that the same client sent both.
         None if from != ClientKind::Office => Ok(Ok(())),
+        // An akimat's handover or withdrawal of a package that went on a USB stick (the
+        // gateway never carried it): the department checks the package is that akimat's, as
+        // it checks a ЦОН's withdrawal. A package the gateway did carry is checked here.
+        None if matches!(c.data_type.as_str(), "issued" | "withdraw")
+            && crate::sync::protocol::is_canonical_uuid(corr) =>
+        {
+            Ok(Ok(()))
+        }
         _ => not_party(format!(
             "{corr} is not a request from {requester} to {office}: {sender} is not party to it"
         )),

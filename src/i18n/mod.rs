@@ -325,7 +325,13 @@ mod tests {
         ] {
             want.push(format!("iin-error-{k}"));
         }
-        for k in ["four-eyes", "not-assigned", "already-extended"] {
+        for k in [
+            "four-eyes",
+            "not-assigned",
+            "already-extended",
+            "awaiting-result",
+            "result-after-withdrawal",
+        ] {
             want.push(format!("error-lifecycle-{k}"));
         }
         for k in [

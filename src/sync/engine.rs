@@ -121,7 +121,11 @@ async fn envelope_of(
     let mut data = payload.clone();
     let d = desk.clone();
     let p = payload.clone();
-    let akimat = matches!(payload["type"].as_str(), Some("akimat_package" | "issued"));
+    // An akimat's package, its handover and its withdrawal of a package sent.
+    let akimat = matches!(
+        payload["type"].as_str(),
+        Some("akimat_package" | "issued" | "withdraw")
+    );
     let paper = if akimat {
         None
     } else {

@@ -456,3 +456,27 @@ async fn connection(inner: Arc<Inner>, client: TcpStream) -> std::io::Result<()>
         cw.flush().await?;
     }
 }
+
+/// Runs each listed `async fn name(n: Net)` twice, through the reference gateway on a SQLite
+/// file (`gateway_on_sqlite::name`) and on a PostgreSQL database of its own on the test server
+/// (`gateway_on_postgres::name`; skipped with a note when no server answers, never under
+/// `CI=true`). The test file's `Net::start_on(postgres)` sets the network up.
+#[macro_export]
+macro_rules! on_both_gateways {
+    ($($name:ident),* $(,)?) => {
+        mod gateway_on_sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(super::Net::start_on(false).await.expect("a gateway on SQLite")).await
+            })*
+        }
+        mod gateway_on_postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(n) = super::Net::start_on(true).await {
+                    super::$name(n).await
+                }
+            })*
+        }
+    };
+}

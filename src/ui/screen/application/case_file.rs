@@ -333,6 +333,19 @@ pub fn view<'a>(
         };
         left = left.push(w::section(ctx.t("ui-akimat-section")));
         left = left.push(text(line).size(theme::SMALL));
+        // A result that came back after the citizen withdrew: kept here, not handed over.
+        if at_akimat
+            && a.status == Status::Withdrawn
+            && let Some(number) = link.result_sha256.as_ref().and(link.result_number.as_ref())
+        {
+            left = left.push(
+                text(ctx.ta(
+                    "ui-akimat-result-after-withdrawal",
+                    &[("number", Arg::from(number.as_str()))],
+                ))
+                .size(theme::SMALL),
+            );
+        }
     }
     left
 }
