@@ -583,8 +583,7 @@ impl Desk {
             .store
             .read(|r| crate::store::apps::sort_keys_missing(r))?
         {
-            desk.store
-                .write(|tx| crate::store::apps::fill_sort_keys(tx))?;
+            desk.store.write(crate::store::apps::fill_sort_keys)?;
         }
         desk.reload_calendar()?;
         desk.reload_catalog()?;
@@ -674,9 +673,9 @@ impl Desk {
                 else {
                     continue;
                 };
-                if !years.contains_key(&year) {
+                if let std::collections::btree_map::Entry::Vacant(e) = years.entry(year) {
                     let text = std::fs::read_to_string(&f).map_err(StoreError::from)?;
-                    years.insert(year, (f.display().to_string(), text));
+                    e.insert((f.display().to_string(), text));
                 }
             }
         }
