@@ -147,10 +147,9 @@ fn app(desk: &Desk, id: i64) -> Application {
     desk.store().read(|r| apps::by_id(r, id)).unwrap().unwrap()
 }
 
-/// The akimat's steps up to the akim's signature: the package is queued.
-fn akimat_to_package(a: &Akimat) -> i64 {
-    let r = a
-        .desk
+/// The akim's office specialist registers the citizen's documents in the akimat's journal.
+fn register_at_akimat(a: &Akimat) -> mio_desk::desk::intake::Registered {
+    a.desk
         .register(
             Some(&a.clerk),
             Registration {
@@ -164,7 +163,12 @@ fn akimat_to_package(a: &Akimat) -> i64 {
                 external: None,
             },
         )
-        .unwrap();
+        .unwrap()
+}
+
+/// The akimat's steps up to the akim's signature: the package is queued.
+fn akimat_to_package(a: &Akimat) -> i64 {
+    let r = register_at_akimat(a);
     // The akimat's own journal and numbers.
     let own = a.desk.office().code.clone();
     assert!(r.number.starts_with(&own), "{}", r.number);
@@ -1035,22 +1039,7 @@ fn the_akimats_queue_shows_each_steps_own_norm() {
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
     // Monday 16 Nov 2026, 10:00 local: the specialist registers.
     assert_eq!(a.desk.today(), day(16));
-    let r = a
-        .desk
-        .register(
-            Some(&a.clerk),
-            Registration {
-                service: SERVICE.into(),
-                channel: Channel::Akim,
-                person: applicant(CITIZEN),
-                intake: intake(),
-                files: scans(&a.desk, SERVICE),
-                missing_reason: None,
-                accepted_at: None,
-                external: None,
-            },
-        )
-        .unwrap();
+    let r = register_at_akimat(&a);
     let s = line(r.id).expect("the akim's resolution is due");
     assert_eq!((s.actor, s.norm, s.due), (StepActor::Akim, 1, day(17)));
     assert_eq!(s.left, TimeLeft::Days { working_days: 1 });

@@ -1662,33 +1662,42 @@ fn the_head_signs_several_with_one_pin() {
     assert_ne!(signed[0], signed[1]);
 }
 
+/// The registrar's queue tab walked to its end in keyset pages of `limit` rows.
+fn walk_queue(
+    o: &common::Office,
+    tab: Tab,
+    sort: Sort,
+    descending: bool,
+    limit: usize,
+) -> Vec<mio_desk::store::queue::Row> {
+    let mut rows = Vec::new();
+    let mut q = Query {
+        tab: Some(tab),
+        limit,
+        sort,
+        descending,
+        ..Default::default()
+    };
+    loop {
+        let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
+        rows.extend(p.rows);
+        match p.next {
+            Some(c) => q.after = Some(c),
+            None => return rows,
+        }
+    }
+}
+
 /// A clerk sorts a queue by a column, either way; pages of one row walk the same order with no
 /// row twice or lost.
 fn queues_sort_by_a_column() {
     let o = office();
     register_three(&o, 1);
     let walk = |sort: Sort, descending: bool| {
-        let mut rows = Vec::new();
-        let mut q = Query {
-            tab: Some(Tab::All),
-            limit: 1,
-            sort,
-            descending,
-            ..Default::default()
-        };
-        loop {
-            let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
-            rows.extend(
-                p.rows
-                    .into_iter()
-                    .map(|r| (r.number, r.accepted_at, r.due_date)),
-            );
-            match p.next {
-                Some(c) => q.after = Some(c),
-                None => break,
-            }
-        }
-        rows
+        walk_queue(&o, Tab::All, sort, descending, 1)
+            .into_iter()
+            .map(|r| (r.number, r.accepted_at, r.due_date))
+            .collect::<Vec<_>>()
     };
     let numbers = walk(Sort::Number, false);
     assert_eq!(numbers.len(), 3);
@@ -1727,27 +1736,10 @@ fn names_sort_in_kazakh_order_and_closed_tabs_recent_first() {
         ids.push(o.desk.register(Some(&o.registrar), r).unwrap().id);
     }
     let walk = |tab: Tab, sort: Sort, descending: bool| {
-        let mut out = Vec::new();
-        let mut q = Query {
-            tab: Some(tab),
-            limit: 2,
-            sort,
-            descending,
-            ..Default::default()
-        };
-        loop {
-            let p = o.desk.queue(&o.registrar, q.clone()).unwrap();
-            out.extend(
-                p.rows
-                    .into_iter()
-                    .map(|r| (r.applicant, r.id, r.status_since)),
-            );
-            match p.next {
-                Some(c) => q.after = Some(c),
-                None => break,
-            }
-        }
-        out
+        walk_queue(&o, tab, sort, descending, 2)
+            .into_iter()
+            .map(|r| (r.applicant, r.id, r.status_since))
+            .collect::<Vec<_>>()
     };
     let surnames = |rows: &[(String, i64, chrono::DateTime<chrono::Utc>)]| {
         rows.iter()
@@ -1837,19 +1829,8 @@ fn a_calendar_edit_on_one_pc_counts_on_every_pc() {
     let Some(o) = common::office_on(common::Backend::Postgres) else {
         return;
     };
-    let url = o.db.as_ref().unwrap().url.clone();
     let pc3_dir = tempfile::tempdir().unwrap();
-    let pc3 = mio_desk::desk::Desk::join(
-        mio_desk::desk::DataDir::new(pc3_dir.path())
-            .with_database(&url)
-            .unwrap(),
-        "03",
-        o.clock.clone(),
-        mio_desk::desk::Options {
-            fast_password_hashing: true,
-        },
-    )
-    .unwrap();
+    let pc3 = common::join_pc(&o, "03", pc3_dir.path());
     let rx = pc3.listen().expect("an office on the server listens");
     let wait = |want: &dyn Fn(&Event) -> bool| {
         let end = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -1777,19 +1777,7 @@ fn live_queue(lang: Lang) {
     };
     let url = o.db.as_ref().unwrap().url.clone();
     let pc3_dir = tempfile::tempdir().unwrap();
-    let pc3 = Arc::new(
-        Desk::join(
-            mio_desk::desk::DataDir::new(pc3_dir.path())
-                .with_database(&url)
-                .unwrap(),
-            "03",
-            o.clock.clone(),
-            mio_desk::desk::Options {
-                fast_password_hashing: true,
-            },
-        )
-        .unwrap(),
-    );
+    let pc3 = Arc::new(common::join_pc(&o, "03", pc3_dir.path()));
     let rx = pc3.listen().expect("an office on the server listens");
     hear(&rx, std::time::Duration::from_secs(10), |e| {
         *e == Event::Connected

@@ -260,3 +260,21 @@ pub fn to_signature(o: &Office, iin: &str) -> i64 {
         .unwrap();
     r.id
 }
+
+/// Another PC joining the office `o` on the server (PostgreSQL runs only), as workstation `ws`,
+/// with its own data directory in `dir`.
+#[allow(dead_code)]
+pub fn join_pc(o: &Office, ws: &str, dir: &std::path::Path) -> Desk {
+    let url = &o.db.as_ref().expect("an office on the server").url;
+    Desk::join(
+        mio_desk::desk::DataDir::new(dir)
+            .with_database(url)
+            .unwrap(),
+        ws,
+        o.clock.clone(),
+        mio_desk::desk::Options {
+            fast_password_hashing: true,
+        },
+    )
+    .unwrap()
+}
