@@ -1,12 +1,14 @@
-//! The scan viewer over the application: the scan page by page (PDF scans too, from the
-//! picture on each page), zoom, a quarter turn, and close (Esc closes it as well).
+//! The scan viewer over the application: the scan page by page (PDF scans drawn by the
+//! rasteriser in `ui::scan`, each page when it is shown), zoom, a quarter turn, and close (Esc
+//! closes it as well).
 
 use iced::widget::{column, container, image, row, scrollable, text};
 use iced::{Alignment, Element, Length, Radians, Rotation};
+use std::sync::Arc;
 
 use crate::domain::model::Lang;
 use crate::i18n::{Arg, tr, tra};
-use crate::ui::scan::{PageImage, pdf_pages};
+use crate::ui::scan::{pdf_page, pdf_page_count};
 use crate::ui::theme;
 use crate::ui::widget as w;
 
@@ -19,8 +21,12 @@ const BASE_W: f32 = 480.0;
 #[derive(Debug, Clone)]
 pub struct Viewer {
     pub name: String,
-    /// Each page's picture; `None`: this page cannot be shown here.
-    pub pages: Vec<Option<image::Handle>>,
+    /// A PDF's bytes, its pages drawn one at a time; `None` for a picture (one page).
+    pdf: Option<Arc<Vec<u8>>>,
+    /// The number of pages.
+    pages: usize,
+    /// The page shown; `None`: this page cannot be shown here.
+    shown: Option<image::Handle>,
     pub page: usize,
     zoom: usize,
     /// Quarter turns clockwise.
@@ -39,42 +45,60 @@ pub enum Msg {
     Close,
 }
 
-fn handle(p: PageImage) -> image::Handle {
-    match p {
-        PageImage::Encoded(b) => image::Handle::from_bytes(b),
-        PageImage::Rgba {
-            width,
-            height,
-            pixels,
-        } => image::Handle::from_rgba(width, height, pixels),
-    }
+fn draw(pdf: &Arc<Vec<u8>>, page: usize) -> Option<image::Handle> {
+    pdf_page(pdf, page).map(|p| image::Handle::from_rgba(p.width, p.height, p.pixels))
 }
 
 impl Viewer {
-    /// Opens a scan: a PDF page by page, a picture as one page.
+    /// Opens a scan: a PDF page by page (the first page drawn now), a picture (JPEG, PNG,
+    /// TIFF) as one page.
     pub fn open(name: String, mime: &str, bytes: Vec<u8>) -> Viewer {
-        let (pages, unreadable) = if mime == "application/pdf" {
-            match pdf_pages(&bytes) {
-                Ok(p) => (p.into_iter().map(|p| p.map(handle)).collect(), false),
-                Err(_) => (Vec::new(), true),
-            }
-        } else {
-            (vec![Some(image::Handle::from_bytes(bytes))], false)
-        };
-        Viewer {
+        let mut v = Viewer {
             name,
-            pages,
+            pdf: None,
+            pages: 1,
+            shown: None,
             page: 0,
             zoom: 2,
             turn: 0,
-            unreadable,
+            unreadable: false,
+        };
+        if mime == "application/pdf" {
+            let pdf = Arc::new(bytes);
+            match pdf_page_count(&pdf) {
+                Ok(n) => {
+                    v.pages = n;
+                    v.shown = draw(&pdf, 0);
+                    v.pdf = Some(pdf);
+                }
+                Err(_) => {
+                    v.pages = 0;
+                    v.unreadable = true;
+                }
+            }
+        } else {
+            v.shown = Some(image::Handle::from_bytes(bytes));
         }
+        v
+    }
+
+    /// The number of pages.
+    pub fn page_count(&self) -> usize {
+        self.pages
     }
 
     /// Applies an event; `false` when the viewer is to close.
     pub fn update(&mut self, m: Msg) -> bool {
         match m {
-            Msg::Page(i) => self.page = i.min(self.pages.len().saturating_sub(1)),
+            Msg::Page(i) => {
+                let i = i.min(self.pages.saturating_sub(1));
+                if i != self.page
+                    && let Some(pdf) = &self.pdf
+                {
+                    self.shown = draw(pdf, i);
+                }
+                self.page = i;
+            }
             Msg::ZoomIn => self.zoom = (self.zoom + 1).min(ZOOMS.len() - 1),
             Msg::ZoomOut => self.zoom = self.zoom.saturating_sub(1),
             Msg::Turn => self.turn = (self.turn + 1) % 4,
@@ -89,7 +113,7 @@ impl Viewer {
     }
 
     pub fn view<'a, M: Clone + 'a>(&'a self, lang: Lang, on: impl Fn(Msg) -> M) -> Element<'a, M> {
-        let n = self.pages.len();
+        let n = self.pages;
         let bar = row![
             text(self.name.clone())
                 .size(theme::SMALL)
@@ -123,8 +147,19 @@ impl Viewer {
         ]
         .spacing(theme::XS)
         .align_y(Alignment::Center);
-        let body: Element<'a, M> = match self.pages.get(self.page) {
-            Some(Some(h)) => scrollable(
+        let body: Element<'a, M> = match (self.pages, &self.shown) {
+            (0, _) => w::notice(
+                &tr(
+                    lang,
+                    if self.unreadable {
+                        "ui-scan-unreadable"
+                    } else {
+                        "ui-scan-empty"
+                    },
+                ),
+                theme::WARNING,
+            ),
+            (_, Some(h)) => scrollable(
                 container(
                     // Scaled to the page's width (an A4 page's proportions), the whole picture.
                     image(h.clone())
@@ -144,18 +179,7 @@ impl Viewer {
             .height(Length::Fixed(440.0))
             .width(Length::Fill)
             .into(),
-            Some(None) => w::notice(&tr(lang, "ui-scan-page-not-viewable"), theme::WARNING),
-            None => w::notice(
-                &tr(
-                    lang,
-                    if self.unreadable {
-                        "ui-scan-unreadable"
-                    } else {
-                        "ui-scan-empty"
-                    },
-                ),
-                theme::WARNING,
-            ),
+            (_, None) => w::notice(&tr(lang, "ui-scan-page-not-viewable"), theme::WARNING),
         };
         column![bar, body].spacing(theme::S).into()
     }
