@@ -413,8 +413,9 @@ fn a_head_signs_with_her_own_p12_made_by_openssl() {
             .desk
             .sign(&o.head, Target::id(id), &p12, "wrong-one")
             .unwrap_err();
+        // The holder is told how many tries are left before the lock.
         assert!(
-            matches!(e, mio_desk::desk::DeskError::Signature(SigError::WrongPin)),
+            matches!(e, mio_desk::desk::DeskError::WrongKeyPin { left } if left == 5 - attempt),
             "attempt {attempt}: {e:?}"
         );
     }

@@ -23,6 +23,7 @@ use common::*;
 use mio_desk::desk::exchange::{Applied, Inbound};
 use mio_desk::desk::{DataDir, Desk, Options as DeskOptions};
 use mio_desk::domain::iin::{Iin, Sex};
+use mio_desk::domain::model::Lang;
 use mio_desk::gateway::store::GatewayDb;
 use mio_desk::sync::Submission;
 use mio_desk::sync::client::Client;
@@ -309,9 +310,7 @@ async fn an_exchange_while_another_runs_is_told_so_and_does_nothing() {
     assert_eq!(r.received, 0);
     assert!(desk.gateway_status().elsewhere);
     assert!(
-        Stopped::Elsewhere
-            .message(mio_desk::domain::model::Lang::Kk)
-            .contains("басқа"),
+        Stopped::Elsewhere.message(Lang::Kk).contains("басқа"),
         "in the operator's language"
     );
     // Waiting for it: the holder lets go within the wait.
@@ -1002,7 +1001,7 @@ async fn restore_then_exchange_recovers_everything_and_reuses_no_number() {
         rec.lost_numbers[0].contains("000004") && rec.lost_numbers[0].contains("000014"),
         "{rec:?}"
     );
-    let lines = mio_desk::desk::restore::recovery_lines(mio_desk::domain::model::Lang::Kk, &rec);
+    let lines = mio_desk::desk::restore::recovery_lines(Lang::Kk, &rec);
     assert!(lines.iter().any(|l| l.contains("000014")), "{lines:?}");
     // Everything that came through the gateway is back, each once.
     for id in before.iter().chain(&after) {
@@ -1568,19 +1567,20 @@ fn a_forged_sealed_backup_is_refused_and_its_keys_are_not_in_clear() {
     );
     let e = mio_desk::desk::backup::restore_sealed(&target("a"), &edited, Some(passphrase))
         .unwrap_err();
-    assert!(e.to_string().contains("изменили"), "{e}");
+    assert!(e.message(Lang::Ru).contains("изменили"), "{e}");
     // The office code in the header changed.
     let other = forge_backup(&backup, "", |_| {}, Some("0499"));
     let e =
         mio_desk::desk::backup::restore_sealed(&target("b"), &other, Some(passphrase)).unwrap_err();
-    assert!(e.to_string().contains("изменили"), "{e}");
+    assert!(e.message(Lang::Ru).contains("изменили"), "{e}");
     // A wrong passphrase, and none.
     assert!(
         mio_desk::desk::backup::restore_sealed(&target("c"), &backup, Some("не тот пароль!!"))
             .is_err()
     );
     let e = mio_desk::desk::backup::restore(&target("d"), &backup).unwrap_err();
-    assert!(e.to_string().contains("--passphrase-stdin"), "{e}");
+    assert!(e.message(Lang::Ru).contains("--passphrase-stdin"), "{e}");
+    assert!(e.message(Lang::Kk).contains("құпиясөзін енгізіңіз"), "{e}");
     for name in ["a", "b", "c", "d"] {
         assert!(
             !o.dir.path().join(name).join("data").exists(),

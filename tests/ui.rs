@@ -1387,7 +1387,11 @@ fn wrong_pin(lang: Lang) {
     ui.click(k(lang, "ЭЦҚ арқылы қол қою", "Подписать ЭЦП"));
     ui.type_in("app-pin", "000000");
     ui.key_in("app-pin", Named::Enter);
-    ui.assert_sees(k(lang, "Кілттің PIN-коды қате.", "Неверный PIN-код ключа."));
+    ui.assert_sees(k(
+        lang,
+        "Кілттің PIN-коды қате. Қалған әрекет саны: 4; олардан кейін кілт 15 минутқа бұғатталады.",
+        "Неверный PIN-код ключа. Осталось попыток: 4; после них ключ блокируется на 15 минут.",
+    ));
     ui.assert_not_sees(k(
         lang,
         "Құжатқа ЭЦҚ арқылы қол қойылды.",
@@ -2260,7 +2264,11 @@ fn the_head_signs_several(lang: Lang) {
     // A wrong PIN: said, nothing signed, the dialog stays.
     ui.type_in("batch-pin", "000000");
     ui.key_in("batch-pin", Named::Enter);
-    ui.assert_sees(k(lang, "Кілттің PIN-коды қате.", "Неверный PIN-код ключа."));
+    ui.assert_sees(k(
+        lang,
+        "Кілттің PIN-коды қате. Қалған әрекет саны: 4; олардан кейін кілт 15 минутқа бұғатталады.",
+        "Неверный PIN-код ключа. Осталось попыток: 4; после них ключ блокируется на 15 минут.",
+    ));
     for n in [&one, &two, &three] {
         assert_eq!(ui.status_of(n), Status::AwaitingSignature);
     }
@@ -2339,6 +2347,57 @@ in_both_languages!(
     backups_are_named_listed_and_restored_from_the_list,
     backups_in_kazakh,
     backups_in_russian
+);
+
+/// A backup sealed with a passphrase from the window: too short a passphrase is refused in
+/// the user's language; the sealed file is written; a restore of it without the passphrase
+/// is refused with a message naming the passphrase field, and nothing is replaced.
+fn a_sealed_backup_needs_its_passphrase_to_restore(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(ADMIN, lang);
+    ui.click(k(lang, "Сақтық көшірме", "Резервная копия"));
+    let make = k(lang, "Көшірме жасау", "Создать копию");
+    ui.type_in("adm-backup-passphrase", "қысқа");
+    ui.click(make);
+    ui.assert_sees_part(k(
+        lang,
+        "құпиясөзі кемінде 10 таңбадан",
+        "не короче 10 символов",
+    ));
+    assert!(ui.desk.backup_list(&ui.admin).unwrap().is_empty());
+    ui.retype("adm-backup-passphrase", "берік құпия сөз 2026");
+    ui.click(make);
+    ui.assert_sees(k(
+        lang,
+        "Сақтық көшірме жасалды.",
+        "Резервная копия создана.",
+    ));
+    let list = ui.desk.backup_list(&ui.admin).unwrap();
+    assert_eq!(list.len(), 1);
+    let head = std::fs::read(&list[0].path).unwrap();
+    let first_line = head.split(|b| *b == b'\n').next().unwrap().to_vec();
+    assert_eq!(
+        String::from_utf8_lossy(&first_line),
+        "MIODESK-BACKUP-2",
+        "the sealed kind of backup"
+    );
+    // The passphrase is forgotten once the backup is written; a restore without it is refused.
+    assert_eq!(ui.value_of("adm-backup-passphrase").as_deref(), Some(""));
+    ui.click(k(lang, "Қалпына келтіру…", "Восстановить…"));
+    ui.click(k(lang, "Иә, қалпына келтіру", "Да, восстановить"));
+    ui.assert_sees_part(k(
+        lang,
+        "«Көшірменің құпиясөзі» өрісі",
+        "поле «Пароль копии»",
+    ));
+    // Nothing was replaced: the office is still the one it was, its backup still listed.
+    assert_eq!(ui.desk.backup_list(&ui.admin).unwrap().len(), 1);
+}
+
+in_both_languages!(
+    a_sealed_backup_needs_its_passphrase_to_restore,
+    sealed_backup_in_kazakh,
+    sealed_backup_in_russian
 );
 
 /// Leaving the admin screen while a backup is on its way stops it: its task is aborted with
@@ -2873,6 +2932,31 @@ fn akimat_queue_shows_the_steps_norm(lang: Lang) {
         lang,
         "Әкімнің бұрыштамасы: 17.11.2026 дейін",
         "Резолюция акима: до 17.11.2026",
+    ));
+    // A new application: only the services citizens apply for through the akim are offered
+    // (not the home schooling of disabled children, which goes to the department or the
+    // portal), and the channel stays the akim's once one is chosen.
+    w.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    w.type_in("intake-service-search", "мүгедек");
+    w.assert_sees(k(
+        lang,
+        "Мұнда қабылданатын қызметтердің арасында мұндай қызмет жоқ.",
+        "Среди услуг, которые принимаются здесь, такой нет.",
+    ));
+    w.retype("intake-service-search", "отын");
+    w.key_in("intake-service-search", Named::Enter);
+    w.assert_sees(k(
+        lang,
+        "Ауылдық елді мекендерде тұратын және жұмыс істейтін әлеуметтік сала мамандарына отын \
+         сатып алу үшін әлеуметтік көмек тағайындау",
+        "Назначение социальной помощи специалистам социальной сферы, проживающим и работающим \
+         в сельских населенных пунктах, по приобретению топлива",
+    ));
+    // The term is the akim channel's (14 working days), not the department's own (9).
+    w.assert_sees(k(
+        lang,
+        "Қызмет көрсету мерзімі: 14 жұм. күн",
+        "Срок оказания услуги: 14 раб. дн.",
     ));
 }
 

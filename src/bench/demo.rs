@@ -46,7 +46,7 @@ pub struct DemoReport {
     pub head_key_file: Option<String>,
     pub created: usize,
     pub skipped: usize,
-    pub by_status: BTreeMap<String, usize>,
+    pub by_status: Vec<(crate::store::queue::Tab, usize)>,
     pub persons: i64,
 }
 
@@ -1366,7 +1366,7 @@ pub fn run(
         Ok::<_, DeskError>(())
     })?;
     clock.set(real_now);
-    let mut by_status = BTreeMap::new();
+    let mut by_status = Vec::new();
     let counts = desk.store.read(|r| {
         crate::store::queue::counts(
             r,
@@ -1377,7 +1377,7 @@ pub fn run(
         )
     })?;
     for (tab, n) in counts {
-        by_status.insert(tab.code().to_string(), n as usize);
+        by_status.push((tab, n as usize));
     }
     let persons_count = desk.store.read(|r| people::count_persons(r))?;
     Ok(DemoReport {

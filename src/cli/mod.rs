@@ -1006,8 +1006,9 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             if let Some(k) = &report.head_key_file {
                 println!("  {}: {k}", tr(l, "cli-demo-key-file"));
             }
+            println!("  {}:", tr(l, "cli-demo-by-status"));
             for (tab, n) in &report.by_status {
-                println!("    {tab}: {n}");
+                println!("    {}: {n}", tr(l, tab.key()));
             }
         }
         Command::Iin(IinCmd::Check { iin }) => match Iin::parse(&iin) {

@@ -302,11 +302,10 @@ impl Desk {
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Report> {
         if passphrase.is_some_and(|p| p.chars().count() < MIN_PASSPHRASE) {
-            return Err(err(crate::i18n::tra(
-                crate::domain::model::Lang::Ru,
-                "backup-passphrase-short",
-                &[("min", crate::i18n::Arg::Num(MIN_PASSPHRASE as i64))],
-            )));
+            return Err(DeskError::BackupRefused {
+                key: "backup-passphrase-short",
+                detail: MIN_PASSPHRASE.to_string(),
+            });
         }
         if let Some(s) = s {
             self.require(s, Permission::Backup)?;
@@ -507,18 +506,18 @@ fn unpack(
             let keys = seal_keys(p, seal)?;
             let mac = hex::decode(&seal.mac).unwrap_or_default();
             if ring::hmac::verify(&keys.mac, &mac_input(&manifest), &mac).is_err() {
-                return Err(err(crate::i18n::tr(
-                    crate::domain::model::Lang::Ru,
-                    "backup-seal-broken",
-                )));
+                return Err(DeskError::BackupRefused {
+                    key: "backup-seal-broken",
+                    detail: from.display().to_string(),
+                });
             }
             Some(keys)
         }
         (true, Some(_), None) => {
-            return Err(err(crate::i18n::tr(
-                crate::domain::model::Lang::Ru,
-                "backup-needs-passphrase",
-            )));
+            return Err(DeskError::BackupRefused {
+                key: "backup-needs-passphrase",
+                detail: from.display().to_string(),
+            });
         }
         _ => {
             return Err(err(

@@ -63,6 +63,10 @@ pub enum DeskError {
     DuplicateUser(String),
     #[error(transparent)]
     Signature(#[from] crate::signing::SigError),
+    /// A signing key's password typed wrong; `left` more wrong ones in a row lock the key file
+    /// (the holder is told, it is their own key).
+    #[error("wrong PIN of the key ({left} attempts left)")]
+    WrongKeyPin { left: i64 },
     #[error("document: {0}")]
     Document(String),
     #[error("backup: {0}")]
@@ -220,6 +224,7 @@ impl DeskError {
             DeskError::Calendar(_) => "calendar".into(),
             DeskError::DuplicateUser(_) => "duplicate-user".into(),
             DeskError::Signature(e) => format!("signature-{}", e.key()),
+            DeskError::WrongKeyPin { .. } => "signature-wrong-pin".into(),
             DeskError::Document(_) => "document".into(),
             DeskError::Backup(_) => "backup".into(),
             DeskError::BackupRefused { key, .. } => (*key).into(),
@@ -395,6 +400,17 @@ impl DeskError {
                 &[("iin", Arg::from(i.as_str()))],
             ),
             DeskError::Signature(e) => e.message(lang),
+            DeskError::WrongKeyPin { left } => tra(
+                lang,
+                "error-wrong-key-pin",
+                &[
+                    ("left", Arg::from(*left)),
+                    (
+                        "minutes",
+                        Arg::from(crate::desk::signature::KEY_LOCK_MINUTES),
+                    ),
+                ],
+            ),
             DeskError::Document(m) => {
                 tra(lang, "error-document", &[("detail", Arg::from(m.as_str()))])
             }

@@ -813,7 +813,9 @@ impl Desk {
                             self.local(super::parse_stamp(&until).unwrap_or(now)),
                         ),
                     },
-                    None => SigError::WrongPin.into(),
+                    None => DeskError::WrongKeyPin {
+                        left: KEY_ATTEMPTS - failed,
+                    },
                 })
             }
             Err(e) => Err(e.into()),

@@ -47,6 +47,19 @@ impl Tab {
             Tab::All => "all",
         }
     }
+    /// The tab's name in the locales (`ui-tab-…`), for the window and the command line alike.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Registered => "ui-tab-registered",
+            Tab::InWork => "ui-tab-in_work",
+            Tab::AwaitingSignature => "ui-tab-awaiting_signature",
+            Tab::ToIssue => "ui-tab-to_issue",
+            Tab::Issued => "ui-tab-issued",
+            Tab::Overdue => "ui-tab-overdue",
+            Tab::Withdrawn => "ui-tab-withdrawn",
+            Tab::All => "ui-tab-all",
+        }
+    }
     pub fn status(self) -> Option<Status> {
         match self {
             Tab::Registered => Some(Status::Registered),

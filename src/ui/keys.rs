@@ -18,16 +18,7 @@ pub fn channel_short(c: Channel) -> &'static str {
 
 /// A queue tab's name.
 pub fn tab(t: Tab) -> &'static str {
-    match t {
-        Tab::Registered => "ui-tab-registered",
-        Tab::InWork => "ui-tab-in_work",
-        Tab::AwaitingSignature => "ui-tab-awaiting_signature",
-        Tab::ToIssue => "ui-tab-to_issue",
-        Tab::Issued => "ui-tab-issued",
-        Tab::Overdue => "ui-tab-overdue",
-        Tab::Withdrawn => "ui-tab-withdrawn",
-        Tab::All => "ui-tab-all",
-    }
+    t.key()
 }
 
 /// A paper's title.

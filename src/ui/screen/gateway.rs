@@ -302,7 +302,10 @@ impl State {
                 container(self.summary(ctx, g)).width(Length::Fixed(330.0)),
                 container(column![
                     header,
-                    scrollable(list).height(Length::Fill).width(Length::Fill)
+                    scrollable(list)
+                        .spacing(2)
+                        .height(Length::Fill)
+                        .width(Length::Fill)
                 ])
                 .style(theme::card)
                 .width(Length::Fill)

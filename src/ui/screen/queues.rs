@@ -618,7 +618,9 @@ impl State {
         page = page.push(
             container(column![
                 header,
+                // The scroll bar takes its own strip rather than covering the last column.
                 scrollable(list)
+                    .spacing(2)
                     .on_scroll(Message::Scrolled)
                     .height(Length::Fill),
             ])

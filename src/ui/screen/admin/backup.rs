@@ -1,6 +1,7 @@
 //! Backup and restore: a backup with a date-time name (or a file chosen), its progress with
 //! "cancel", the list of past backups with a restore from any of them (after a confirmation),
-//! and a reminder to copy them to another disk.
+//! and a reminder to copy them to another disk. An optional passphrase seals a backup (its
+//! private keys encrypted, its contents authenticated) and opens a sealed one at restore.
 //!
 //! A backup runs as an abortable task: when the admin screen closes, its handle is dropped
 //! (the task is aborted) and the job is told to stop (the desk removes the partial file). A
@@ -43,6 +44,8 @@ impl Progress {
 #[derive(Debug, Default)]
 pub struct State {
     backup_path: String,
+    /// The backup's passphrase as typed (empty: not sealed). Never stored.
+    passphrase: String,
     /// The backups in the data directory, newest first.
     backups: Vec<BackupFile>,
     /// The backup the admin asked to restore from, waiting for "yes".
@@ -69,6 +72,8 @@ impl Drop for State {
 pub enum Message {
     /// Where the backup goes, as typed (empty: a new date-time name).
     BackupPath(String),
+    /// The backup's passphrase, as typed.
+    Passphrase(String),
     /// Choose where the backup goes (file dialog).
     ChooseBackup,
     /// The file chosen (`None`: the dialog was closed).
@@ -103,6 +108,11 @@ impl State {
         )
     }
 
+    /// The passphrase typed, if any.
+    fn passphrase(&self) -> Option<String> {
+        (!self.passphrase.is_empty()).then(|| self.passphrase.clone())
+    }
+
     /// Whether a job runs.
     pub fn busy(&self) -> bool {
         self.progress.is_some()
@@ -116,6 +126,7 @@ impl State {
     fn start(&mut self, ctx: &Ctx) -> Task<Message> {
         let typed = self.backup_path.trim();
         let chosen = (!typed.is_empty()).then(|| PathBuf::from(typed));
+        let passphrase = self.passphrase();
         let p = Arc::new(Progress::default());
         self.progress = Some(p.clone());
         let (desk, sess) = (ctx.desk.clone(), ctx.session.clone());
@@ -131,11 +142,16 @@ impl State {
                             &path.display().to_string(),
                         ));
                     }
-                    desk.backup(Some(&sess), &path, &mut |done, total| {
-                        p.done.store(done, Ordering::Relaxed);
-                        p.total.store(total, Ordering::Relaxed);
-                        !p.cancel.load(Ordering::Relaxed)
-                    })
+                    desk.backup_sealed(
+                        Some(&sess),
+                        &path,
+                        passphrase.as_deref(),
+                        &mut |done, total| {
+                            p.done.store(done, Ordering::Relaxed);
+                            p.total.store(total, Ordering::Relaxed);
+                            !p.cancel.load(Ordering::Relaxed)
+                        },
+                    )
                     .map(|_| ())
                     .map_err(Failure::from)
                 })();
@@ -153,6 +169,10 @@ impl State {
         let t = match m {
             Message::BackupPath(p) => {
                 self.backup_path = p;
+                Task::none()
+            }
+            Message::Passphrase(p) => {
+                self.passphrase = p;
                 Task::none()
             }
             Message::ChooseBackup => {
@@ -217,10 +237,11 @@ impl State {
                 }
                 self.confirm_restore = None;
                 let dir: DataDir = ctx.desk.data_dir().clone();
+                let passphrase = self.passphrase();
                 self.progress = Some(Arc::new(Progress::default()));
                 Task::perform(
                     blocking(move || {
-                        crate::desk::backup::restore(&dir, &p)?;
+                        crate::desk::backup::restore_sealed(&dir, &p, passphrase.as_deref())?;
                         Ok(DeskHandle(Arc::new(Desk::open(
                             dir,
                             Arc::new(SystemClock),
@@ -245,6 +266,7 @@ impl State {
                 self.job = None;
                 if self.outcome.finished(ctx, done, r) {
                     self.backup_path.clear();
+                    self.passphrase.clear();
                     return Reply::Saved(done, self.list(ctx));
                 }
                 Task::none()
@@ -275,6 +297,18 @@ impl State {
                 .padding([20, 0]),
             ]
             .spacing(theme::S),
+            w::field(
+                ctx.t("ui-backup-passphrase"),
+                w::input("", &self.passphrase, Message::Passphrase, false)
+                    .id("adm-backup-passphrase")
+                    .secure(true)
+                    .into(),
+                None
+            ),
+            w::muted(ctx.ta(
+                "ui-backup-passphrase-hint",
+                &[("min", Arg::from(crate::desk::backup::MIN_PASSPHRASE))]
+            )),
         ]
         .spacing(theme::S);
         match &self.progress {
@@ -369,6 +403,7 @@ mod tests {
         let watch = handle.clone();
         let state = State {
             backup_path: String::new(),
+            passphrase: String::new(),
             backups: Vec::new(),
             confirm_restore: None,
             progress: Some(p.clone()),

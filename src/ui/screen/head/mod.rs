@@ -565,10 +565,8 @@ impl State {
             Section::Signing => match &self.current {
                 Some(c) => column![
                     self.waiting_list(ctx),
+                    // The count is the list's own title above; said once.
                     row![
-                        w::muted(
-                            ctx.ta("ui-head-waiting", &[("n", Arg::from(self.waiting.len()))])
-                        ),
                         w::hfill(),
                         w::secondary(
                             ctx.t("ui-head-next"),
@@ -585,6 +583,7 @@ impl State {
                 None => w::card(w::muted(ctx.t("ui-head-nothing"))),
             },
             Section::Dashboard => scrollable(self.dashboard_view(ctx))
+                .spacing(2)
                 .height(Length::Fill)
                 .into(),
             Section::Reports => w::card(

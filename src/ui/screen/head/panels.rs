@@ -86,7 +86,8 @@ impl State {
             );
         }
         column![
-            status,
+            // The cards wrap onto a second line rather than run off a narrow window's edge.
+            status.wrap().vertical_spacing(theme::M),
             w::card(services),
             w::card(column![w::section(ctx.t("ui-dash-weeks")), bars].spacing(theme::S)),
         ]

@@ -83,7 +83,7 @@ impl State {
                 ]
                 .spacing(theme::S)
                 .align_y(Alignment::Center),
-                scrollable(list).height(Length::Fixed(height)),
+                scrollable(list).spacing(2).height(Length::Fixed(height)),
             ]
             .spacing(theme::S),
         )

@@ -188,6 +188,12 @@ fn may_register(ctx: &Ctx, channel: Channel) -> bool {
         .any(|r| ctx.session.roles.contains(r))
 }
 
+/// Whether this user can take the service at all: it is offered through a channel they may
+/// register (an akimat's clerk sees only the services citizens apply for through the akim).
+fn offered(ctx: &Ctx, svc: &Service) -> bool {
+    svc.channels.iter().any(|c| may_register(ctx, *c))
+}
+
 /// A field of the applicant's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonField {
@@ -414,7 +420,8 @@ impl State {
             Message::ServiceQuerySubmit => {
                 let cat = ctx.desk.catalog();
                 let Some(code) = find_services(&cat, &self.service_query)
-                    .first()
+                    .into_iter()
+                    .find(|s| offered(ctx, s))
                     .map(|s| s.code.clone())
                 else {
                     return Action::none();

@@ -204,12 +204,15 @@ impl State {
             ));
         }
         // Service and channel.
+        // The list shows the short names (a full name runs over two lines in the box); the
+        // search below shows the full ones.
         let services: Vec<Choice<String>> = cat
             .services
             .iter()
+            .filter(|s| super::offered(ctx, s))
             .map(|s| Choice {
                 value: Some(s.code.clone()),
-                label: s.name.get(l).to_string(),
+                label: s.short_name.get(l).to_string(),
             })
             .collect();
         let sel = services.iter().find(|c| c.value == self.service).cloned();
@@ -227,7 +230,10 @@ impl State {
             })
             .collect();
         let ch_sel = channels.iter().find(|c| c.value == self.channel).cloned();
-        let found = find_services(cat, &self.service_query);
+        let found: Vec<_> = find_services(cat, &self.service_query)
+            .into_iter()
+            .filter(|s| super::offered(ctx, s))
+            .collect();
         let mut what = column![
             w::section(ctx.t("ui-intake-service")),
             row![
@@ -294,6 +300,12 @@ impl State {
         }
         let mut checklist = column![].spacing(theme::S);
         if let Some(svc) = svc {
+            // The service's full name, as the regulation words it.
+            what = what.push(
+                text(svc.name.get(l).to_string())
+                    .size(theme::SMALL)
+                    .font(theme::BOLD),
+            );
             if let Some(v) = svc.versions.iter().max_by_key(|v| v.effective_from) {
                 let term = v.term_for(self.channel.unwrap_or(Channel::Office));
                 what = what.push(w::muted(ctx.ta(
