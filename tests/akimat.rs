@@ -184,6 +184,27 @@ fn akimat_to_package(a: &Akimat) -> i64 {
         .unwrap();
     let e = a.desk.cover_letter_ready(&a.clerk, t).unwrap_err();
     assert!(e.message(Lang::Ru).len() > 10, "{e:?}");
+    // The decision is the department's: the akim's executor cannot write one here.
+    let decision = mio_desk::domain::decision::DecisionInput {
+        outcome: mio_desk::domain::decision::Outcome::Approve,
+        reason: String::new(),
+        reason_ru: String::new(),
+        ground: None,
+        values: Default::default(),
+        paper_lang: None,
+    };
+    let e = a.desk.submit_draft(&a.executor, t, &decision).unwrap_err();
+    assert_eq!(e.key(), "akimat-no-decision", "{e:?}");
+    let e = a.desk.save_draft(&a.executor, t, &decision).unwrap_err();
+    assert_eq!(e.key(), "akimat-no-decision", "{e:?}");
+    // What the executor checks and the akim reads before signing is the letter to the
+    // department (its addressee, from the akimat), its outgoing number not given yet.
+    let letter = a.desk.cover_letter(&app(&a.desk, r.id)).unwrap();
+    let json = String::from_utf8(letter.canonical()).unwrap();
+    assert!(json.contains("Отдел занятости"), "{json}");
+    assert_eq!(letter.number, "");
+    let preview = a.desk.preview_result(&a.executor, r.id, &decision).unwrap();
+    assert_eq!(preview.kind, letter.kind, "the preview is the cover letter");
     a.desk.cover_letter_ready(&a.executor, t).unwrap();
     let signed = a.desk.sign(&a.akim, t, &a.key, PIN).unwrap();
     assert!(signed.outgoing_number.starts_with(&own));
@@ -367,12 +388,28 @@ fn round_trip_by_exchange_packages_only() {
         "the department's signed result arrives intact"
     );
 
-    // The handover at the akimat, with the same checks as at the department.
+    // The handover at the akimat as the window does it (the collector's form), with the
+    // same checks as at the department; the department must hear of it.
     let t = Target::id(id);
     assert!(a.desk.akimat_handover(&a.clerk, t, "123").is_err());
-    a.desk.akimat_handover(&a.clerk, t, CITIZEN).unwrap();
+    a.desk
+        .issue_to(
+            &a.clerk,
+            t,
+            &mio_desk::desk::handover::Collector::applicant(CITIZEN),
+        )
+        .unwrap();
     assert_eq!(app(&a.desk, id).status, Status::Issued);
-    let e2 = a.desk.exchange_export(None, &file("a2.json")).unwrap();
+    // The window's "write a package" (the clerk may; the akim's executor may not).
+    assert!(
+        a.desk
+            .exchange_export_as(&a.executor, &file("no.json"))
+            .is_err()
+    );
+    let e2 = a
+        .desk
+        .exchange_export_as(&a.clerk, &file("a2.json"))
+        .unwrap();
     assert_eq!(
         (e2.seq, e2.messages),
         (2, 1),
@@ -380,7 +417,7 @@ fn round_trip_by_exchange_packages_only() {
     );
     let i2 = o
         .desk
-        .exchange_import(&std::fs::read(file("a2.json")).unwrap())
+        .exchange_import_as(&o.head, &file("a2.json"))
         .unwrap();
     assert_eq!(i2.applied, 1);
     assert_eq!(

@@ -2541,6 +2541,33 @@ fn a_scan_comes_in_by_its_path_when_no_dialog_opens(lang: Lang) {
     ui.key_in("intake-scan-path", Named::Enter);
     ui.assert_sees("udostoverenie.png");
     ui.assert_sees(k(lang, "скан: 1", "сканов: 1"));
+    // A PDF scan of two pages opens in the viewer before it is registered, page by page.
+    let pdf = ui.dir.path().join("anyqtama.pdf");
+    std::fs::write(
+        &pdf,
+        mio_desk::ui::scan::sample_scan_pdf(&[(60, 80, [200, 30, 30]), (60, 80, [30, 30, 200])]),
+    )
+    .unwrap();
+    ui.type_in("intake-scan-path", pdf.to_str().unwrap());
+    ui.key_in("intake-scan-path", Named::Enter);
+    ui.assert_sees(k(lang, "скан: 2", "сканов: 2"));
+    ui.click_id("scan-thumb-1");
+    let page = |n: u32| match lang {
+        Lang::Kk => format!("2 беттің {n}-беті"),
+        Lang::Ru => format!("Страница {n} из 2"),
+    };
+    ui.assert_sees(&page(1));
+    ui.click("▶");
+    ui.assert_sees(&page(2));
+    ui.assert_not_sees(k(
+        lang,
+        "Бұл бетті салу мүмкін болмады: файл бүлінген немесе онда бағдарлама қолдамайтын нәрсе \
+         бар. Файлды PDF бағдарламасында ашыңыз.",
+        "Эту страницу не удалось отрисовать: файл поврежден или в нем то, что программа не \
+         поддерживает. Откройте файл в программе для PDF.",
+    ));
+    ui.click(k(lang, "Жабу", "Закрыть"));
+    ui.assert_not_sees(&page(2));
 }
 
 in_both_languages!(
@@ -2958,6 +2985,51 @@ fn akimat_queue_shows_the_steps_norm(lang: Lang) {
         "Қызмет көрсету мерзімі: 14 жұм. күн",
         "Срок оказания услуги: 14 раб. дн.",
     ));
+    // The akim's executor prepares the cover letter: no decision form (the decision is the
+    // department's), one button that sends the letter to the akim.
+    let staff = |iin: &str, name: &str, role: Role| {
+        desk.add_user(
+            Actor::System,
+            &NewUserInput {
+                iin: iin.into(),
+                full_name: name.into(),
+                roles: vec![role],
+                password: PASSWORD.into(),
+                lang: Lang::Kk,
+                must_change_password: false,
+            },
+        )
+        .unwrap();
+        desk.login(iin, PASSWORD).unwrap()
+    };
+    let executor = staff("900101330039", "Тоқтаров Ерлан", Role::AkimExecutor);
+    let akim = staff("780412310018", "Жұмабаев Нұрлан", Role::Akim);
+    desk.akim_resolution(
+        &akim,
+        mio_desk::desk::flow::Target::id(r.id),
+        executor.user_id,
+        "Ілеспе хат дайындаңыз",
+    )
+    .unwrap();
+    w.logout();
+    w.login("900101330039", lang);
+    w.click(&r.number);
+    w.assert_sees(k(lang, "Ілеспе хат", "Сопроводительное письмо"));
+    w.assert_not_sees(k(lang, "Оң шешім", "Положительное"));
+    w.click(k(
+        lang,
+        "Ілеспе хат дайын: әкімнің қолына жіберу",
+        "Письмо готово: направить на подпись акиму",
+    ));
+    w.assert_sees(k(
+        lang,
+        "Ілеспе хат әкімнің қолына жіберілді.",
+        "Сопроводительное письмо направлено на подпись акиму.",
+    ));
+    assert_eq!(
+        desk.application(&executor, &r.number).unwrap().app.status,
+        Status::AwaitingSignature
+    );
 }
 
 in_both_languages!(

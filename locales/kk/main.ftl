@@ -67,6 +67,8 @@ status-registered = Түскен
 status-in_work = Жұмыста
 status-awaiting_signature = Қол қоюда
 status-signed = Қол қойылды, беруге дайын
+status-akimat-at-department = Бөлімге жолданды
+status-akimat-result-back = Нәтиже келді, беруге дайын
 status-issued = Берілді
 status-withdrawn = Кері қайтарылды
 
@@ -413,6 +415,7 @@ error-not-joined = Бұл компьютер { $server } серверіндег�
 
 ## Issue 12: the rural akimat's own workstation and the exchange package
 akimat-only = Бұл әрекет ауылдық округ әкімінің аппаратында ғана орындалады.
+akimat-no-decision = Өтініш бойынша шешімді бөлім қабылдайды; әкімдікте тек ілеспе хат дайындалады.
 akimat-no-result = Бөлімнен қол қойылған нәтиже әлі келген жоқ: азаматқа беретін құжат жоқ.
 akimat-reject-not-department = Әкімдіктің пакетін бөлім ғана тіркейді, ал бұл — әкімдік.
 akimat-reject-withdraw-here = Өтінішті кері қайтарып алуды оны қарайтын бөлім қолданады; әкімдік азаматтың өтінішін тек бөлімге жібереді.

@@ -66,6 +66,8 @@ status-registered = Поступило
 status-in_work = В работе
 status-awaiting_signature = На подписи
 status-signed = Подписано, к выдаче
+status-akimat-at-department = Направлено в отдел
+status-akimat-result-back = Результат получен, к выдаче
 status-issued = Выдано
 status-withdrawn = Отозвано
 
@@ -401,6 +403,7 @@ error-not-joined = Этот компьютер не подключен к отд
 
 ## Issue 12: the rural akimat's own workstation and the exchange package
 akimat-only = Это действие выполняется только в аппарате акима сельского округа.
+akimat-no-decision = Решение по заявлению принимает отдел; в акимате готовится только сопроводительное письмо.
 akimat-no-result = Подписанный результат из отдела ещё не поступил: выдавать гражданину нечего.
 akimat-reject-not-department = Пакеты акимата регистрирует отдел, а это акимат.
 akimat-reject-withdraw-here = Отзыв заявления применяет отдел, который его рассматривает; акимат только передаёт отзыв гражданина в отдел.

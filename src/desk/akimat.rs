@@ -489,9 +489,24 @@ impl Desk {
     /// with the same checks as at the department); the handover travels to the department as
     /// "issued".
     pub fn akimat_handover(&self, s: &Session, t: Target, collector_iin: &str) -> Result<()> {
+        self.store.write(|tx| {
+            self.akimat_handover_in(tx, s, t, |tx| self.issue_in(tx, s, t, collector_iin))
+        })
+    }
+
+    /// The akimat's part of a handover around the issue itself (`issue`: to the applicant,
+    /// or to a collector whose power of attorney was checked): only a result that came back,
+    /// and the department hears of it, all in the one transaction.
+    pub(crate) fn akimat_handover_in(
+        &self,
+        tx: &Tx<'_>,
+        s: &Session,
+        t: Target,
+        issue: impl FnOnce(&Tx<'_>) -> Result<()>,
+    ) -> Result<()> {
         let d = self.department_or_err()?;
         let now = stamp(self.now());
-        self.store.write(|tx| {
+        {
             // The policy first: who may hand over, and only a result that came back while
             // the application was still the citizen's (not one after a withdrawal).
             self.begin(tx, s, t, Action::Issue)?;
@@ -502,7 +517,7 @@ impl Desk {
                     args: vec![],
                 });
             };
-            self.issue_in(tx, s, t, collector_iin)?;
+            issue(tx)?;
             links::record_issued(tx, t.id, &now)?;
             let app = apps::by_id(tx, t.id)?
                 .ok_or_else(|| DeskError::NotFound(format!("application {}", t.id)))?;
@@ -523,7 +538,7 @@ impl Desk {
                 &now,
             )?;
             Ok(())
-        })
+        }
     }
 
     /// At the department: an akimat's package arrives and is registered with channel akim,

@@ -18,7 +18,8 @@ use serde_json::json;
 
 use super::exchange::{Applied, Inbound};
 use super::intake::NewFile;
-use super::{Desk, DeskError, Result, stamp};
+use super::{Desk, DeskError, Result, Session, stamp};
+use crate::domain::policy::Permission;
 use crate::store::akimat as links;
 use crate::store::{StoreError, get_setting, set_setting};
 use crate::sync::package::{self, Body, PackageError, PackedFile, PackedMessage, Party};
@@ -178,6 +179,25 @@ impl Desk {
             messages: body.messages.len(),
             bytes: bytes.len(),
         })
+    }
+
+    /// The window's "write a package": as a user who may see the exchange, to the other side
+    /// (at a department: the one akimat with messages waiting).
+    pub fn exchange_export_as(&self, s: &Session, out: &Path) -> Result<Exported> {
+        self.require(s, Permission::Gateway)?;
+        self.exchange_export(None, out)
+    }
+
+    /// The window's "apply a package": the file read, then applied as by `exchange_import`.
+    pub fn exchange_import_as(&self, s: &Session, file: &Path) -> Result<Imported> {
+        self.require(s, Permission::Gateway)?;
+        let bytes = std::fs::read(file).map_err(|e| {
+            DeskError::Store(StoreError::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", file.display()),
+            )))
+        })?;
+        self.exchange_import(&bytes)
     }
 
     /// Applies a package from the other side, each message exactly once.

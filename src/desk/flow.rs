@@ -278,6 +278,18 @@ impl Desk {
         )
     }
 
+    /// The decision is the department's: an akimat prepares the cover letter instead
+    /// (`cover_letter_ready`), and never writes a decision of its own.
+    fn decisions_here(&self) -> Result<()> {
+        if self.is_akimat() {
+            return Err(DeskError::Akimat {
+                key: "akimat-no-decision",
+                args: vec![],
+            });
+        }
+        Ok(())
+    }
+
     /// The executor saves the decision form without submitting it.
     pub fn save_draft(&self, s: &Session, t: Target, input: &DecisionInput) -> Result<Decision> {
         self.store.write(|tx| self.save_draft_in(tx, s, t, input))
@@ -290,6 +302,7 @@ impl Desk {
         t: Target,
         input: &DecisionInput,
     ) -> Result<Decision> {
+        self.decisions_here()?;
         self.require(s, Permission::SaveDraft)?;
         let now = stamp(self.now());
         {
@@ -344,6 +357,7 @@ impl Desk {
         t: Target,
         input: &DecisionInput,
     ) -> Result<Decision> {
+        self.decisions_here()?;
         let now = stamp(self.now());
         let step = self.begin(tx, s, t, Action::SubmitDraft)?;
         let cat = self.catalog();

@@ -483,8 +483,14 @@ impl Desk {
                 Err(e) => return Err(e),
             }
         };
-        self.store
-            .write(|tx| self.issue_checked(tx, s, t, &cs, &name, proxy.as_ref()))
+        self.store.write(|tx| {
+            let issue = |tx: &Tx<'_>| self.issue_checked(tx, s, t, &cs, &name, proxy.as_ref());
+            if self.is_akimat() {
+                // The department's result handed over at the akimat: the department hears.
+                return self.akimat_handover_in(tx, s, t, issue);
+            }
+            issue(tx)
+        })
     }
 
     /// The transaction of an issue whose collector was checked.

@@ -36,6 +36,39 @@ pub struct PrintJob {
     pub kind: String,
 }
 
+/// A PDF's text, page by page, line by line, as a paper for the window's page view (a paper
+/// signed elsewhere, whose content the window does not hold).
+fn text_paper(pdf: &[u8]) -> Paper {
+    let texts = documents::extract::load(pdf)
+        .map(|d| documents::extract::page_texts(&d))
+        .unwrap_or_default();
+    let size = 9.0;
+    let step = documents::layout::line_h(size);
+    let pages = texts
+        .iter()
+        .map(|t| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .enumerate()
+                .map(|(i, line)| documents::layout::Draw::Text {
+                    x: 20.0,
+                    y: 20.0 + i as f32 * step,
+                    size,
+                    bold: false,
+                    color: documents::layout::BLACK,
+                    text: line.to_string(),
+                    width: 170.0,
+                })
+                .collect()
+        })
+        .collect();
+    Paper {
+        title: String::new(),
+        pages,
+    }
+}
+
 /// A document laid out into pages as it will print (both languages, or the one its free text
 /// was written in), for the window's page view.
 pub fn paper_of(content: &Content) -> Result<Paper> {
@@ -102,6 +135,19 @@ impl Desk {
     pub fn print_job(&self, s: &Session, id_or_number: &str, kind: &str) -> Result<PrintJob> {
         let app = self.find_app(Some(s), id_or_number)?;
         let pdf = self.document_pdf_of(&app, Some(kind), Langs::Both)?;
+        if self.is_akimat() && kind == "result" {
+            // The department's signed paper, printed as it came; the preview shows its text
+            // (the akimat holds the paper, not the data it was made from).
+            return Ok(PrintJob {
+                name: format!("{kind}-{}", app.number),
+                title_key: "ui-print-department-result".into(),
+                paper: text_paper(&pdf),
+                pdf,
+                entity: "application",
+                entity_id: app.number.clone(),
+                kind: kind.to_string(),
+            });
+        }
         let content = self.document_content_of(&app, kind)?;
         Ok(PrintJob {
             name: format!("{kind}-{}", app.number),
@@ -246,6 +292,26 @@ impl Desk {
 
     /// The akim's cover letter sending an application of the akim channel to the department.
     pub fn cover_letter(&self, app: &Application) -> Result<Content> {
+        if self.is_akimat() {
+            // The akimat's letter to the department: once the akim signed, the paper signed;
+            // before, the letter as the akim will sign it, its outgoing number given then.
+            return self.store.read(|r| {
+                let docs = apps::documents_of(r, app.id)?;
+                if let Some(d) = docs
+                    .iter()
+                    .rev()
+                    .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref())
+                {
+                    return serde_json::from_str(&d.content).map_err(corrupt);
+                }
+                let akim = people::users_with_role(r, crate::domain::model::Role::Akim)?
+                    .into_iter()
+                    .next()
+                    .map(|(_, name)| name)
+                    .unwrap_or_default();
+                self.akimat_cover_content(r, app, "", self.today(), &akim)
+            });
+        }
         if app.channel != Channel::Akim {
             return Err(DeskError::Invalid {
                 field: "channel".into(),

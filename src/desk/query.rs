@@ -297,7 +297,8 @@ impl Desk {
     }
 
     /// What the result would look like with this decision (nothing is saved): the live
-    /// preview of the decision form. Field errors come back as for a submit.
+    /// preview of the decision form. Field errors come back as for a submit. At an akimat:
+    /// the cover letter as the akim will sign it.
     pub fn preview_result(
         &self,
         s: &Session,
@@ -309,6 +310,10 @@ impl Desk {
             .read(|r| apps::by_id(r, id))?
             .ok_or_else(|| DeskError::NotFound(format!("application {id}")))?;
         self.store.read(|r| self.check_can_see(r, s, &app))?;
+        if self.is_akimat() {
+            // The akimat's paper is its cover letter to the department (no decision here).
+            return self.cover_letter(&app);
+        }
         let cat = self.catalog();
         let service = cat
             .service(&app.service)

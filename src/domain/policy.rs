@@ -261,7 +261,8 @@ impl Permission {
             | Permission::Users
             | Permission::Certificates
             | Permission::Backup => &[Admin],
-            Permission::Gateway => &[Admin, Head, Registrar],
+            // The akimat's clerk sends its packages (and carries them by hand) too.
+            Permission::Gateway => &[Admin, Head, Registrar, AkimClerk],
         }
     }
 

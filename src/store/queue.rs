@@ -212,6 +212,8 @@ pub struct Row {
     pub status_since: chrono::DateTime<chrono::Utc>,
     /// Someone else moved it into its present state since the user asking last opened it.
     pub new: bool,
+    /// At an akimat: the department's signed result has come back (to be handed over).
+    pub result_back: bool,
 }
 
 /// A page and the cursor of the next one.
@@ -294,9 +296,11 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
                 a.service_version, coalesce(a.status_since, a.updated_at),
                 CASE WHEN (a.status_by IS NULL OR a.status_by <> {pv})
                       AND (sn.at IS NULL OR sn.at < coalesce(a.status_since, a.updated_at))
-                     THEN 1 ELSE 0 END
+                     THEN 1 ELSE 0 END,
+                CASE WHEN al.result_sha256 IS NULL THEN 0 ELSE 1 END
          FROM applications a LEFT JOIN users u ON u.id = a.executor_id
               LEFT JOIN seen sn ON sn.application_id = a.id AND sn.user_id = {pv}
+              LEFT JOIN akimat_links al ON al.application_id = a.id
          WHERE 1 = 1",
     ));
     filters(q, &mut b, true);
@@ -327,6 +331,7 @@ pub fn page(db: &impl Db, q: &Query) -> Result<Page> {
                 service_version: r.get(13)?,
                 status_since: r.moment(14)?,
                 new: q.viewer.is_some() && r.get::<i64>(15)? == 1,
+                result_back: r.get::<i64>(16)? == 1,
             };
             Ok((row, r.get::<String>(12)?))
         })

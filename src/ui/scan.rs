@@ -35,6 +35,16 @@ pub fn pdf_page_count(bytes: &Arc<Vec<u8>>) -> Result<usize, String> {
 /// Draws page `index` (from 0) of a PDF; `None` when there is no such page or it cannot be
 /// drawn.
 pub fn pdf_page(bytes: &Arc<Vec<u8>>, index: usize) -> Option<PageImage> {
+    draw(bytes, index, MAX_SIDE)
+}
+
+/// The first page of a PDF drawn small (its longest side `side` pixels at most), for a
+/// thumbnail.
+pub fn pdf_thumbnail(bytes: &Arc<Vec<u8>>, side: f32) -> Option<PageImage> {
+    draw(bytes, 0, side.min(MAX_SIDE))
+}
+
+fn draw(bytes: &Arc<Vec<u8>>, index: usize, max_side: f32) -> Option<PageImage> {
     let bytes = bytes.clone();
     // The rasteriser is young: a panic on a strange file must not take the window down.
     std::panic::catch_unwind(move || {
@@ -44,7 +54,7 @@ pub fn pdf_page(bytes: &Arc<Vec<u8>>, index: usize) -> Option<PageImage> {
         if !(w.is_finite() && h.is_finite()) || w < 1.0 || h < 1.0 {
             return None;
         }
-        let scale = SCALE.min(MAX_SIDE / w.max(h));
+        let scale = SCALE.min(max_side / w.max(h));
         let cache = RenderCache::new();
         let pixmap = hayro::render(
             page,
@@ -180,6 +190,10 @@ mod tests {
         let [r, g, b, _] = at(&pdf_page(&pdf, 1).unwrap(), 20, 20);
         assert!(r < 30 && g < 30 && b > 220);
         assert!(pdf_page(&pdf, 2).is_none(), "no third page");
+        // The thumbnail is the first page, small.
+        let t = pdf_thumbnail(&pdf, 15.0).unwrap();
+        assert_eq!((t.width, t.height), (15, 10));
+        assert!(at(&t, 7, 5)[0] > 180);
     }
 
     #[test]

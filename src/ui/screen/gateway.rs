@@ -1,5 +1,7 @@
 //! The exchange with the regional gateway, message by message: what was sent, what is waiting
-//! and what failed and why, with "retry" for a failed message and "sync now" for all.
+//! and what failed and why, with "retry" for a failed message and "sync now" for all; and the
+//! exchange by hand between an akimat and its department (a package file on a USB stick):
+//! write what waits into a package, apply a package that came.
 
 use iced::widget::{column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
@@ -10,6 +12,9 @@ use crate::ui::header::GatewayLine;
 use crate::ui::platform::blocking;
 use crate::ui::widget as w;
 use crate::ui::{Ctx, Failure, theme};
+
+/// The width of the state column: the longest state's chip on one line.
+const STATE_W: f32 = 175.0;
 
 /// How many of the latest messages the view lists.
 const LIMIT: usize = 200;
@@ -23,6 +28,8 @@ pub struct State {
     busy: bool,
     error: Option<Failure>,
     notice: Option<String>,
+    /// The package file for the exchange by hand, as typed or chosen.
+    pub package: String,
 }
 
 /// Gateway view events.
@@ -40,6 +47,18 @@ pub enum Message {
     SyncNow,
     /// Read the list again.
     Reload,
+    /// The package file typed.
+    Package(String),
+    /// Choose the package file (file dialog; `true`: where to write one).
+    ChoosePackage(bool),
+    /// The file chosen (`None`: the dialog was closed).
+    PackageChosen(Option<std::path::PathBuf>),
+    /// Write what waits for the other side into the package file.
+    Export,
+    /// Apply the package file from the other side.
+    Import,
+    /// The package was written or applied (what to say), or why not.
+    Exchanged(Result<String, Failure>),
 }
 
 /// What the window does after a gateway-view event.
@@ -114,6 +133,90 @@ impl State {
             }
             Message::SyncNow => return Action::SyncNow,
             Message::Reload => self.load(ctx),
+            Message::Package(p) => {
+                self.package = p;
+                Task::none()
+            }
+            Message::ChoosePackage(save) => {
+                let picker = ctx.platform.picker.clone();
+                let title = ctx.t("ui-usb-file");
+                let name = format!("{}.json", ctx.desk.office().code);
+                Task::perform(
+                    async move {
+                        if save {
+                            picker.save_file(title, name).await
+                        } else {
+                            picker.pick_file(title).await
+                        }
+                    },
+                    Message::PackageChosen,
+                )
+            }
+            Message::PackageChosen(p) => {
+                if let Some(p) = p {
+                    self.package = p.display().to_string();
+                }
+                Task::none()
+            }
+            Message::Export | Message::Import => {
+                if self.busy {
+                    return Action::none();
+                }
+                let path = std::path::PathBuf::from(self.package.trim());
+                if self.package.trim().is_empty() {
+                    self.error = Some(Failure::plain("ui-usb-file-needed"));
+                    return Action::none();
+                }
+                self.busy = true;
+                self.notice = None;
+                self.error = None;
+                let (desk, sess, lang) = (ctx.desk.clone(), ctx.session.clone(), ctx.lang);
+                let export = matches!(m, Message::Export);
+                Task::perform(
+                    blocking(move || {
+                        if export {
+                            desk.exchange_export_as(&sess, &path).map(|r| {
+                                crate::i18n::tra(
+                                    lang,
+                                    "cli-exchange-exported",
+                                    &[
+                                        ("file", path.display().to_string().into()),
+                                        ("seq", r.seq.into()),
+                                        ("to", r.to.as_str().into()),
+                                        ("messages", r.messages.into()),
+                                    ],
+                                )
+                            })
+                        } else {
+                            desk.exchange_import_as(&sess, &path).map(|r| {
+                                crate::i18n::tra(
+                                    lang,
+                                    "cli-exchange-imported",
+                                    &[
+                                        ("seq", r.seq.into()),
+                                        ("from", r.from.as_str().into()),
+                                        ("applied", r.applied.into()),
+                                        ("duplicates", r.duplicates.into()),
+                                        ("rejected", r.rejected.into()),
+                                    ],
+                                )
+                            })
+                        }
+                    }),
+                    |r| Message::Exchanged(r.map_err(Failure::from)),
+                )
+            }
+            Message::Exchanged(r) => {
+                self.busy = false;
+                match r {
+                    Ok(said) => {
+                        self.notice = Some(said);
+                        return Action::Run(self.load(ctx));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Task::none()
+            }
         };
         Action::Run(t)
     }
@@ -169,6 +272,43 @@ impl State {
         w::card(c)
     }
 
+    /// The exchange by hand: a package file written for the other side or applied from it.
+    fn by_hand<'a>(&'a self, ctx: &Ctx) -> Element<'a, Message> {
+        let free = !self.busy;
+        w::card(
+            column![
+                w::section(ctx.t("ui-usb-title")),
+                w::muted(ctx.t("ui-usb-hint")),
+                w::text_field(
+                    ctx.t("ui-usb-file"),
+                    "gw-package",
+                    &self.package,
+                    "/media/usb/paket.json",
+                    Message::Package,
+                    None,
+                    None
+                ),
+                row![
+                    w::secondary(
+                        ctx.t("ui-usb-choose-save"),
+                        free.then_some(Message::ChoosePackage(true))
+                    ),
+                    w::secondary(
+                        ctx.t("ui-usb-choose-open"),
+                        free.then_some(Message::ChoosePackage(false))
+                    ),
+                ]
+                .spacing(theme::S),
+                row![
+                    w::primary(ctx.t("ui-usb-export"), free.then_some(Message::Export)),
+                    w::secondary(ctx.t("ui-usb-import"), free.then_some(Message::Import)),
+                ]
+                .spacing(theme::S),
+            ]
+            .spacing(theme::S),
+        )
+    }
+
     pub fn view<'a>(&'a self, ctx: &Ctx, g: &GatewayLine) -> Element<'a, Message> {
         let l = ctx.lang;
         let head = |k: &str, p: u16| {
@@ -178,12 +318,20 @@ impl State {
                 .color(theme::MUTED)
                 .width(Length::FillPortion(p))
         };
+        let head_fixed = |k: &str, w: f32| {
+            text(ctx.t(k))
+                .size(theme::SMALL)
+                .font(theme::BOLD)
+                .color(theme::MUTED)
+                .width(Length::Fixed(w))
+        };
         let header = container(
             row![
                 head("ui-outbox-col-created", 3),
                 head("ui-col-number", 4),
                 head("ui-outbox-col-message", 5),
-                head("ui-outbox-col-state", 3),
+                // A chip never wraps: the column holds the longest state.
+                head_fixed("ui-outbox-col-state", STATE_W),
                 head("ui-outbox-col-attempts", 2),
                 head("ui-outbox-col-error", 6),
                 text("").width(Length::Fixed(110.0)),
@@ -202,6 +350,9 @@ impl State {
             // The kinds the window names; another (a newer program's) shows as it is.
             let kind = match m.kind.as_str() {
                 "status_notice" => ctx.t("ui-outbox-kind-status_notice"),
+                "akimat_package" => ctx.t("ui-outbox-kind-akimat_package"),
+                "akimat_withdraw" => ctx.t("ui-outbox-kind-akimat_withdraw"),
+                "akimat_issued" => ctx.t("ui-outbox-kind-akimat_issued"),
                 other => other.to_string(),
             };
             let what = match &m.status_text {
@@ -255,7 +406,7 @@ impl State {
                             text(recipient).size(theme::SMALL).color(theme::MUTED)
                         ]
                         .width(Length::FillPortion(5)),
-                        container(state).width(Length::FillPortion(3)),
+                        container(state).width(Length::Fixed(STATE_W)),
                         text(m.attempts.to_string())
                             .size(theme::SMALL)
                             .width(Length::FillPortion(2)),
@@ -299,7 +450,9 @@ impl State {
         );
         page = page.push(
             row![
-                container(self.summary(ctx, g)).width(Length::Fixed(330.0)),
+                column![self.summary(ctx, g), self.by_hand(ctx)]
+                    .spacing(theme::M)
+                    .width(Length::Fixed(330.0)),
                 container(column![
                     header,
                     scrollable(list)

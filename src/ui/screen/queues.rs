@@ -22,7 +22,8 @@ const PAGE: usize = 50;
 // chips have a known longest text, so they get fixed widths that hold it on one line (a chip
 // never wraps); the rest of the width goes to the columns of free text, the service name
 // first: at 1366 px it takes at most two lines and an executor's name fits on one.
-const COL_NUMBER: Length = Length::Fixed(128.0);
+// Room for the longest number in bold with the "new for me" dot before it.
+const COL_NUMBER: Length = Length::Fixed(150.0);
 const COL_APPLICANT: Length = Length::FillPortion(3);
 const COL_SERVICE: Length = Length::FillPortion(3);
 const COL_CHANNEL: Length = Length::Fixed(60.0);
@@ -573,7 +574,13 @@ impl State {
                 text(ctx.t(crate::ui::keys::channel_short(r.channel)))
                     .size(theme::SMALL)
                     .width(COL_CHANNEL),
-                container(w::status_chip(l, r.status)).width(COL_STATUS),
+                container(w::status_chip_here(
+                    l,
+                    r.status,
+                    ctx.desk.is_akimat(),
+                    r.result_back
+                ))
+                .width(COL_STATUS),
                 container(due).width(COL_DUE),
                 text(r.executor.clone().unwrap_or_default())
                     .size(theme::SMALL)

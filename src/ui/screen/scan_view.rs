@@ -114,11 +114,10 @@ impl Viewer {
 
     pub fn view<'a, M: Clone + 'a>(&'a self, lang: Lang, on: impl Fn(Msg) -> M) -> Element<'a, M> {
         let n = self.pages;
+        // The file's name on its own line: a long one must not squeeze the buttons.
+        let name = text(self.name.clone()).size(theme::SMALL).font(theme::BOLD);
         let bar = row![
-            text(self.name.clone())
-                .size(theme::SMALL)
-                .font(theme::BOLD)
-                .width(Length::Fill),
+            w::hfill(),
             w::secondary(
                 "◀".into(),
                 (self.page > 0).then(|| on(Msg::Page(self.page.saturating_sub(1))))
@@ -181,6 +180,6 @@ impl Viewer {
             .into(),
             (_, None) => w::notice(&tr(lang, "ui-scan-page-not-viewable"), theme::WARNING),
         };
-        column![bar, body].spacing(theme::S).into()
+        column![name, bar, body].spacing(theme::S).into()
     }
 }

@@ -130,6 +130,28 @@ pub fn status_chip<'a, M: 'a>(lang: Lang, s: Status) -> Element<'a, M> {
     chip(tr(lang, s.key()), theme::status_color(s))
 }
 
+/// A status as the akimat says it: once the akim signed the cover letter the application is
+/// at the department ("signed, to issue" is the department's word for its result), until
+/// the department's signed result comes back to be handed over.
+pub fn status_chip_here<'a, M: 'a>(
+    lang: Lang,
+    s: Status,
+    at_akimat: bool,
+    result_back: bool,
+) -> Element<'a, M> {
+    match (at_akimat, s, result_back) {
+        (true, Status::Signed, false) => chip(
+            tr(lang, "status-akimat-at-department"),
+            theme::status_color(Status::InWork),
+        ),
+        (true, Status::Signed, true) => chip(
+            tr(lang, "status-akimat-result-back"),
+            theme::status_color(s),
+        ),
+        _ => status_chip(lang, s),
+    }
+}
+
 /// Time left as a coloured label: overdue, due today, days left.
 pub fn due_chip<'a, M: 'a>(lang: Lang, t: TimeLeft) -> Element<'a, M> {
     let label = match t {

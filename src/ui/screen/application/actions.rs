@@ -36,8 +36,23 @@ impl State {
         if may(Action::Assign) {
             c = c.push(w::card(self.assign(ctx, a.status)));
         }
+        // The akim's executor prepares the cover letter (the decision is the department's).
+        let at_akimat = ctx.desk.is_akimat();
+        if at_akimat && may(Action::SubmitDraft) {
+            c = c.push(w::card(
+                column![
+                    w::section(ctx.t("ui-cover-letter-title")),
+                    w::muted(ctx.t("ui-cover-letter-hint")),
+                    w::primary(
+                        ctx.t("ui-cover-letter-ready"),
+                        (!busy).then_some(Message::CoverLetterReady)
+                    ),
+                ]
+                .spacing(theme::S),
+            ));
+        }
         // Executor: the decision form.
-        let may_draft = may(Action::SubmitDraft);
+        let may_draft = may(Action::SubmitDraft) && !at_akimat;
         if may_draft && let Some(svc) = svc {
             c = c.push(w::card(self.draft.view(
                 ctx,
@@ -48,7 +63,7 @@ impl State {
             )));
         }
         // The live preview of the output.
-        if (may_draft || a.status == Status::AwaitingSignature)
+        if (may_draft || may(Action::SubmitDraft) || a.status == Status::AwaitingSignature)
             && let Some(p) = self.draft.preview_view(ctx)
         {
             c = c.push(w::card(p));

@@ -378,6 +378,13 @@ pub fn history<'a>(
                 None => format!("{what}: {name}"),
             };
         }
+        // What the department reported: its status in the citizen's words.
+        if h.action == "department_notice"
+            && let Ok(d) = serde_json::from_str::<Value>(&h.details)
+            && let Some(st) = d.get("status").and_then(Value::as_str)
+        {
+            what = format!("{what}: {}", ctx.t(public_status_key(st)));
+        }
         history = history.push(
             row![
                 text(when)

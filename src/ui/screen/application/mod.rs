@@ -45,6 +45,8 @@ pub enum Step {
     Withdraw,
     Issue,
     Questionnaire,
+    /// At an akimat: the cover letter is ready, it goes to the akim for signature.
+    CoverLetterReady,
 }
 
 impl Step {
@@ -60,6 +62,7 @@ impl Step {
             Step::Withdraw => "ui-done-withdraw",
             Step::Issue => "ui-done-issue",
             Step::Questionnaire => "ui-done-questionnaire",
+            Step::CoverLetterReady => "ui-done-cover_letter_ready",
         }
     }
 }
@@ -113,6 +116,8 @@ pub enum Message {
     Resolution(String),
     /// Assign the chosen executor.
     Assign,
+    /// At an akimat: the cover letter is ready for the akim's signature.
+    CoverLetterReady,
     /// The decision form.
     Decision(decision::Message),
     /// The hand-over form and the questionnaire.
@@ -312,6 +317,9 @@ impl State {
                 self.resolution = s;
                 Task::none()
             }
+            Message::CoverLetterReady => self.act(ctx, Step::CoverLetterReady, |d, s, t| {
+                d.cover_letter_ready(s, t)
+            }),
             Message::Assign => {
                 let Some(ex) = self.executor else {
                     self.error = Some(Failure {
@@ -537,7 +545,12 @@ impl State {
         let a = &v.app;
         let title = row![
             w::title(a.number.clone()),
-            w::status_chip(l, a.status),
+            w::status_chip_here(
+                l,
+                a.status,
+                ctx.desk.is_akimat(),
+                v.akimat.as_ref().is_some_and(|k| k.result_sha256.is_some())
+            ),
             if a.status.is_open() {
                 w::due_chip(l, v.time_left)
             } else {

@@ -1,7 +1,7 @@
 //! Intake of a new application: the ИИН first (checked as it is typed, an existing person is
 //! found and filled in), the applicant, the service and channel, the service's own fields from
 //! the catalogue, the documents checklist with scans (file dialog or dropped on the window) and
-//! image previews; registration gives the journal number, the due date and the receipt.
+//! previews in the scan viewer (PDF pages too); registration gives the journal number, the due date and the receipt.
 //! `view.rs` draws it.
 
 mod scans;
@@ -116,7 +116,8 @@ pub struct State {
     pub error: Option<Failure>,
     pub registered: Option<Registered>,
     printed: Option<String>,
-    preview: Option<usize>,
+    /// A scan open in the viewer (pages, zoom, a quarter turn) before it is registered.
+    viewer: Option<Box<crate::ui::screen::scan_view::Viewer>>,
     /// The print dialog.
     pub print: super::print::State,
 }
@@ -163,8 +164,10 @@ pub enum Message {
     Select(Option<String>),
     /// A scan taken off the list.
     RemoveScan(usize),
-    /// A scan's picture shown large (`None`: closed).
+    /// A scan opened in the viewer (`None`: closed).
     Preview(Option<usize>),
+    /// The scan viewer's own events (page, zoom, turn, close).
+    Viewer(crate::ui::screen::scan_view::Msg),
     /// An edit of why mandatory documents are missing.
     MissingReason(text_editor::Action),
     /// Register the application.
@@ -260,8 +263,8 @@ impl State {
     pub fn escape(&mut self) {
         if self.print.is_open() {
             self.print.close();
-        } else if self.preview.is_some() {
-            self.preview = None;
+        } else if self.viewer.is_some() {
+            self.viewer = None;
         } else {
             self.error = None;
         }
@@ -528,11 +531,28 @@ impl State {
                 if i < self.scans.len() {
                     self.scans.remove(i);
                 }
-                self.preview = None;
+                self.viewer = None;
                 Task::none()
             }
             Message::Preview(i) => {
-                self.preview = i;
+                self.viewer = i.and_then(|i| self.scans.get(i)).map(|s| {
+                    let mime = crate::domain::attachment::sniff(&s.bytes)
+                        .map(|k| k.mime())
+                        .unwrap_or_default();
+                    Box::new(crate::ui::screen::scan_view::Viewer::open(
+                        s.name.clone(),
+                        mime,
+                        s.bytes.to_vec(),
+                    ))
+                });
+                Task::none()
+            }
+            Message::Viewer(m) => {
+                if let Some(v) = &mut self.viewer
+                    && !v.update(m)
+                {
+                    self.viewer = None;
+                }
                 Task::none()
             }
             Message::MissingReason(a) => {

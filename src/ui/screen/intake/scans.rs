@@ -57,13 +57,22 @@ impl State {
                     let kind = crate::domain::attachment::sniff(&bytes);
                     match kind {
                         Ok(k) => {
-                            let preview = k
-                                .is_image()
-                                .then(|| image::Handle::from_bytes(bytes.clone()));
+                            let bytes = Arc::new(bytes);
+                            // A PDF's first page drawn small; TIFF has no thumbnail.
+                            let preview = match k {
+                                crate::domain::attachment::ScanKind::Pdf => {
+                                    crate::ui::scan::pdf_thumbnail(&bytes, 240.0).map(|p| {
+                                        image::Handle::from_rgba(p.width, p.height, p.pixels)
+                                    })
+                                }
+                                _ => k
+                                    .is_image()
+                                    .then(|| image::Handle::from_bytes(bytes.to_vec())),
+                            };
                             self.scans.push(Scan {
                                 item: item.clone(),
                                 name,
-                                bytes: Arc::new(bytes),
+                                bytes,
                                 preview,
                             });
                         }

@@ -430,6 +430,7 @@ impl State {
                 .and_then(|k| svc.and_then(|v| v.document(k)))
                 .map(|d| d.name.get(l).to_string())
                 .unwrap_or_else(|| ctx.t("ui-untagged"));
+            // Every scan opens in the viewer; a TIFF has no thumbnail of its own.
             let thumb: Element<'_, Message> = match &s.preview {
                 Some(h) => iced::widget::button(
                     image(h.clone())
@@ -439,17 +440,20 @@ impl State {
                 .style(theme::secondary)
                 .on_press(Message::Preview(Some(i)))
                 .into(),
-                None => container(text("PDF / TIFF").size(theme::SMALL))
-                    .width(Length::Fixed(96.0))
-                    .height(Length::Fixed(72.0))
-                    .center_x(Length::Fixed(96.0))
-                    .center_y(Length::Fixed(72.0))
-                    .style(theme::card)
-                    .into(),
+                None => iced::widget::button(
+                    container(text("PDF / TIFF").size(theme::SMALL))
+                        .width(Length::Fixed(96.0))
+                        .height(Length::Fixed(72.0))
+                        .center_x(Length::Fixed(96.0))
+                        .center_y(Length::Fixed(72.0)),
+                )
+                .style(theme::secondary)
+                .on_press(Message::Preview(Some(i)))
+                .into(),
             };
             scans = scans.push(
                 column![
-                    thumb,
+                    container(thumb).id(format!("scan-thumb-{i}")),
                     text(s.name.clone()).size(11),
                     text(item).size(11).color(theme::MUTED),
                     w::button_with(
@@ -501,19 +505,10 @@ impl State {
             .id(FORM_ID)
             .height(Length::Fill)
             .into();
-        match self
-            .preview
-            .and_then(|i| self.scans.get(i))
-            .and_then(|s| s.preview.clone())
-        {
-            Some(h) => w::modal(
+        match &self.viewer {
+            Some(v) => w::modal(
                 base,
-                column![
-                    image(h).width(Length::Fill),
-                    w::secondary(ctx.t("ui-close"), Some(Message::Preview(None)))
-                ]
-                .spacing(theme::M)
-                .into(),
+                v.view(ctx.lang, Message::Viewer),
                 Message::Preview(None),
             ),
             None => base,
