@@ -993,14 +993,11 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
                 size as f64 / 1_048_576.0
             );
             println!("  {}:", tr(l, "cli-demo-accounts"));
-            for u in &report.users {
-                println!(
-                    "    {:<28} {}  {}  {}",
-                    tr(l, u.role.key()),
-                    u.iin,
-                    u.password,
-                    u.name
-                );
+            // The role column as wide as its longest name (the akim's specialist is long).
+            let roles: Vec<String> = report.users.iter().map(|u| tr(l, u.role.key())).collect();
+            let wide = roles.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+            for (u, role) in report.users.iter().zip(&roles) {
+                println!("    {role:<wide$} {}  {}  {}", u.iin, u.password, u.name);
             }
             println!("  {}: {}", tr(l, "cli-demo-pin"), report.head_pin);
             if let Some(k) = &report.head_key_file {

@@ -21,41 +21,52 @@ impl State {
             if *tab == Tab::All || *tab == Tab::Withdrawn {
                 continue;
             }
-            status = status.push(w::card(
-                column![
-                    text(crate::i18n::group_digits(*n))
-                        .size(theme::H1)
-                        .font(theme::BOLD)
-                        .color(if *tab == Tab::Overdue {
-                            theme::DANGER
-                        } else {
-                            theme::PRIMARY_DARK
-                        }),
-                    w::muted(ctx.t(keys::tab(*tab))),
-                ]
-                .spacing(theme::XS),
-            ));
+            // A fixed width: six cards sit in one line at 1366 px and wrap when narrower.
+            status = status.push(
+                container(w::card(
+                    column![
+                        text(crate::i18n::group_digits(*n))
+                            .size(theme::H1)
+                            .font(theme::BOLD)
+                            .color(if *tab == Tab::Overdue {
+                                theme::DANGER
+                            } else {
+                                theme::PRIMARY_DARK
+                            }),
+                        w::muted(ctx.t(keys::tab(*tab))),
+                    ]
+                    .spacing(theme::XS),
+                ))
+                .width(Length::Fixed(200.0)),
+            );
         }
         let mut services = column![w::section(ctx.t("ui-dash-services"))].spacing(theme::XS);
         let max = d.by_service.iter().map(|x| x.1).max().unwrap_or(1).max(1);
         for (name, n) in &d.by_service {
+            let share = (*n * 100 / max).clamp(1, 100);
+            let mut line = row![
+                text(name.get(l).to_string())
+                    .size(theme::SMALL)
+                    .width(Length::Fixed(240.0)),
+                container(text(""))
+                    .width(Length::FillPortion(share as u16))
+                    .height(Length::Fixed(14.0))
+                    .style(theme::chip(theme::PRIMARY)),
+            ]
+            .spacing(theme::S)
+            .align_y(Alignment::Center);
+            // The rest of the line; none for the longest bar (a zero portion would take the
+            // whole line's layout down with it).
+            if share < 100 {
+                line =
+                    line.push(container(text("")).width(Length::FillPortion((100 - share) as u16)));
+            }
             services = services.push(
-                row![
-                    text(name.get(l).to_string())
-                        .size(theme::SMALL)
-                        .width(Length::Fixed(120.0)),
-                    container(text(""))
-                        .width(Length::FillPortion((*n * 100 / max).max(1) as u16))
-                        .height(Length::Fixed(14.0))
-                        .style(theme::chip(theme::PRIMARY)),
-                    container(text(""))
-                        .width(Length::FillPortion((100 - (*n * 100 / max)).max(0) as u16)),
+                line.push(
                     text(crate::i18n::group_digits(*n))
                         .size(theme::SMALL)
                         .width(Length::Fixed(60.0)),
-                ]
-                .spacing(theme::S)
-                .align_y(Alignment::Center),
+                ),
             );
         }
         let wmax = d.per_week.iter().map(|x| x.1).max().unwrap_or(1).max(1);
