@@ -1150,6 +1150,25 @@ fn intake_refused(lang: Lang) {
     let mut ui = Ui::new();
     ui.login(REGISTRAR, lang);
     ui.click(k(lang, "Жаңа өтініш", "Новое заявление"));
+    // Nothing typed, no service: the service and every problem of the applicant at once.
+    ui.click(k(lang, "Тіркеу", "Зарегистрировать"));
+    ui.assert_sees(k(lang, "Қызметті таңдаңыз.", "Выберите услугу."));
+    ui.assert_under(
+        k(lang, "Тегі *", "Фамилия *"),
+        k(
+            lang,
+            "«Тегі» өрісі толтырылмаған.",
+            "Не заполнено поле «Фамилия».",
+        ),
+    );
+    ui.assert_under(
+        k(lang, "Аты *", "Имя *"),
+        k(
+            lang,
+            "«Аты» өрісі толтырылмаған.",
+            "Не заполнено поле «Имя».",
+        ),
+    );
     // Everything but the surname, the end of the period and the scans.
     ui.type_in("intake-iin", APPLICANT);
     ui.type_in("intake-given", "Гүлшат");

@@ -623,19 +623,43 @@ impl State {
             return Task::none();
         }
         let cat = ctx.desk.catalog();
-        let Some(svc) = self.service(&cat) else {
+        let (Some(svc), Some(channel)) = (self.service(&cat), self.channel) else {
+            // No service or channel yet: say it, and everything else wrong with the applicant
+            // now too (the desk's own checks of a person), not one problem per click.
+            let said = |path: &str, key: &str| crate::ui::FieldMessage {
+                path: path.into(),
+                kk: crate::i18n::tr(crate::domain::model::Lang::Kk, key),
+                ru: crate::i18n::tr(crate::domain::model::Lang::Ru, key),
+            };
+            let mut fields: Vec<crate::ui::FieldMessage> = self
+                .person()
+                .problems()
+                .into_iter()
+                .map(crate::desk::DeskError::Person)
+                .filter_map(|e| {
+                    e.field().map(|path| crate::ui::FieldMessage {
+                        path,
+                        kk: e.message(crate::domain::model::Lang::Kk),
+                        ru: e.message(crate::domain::model::Lang::Ru),
+                    })
+                })
+                .collect();
+            if self.service(&cat).is_none() {
+                fields.push(said("service", "ui-choose-service"));
+            }
+            if self.channel.is_none() {
+                fields.push(said("channel", "ui-choose-channel"));
+            }
+            let first = fields.first().map(|f| f.path.clone());
             self.error = Some(Failure {
-                field: Some("service".into()),
-                ..Failure::plain("ui-choose-service")
+                field: first.clone(),
+                fields,
+                ..Failure::plain("ui-fix-fields")
             });
-            return Task::none();
-        };
-        let Some(channel) = self.channel else {
-            self.error = Some(Failure {
-                field: Some("channel".into()),
-                ..Failure::plain("ui-choose-channel")
-            });
-            return Task::none();
+            return match first.and_then(|f| input_id(&f)) {
+                Some(id) => form::reveal(FORM_ID, id),
+                None => Task::none(),
+            };
         };
         // The identity document's date: typed but impossible or unreadable is said so.
         if let Some(problem) = Some(self.doc_issued_on.trim())
