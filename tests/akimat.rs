@@ -403,12 +403,12 @@ fn round_trip_by_exchange_packages_only() {
     // The window's "write a package" (the clerk may; the akim's executor may not).
     assert!(
         a.desk
-            .exchange_export_as(&a.executor, &file("no.json"))
+            .exchange_export_as(&a.executor, None, &file("no.json"))
             .is_err()
     );
     let e2 = a
         .desk
-        .exchange_export_as(&a.clerk, &file("a2.json"))
+        .exchange_export_as(&a.clerk, None, &file("a2.json"))
         .unwrap();
     assert_eq!(
         (e2.seq, e2.messages),

@@ -2419,6 +2419,44 @@ in_both_languages!(
     sealed_backup_in_russian
 );
 
+/// The exchange by USB stick from the gateway screen: a path is asked for, a file that is not
+/// a package is refused in the user's language, and a department with no akimat to write for
+/// is told which field names one.
+fn the_usb_exchange_is_in_the_window(lang: Lang) {
+    let mut ui = Ui::new();
+    ui.login(REGISTRAR, lang);
+    ui.click("Шлюз");
+    let write = k(lang, "Пакетті жазу", "Записать пакет");
+    let apply = k(lang, "Пакетті қолдану", "Применить пакет");
+    ui.click(write);
+    ui.assert_sees(k(
+        lang,
+        "Пакет файлының жолын енгізіңіз немесе файлды таңдаңыз.",
+        "Укажите путь к файлу пакета или выберите файл.",
+    ));
+    let junk = ui.dir.path().join("paket.json");
+    std::fs::write(&junk, b"not a package").unwrap();
+    ui.type_in("gw-package", junk.to_str().unwrap());
+    ui.click(apply);
+    ui.assert_sees(k(
+        lang,
+        "Файл толық емес (үзіліп қалған) немесе ол алмасу пакеті емес. Пакетті қайта жазып \
+         алыңыз.",
+        "Файл неполный (оборван) или не является пакетом обмена. Перепишите пакет заново.",
+    ));
+    let out = ui.dir.path().join("out.json");
+    ui.retype("gw-package", out.to_str().unwrap());
+    ui.click(write);
+    ui.assert_sees_part(k(lang, "«Әкімдік (коды)» өрісі", "поле «Акимат (код)»"));
+    assert!(!out.exists(), "nothing written");
+}
+
+in_both_languages!(
+    the_usb_exchange_is_in_the_window,
+    usb_exchange_in_kazakh,
+    usb_exchange_in_russian
+);
+
 /// Leaving the admin screen while a backup is on its way stops it: its task is aborted with
 /// the screen, and no backup is written.
 #[test]

@@ -1272,19 +1272,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             if json {
                 json_out(&r)?;
             } else {
-                println!(
-                    "{}",
-                    crate::i18n::tra(
-                        l,
-                        "cli-exchange-exported",
-                        &[
-                            ("file", out.display().to_string().into()),
-                            ("seq", r.seq.into()),
-                            ("to", r.to.as_str().into()),
-                            ("messages", r.messages.into()),
-                        ],
-                    )
-                );
+                println!("{}", r.said(l, &out));
             }
         }
         Command::Exchange(ExchangeCmd::Import { file, json }) => {
@@ -1295,20 +1283,7 @@ fn execute(command: Command, dir: &DataDir) -> Result<i32, Failure> {
             if json {
                 json_out(&r)?;
             } else {
-                println!(
-                    "{}",
-                    crate::i18n::tra(
-                        l,
-                        "cli-exchange-imported",
-                        &[
-                            ("seq", r.seq.into()),
-                            ("from", r.from.as_str().into()),
-                            ("applied", r.applied.into()),
-                            ("duplicates", r.duplicates.into()),
-                            ("rejected", r.rejected.into()),
-                        ],
-                    )
-                );
+                println!("{}", r.said(l));
             }
         }
         Command::Sync {

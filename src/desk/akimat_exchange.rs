@@ -19,6 +19,7 @@ use serde_json::json;
 use super::exchange::{Applied, Inbound};
 use super::intake::NewFile;
 use super::{Desk, DeskError, Result, Session, stamp};
+use crate::domain::model::Lang;
 use crate::domain::policy::Permission;
 use crate::store::akimat as links;
 use crate::store::{StoreError, get_setting, set_setting};
@@ -44,6 +45,39 @@ pub struct Imported {
     pub waiting: usize,
     /// Our messages the other side reported applied (now counted as delivered).
     pub acknowledged: u64,
+}
+
+impl Exported {
+    /// What the window and the command line say of it.
+    pub fn said(&self, lang: Lang, file: &Path) -> String {
+        crate::i18n::tra(
+            lang,
+            "cli-exchange-exported",
+            &[
+                ("file", file.display().to_string().into()),
+                ("seq", self.seq.into()),
+                ("to", self.to.as_str().into()),
+                ("messages", self.messages.into()),
+            ],
+        )
+    }
+}
+
+impl Imported {
+    /// What the window and the command line say of it.
+    pub fn said(&self, lang: Lang) -> String {
+        crate::i18n::tra(
+            lang,
+            "cli-exchange-imported",
+            &[
+                ("seq", self.seq.into()),
+                ("from", self.from.as_str().into()),
+                ("applied", self.applied.into()),
+                ("duplicates", self.duplicates.into()),
+                ("rejected", self.rejected.into()),
+            ],
+        )
+    }
 }
 
 const KEY: &str = "exchange_key";
@@ -182,10 +216,15 @@ impl Desk {
     }
 
     /// The window's "write a package": as a user who may see the exchange, to the other side
-    /// (at a department: the one akimat with messages waiting).
-    pub fn exchange_export_as(&self, s: &Session, out: &Path) -> Result<Exported> {
+    /// (at a department: the akimat named, or the one with messages waiting).
+    pub fn exchange_export_as(
+        &self,
+        s: &Session,
+        to: Option<&str>,
+        out: &Path,
+    ) -> Result<Exported> {
         self.require(s, Permission::Gateway)?;
-        self.exchange_export(None, out)
+        self.exchange_export(to, out)
     }
 
     /// The window's "apply a package": the file read, then applied as by `exchange_import`.

@@ -30,6 +30,8 @@ pub struct State {
     notice: Option<String>,
     /// The package file for the exchange by hand, as typed or chosen.
     pub package: String,
+    /// At a department: the akimat the package is for (empty: the one with messages waiting).
+    pub package_to: String,
 }
 
 /// Gateway view events.
@@ -49,6 +51,8 @@ pub enum Message {
     Reload,
     /// The package file typed.
     Package(String),
+    /// The akimat's code typed (at a department).
+    PackageTo(String),
     /// Choose the package file (file dialog; `true`: where to write one).
     ChoosePackage(bool),
     /// The file chosen (`None`: the dialog was closed).
@@ -137,6 +141,10 @@ impl State {
                 self.package = p;
                 Task::none()
             }
+            Message::PackageTo(p) => {
+                self.package_to = p.trim().to_uppercase();
+                Task::none()
+            }
             Message::ChoosePackage(save) => {
                 let picker = ctx.platform.picker.clone();
                 let title = ctx.t("ui-usb-file");
@@ -172,35 +180,14 @@ impl State {
                 self.error = None;
                 let (desk, sess, lang) = (ctx.desk.clone(), ctx.session.clone(), ctx.lang);
                 let export = matches!(m, Message::Export);
+                let to = (!self.package_to.is_empty()).then(|| self.package_to.clone());
                 Task::perform(
                     blocking(move || {
                         if export {
-                            desk.exchange_export_as(&sess, &path).map(|r| {
-                                crate::i18n::tra(
-                                    lang,
-                                    "cli-exchange-exported",
-                                    &[
-                                        ("file", path.display().to_string().into()),
-                                        ("seq", r.seq.into()),
-                                        ("to", r.to.as_str().into()),
-                                        ("messages", r.messages.into()),
-                                    ],
-                                )
-                            })
+                            desk.exchange_export_as(&sess, to.as_deref(), &path)
+                                .map(|r| r.said(lang, &path))
                         } else {
-                            desk.exchange_import_as(&sess, &path).map(|r| {
-                                crate::i18n::tra(
-                                    lang,
-                                    "cli-exchange-imported",
-                                    &[
-                                        ("seq", r.seq.into()),
-                                        ("from", r.from.as_str().into()),
-                                        ("applied", r.applied.into()),
-                                        ("duplicates", r.duplicates.into()),
-                                        ("rejected", r.rejected.into()),
-                                    ],
-                                )
-                            })
+                            desk.exchange_import_as(&sess, &path).map(|r| r.said(lang))
                         }
                     }),
                     |r| Message::Exchanged(r.map_err(Failure::from)),
@@ -288,6 +275,20 @@ impl State {
                     None,
                     None
                 ),
+                if ctx.desk.is_akimat() {
+                    // An akimat writes only for its department.
+                    Element::from(text(""))
+                } else {
+                    w::text_field(
+                        ctx.t("ui-usb-to"),
+                        "gw-package-to",
+                        &self.package_to,
+                        &ctx.t("ui-usb-to-hint"),
+                        Message::PackageTo,
+                        None,
+                        None,
+                    )
+                },
                 row![
                     w::secondary(
                         ctx.t("ui-usb-choose-save"),
