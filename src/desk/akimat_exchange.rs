@@ -230,12 +230,7 @@ impl Desk {
     /// The window's "apply a package": the file read, then applied as by `exchange_import`.
     pub fn exchange_import_as(&self, s: &Session, file: &Path) -> Result<Imported> {
         self.require(s, Permission::Gateway)?;
-        let bytes = std::fs::read(file).map_err(|e| {
-            DeskError::Store(StoreError::Io(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", file.display()),
-            )))
-        })?;
+        let bytes = std::fs::read(file).map_err(super::backup::io_at(file))?;
         self.exchange_import(&bytes)
     }
 

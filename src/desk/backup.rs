@@ -150,7 +150,7 @@ fn io(e: std::io::Error) -> DeskError {
 }
 
 /// A file error that names the file, and says plainly when the disk is full.
-fn io_at(path: &Path) -> impl Fn(std::io::Error) -> DeskError + '_ {
+pub(super) fn io_at(path: &Path) -> impl Fn(std::io::Error) -> DeskError + '_ {
     move |e| {
         if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
             return err(crate::i18n::tra(

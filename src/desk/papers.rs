@@ -36,6 +36,17 @@ pub struct PrintJob {
     pub kind: String,
 }
 
+/// The application's own signed paper among its documents: the one numbered with its
+/// outgoing number (the result at a department, the cover letter at an akimat).
+fn own_signed<'a>(
+    docs: &'a [apps::DocumentRow],
+    app: &Application,
+) -> Option<&'a apps::DocumentRow> {
+    docs.iter()
+        .rev()
+        .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref())
+}
+
 /// A PDF's text, page by page, line by line, as a paper for the window's page view (a paper
 /// signed elsewhere, whose content the window does not hold).
 fn text_paper(pdf: &[u8]) -> Paper {
@@ -209,10 +220,7 @@ impl Desk {
         }
         let docs = self.store.read(|r| apps::documents_of(r, app.id))?;
         let row = match kind {
-            "result" => docs
-                .iter()
-                .rev()
-                .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref()),
+            "result" => own_signed(&docs, app),
             k => docs.iter().rev().find(|d| d.kind == k),
         }
         .ok_or_else(|| DeskError::NotFound(format!("{kind} of {}", app.number)))?;
@@ -226,10 +234,7 @@ impl Desk {
         langs: Langs,
     ) -> Result<Vec<u8>> {
         let docs = self.store.read(|r| apps::documents_of(r, app.id))?;
-        let result = docs
-            .iter()
-            .rev()
-            .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref());
+        let result = own_signed(&docs, app);
         let pick = |k: &str| docs.iter().rev().find(|d| d.kind == k);
         let want = kind.unwrap_or(if result.is_some() {
             "result"
@@ -297,11 +302,7 @@ impl Desk {
             // before, the letter as the akim will sign it, its outgoing number given then.
             return self.store.read(|r| {
                 let docs = apps::documents_of(r, app.id)?;
-                if let Some(d) = docs
-                    .iter()
-                    .rev()
-                    .find(|d| Some(d.number.as_str()) == app.outgoing_number.as_deref())
-                {
+                if let Some(d) = own_signed(&docs, app) {
                     return serde_json::from_str(&d.content).map_err(corrupt);
                 }
                 let akim = people::users_with_role(r, crate::domain::model::Role::Akim)?

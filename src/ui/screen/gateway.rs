@@ -312,29 +312,23 @@ impl State {
 
     pub fn view<'a>(&'a self, ctx: &Ctx, g: &GatewayLine) -> Element<'a, Message> {
         let l = ctx.lang;
-        let head = |k: &str, p: u16| {
+        let head = |k: &str, w: Length| {
             text(ctx.t(k))
                 .size(theme::SMALL)
                 .font(theme::BOLD)
                 .color(theme::MUTED)
-                .width(Length::FillPortion(p))
+                .width(w)
         };
-        let head_fixed = |k: &str, w: f32| {
-            text(ctx.t(k))
-                .size(theme::SMALL)
-                .font(theme::BOLD)
-                .color(theme::MUTED)
-                .width(Length::Fixed(w))
-        };
+        let share = Length::FillPortion;
         let header = container(
             row![
-                head("ui-outbox-col-created", 3),
-                head("ui-col-number", 4),
-                head("ui-outbox-col-message", 5),
+                head("ui-outbox-col-created", share(3)),
+                head("ui-col-number", share(4)),
+                head("ui-outbox-col-message", share(5)),
                 // A chip never wraps: the column holds the longest state.
-                head_fixed("ui-outbox-col-state", STATE_W),
-                head("ui-outbox-col-attempts", 2),
-                head("ui-outbox-col-error", 6),
+                head("ui-outbox-col-state", Length::Fixed(STATE_W)),
+                head("ui-outbox-col-attempts", share(2)),
+                head("ui-outbox-col-error", share(6)),
                 text("").width(Length::Fixed(110.0)),
             ]
             .spacing(theme::S)

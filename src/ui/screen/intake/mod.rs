@@ -1,7 +1,8 @@
 //! Intake of a new application: the ИИН first (checked as it is typed, an existing person is
 //! found and filled in), the applicant, the service and channel, the service's own fields from
 //! the catalogue, the documents checklist with scans (file dialog or dropped on the window) and
-//! previews in the scan viewer (PDF pages too); registration gives the journal number, the due date and the receipt.
+//! previews in the scan viewer (PDF pages too); registration gives the journal number, the
+//! due date and the receipt.
 //! `view.rs` draws it.
 
 mod scans;
@@ -631,31 +632,27 @@ impl State {
                 kk: crate::i18n::tr(crate::domain::model::Lang::Kk, key),
                 ru: crate::i18n::tr(crate::domain::model::Lang::Ru, key),
             };
-            let mut fields: Vec<crate::ui::FieldMessage> = self
+            let problems: Vec<crate::desk::DeskError> = self
                 .person()
                 .problems()
                 .into_iter()
                 .map(crate::desk::DeskError::Person)
-                .filter_map(|e| {
-                    e.field().map(|path| crate::ui::FieldMessage {
-                        path,
-                        kk: e.message(crate::domain::model::Lang::Kk),
-                        ru: e.message(crate::domain::model::Lang::Ru),
-                    })
-                })
                 .collect();
+            let mut failure = if problems.is_empty() {
+                Failure::plain("ui-fix-fields")
+            } else {
+                Failure::from(crate::desk::DeskError::Many(problems))
+            };
+            let fields = &mut failure.fields;
             if self.service(&cat).is_none() {
                 fields.push(said("service", "ui-choose-service"));
             }
             if self.channel.is_none() {
                 fields.push(said("channel", "ui-choose-channel"));
             }
-            let first = fields.first().map(|f| f.path.clone());
-            self.error = Some(Failure {
-                field: first.clone(),
-                fields,
-                ..Failure::plain("ui-fix-fields")
-            });
+            let first = failure.fields.first().map(|f| f.path.clone());
+            failure.field = first.clone();
+            self.error = Some(failure);
             return match first.and_then(|f| input_id(&f)) {
                 Some(id) => form::reveal(FORM_ID, id),
                 None => Task::none(),
