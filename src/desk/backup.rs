@@ -153,11 +153,10 @@ fn io(e: std::io::Error) -> DeskError {
 pub(super) fn io_at(path: &Path) -> impl Fn(std::io::Error) -> DeskError + '_ {
     move |e| {
         if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
-            return err(crate::i18n::tra(
-                crate::domain::model::Lang::Ru,
-                "backup-disk-full",
-                &[("file", crate::i18n::Arg::from(path.display().to_string()))],
-            ));
+            return DeskError::BackupRefused {
+                key: "backup-disk-full",
+                detail: path.display().to_string(),
+            };
         }
         DeskError::Store(StoreError::Io(std::io::Error::new(
             e.kind(),
@@ -749,6 +748,25 @@ pub fn restore_sealed(dir: &DataDir, from: &Path, passphrase: Option<&str>) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A full disk is said in the user's language, naming the file (the window and the
+    /// command line both show it).
+    #[test]
+    fn a_full_disk_is_said_in_either_language() {
+        let path = Path::new("/media/usb/office.miobak");
+        let e = io_at(path)(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(e.key(), "backup-disk-full");
+        let kk = e.message(crate::domain::model::Lang::Kk);
+        let ru = e.message(crate::domain::model::Lang::Ru);
+        assert!(
+            kk.contains("орын жоқ") && kk.contains("office.miobak"),
+            "{kk}"
+        );
+        assert!(
+            ru.contains("нет места") && ru.contains("office.miobak"),
+            "{ru}"
+        );
+    }
 
     #[test]
     fn unsafe_paths_are_refused() {
